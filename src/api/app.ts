@@ -1,0 +1,72 @@
+/**
+ * Builds the Pull API (DESIGN.md 4) as a Fastify instance without listening, so
+ * tests drive it in-process with inject() and the daemon listens separately.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import type { AuditEntry } from '../audit/audit.service.js';
+import type { Ctx } from '../context/context.js';
+import type { KeyVerifier } from '../keys/key-verifier.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { apiGuard } from './auth.js';
+import { errorHandler, notFoundHandler } from './problem.js';
+import type { RateLimiter } from './rate-limit.js';
+import { customerRoutes } from './routes/customers.js';
+import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { inventoryRoutes } from './routes/inventory.js';
+import { orderRoutes } from './routes/orders.js';
+import { rentalRoutes } from './routes/rentals.js';
+import { serviceRoutes } from './routes/service.js';
+
+export interface ApiDeps {
+  ctx: Ctx;
+  verifier: KeyVerifier;
+  limiter: RateLimiter;
+  audit: { push(entry: AuditEntry): void };
+  metrics: Metrics;
+  moduleEnabled: () => boolean;
+  readiness?: ReadinessCheck;
+  /** Refreshes gauges just before /metrics is read. */
+  beforeMetrics?: () => void;
+  /** A pino logger for Fastify; false for none (tests). */
+  logger?: FastifyServerOptions['loggerInstance'] | false;
+  /** More routes under the same guard (each declares its scope): events, support health… */
+  extraRoutes?: readonly FastifyPluginAsync<{ ctx: Ctx }>[];
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.ctx.config.bodyLimit,
+    // One line per request would halve throughput; errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    return503OnClosing: true,
+    forceCloseConnections: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  await app.register(apiGuard, {
+    verifier: deps.verifier,
+    limiter: deps.limiter,
+    audit: deps.audit,
+    metrics: deps.metrics,
+    moduleEnabled: deps.moduleEnabled,
+    now: () => deps.ctx.clock.now(),
+  });
+  const opts = { ctx: deps.ctx };
+  for (const routes of [customerRoutes, rentalRoutes, serviceRoutes, orderRoutes, inventoryRoutes, ...(deps.extraRoutes ?? [])]) {
+    await app.register(routes as FastifyPluginAsync<{ ctx: Ctx }>, opts);
+  }
+  await app.register(healthRoutes, { metrics: deps.metrics, readiness: deps.readiness, moduleEnabled: deps.moduleEnabled, beforeMetrics: deps.beforeMetrics });
+  return app;
+}

@@ -1,0 +1,23 @@
+/** SQL of the audit log. Rows are append-only; reads go through the (at) and (key_id, at) indexes. */
+
+/** Many rows in one statement: each parameter is an array, one element per row. */
+export const INSERT_BATCH = `
+  INSERT INTO kgc_support.audit_log (at, kind, request_id, key_id, actor, method, route, resource_id, status, latency_ms)
+  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::real[])`;
+
+export const TOUCH_KEYS = `
+  UPDATE kgc_support.api_keys k SET last_used_at = u.at
+  FROM unnest($1::text[], $2::timestamptz[]) AS u(id, at)
+  WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.at)`;
+
+export const SELECT_ROWS = `
+  SELECT id, at, kind, request_id, key_id, actor, method, route, resource_id, status, latency_ms
+  FROM kgc_support.audit_log
+  WHERE at >= $1
+    AND ($2::timestamptz IS NULL OR at < $2)
+    AND ($3::text IS NULL OR key_id = $3)
+    AND ($4::text IS NULL OR route = $4 OR route LIKE $4 || '%')
+    AND ($5::text IS NULL OR kind = $5)
+    AND ($6::int IS NULL OR status = $6)
+  ORDER BY at DESC, id DESC
+  LIMIT $7`;

@@ -1,0 +1,67 @@
+import type { Ctx } from '../context/context.js';
+import { parseDuration } from '../config/duration.js';
+import { KgcError } from '../errors/kgc-error.js';
+import * as sql from './audit.queries.js';
+import type { AuditQuery, AuditRow } from './audit.schema.js';
+
+/** One API call, as the writer buffers it. Never the key itself, never a phone or a name. */
+export interface AuditEntry {
+  at: Date;
+  requestId: string;
+  keyId: string | null;
+  method: string;
+  route: string;
+  resourceId: string | null;
+  status: number;
+  latencyMs: number;
+}
+
+/** Writes a batch of API audit rows in one statement and bumps the keys' last use. */
+export async function writeAuditBatch(ctx: Pick<Ctx, 'db'>, rows: readonly AuditEntry[]): Promise<void> {
+  if (rows.length === 0) return;
+  const cols: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
+  const lastUse = new Map<string, Date>();
+  for (const r of rows) {
+    const values = [r.at, 'api', r.requestId, r.keyId, null, r.method, r.route, r.resourceId, r.status, r.latencyMs];
+    values.forEach((v, i) => (cols[i] as unknown[]).push(v));
+    if (r.keyId) lastUse.set(r.keyId, r.at);
+  }
+  await ctx.db.tx(async (q) => {
+    await q.query(sql.INSERT_BATCH, cols);
+    if (lastUse.size > 0) await q.query(sql.TOUCH_KEYS, [[...lastUse.keys()], [...lastUse.values()]]);
+  });
+}
+
+export interface AdminAction {
+  action: string;
+  resourceId: string | undefined;
+  status: number;
+  latencyMs: number;
+}
+
+/** Records a state change made through the CLI or the admin API, straight away. */
+export async function recordAdminAction(ctx: Ctx, a: AdminAction): Promise<void> {
+  await ctx.db.query(sql.INSERT_BATCH, [
+    [new Date(ctx.clock.now())], ['admin'], [null], [null], [ctx.actor], [null], [a.action], [a.resourceId ?? null], [a.status], [a.latencyMs],
+  ]);
+}
+
+/** "1h" → an hour ago; an ISO time → that time. */
+export function parseSince(text: string, now: number, what = 'since'): Date {
+  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+    const d = new Date(text);
+    if (Number.isNaN(d.getTime())) throw new KgcError('bad_request', `${what}: "${text}" is not a valid time`);
+    return d;
+  }
+  return new Date(now - parseDuration(text, what));
+}
+
+export async function queryAudit(ctx: Ctx, q: AuditQuery): Promise<AuditRow[]> {
+  const now = ctx.clock.now();
+  const since = parseSince(q.since ?? '24h', now, 'since');
+  const until = q.until ? parseSince(q.until, now, 'until') : null;
+  const { rows } = await ctx.db.query<Omit<AuditRow, 'at'> & { at: Date }>(sql.SELECT_ROWS, [
+    since, until, q.key ?? null, q.route ?? null, q.kind ?? null, q.status ?? null, q.limit ?? 100,
+  ]);
+  return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+}

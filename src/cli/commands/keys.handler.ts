@@ -1,0 +1,67 @@
+import type { IssuedKey, KeyInfo, RotatedKey } from '../../keys/keys.schema.js';
+import { keysCreate as createOp, keysExpiring as expiringOp, keysList as listOp, keysRevoke as revokeOp, keysRotate as rotateOp, keysShow as showOp } from '../../keys/keys.ops.js';
+import type { GlobalOptions } from '../globals.js';
+import { outputFor } from '../globals.js';
+import type { CliIO } from '../io.js';
+import { table, type Output } from '../output.js';
+import { runOp } from '../run-op.js';
+
+const day = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 16) : '-');
+
+function keyTable(out: Output, keys: readonly KeyInfo[]): string {
+  return table(
+    ['ID', 'NAME', 'PREFIX', 'SCOPES', 'STATUS', 'EXPIRES', 'LAST USED'],
+    keys.map((k) => [k.id, k.name, `${k.prefix}…`, k.scopes.join(','), k.status, day(k.expires_at), day(k.last_used_at)]),
+    out.style,
+  );
+}
+
+function issued(out: Output, k: KeyInfo, secret: string): string {
+  return [
+    `${out.style.bold('API key')} ${k.id} (${k.name}) ${out.style.dim(`scopes ${k.scopes.join(', ')}; expires ${day(k.expires_at)}`)}`,
+    '',
+    `  ${secret}`,
+    '',
+    out.style.yellow('This is the only time the key is shown. Store it now (e.g. as SUPPORT_API_KEY in the Support .env).'),
+  ].join('\n');
+}
+
+export async function keysCreate(io: CliIO, g: GlobalOptions, o: { name: string; scope: string[]; expiresIn: string; rateLimit?: string }): Promise<void> {
+  const out = outputFor(io, g);
+  const res = await runOp(createOp, { name: o.name, scopes: o.scope, expires_in: o.expiresIn, ...(o.rateLimit ? { rate_limit: o.rateLimit } : {}) }, io, g);
+  out.result(res, () => issued(out, res.key, res.api_key));
+}
+
+export async function keysList(io: CliIO, g: GlobalOptions, o: { all?: boolean }): Promise<void> {
+  const out = outputFor(io, g);
+  const keys = await runOp(listOp, { all: o.all === true }, io, g);
+  out.result(keys, () => (keys.length === 0 ? 'No API keys. Create one: kgc-support keys create --name <who> --scope support:read' : keyTable(out, keys)));
+}
+
+export async function keysShow(io: CliIO, g: GlobalOptions, id: string): Promise<void> {
+  const out = outputFor(io, g);
+  const k = await runOp(showOp, { id }, io, g);
+  out.result(k, () => Object.entries(k).map(([f, v]) => `${f.padEnd(13)} ${Array.isArray(v) ? v.join(', ') : v ?? '-'}`).join('\n'));
+}
+
+export async function keysRotate(io: CliIO, g: GlobalOptions, id: string, o: { grace: string }): Promise<void> {
+  const out = outputFor(io, g);
+  const res = await runOp(rotateOp, { id, grace: o.grace }, io, g);
+  out.result(res, () => `${issued(out, res.key, res.api_key)}\n\nThe old key ${res.previous.id} stays valid until ${day(res.previous.expires_at)} UTC.`);
+}
+
+export async function keysRevoke(io: CliIO, g: GlobalOptions, id: string): Promise<void> {
+  const out = outputFor(io, g);
+  const k = await runOp(revokeOp, { id }, io, g);
+  out.result(k, () => `Revoked ${k.id} (${k.name}) at ${day(k.revoked_at)} UTC.`);
+}
+
+export async function keysExpiring(io: CliIO, g: GlobalOptions, o: { within: string }): Promise<void> {
+  const out = outputFor(io, g);
+  const keys = await runOp(expiringOp, { within: o.within }, io, g);
+  if (keys.length === 0 && !g.json) {
+    if (io.stdoutIsTTY) out.info(`No key expires within ${o.within}.`);
+    return;
+  }
+  out.result(keys, () => `${keys.length} key(s) expire within ${o.within}; rotate them with: kgc-support keys rotate <id>\n${keyTable(out, keys)}`);
+}

@@ -1,0 +1,41 @@
+import { startDaemon } from '../../daemon/daemon.js';
+import { outputFor, type GlobalOptions } from '../globals.js';
+import type { CliIO } from '../io.js';
+import { cliConfig } from '../run-op.js';
+
+/** Runs until SIGTERM or SIGINT, then shuts down in order and returns. */
+export async function serve(io: CliIO, g: GlobalOptions, o: { port?: string; host?: string; demo?: boolean }): Promise<void> {
+  const out = outputFor(io, g);
+  const config = cliConfig(io, g, { port: o.port, host: o.host });
+  const daemon = await startDaemon({
+    config,
+    demo: o.demo === true,
+    onDemoKey: (key, id) => {
+      io.writeErr([
+        '',
+        `Demo API key ${id} (support:read, support:appointments), shown once:`,
+        '',
+        `  ${key}`,
+        '',
+        'Try it:',
+        `  curl -H "Authorization: Bearer ${key}" http://${config.host}:${config.port}/api/service/worklogs/M-2025-0123/status`,
+        '',
+      ].join('\n'));
+    },
+  });
+  out.info(`kgc-support listening on ${daemon.url} (admin socket ${daemon.adminSocket})`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      out.info(`${signal}: shutting down`);
+      void daemon.close().then(resolve, (err) => {
+        out.error(`shutdown: ${(err as Error).message}`);
+        io.exitCode = 1;
+        resolve();
+      });
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}

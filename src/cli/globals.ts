@@ -1,0 +1,44 @@
+/** Options every command accepts, and what the CLI derives from them. */
+import { hostname, userInfo } from 'node:os';
+import type { Command } from 'commander';
+import type { CliIO } from './io.js';
+import { colorWanted, createOutput, type Output } from './output.js';
+
+export interface GlobalOptions {
+  json?: boolean;
+  dataDir?: string;
+  color?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  yes?: boolean;
+}
+
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .option('--json', 'print the result as JSON on stdout (for scripts)')
+    .option('--data-dir <dir>', 'data directory (env KGC_SUPPORT_DATA_DIR)')
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .option('-q, --quiet', 'print only results and errors')
+    .option('-v, --verbose', 'log what happens to stderr')
+    .option('-y, --yes', 'answer yes to confirmations; never prompt');
+}
+
+export function globalsOf(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals<GlobalOptions>();
+}
+
+export function outputFor(io: CliIO, g: GlobalOptions): Output {
+  return createOutput(io, { json: g.json === true, color: colorWanted(io, g), quiet: g.quiet === true });
+}
+
+/** Who is acting, for the audit log. */
+export function cliActor(): string {
+  let user = 'unknown';
+  try { user = userInfo().username; } catch { /* no passwd entry (containers) */ }
+  return `cli:${user}@${hostname()}`.replace(/[^\w.@:+-]/g, '_');
+}
+
+/** Prompts are allowed only on a terminal and without --yes or --json. */
+export function canPrompt(io: CliIO, g: GlobalOptions): boolean {
+  return io.stdinIsTTY && io.stdoutIsTTY && !g.yes && !g.json;
+}

@@ -1,0 +1,33 @@
+/** What the CLI touches of its process: replaceable in tests. */
+export interface CliIO {
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
+  readonly stdinIsTTY: boolean;
+  /** Set by a command that ends without an error but must not exit 0 (health). */
+  exitCode: number | undefined;
+  writeOut(text: string): void;
+  writeErr(text: string): void;
+}
+
+export function processIO(): CliIO {
+  return {
+    env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    stdinIsTTY: process.stdin.isTTY === true,
+    exitCode: undefined,
+    writeOut: (t) => { process.stdout.write(t); },
+    writeErr: (t) => { process.stderr.write(t); },
+  };
+}
+
+/** An in-memory CliIO for tests: everything written is kept. */
+export function recordingIO(env: NodeJS.ProcessEnv = {}, tty = false): CliIO & { out: string; err: string } {
+  const io = {
+    env, stdoutIsTTY: tty, stderrIsTTY: tty, stdinIsTTY: tty, out: '', err: '', exitCode: undefined as number | undefined,
+    writeOut(t: string) { io.out += t; },
+    writeErr(t: string) { io.err += t; },
+  };
+  return io;
+}

@@ -1,0 +1,86 @@
+/**
+ * The kgc-support command line. Commands register themselves from their
+ * *.command.ts files, which only describe flags: the work lives in lazily
+ * imported handlers, so `--help` loads no database, no HTTP server.
+ */
+import { Command, CommanderError } from 'commander';
+import { isKgcError } from '../errors/kgc-error.js';
+import { registerAuditCommands } from './commands/audit.command.js';
+import { registerConfigCommand } from './commands/config.command.js';
+import { registerDemoCommands } from './commands/demo.command.js';
+import { registerKeysCommands } from './commands/keys.command.js';
+import { registerModuleCommands } from './commands/module.command.js';
+import { registerServeCommand } from './commands/serve.command.js';
+import { EXIT } from './exit-codes.js';
+import { addGlobalOptions, type GlobalOptions } from './globals.js';
+import { processIO, type CliIO } from './io.js';
+import { colorWanted, createOutput } from './output.js';
+
+export const VERSION = '0.1.0';
+
+export type Register = (program: Command, io: CliIO) => void;
+
+/** Each capability's commands; a new capability adds its register function here. */
+const COMMANDS: readonly Register[] = [
+  registerServeCommand,
+  registerKeysCommands,
+  registerAuditCommands,
+  registerModuleCommands,
+  registerDemoCommands,
+  registerConfigCommand,
+];
+
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('kgc-support')
+    .description('The KGC ERP Support module as a switchable plugin: daemon, Pull API, webhooks, installer, health checks.')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) })
+    .exitOverride();
+  addGlobalOptions(program);
+  program.addHelpText('after', `
+Examples:
+  $ kgc-support serve --demo                    run the daemon on the embedded store with demo data
+  $ kgc-support keys create --name chatbot --scope support:read
+  $ kgc-support audit --since 1h --json
+
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 unknown (health), 130 interrupted.
+Documentation: README.md`);
+  for (const register of COMMANDS) register(program, io);
+  // Every subcommand reports usage errors the same way.
+  const walk = (cmd: Command) => { cmd.exitOverride(); cmd.configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) }); cmd.commands.forEach(walk); };
+  program.commands.forEach(walk);
+  return program;
+}
+
+/** Runs the CLI and returns its exit code; never calls process.exit itself. */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv as string[], { from: 'node' });
+    return io.exitCode ?? EXIT.OK;
+  } catch (err) {
+    return reportError(err, io, program.opts<GlobalOptions>());
+  }
+}
+
+export function reportError(err: unknown, io: CliIO, g: GlobalOptions): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
+    return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+  }
+  const out = createOutput(io, { json: g.json === true, color: colorWanted({ ...io, stdoutIsTTY: io.stderrIsTTY }, g), quiet: false });
+  if (isKgcError(err)) {
+    if (g.json) io.writeErr(`${JSON.stringify({ error: { code: err.code, message: err.message, ...err.extras } })}\n`);
+    else {
+      out.error(err.message);
+      if (err.hint) io.writeErr(`  ${out.style.dim(err.hint)}\n`);
+    }
+    return err.exitCode;
+  }
+  const e = err as Error;
+  if (g.json) io.writeErr(`${JSON.stringify({ error: { code: 'internal', message: e?.message ?? String(err) } })}\n`);
+  else out.error(`unexpected error: ${e?.message ?? String(err)}`);
+  if (g.verbose && e?.stack) io.writeErr(`${e.stack}\n`);
+  return EXIT.FAILURE;
+}

@@ -1,0 +1,76 @@
+/**
+ * One output for every command. In --json mode stdout carries only the result (one
+ * JSON document); messages and progress go to stderr. Colour only on a terminal,
+ * never with NO_COLOR or --no-color.
+ */
+import type { CliIO } from './io.js';
+
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  red(s: string): string;
+  cyan(s: string): string;
+}
+
+const plain: Style = { bold: (s) => s, dim: (s) => s, green: (s) => s, yellow: (s) => s, red: (s) => s, cyan: (s) => s };
+
+function ansi(open: number, close: number) {
+  return (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+}
+const colored: Style = { bold: ansi(1, 22), dim: ansi(2, 22), green: ansi(32, 39), yellow: ansi(33, 39), red: ansi(31, 39), cyan: ansi(36, 39) };
+
+export interface OutputOptions {
+  json: boolean;
+  color: boolean;
+  quiet: boolean;
+}
+
+export interface Output {
+  readonly json: boolean;
+  readonly style: Style;
+  readonly io: CliIO;
+  /** The command's result: JSON in --json mode, else the text. */
+  result(data: unknown, text: () => string): void;
+  /** A line for people on stderr (suppressed by --quiet). */
+  info(message: string): void;
+  /** A success line on stderr. */
+  success(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export function colorWanted(io: CliIO, flags: { color?: boolean; json?: boolean }): boolean {
+  if (flags.json || flags.color === false) return false;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return io.stdoutIsTTY && io.env.TERM !== 'dumb';
+}
+
+export function createOutput(io: CliIO, opts: OutputOptions): Output {
+  const style = opts.color ? colored : plain;
+  return {
+    json: opts.json,
+    style,
+    io,
+    result(data, text) {
+      if (opts.json) io.writeOut(`${JSON.stringify(data, null, 2)}\n`);
+      else {
+        const t = text();
+        if (t !== '') io.writeOut(t.endsWith('\n') ? t : `${t}\n`);
+      }
+    },
+    info(message) { if (!opts.quiet) io.writeErr(`${message}\n`); },
+    success(message) { if (!opts.quiet) io.writeErr(`${style.green('✔')} ${message}\n`); },
+    warn(message) { io.writeErr(`${style.yellow('!')} ${message}\n`); },
+    error(message) { io.writeErr(`${style.red('✖')} ${message}\n`); },
+  };
+}
+
+/** A plain text table: left-aligned columns, a header, two spaces apart. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[], style: Style = plain): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return [style.bold(line(headers)), ...rows.map(line)].join('\n');
+}

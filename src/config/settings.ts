@@ -1,0 +1,125 @@
+/**
+ * The daemon's and the CLI's settings: one row each, with its environment variable,
+ * its parser (which is also its validation) and its default. The `Config` type is
+ * derived from this table, and `kgc-support config` and the README list it.
+ */
+import { KgcError } from '../errors/kgc-error.js';
+import { parseDuration, parseRate } from './duration.js';
+import { defaultDataDir } from './paths.js';
+
+export interface Setting<T> {
+  /** Environment variable that sets it. */
+  readonly env: string;
+  /** One line for --help and the README. */
+  readonly doc: string;
+  /** Whether its value is a secret (never printed). */
+  readonly secret?: boolean;
+  /** Turns the raw text (or undefined when unset) into the value, or throws invalid_config. */
+  readonly parse: (raw: string | undefined, env: NodeJS.ProcessEnv) => T;
+}
+
+const bad = (env: string, msg: string): KgcError => new KgcError('invalid_config', `${env}: ${msg}`);
+
+export const str = (env: string, doc: string, fallback: (e: NodeJS.ProcessEnv) => string): Setting<string> => ({
+  env, doc, parse: (raw, e) => (raw === undefined || raw === '' ? fallback(e) : raw),
+});
+
+export const optUrl = (env: string, doc: string, secret = false): Setting<string | undefined> => ({
+  env, doc, secret,
+  parse: (raw) => {
+    if (raw === undefined || raw === '') return undefined;
+    try {
+      const u = new URL(raw);
+      if (!/^(https?|postgres|postgresql|redis|rediss|unix):$/.test(u.protocol)) throw new Error('scheme');
+    } catch {
+      throw bad(env, 'is not a valid URL');
+    }
+    return raw.replace(/\/+$/, '');
+  },
+});
+
+export const int = (env: string, doc: string, dflt: number, min: number, max: number): Setting<number> => ({
+  env, doc,
+  parse: (raw) => {
+    if (raw === undefined || raw === '') return dflt;
+    if (!/^\d+$/.test(raw.trim())) throw bad(env, `"${raw}" is not a whole number`);
+    const n = Number(raw);
+    if (n < min || n > max) throw bad(env, `${n} is outside ${min}..${max}`);
+    return n;
+  },
+});
+
+export const optBool = (env: string, doc: string): Setting<boolean | undefined> => ({
+  env, doc,
+  parse: (raw) => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const v = raw.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(v)) return true;
+    if (['false', '0', 'no', 'off'].includes(v)) return false;
+    throw bad(env, `"${raw}" is not true or false`);
+  },
+});
+
+export const duration = (env: string, doc: string, dflt: string): Setting<number> => ({
+  env, doc,
+  parse: (raw) => parseDuration(raw === undefined || raw === '' ? dflt : raw, env),
+});
+
+export const oneOf = <T extends string>(env: string, doc: string, values: readonly T[], dflt: T): Setting<T> => ({
+  env, doc,
+  parse: (raw) => {
+    if (raw === undefined || raw === '') return dflt;
+    if (!(values as readonly string[]).includes(raw)) throw bad(env, `"${raw}" is not one of ${values.join(', ')}`);
+    return raw as T;
+  },
+});
+
+const bytes = (env: string, doc: string, dflt: number): Setting<number> => ({
+  env, doc,
+  parse: (raw) => {
+    if (raw === undefined || raw === '') return dflt;
+    const m = /^\s*(\d+)\s*(b|kb|kib|mb|mib)?\s*$/i.exec(raw);
+    if (!m) throw bad(env, `"${raw}" is not a size (examples: 65536, 64kb, 1mb)`);
+    const unit = (m[2] ?? 'b').toLowerCase();
+    const mult = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
+    return Number(m[1]) * mult;
+  },
+});
+
+export const SETTINGS = {
+  dataDir: str('KGC_SUPPORT_DATA_DIR', 'Data directory: the embedded database, the lock, the admin socket', (e) => defaultDataDir(e)),
+  databaseUrl: optUrl('DATABASE_URL', 'PostgreSQL for the daemon state; unset means the embedded PGlite store in the data directory', true),
+  erpDatabaseUrl: optUrl('ERP_DATABASE_URL', 'PostgreSQL holding the ERP read contract (schema kgc_erp); unset means the daemon store', true),
+  host: str('KGC_SUPPORT_HOST', 'Address the Pull API listens on', () => '127.0.0.1'),
+  port: int('KGC_SUPPORT_PORT', 'Port the Pull API listens on', 3030, 0, 65535),
+  logLevel: oneOf('KGC_SUPPORT_LOG_LEVEL', 'Log level', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  supportModuleEnabled: optBool('SUPPORT_MODULE_ENABLED', 'Switch the module on or off at boot when this value changes; `kgc-support enable|disable` switch it at runtime'),
+  supportApiUrl: optUrl('SUPPORT_API_URL', 'The Kokó chatbot base URL (webhooks and its /health)'),
+  supportContextUrl: optUrl('SUPPORT_CONTEXT_URL', 'The Kokó context manager base URL (its /health)'),
+  bodyLimit: bytes('KGC_SUPPORT_BODY_LIMIT', 'Largest accepted request body', 64 * 1024),
+  rateLimit: {
+    env: 'KGC_SUPPORT_RATE_LIMIT',
+    doc: 'Default per-key rate limit (a key may carry its own): 100/s, 6000/min, 100/s,burst=300',
+    parse: (raw: string | undefined) => parseRate(raw === undefined || raw === '' ? '100/s' : raw, 'KGC_SUPPORT_RATE_LIMIT'),
+  },
+  auditFlushMs: int('KGC_SUPPORT_AUDIT_FLUSH_MS', 'Audit rows are written in batches at most this many milliseconds apart', 200, 10, 10_000),
+  pgPoolMax: int('KGC_SUPPORT_PG_POOL_MAX', 'Connections per PostgreSQL pool', 10, 1, 200),
+  timezone: {
+    env: 'KGC_SUPPORT_TIMEZONE',
+    doc: 'Time zone of the franchise: dates, late days and appointment hours',
+    parse: (raw: string | undefined): string => {
+      const tz = raw === undefined || raw === '' ? 'Europe/Budapest' : raw;
+      try {
+        new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+      } catch {
+        throw bad('KGC_SUPPORT_TIMEZONE', `"${tz}" is not a time zone`);
+      }
+      return tz;
+    },
+  },
+  shutdownTimeoutMs: duration('KGC_SUPPORT_SHUTDOWN_TIMEOUT', 'How long SIGTERM waits for in-flight requests', '10s'),
+} as const;
+
+export type Settings = typeof SETTINGS;
+export type Config = { readonly [K in keyof Settings]: ReturnType<Settings[K]['parse']> };
+export type ConfigKey = keyof Settings;

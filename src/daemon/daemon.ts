@@ -1,0 +1,191 @@
+/**
+ * `kgc-support serve`: the Integration Layer. Opens the store under its lock,
+ * serves the Pull API on TCP and the admin API on a Unix socket, keeps its caches
+ * in step with the store through change notifications, and shuts down in order on
+ * SIGTERM: stop accepting, finish in-flight requests, flush the audit, release the lock.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { buildApiApp } from '../api/app.js';
+import { RateLimiter } from '../api/rate-limit.js';
+import type { ReadinessReport } from '../api/routes/health.js';
+import { AuditWriter } from '../audit/audit-writer.js';
+import type { Config } from '../config/settings.js';
+import { cryptoRandom, systemClock, type Clock, type Random } from '../context/clock.js';
+import type { Ctx } from '../context/context.js';
+import type { Logger } from '../context/logger.js';
+import { seedDemo } from '../erp/demo/seed.js';
+import { KeyVerifier } from '../keys/key-verifier.js';
+import { createKey, listKeys, revokeKey } from '../keys/keys.service.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
+import { applyEnvSwitch, getPluginState } from '../plugin/plugin.service.js';
+import { onChange } from '../store/changes.js';
+import type { Db } from '../store/db.js';
+import { openStore, type Store } from '../store/open.js';
+import { ALL_OPS } from '../admin/registry.js';
+import { buildAdminApp, listenOnSocket } from '../admin/server.js';
+import { adminSocketPath } from '../admin/socket-path.js';
+import { createDaemonLogger } from './logger.js';
+
+export interface DaemonOptions {
+  config: Config;
+  /** Load the demo data and issue a fresh demo key. */
+  demo?: boolean;
+  logger?: PinoLogger;
+  clock?: Clock;
+  random?: Random;
+  /** In-memory PGlite, no lock (tests). */
+  memory?: boolean;
+  /** Where the demo key goes (once); never the log. */
+  onDemoKey?: (key: string, keyId: string) => void;
+}
+
+export interface Daemon {
+  readonly url: string;
+  readonly adminSocket: string;
+  readonly ctx: Ctx;
+  readonly api: FastifyInstance;
+  readonly metrics: Metrics;
+  readonly verifier: KeyVerifier;
+  readonly audit: AuditWriter;
+  moduleEnabled(): boolean;
+  close(): Promise<void>;
+}
+
+async function ping(db: Db, timeoutMs: number): Promise<{ status: 'pass' | 'fail'; latency_ms: number; detail?: string }> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      db.query('SELECT 1'),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); }),
+    ]);
+    return { status: 'pass', latency_ms: Math.round(performance.now() - started) };
+  } catch (err) {
+    return { status: 'fail', latency_ms: Math.round(performance.now() - started), detail: (err as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const DEMO_KEY_NAME = 'demo';
+
+async function issueDemoKey(ctx: Ctx): Promise<{ key: string; id: string }> {
+  for (const k of await listKeys(ctx, {})) if (k.name === DEMO_KEY_NAME) await revokeKey(ctx, { id: k.id });
+  const issued = await createKey(ctx, { name: DEMO_KEY_NAME, scopes: ['support:read', 'support:appointments'], expires_in: '30d' });
+  return { key: issued.api_key, id: issued.key.id };
+}
+
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const { config } = opts;
+  const pinoLogger = opts.logger ?? createDaemonLogger(config.logLevel);
+  const logger = pinoLogger as unknown as Logger;
+  const clock = opts.clock ?? systemClock;
+  const store: Store = await openStore({ config, logger, command: 'serve', holdLock: true, memory: opts.memory === true });
+  const cleanups: (() => Promise<void> | void)[] = [];
+  try {
+    const ctx: Ctx = { config, db: store.db, erp: store.erp, logger, clock, random: opts.random ?? cryptoRandom, actor: 'daemon' };
+
+    if (opts.demo) {
+      const summary = await seedDemo(ctx);
+      logger.info(summary, 'demo data loaded');
+      const demoKey = await issueDemoKey(ctx);
+      opts.onDemoKey?.(demoKey.key, demoKey.id);
+    }
+
+    let enabled = (await applyEnvSwitch(ctx, config.supportModuleEnabled)).enabled;
+    const metrics = createMetrics();
+    const verifier = new KeyVerifier(ctx);
+    const refreshModule = async () => {
+      const next = (await getPluginState(ctx)).enabled;
+      if (next !== enabled) logger.info({ enabled: next }, next ? 'Support module enabled' : 'Support module disabled');
+      enabled = next;
+    };
+    const unlisten = await onChange(store.db, (topic) => {
+      if (topic === 'keys') verifier.invalidate();
+      else if (topic === 'plugin') void refreshModule().catch((err) => logger.warn({ err: (err as Error).message }, 'cannot read the module switch'));
+    });
+    cleanups.push(unlisten);
+    // Safety net for a missed notification (a dropped LISTEN connection): re-read every few seconds.
+    const poll = setInterval(() => { void refreshModule().catch(() => {}); }, 5_000);
+    poll.unref();
+    cleanups.push(() => clearInterval(poll));
+
+    const audit = new AuditWriter(ctx, {
+      flushMs: config.auditFlushMs,
+      onFlush: (rows) => metrics.auditWritten.inc(rows),
+      onDrop: (rows) => metrics.auditDropped.inc(rows),
+    });
+
+    const readiness = async (): Promise<ReadinessReport> => {
+      const checks: ReadinessReport['checks'] = { store: await ping(store.db, 2_000) };
+      if (store.erp !== store.db) checks.erp = await ping(store.erp, 2_000);
+      const status = Object.values(checks).every((c) => c.status === 'pass') ? 'pass' : 'fail';
+      return { status, checks };
+    };
+
+    const api = await buildApiApp({
+      beforeMetrics: () => metrics.auditPending.set(audit.pending),
+      ctx, verifier, audit, metrics, readiness,
+      limiter: new RateLimiter(clock, config.rateLimit),
+      moduleEnabled: () => enabled,
+      logger: pinoLogger,
+    });
+    await api.listen({ port: config.port, host: config.host });
+    const addr = api.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+    const socketPath = adminSocketPath(config.dataDir);
+    const admin = await buildAdminApp({
+      ctx, ops: ALL_OPS,
+      beforeOp: async (op) => { if (op.name.startsWith('audit.')) await audit.flush(); },
+      afterOp: (op) => {
+        if (op.name.startsWith('keys.')) verifier.invalidate();
+        if (op.name.startsWith('plugin.')) void refreshModule().catch(() => {});
+      },
+      info: () => ({ pid: process.pid, url, store: store.db.label, module_enabled: enabled }),
+    });
+    if (!opts.memory) {
+      await listenOnSocket(admin, socketPath);
+      store.lock?.update({ adminSocket: socketPath });
+    }
+
+    // Idempotency records are kept for a day.
+    const sweep = setInterval(() => {
+      void store.db.query(`DELETE FROM kgc_support.idempotency WHERE created_at < $1`, [new Date(clock.now() - 86_400_000)])
+        .catch((err) => logger.warn({ err: (err as Error).message }, 'idempotency sweep failed'));
+    }, 3_600_000);
+    sweep.unref();
+    cleanups.push(() => clearInterval(sweep));
+
+    logger.info({ url, store: store.db.label, adminSocket: opts.memory ? undefined : socketPath, moduleEnabled: enabled }, 'kgc-support daemon listening');
+
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        logger.info('shutting down: finishing in-flight requests');
+        const deadline = setTimeout(() => {
+          logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'in-flight requests did not finish in time; closing connections');
+          api.server.closeAllConnections();
+        }, config.shutdownTimeoutMs);
+        deadline.unref();
+        await api.close();
+        clearTimeout(deadline);
+        await admin.close();
+        await audit.close();
+        for (const c of cleanups.reverse()) await c();
+        await store.close();
+        logger.info('stopped');
+        pinoLogger.flush?.();
+      })();
+      return closing;
+    };
+
+    return { url, adminSocket: socketPath, ctx, api, metrics, verifier, audit, moduleEnabled: () => enabled, close };
+  } catch (err) {
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
+    await store.close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Hungarian phone numbers to E.164. Accepts what people type: 06 30 123 4567,
+ * +36-30-123-4567, 36301234567, 0036 30 1234567, (06 1) 234-5678. Foreign numbers
+ * in international form are accepted too. Anything that is not a valid number is
+ * refused, so a lookup never runs on garbage.
+ */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { KgcError } from '../errors/kgc-error.js';
+
+export function normalizePhone(input: string): string {
+  const raw = input.trim();
+  if (raw.length === 0 || raw.length > 40 || !/^[+\d\s().\-/]+$/.test(raw)) {
+    throw new KgcError('invalid_phone', `"${raw.slice(0, 40)}" is not a phone number`);
+  }
+  let compact = raw.replace(/[\s().\-/]/g, '');
+  if (compact.startsWith('00')) compact = `+${compact.slice(2)}`;
+  // 36301234567: the country code typed without its plus.
+  else if (/^36\d{8,9}$/.test(compact)) compact = `+${compact}`;
+  if (compact.indexOf('+', 1) !== -1) throw new KgcError('invalid_phone', `"${raw}" is not a phone number`);
+  const parsed = parsePhoneNumberFromString(compact, 'HU');
+  if (!parsed || !parsed.isValid()) {
+    throw new KgcError('invalid_phone', `"${raw}" is not a valid phone number`);
+  }
+  return parsed.number;
+}
+
+/** Like normalizePhone, but undefined for empty input. */
+export function normalizeOptionalPhone(input: string | undefined | null): string | undefined {
+  if (input === undefined || input === null || input.trim() === '') return undefined;
+  return normalizePhone(input);
+}

@@ -1,0 +1,65 @@
+/**
+ * The one catalogue of errors. Every error the tool reports, over HTTP or on the
+ * command line, has a stable `code` from here: its HTTP status, its CLI exit code
+ * and a suggestion a person can act on. Codes never change meaning once released.
+ */
+export interface ErrorSpec {
+  readonly status: number;
+  readonly exit: number;
+  readonly title: string;
+  readonly hint?: string;
+}
+
+const spec = (status: number, exit: number, title: string, hint?: string): ErrorSpec =>
+  hint === undefined ? { status, exit, title } : { status, exit, title, hint };
+
+export const CATALOGUE = {
+  // 400: the request or the command line is wrong; nothing was changed.
+  bad_request: spec(400, 2, 'Bad request'),
+  invalid_json: spec(400, 2, 'Malformed JSON body', 'Send a valid JSON document with Content-Type: application/json.'),
+  invalid_phone: spec(400, 2, 'Invalid phone number', 'Use a Hungarian number such as +36301234567, 06 30 123 4567 or 36301234567.'),
+  invalid_id: spec(400, 2, 'Invalid identifier'),
+  invalid_slot: spec(400, 2, 'Invalid appointment slot'),
+  invalid_idempotency_key: spec(400, 2, 'Invalid Idempotency-Key', 'Use 1 to 255 printable ASCII characters, such as a UUID.'),
+  invalid_duration: spec(400, 2, 'Invalid duration', 'Use a number with a unit: 30s, 15m, 24h, 14d.'),
+  invalid_scope: spec(400, 2, 'Unknown scope', 'Scopes: support:read, support:appointments, erp:publish, admin.'),
+  invalid_config: spec(400, 2, 'Invalid configuration'),
+  usage: spec(400, 2, 'Invalid usage', 'Run the command with --help for its options and examples.'),
+  // 401 / 403: who is asking.
+  missing_api_key: spec(401, 1, 'API key required', 'Send Authorization: Bearer <key> or X-API-Key: <key>.'),
+  malformed_api_key: spec(401, 1, 'Malformed API key', 'The key is not a kgc_ key or its checksum is wrong: check for a typo or a truncated copy.'),
+  invalid_api_key: spec(401, 1, 'Invalid API key'),
+  api_key_revoked: spec(401, 1, 'API key revoked', 'Ask the franchise admin for a new key: kgc-support keys create.'),
+  api_key_expired: spec(401, 1, 'API key expired', 'Ask the franchise admin for a new key: kgc-support keys create.'),
+  insufficient_scope: spec(403, 1, 'API key lacks the required scope'),
+  // 404 / 409 / 413 / 429.
+  not_found: spec(404, 1, 'Not found'),
+  customer_not_found: spec(404, 1, 'Customer not found'),
+  rental_not_found: spec(404, 1, 'Rental not found'),
+  worklog_not_found: spec(404, 1, 'Worklog not found'),
+  order_not_found: spec(404, 1, 'Order not found'),
+  sku_not_found: spec(404, 1, 'Product not found'),
+  location_not_found: spec(404, 1, 'Location not found'),
+  key_not_found: spec(404, 1, 'API key not found', 'List keys with: kgc-support keys list.'),
+  phone_ambiguous: spec(409, 1, 'Several customers share this phone number', 'Identify the customer by another detail; see /api/customers/duplicates.'),
+  slot_taken: spec(409, 1, 'Appointment slot already booked'),
+  key_not_active: spec(409, 1, 'API key is not active'),
+  key_already_rotated: spec(409, 1, 'API key already rotated'),
+  idempotency_key_reused: spec(422, 1, 'Idempotency-Key reused with a different request', 'Use a new Idempotency-Key for a different request.'),
+  payload_too_large: spec(413, 1, 'Request body too large'),
+  unsupported_media_type: spec(415, 2, 'Unsupported media type', 'Send Content-Type: application/json.'),
+  rate_limited: spec(429, 1, 'Too many requests', 'Slow down; retry after the number of seconds in Retry-After.'),
+  // 5xx / environment.
+  internal: spec(500, 1, 'Internal error', 'The daemon log has the details, under the request id.'),
+  store_locked: spec(503, 1, 'Data directory in use', 'Stop the other process, or point this one at another --data-dir.'),
+  store_unavailable: spec(503, 1, 'Database unavailable', 'Check DATABASE_URL and that PostgreSQL is running.'),
+  daemon_unreachable: spec(503, 1, 'Daemon not reachable'),
+  support_module_disabled: spec(503, 1, 'Support module disabled', 'Enable it with: kgc-support enable.'),
+  not_ready: spec(503, 1, 'Not ready'),
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof CATALOGUE;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(CATALOGUE, code);
+}

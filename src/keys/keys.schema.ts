@@ -1,0 +1,64 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+export const SCOPES = ['support:read', 'support:appointments', 'erp:publish', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+export const KeyStatus = Type.Union([
+  Type.Literal('active'),
+  Type.Literal('rotated'),
+  Type.Literal('expired'),
+  Type.Literal('revoked'),
+]);
+
+/** A key as shown to people and scripts: never the key or its hash. */
+export const KeyInfo = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  prefix: Type.String({ description: 'The first characters of the key, to recognise it' }),
+  scopes: Type.Array(Type.String()),
+  status: KeyStatus,
+  rate_limit: Nullable(Type.String()),
+  created_at: Type.String({ format: 'date-time' }),
+  created_by: Type.String(),
+  expires_at: Type.String({ format: 'date-time' }),
+  revoked_at: Nullable(Type.String({ format: 'date-time' })),
+  rotated_to: Nullable(Type.String()),
+  rotated_from: Nullable(Type.String()),
+  last_used_at: Nullable(Type.String({ format: 'date-time' })),
+});
+export type KeyInfo = Static<typeof KeyInfo>;
+
+/** The one time a key is shown in full. */
+export const IssuedKey = Type.Object({
+  key: KeyInfo,
+  api_key: Type.String({ description: 'The key itself: shown once, stored only as a hash' }),
+});
+export type IssuedKey = Static<typeof IssuedKey>;
+
+export const CreateKeyInput = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  scopes: Type.Array(Type.String(), { minItems: 1 }),
+  expires_in: Type.Optional(Type.String({ default: '90d' })),
+  rate_limit: Type.Optional(Type.String({ description: 'e.g. 100/s; default KGC_SUPPORT_RATE_LIMIT' })),
+});
+export type CreateKeyInput = Static<typeof CreateKeyInput>;
+
+export const RotateKeyInput = Type.Object({
+  id: Type.String(),
+  grace: Type.Optional(Type.String({ default: '24h' })),
+});
+export type RotateKeyInput = Static<typeof RotateKeyInput>;
+
+export const RotatedKey = Type.Object({
+  key: KeyInfo,
+  api_key: Type.String(),
+  previous: KeyInfo,
+});
+export type RotatedKey = Static<typeof RotatedKey>;
+
+export const KeyIdInput = Type.Object({ id: Type.String() });
+export const ListKeysInput = Type.Object({ all: Type.Optional(Type.Boolean({ default: false })) });
+export const ExpiringInput = Type.Object({ within: Type.Optional(Type.String({ default: '14d' })) });
+export const KeyList = Type.Array(KeyInfo);

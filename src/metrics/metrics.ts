@@ -1,0 +1,38 @@
+/**
+ * The daemon's Prometheus metrics: one registry per daemon (tests run several),
+ * created here and handed to whoever records. Capabilities register their own
+ * metrics on `registry` (prefix kgc_support_).
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly httpRequests: Counter<'route' | 'method' | 'status'>;
+  readonly httpDuration: Histogram<'route' | 'method'>;
+  readonly auditWritten: Counter;
+  readonly auditDropped: Counter;
+  readonly auditPending: Gauge;
+  readonly keyCache: Counter<'result'>;
+  readonly rateLimited: Counter;
+  readonly moduleEnabled: Gauge;
+}
+
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'kgc_support_' });
+  const registers = [registry];
+  return {
+    registry,
+    httpRequests: new Counter({ name: 'kgc_support_http_requests_total', help: 'Pull API requests by route pattern, method and status', labelNames: ['route', 'method', 'status'], registers }),
+    httpDuration: new Histogram({
+      name: 'kgc_support_http_request_duration_seconds', help: 'Pull API latency by route pattern', labelNames: ['route', 'method'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers,
+    }),
+    auditWritten: new Counter({ name: 'kgc_support_audit_rows_written_total', help: 'Audit rows written', registers }),
+    auditDropped: new Counter({ name: 'kgc_support_audit_rows_dropped_total', help: 'Audit rows dropped because the database was unreachable too long', registers }),
+    auditPending: new Gauge({ name: 'kgc_support_audit_rows_pending', help: 'Audit rows buffered, not yet written', registers }),
+    keyCache: new Counter({ name: 'kgc_support_api_key_cache_total', help: 'API key lookups by cache result', labelNames: ['result'], registers }),
+    rateLimited: new Counter({ name: 'kgc_support_rate_limited_total', help: 'Requests refused by the per-key rate limit', registers }),
+    moduleEnabled: new Gauge({ name: 'kgc_support_module_enabled', help: '1 while the Support module is enabled', registers }),
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Opens the store a process works on: PostgreSQL when DATABASE_URL is set, else
+ * the embedded PGlite in the data directory (under its lock). Applies migrations.
+ */
+import { join } from 'node:path';
+import type { Config } from '../config/settings.js';
+import { packageRoot } from '../config/paths.js';
+import type { Logger } from '../context/logger.js';
+import { KgcError } from '../errors/kgc-error.js';
+import type { Db } from './db.js';
+import { acquireLock, type Lock } from './lock.js';
+import { migrate } from './migrate.js';
+
+export interface Store {
+  /** The daemon's own state (schema kgc_support). */
+  readonly db: Db;
+  /** The ERP read contract (schema kgc_erp): the same Db unless ERP_DATABASE_URL is set. */
+  readonly erp: Db;
+  /** Held for PGlite and for a daemon; undefined for a CLI on PostgreSQL. */
+  readonly lock: Lock | undefined;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Named in the lock so a second opener learns who holds it. */
+  readonly command: string;
+  /** Take the data directory lock even on PostgreSQL (a daemon owns its socket). */
+  readonly holdLock?: boolean;
+  /** An in-memory PGlite (tests); no lock, no files. */
+  readonly memory?: boolean;
+  readonly migrate?: boolean;
+}
+
+export function migrationsDir(): string {
+  return join(packageRoot(), 'src', 'store', 'migrations');
+}
+
+async function connectPostgres(url: string, config: Config, logger: Logger, name: string): Promise<Db> {
+  const { openPostgres } = await import('./postgres.js');
+  try {
+    return await openPostgres({ url, poolMax: config.pgPoolMax, logger, applicationName: name });
+  } catch (err) {
+    throw new KgcError('store_unavailable', `cannot connect to PostgreSQL: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
+  const { config, logger } = opts;
+  const embedded = config.databaseUrl === undefined;
+  let lock: Lock | undefined;
+  if (!opts.memory && (embedded || opts.holdLock)) lock = acquireLock(config.dataDir, opts.command);
+  let db: Db | undefined;
+  let erp: Db | undefined;
+  try {
+    if (embedded) {
+      const { openPglite } = await import('./pglite.js');
+      db = await openPglite(opts.memory ? undefined : join(config.dataDir, 'pgdata'));
+    } else {
+      db = await connectPostgres(config.databaseUrl as string, config, logger, 'kgc-support');
+    }
+    if (opts.migrate !== false) await migrate(db, { name: 'kgc', dir: migrationsDir() }, logger);
+    erp = config.erpDatabaseUrl ? await connectPostgres(config.erpDatabaseUrl, config, logger, 'kgc-support-erp') : db;
+    lock?.update({ store: db.label });
+  } catch (err) {
+    await db?.close().catch(() => {});
+    lock?.release();
+    throw err;
+  }
+  const theDb = db;
+  const theErp = erp;
+  let closed = false;
+  return {
+    db: theDb,
+    erp: theErp,
+    lock,
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        if (theErp !== theDb) await theErp.close();
+        await theDb.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}

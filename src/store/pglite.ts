@@ -1,0 +1,44 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { OID, parseDate, parseInt8, parseNumeric, type Db, type Queryable, type QueryResult } from './db.js';
+
+const parsers = {
+  [OID.INT8]: parseInt8,
+  [OID.NUMERIC]: parseNumeric,
+  [OID.DATE]: parseDate,
+};
+
+function wrap(q: PGlite | Transaction): Queryable {
+  return {
+    async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const res = await q.query<R>(sql, params as unknown[]);
+      return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await q.exec(sql);
+    },
+  };
+}
+
+/**
+ * Opens the embedded store. `dataDir` undefined means in memory (tests).
+ * The caller must hold the data directory lock (see lock.ts) before calling this:
+ * PGlite itself does nothing to stop a second process from corrupting the files.
+ */
+export async function openPglite(dataDir: string | undefined): Promise<Db> {
+  const pg = await PGlite.create(dataDir, { extensions: { pg_trgm, unaccent }, parsers });
+  const base = wrap(pg);
+  return {
+    kind: 'pglite',
+    label: dataDir === undefined ? 'pglite (memory)' : `pglite ${dataDir}`,
+    query: base.query,
+    exec: base.exec,
+    tx: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    async listen(channel, onPayload) {
+      const unsub = await pg.listen(channel, onPayload);
+      return async () => { await unsub(); };
+    },
+    close: () => pg.close(),
+  };
+}

@@ -1,0 +1,142 @@
+import pg from 'pg';
+import type { Logger } from '../context/logger.js';
+import { redactUrl } from '../config/config.js';
+import { OID, parseDate, parseInt8, parseNumeric, type Db, type QueryResult } from './db.js';
+
+const typeParsers: Record<number, (v: string) => unknown> = {
+  [OID.INT8]: parseInt8,
+  [OID.NUMERIC]: parseNumeric,
+  [OID.DATE]: parseDate,
+};
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    const p = typeParsers[oid];
+    if (p && format !== 'binary') return p;
+    return pg.types.getTypeParser(oid, format ?? 'text');
+  },
+} as pg.CustomTypesConfig;
+
+export interface PostgresOptions {
+  url: string;
+  poolMax: number;
+  logger: Logger;
+  applicationName?: string;
+}
+
+/**
+ * A PostgreSQL-backed Db: a pool for queries and one dedicated connection for
+ * LISTEN, reconnected with backoff and jitter when it drops.
+ */
+export async function openPostgres(opts: PostgresOptions): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolMax,
+    types,
+    application_name: opts.applicationName ?? 'kgc-support',
+    connectionTimeoutMillis: 10_000,
+  });
+  pool.on('error', (err) => opts.logger.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
+  // Fail fast with a clear error when the database is not reachable.
+  const probe = await pool.connect();
+  probe.release();
+
+  const listeners = new Map<string, Set<(payload: string) => void>>();
+  let listenClient: pg.Client | undefined;
+  let connecting: Promise<pg.Client> | undefined;
+  let closed = false;
+
+  const connectListener = async (): Promise<pg.Client> => {
+    let attempt = 0;
+    for (;;) {
+      const client = new pg.Client({ connectionString: opts.url, types, application_name: 'kgc-support-listen' });
+      try {
+        await client.connect();
+        client.on('notification', (n) => {
+          const set = listeners.get(n.channel);
+          if (set) for (const cb of set) cb(n.payload ?? '');
+        });
+        client.on('error', (err) => {
+          opts.logger.warn({ err: err.message }, 'LISTEN connection lost; reconnecting');
+          if (listenClient === client) listenClient = undefined;
+          client.end().catch(() => {});
+          if (!closed) void ensureListener();
+        });
+        for (const channel of listeners.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        listenClient = client;
+        return client;
+      } catch (err) {
+        await client.end().catch(() => {});
+        if (closed) throw err;
+        attempt++;
+        const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)) * (0.8 + Math.random() * 0.4);
+        opts.logger.warn({ err: (err as Error).message, attempt }, 'LISTEN connection failed; retrying');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  };
+  const ensureListener = (): Promise<pg.Client> => {
+    if (listenClient) return Promise.resolve(listenClient);
+    connecting ??= connectListener().finally(() => { connecting = undefined; });
+    return connecting;
+  };
+
+  return {
+    kind: 'postgres',
+    label: `postgres ${redactUrl(opts.url)}`,
+    async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const res = await pool.query(sql, params as unknown[]);
+      return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await pool.query(sql);
+    },
+    async tx(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+            const res = await client.query(sql, params as unknown[]);
+            return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
+          },
+          async exec(sql: string): Promise<void> {
+            await client.query(sql);
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onPayload) {
+      let set = listeners.get(channel);
+      const isNew = !set;
+      if (!set) {
+        set = new Set();
+        listeners.set(channel, set);
+      }
+      set.add(onPayload);
+      const client = await ensureListener();
+      if (isNew) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        set.delete(onPayload);
+        if (set.size === 0) {
+          listeners.delete(channel);
+          await listenClient?.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
+        }
+      };
+    },
+    async close() {
+      closed = true;
+      const c = listenClient;
+      listenClient = undefined;
+      await c?.end().catch(() => {});
+      await pool.end();
+    },
+  };
+}

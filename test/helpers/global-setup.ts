@@ -1,0 +1,18 @@
+/**
+ * Runs once before the suite: checks that the services the tests need are there,
+ * and says loudly which are not (the tests that need them fail, never pass quietly).
+ */
+import pg from 'pg';
+import { adminUrl } from './pg.js';
+
+export default async function setup(): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (err) {
+    process.stderr.write(`\n!!! PostgreSQL is not reachable at ${adminUrl()}: ${(err as Error).message}\n!!! The PostgreSQL half of the suite will fail. Start it (see .ci/run).\n\n`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
