@@ -50,9 +50,18 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     },
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     return503OnClosing: true,
-    forceCloseConnections: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // JSON only: a text/plain body is refused with 415 rather than read as a string.
+  app.removeContentTypeParser('text/plain');
+  // While shutting down, a request that was in flight gets its answer and then
+  // its connection is closed, so close() never waits on a kept-alive socket.
+  let closing = false;
+  app.addHook('preClose', async () => { closing = true; });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   await app.register(apiGuard, {

@@ -36,9 +36,10 @@ export interface GuardDeps {
 
 function presentedKey(req: FastifyRequest): string | undefined {
   const auth = req.headers.authorization;
-  if (typeof auth === 'string' && auth.length > 0) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    return m ? m[1] : auth.trim();
+  if (typeof auth === 'string' && auth.trim().length > 0) {
+    const m = /^Bearer(?:\s+(\S*))?\s*$/i.exec(auth.trim());
+    if (m) return m[1] || undefined;
+    return auth.trim();
   }
   const x = req.headers['x-api-key'];
   return typeof x === 'string' ? x.trim() : undefined;

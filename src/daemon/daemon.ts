@@ -96,10 +96,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     let enabled = (await applyEnvSwitch(ctx, config.supportModuleEnabled)).enabled;
     const metrics = createMetrics();
     const verifier = new KeyVerifier(ctx);
-    const refreshModule = async () => {
-      const next = (await getPluginState(ctx)).enabled;
-      if (next !== enabled) logger.info({ enabled: next }, next ? 'Support module enabled' : 'Support module disabled');
-      enabled = next;
+    // Refreshes run one after another, so a slow early read never overwrites a later one.
+    let refreshing: Promise<void> = Promise.resolve();
+    const refreshModule = (): Promise<void> => {
+      refreshing = refreshing.catch(() => {}).then(async () => {
+        const next = (await getPluginState(ctx)).enabled;
+        if (next !== enabled) logger.info({ enabled: next }, next ? 'Support module enabled' : 'Support module disabled');
+        enabled = next;
+      });
+      return refreshing;
     };
     const unlisten = await onChange(store.db, (topic) => {
       if (topic === 'keys') verifier.invalidate();
@@ -140,9 +145,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const admin = await buildAdminApp({
       ctx, ops: ALL_OPS,
       beforeOp: async (op) => { if (op.name.startsWith('audit.')) await audit.flush(); },
-      afterOp: (op) => {
+      afterOp: async (op) => {
         if (op.name.startsWith('keys.')) verifier.invalidate();
-        if (op.name.startsWith('plugin.')) void refreshModule().catch(() => {});
+        if (op.name.startsWith('plugin.')) await refreshModule();
       },
       info: () => ({ pid: process.pid, url, store: store.db.label, module_enabled: enabled }),
     });

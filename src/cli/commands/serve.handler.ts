@@ -7,22 +7,25 @@ import { cliConfig } from '../run-op.js';
 export async function serve(io: CliIO, g: GlobalOptions, o: { port?: string; host?: string; demo?: boolean }): Promise<void> {
   const out = outputFor(io, g);
   const config = cliConfig(io, g, { port: o.port, host: o.host });
+  let demoKey: { key: string; id: string } | undefined;
   const daemon = await startDaemon({
     config,
     demo: o.demo === true,
-    onDemoKey: (key, id) => {
-      io.writeErr([
-        '',
-        `Demo API key ${id} (support:read, support:appointments), shown once:`,
-        '',
-        `  ${key}`,
-        '',
-        'Try it:',
-        `  curl -H "Authorization: Bearer ${key}" http://${config.host}:${config.port}/api/service/worklogs/M-2025-0123/status`,
-        '',
-      ].join('\n'));
-    },
+    onDemoKey: (key, id) => { demoKey = { key, id }; },
   });
+  if (demoKey) {
+    // Shown once, on the terminal only: never in the log.
+    io.writeErr([
+      '',
+      `Demo API key ${demoKey.id} (support:read, support:appointments), shown once:`,
+      '',
+      `  ${demoKey.key}`,
+      '',
+      'Try it:',
+      `  curl -H "Authorization: Bearer ${demoKey.key}" ${daemon.url}/api/service/worklogs/M-2025-0123/status`,
+      '',
+    ].join('\n'));
+  }
   out.info(`kgc-support listening on ${daemon.url} (admin socket ${daemon.adminSocket})`);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

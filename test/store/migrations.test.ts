@@ -1,0 +1,45 @@
+/** Migrations: applied once, recorded, safe when two processes start together. */
+import { afterAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/context/logger.js';
+import { loadMigrations, migrate } from '../../src/store/migrate.js';
+import { migrationsDir } from '../../src/store/open.js';
+import { openPostgres } from '../../src/store/postgres.js';
+import { openPglite } from '../../src/store/pglite.js';
+import { createDatabase } from '../helpers/pg.js';
+
+const set = { name: 'kgc', dir: migrationsDir() };
+
+describe('migrations', () => {
+  const drops: (() => Promise<void>)[] = [];
+  afterAll(async () => { for (const d of drops) await d(); });
+
+  it('are numbered files applied in order and recorded (PGlite)', async () => {
+    const all = loadMigrations(migrationsDir());
+    expect(all.map((m) => m.version)).toEqual(all.map((_, i) => i + 1));
+    const db = await openPglite(undefined);
+    try {
+      expect((await migrate(db, set, silentLogger)).map((m) => m.version)).toEqual(all.map((m) => m.version));
+      expect(await migrate(db, set, silentLogger)).toEqual([]);
+      const { rows } = await db.query<{ version: number; checksum: string }>('SELECT version, checksum FROM kgc_support.migrations ORDER BY version');
+      expect(rows.map((r) => r.version)).toEqual(all.map((m) => m.version));
+      expect(rows.map((r) => r.checksum)).toEqual(all.map((m) => m.checksum));
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('are applied exactly once when several processes migrate one PostgreSQL at once', async () => {
+    const pg = await createDatabase();
+    drops.push(pg.drop);
+    const dbs = await Promise.all([1, 2, 3].map(() => openPostgres({ url: pg.url, poolMax: 2, logger: silentLogger })));
+    try {
+      const applied = await Promise.all(dbs.map((db) => migrate(db, set, silentLogger)));
+      const total = applied.reduce((n, a) => n + a.length, 0);
+      expect(total).toBe(loadMigrations(migrationsDir()).length);
+      const { rows } = await (dbs[0] as (typeof dbs)[0]).query<{ n: number }>('SELECT count(*)::int AS n FROM kgc_support.migrations');
+      expect(rows[0]?.n).toBe(total);
+    } finally {
+      for (const db of dbs) await db.close();
+    }
+  });
+});
