@@ -14,6 +14,7 @@ import type { Config } from '../config/settings.js';
 import { cryptoRandom, systemClock, type Clock, type Random } from '../context/clock.js';
 import type { Ctx } from '../context/context.js';
 import type { Logger } from '../context/logger.js';
+import { missingContractTables } from '../erp/contract.js';
 import { seedDemo } from '../erp/demo/seed.js';
 import { KeyVerifier } from '../keys/key-verifier.js';
 import { createKey, listKeys, revokeKey } from '../keys/keys.service.js';
@@ -125,6 +126,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const readiness = async (): Promise<ReadinessReport> => {
       const checks: ReadinessReport['checks'] = { store: await ping(store.db, 2_000) };
       if (store.erp !== store.db) checks.erp = await ping(store.erp, 2_000);
+      const erpCheck = checks.erp ?? checks.store;
+      if (erpCheck?.status === 'pass') {
+        const missing = await missingContractTables(store.erp).catch((err: Error) => [`(${err.message})`]);
+        if (missing.length > 0) checks.erp_contract = { status: 'fail', detail: `kgc_erp lacks ${missing.join(', ')}` };
+        else checks.erp_contract = { status: 'pass' };
+      }
       const status = Object.values(checks).every((c) => c.status === 'pass') ? 'pass' : 'fail';
       return { status, checks };
     };

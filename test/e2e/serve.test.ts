@@ -84,7 +84,9 @@ describe('kgc-support serve (the real binary)', () => {
     expect(metrics).not.toContain(key);
     const ready = await fetch(`${url}/ready`);
     expect(ready.status).toBe(200);
-    expect((await ready.json()).checks.store.status).toBe('pass');
+    const report = await ready.json();
+    expect(report.checks.store.status).toBe('pass');
+    expect(report.checks.erp_contract.status).toBe('pass');
   });
 
   it('on SIGTERM finishes the in-flight request, flushes the audit log and releases the lock', async () => {
