@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../context/logger.js';
 import { redactUrl } from '../config/config.js';
@@ -16,6 +17,25 @@ const types = {
     return pg.types.getTypeParser(oid, format ?? 'text');
   },
 } as pg.CustomTypesConfig;
+
+/**
+ * Parameterised statements are prepared once per connection under a name derived
+ * from their text: the hot Pull API queries skip PostgreSQL's parse and plan.
+ * All our SQL is static text, so the set of names stays small.
+ */
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `kgc_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+    if (statementNames.size < 1000) statementNames.set(sql, name);
+  }
+  return name;
+}
+
+function toQuery(sql: string, params: readonly unknown[]): pg.QueryConfig {
+  return params.length > 0 ? { name: statementName(sql), text: sql, values: params as unknown[] } : { text: sql };
+}
 
 export interface PostgresOptions {
   url: string;
@@ -85,7 +105,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     kind: 'postgres',
     label: `postgres ${redactUrl(opts.url)}`,
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const res = await pool.query(sql, params as unknown[]);
+      const res = await pool.query(toQuery(sql, params));
       return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
     },
     async exec(sql: string): Promise<void> {
@@ -97,7 +117,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
         await client.query('BEGIN');
         const result = await fn({
           async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-            const res = await client.query(sql, params as unknown[]);
+            const res = await client.query(toQuery(sql, params));
             return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
           },
           async exec(sql: string): Promise<void> {
