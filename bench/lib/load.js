@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const CHILD = fileURLToPath(new URL('./load-child.mjs', import.meta.url));
+const CHILD = fileURLToPath(new URL('./load-child.js', import.meta.url));
 
 /** Runs autocannon in a child process: warm-up first (discarded), then the measured run. */
 export async function load({ url, connections = 50, duration = 10, warmup = 3, headers = {}, method = 'GET', body, pipelining = 1, rate, requests }) {

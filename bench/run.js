@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// npm run bench [-- --scenario by-phone,worklog-status,cli,memory] [--store postgres,pglite]
+//                  [--duration 10] [--connections 16] [--customers 1000000] [--json]
+// Every scenario runs beside its baseline, in the same run, on this machine.
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { describeMachine } from './lib/machine.js';
+import { printTable, saveResults } from './lib/report.js';
+import { cliScenarios } from './scenarios/cli.js';
+import { memoryScenario } from './scenarios/memory.js';
+import { pullApiScenarios } from './scenarios/pull-api.js';
+
+const { values } = parseArgs({
+  options: {
+    scenario: { type: 'string', default: 'by-phone,worklog-status,cli,memory' },
+    store: { type: 'string', default: 'postgres,pglite' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '16' },
+    customers: { type: 'string', default: '1000000' },
+    'cli-runs': { type: 'string', default: '20' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write('Usage: npm run bench -- [--scenario by-phone,worklog-status,cli,memory] [--store postgres,pglite] [--duration 10] [--warmup 3] [--connections 16] [--customers 1000000] [--cli-runs 20] [--json]\n');
+  process.exit(0);
+}
+const scenarios = values.scenario.split(',').map((s) => s.trim());
+const opts = {
+  stores: values.store.split(',').map((s) => s.trim()),
+  duration: Number(values.duration), warmup: Number(values.warmup), connections: Number(values.connections),
+  customers: Number(values.customers), cliRuns: Number(values['cli-runs']),
+  only: scenarios,
+};
+const log = (m) => process.stderr.write(`${m}\n`);
+const machine = describeMachine();
+log(`kgc-support benchmarks on ${machine.cpu}, ${machine.memory_gb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}, load ${machine.load_avg}`);
+
+const rows = [];
+if (scenarios.some((s) => s === 'by-phone' || s === 'worklog-status')) rows.push(...await pullApiScenarios(opts, log));
+if (scenarios.includes('cli')) rows.push(...await cliScenarios(opts, log));
+if (scenarios.includes('memory')) rows.push(...await memoryScenario(opts, log));
+
+const result = { at: new Date().toISOString(), machine, options: opts, rows };
+saveResults(fileURLToPath(new URL('./results/latest.json', import.meta.url)), result);
+if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+else {
+  process.stdout.write(`\nMachine: ${machine.cpu}, ${machine.memory_gb} GB RAM, ${machine.kernel}, Node ${machine.node}, PostgreSQL ${machine.postgres}\n\n`);
+  printTable(rows);
+}

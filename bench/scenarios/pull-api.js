@@ -1,0 +1,91 @@
+// Scenarios 1 and 2: by-phone and worklog status over N customers, on PostgreSQL
+// and on PGlite. Baseline: a bare Fastify route running the same SQL on the same
+// pool (same process), with no auth, no audit, no rate limit, no schema.
+import Fastify from 'fastify';
+import { mkdirSync } from 'node:fs';
+import pg from 'pg';
+import { loadConfig } from '../../dist/config/config.js';
+import { silentLogger } from '../../dist/context/logger.js';
+import { startDaemon } from '../../dist/daemon/daemon.js';
+import { CUSTOMERS_BY_PHONE, WORKLOG_STATUS } from '../../dist/erp/erp.queries.js';
+import { createKey } from '../../dist/keys/keys.service.js';
+import { benchPhone, benchWorklog, ensureBulkData, sample } from '../lib/data.js';
+import { load } from '../lib/load.js';
+import { row } from '../lib/report.js';
+
+const ADMIN_URL = process.env.KGC_BENCH_PG_ADMIN ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function ensureDatabase(name) {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    const { rows } = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rows.length === 0) await c.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await c.end();
+  }
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function startBenchDaemon(kind, log) {
+  const dataDir = new URL(`../.data/${kind}`, import.meta.url).pathname;
+  mkdirSync(dataDir, { recursive: true });
+  const env = { KGC_SUPPORT_DATA_DIR: dataDir, KGC_SUPPORT_PORT: '0', KGC_SUPPORT_LOG_LEVEL: 'silent', KGC_SUPPORT_PG_POOL_MAX: '16' };
+  if (kind === 'postgres') env.DATABASE_URL = await ensureDatabase('kgc_bench');
+  const daemon = await startDaemon({ config: loadConfig(env), demo: true, logger: silentLogger });
+  const key = (await createKey({ ...daemon.ctx, actor: 'bench' }, { name: 'bench', scopes: ['support:read', 'erp:publish'], rate_limit: '10000000/s' })).api_key;
+  return { daemon, key, log };
+}
+
+async function bareApp(erp) {
+  const app = Fastify();
+  app.get('/bare/by-phone/:phone', async (req) => (await erp.query(CUSTOMERS_BY_PHONE, [req.params.phone])).rows[0]);
+  app.get('/bare/worklog/:id', async (req) => (await erp.query(WORKLOG_STATUS, [req.params.id])).rows[0]);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, url: `http://127.0.0.1:${app.server.address().port}` };
+}
+
+export async function pullApiScenarios(opts, log) {
+  const rows = [];
+  for (const kind of opts.stores) {
+    log(`\n[pull-api] ${kind}: starting the daemon, making sure ${opts.customers.toLocaleString('en-US')} customers exist`);
+    const { daemon, key } = await startBenchDaemon(kind, log);
+    try {
+      await ensureBulkData(daemon.ctx.erp, opts.customers, log);
+      const bare = await bareApp(daemon.ctx.erp);
+      const ids = sample(opts.customers, 2000);
+      const endpoints = [
+        { name: 'by-phone', target: kind === 'postgres' ? 5000 : 2000, full: (i) => `/api/customers/by-phone/${encodeURIComponent(benchPhone(i))}`, bare: (i) => `/bare/by-phone/${encodeURIComponent(benchPhone(i))}`, ids },
+        { name: 'worklog-status', target: kind === 'postgres' ? 5000 : 2000, full: (i) => `/api/service/worklogs/${benchWorklog(i)}/status`, bare: (i) => `/bare/worklog/${benchWorklog(i)}`, ids: ids.map((i) => i - (i % 3) || 3) },
+      ];
+      const auth = { authorization: `Bearer ${key}` };
+      for (const ep of endpoints) {
+        if (opts.only && !opts.only.includes(ep.name)) continue;
+        log(`[pull-api] ${kind} ${ep.name}: baseline, then ours (${opts.connections} connections, ${opts.duration} s each after a ${opts.warmup} s warm-up)`);
+        const base = await load({ url: bare.url, connections: opts.connections, duration: opts.duration, warmup: opts.warmup, requests: ep.ids.map((i) => ({ path: ep.bare(i) })) });
+        const ours = await load({ url: daemon.url, connections: opts.connections, duration: opts.duration, warmup: opts.warmup, headers: auth, requests: ep.ids.map((i) => ({ path: ep.full(i) })) });
+        const errors = ours.errors + ours.non2xx;
+        log(`[pull-api] ${kind} ${ep.name}: at a fixed ${ep.target} req/s`);
+        const fixed = await load({ url: daemon.url, connections: opts.connections, duration: opts.duration, warmup: 1, rate: ep.target, headers: auth, requests: ep.ids.map((i) => ({ path: ep.full(i) })) });
+        const okMax = ours.rps >= ep.target;
+        const okP99 = fixed.latency_ms.p99 < 10 && fixed.rps >= ep.target * 0.97;
+        const okRatio = kind !== 'postgres' || ep.name !== 'by-phone' || ours.rps / base.rps >= 0.8;
+        rows.push(row({
+          scenario: `${ep.name} (max)`, store: kind, rps: ours.rps, p50: ours.latency_ms.p50, p99: ours.latency_ms.p99,
+          baseline: { rps: base.rps, p99: base.latency_ms.p99 }, target: `≥ ${ep.target}/s${kind === 'postgres' && ep.name === 'by-phone' ? ', ≥ 0.8 × baseline' : ''}`,
+          verdict: okMax && okRatio ? 'PASS' : 'MISS', note: errors ? `${errors} errors or non-2xx` : '',
+        }));
+        rows.push(row({
+          scenario: `${ep.name} @ ${ep.target}/s`, store: kind, rps: fixed.rps, p50: fixed.latency_ms.p50, p99: fixed.latency_ms.p99,
+          target: 'p99 < 10 ms', verdict: okP99 ? 'PASS' : 'MISS',
+        }));
+      }
+      await bare.app.close();
+    } finally {
+      await daemon.close();
+    }
+  }
+  return rows;
+}
