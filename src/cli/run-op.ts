@@ -40,7 +40,21 @@ export async function findDaemon(config: Config, waitMs = 15_000): Promise<LockI
 export async function withLocalContext<T>(config: Config, io: CliIO, g: GlobalOptions, command: string, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
   const logger = cliLogger(io, g.verbose === true);
   const { openStore } = await import('../store/open.js');
-  const store = await openStore({ config, logger, command });
+  // Another short CLI command may hold the embedded store for a moment: wait for it
+  // (a daemon would have been found above, and is never waited for).
+  const deadline = Date.now() + 15_000;
+  let store;
+  for (;;) {
+    try {
+      store = await openStore({ config, logger, command });
+      break;
+    } catch (err) {
+      const holder = readLock(config.dataDir);
+      const busyCli = err instanceof KgcError && err.code === 'store_locked' && holder !== undefined && holder.command !== 'serve';
+      if (!busyCli || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 100));
+    }
+  }
   try {
     return await fn({ config, db: store.db, erp: store.erp, logger, clock: systemClock, random: cryptoRandom, actor: cliActor() });
   } finally {
