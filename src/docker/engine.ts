@@ -27,7 +27,10 @@ export interface ServiceContainer {
 export const PROJECT_LABEL = 'com.docker.compose.project';
 export const SERVICE_LABEL = 'com.docker.compose.service';
 
-export function connectDocker(): Docker {
+/** The engine at DOCKER_HOST (a unix socket here; tcp:// and the rest as docker-modem reads them), else the local socket. */
+export function connectDocker(env: NodeJS.ProcessEnv = process.env): Docker {
+  const host = env.DOCKER_HOST;
+  if (host?.startsWith('unix://')) return new Docker({ socketPath: host.slice('unix://'.length) });
   return new Docker();
 }
 
