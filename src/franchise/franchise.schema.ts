@@ -57,14 +57,14 @@ export const FranchiseSchema = Type.Object({
     knowledge_base_path: Type.String({ minLength: 1, pattern: '^/', description: 'KNOWLEDGE_BASE_PATH inside the context manager container (seed 6.2)', examples: ['/opt/chatwoot/knowledge-bases/kgc-franchise-a/'] }),
     knowledge_base_dir: Type.Optional(Type.String({ minLength: 1, description: 'Host directory mounted there read-only; relative to the franchise directory', default: 'knowledge-base' })),
     chatwoot_frontend_url: Type.Optional(Type.String({ pattern: '^https?://', description: 'FRONTEND_URL of Chatwoot as agents open it; default http://localhost:<chatwoot port>' })),
-  }, { additionalProperties: false }),
+  }, { additionalProperties: false, description: 'The Support module of this franchise (seed 3.1, 6.2)' }),
   ports: Type.Object({
     erp_api: Port('Host port of the ERP API (kgc-api)'),
     daemon: Port('Host port of the kgc-support daemon (Pull API, /health)'),
     chatbot: Port('Host port of the Kokó chatbot (SUPPORT_API_URL)'),
     context: Port('Host port of the Kokó context manager (SUPPORT_CONTEXT_URL)'),
     chatwoot: Port('Host port of Chatwoot\'s web UI and API'),
-  }, { additionalProperties: false }),
+  }, { additionalProperties: false, description: 'Host ports; each must be free on the host and unique among its franchises (init picks free ones)' }),
   images: Type.Optional(Type.Object({
     'kgc-api': Type.Optional(ImageOverride),
     'kgc-support': Type.Optional(ImageOverride),

@@ -21,7 +21,10 @@ export function portUses(f: Pick<Franchise, 'id' | 'ports'>): PortUse[] {
 export function portClashes(franchises: readonly Pick<Franchise, 'id' | 'ports'>[]): PortClash[] {
   const byPort = new Map<number, PortUse[]>();
   for (const u of franchises.flatMap(portUses)) byPort.set(u.port, [...(byPort.get(u.port) ?? []), u]);
-  return [...byPort.entries()].filter(([, uses]) => uses.length > 1).map(([port, uses]) => ({ port, uses })).sort((a, b) => a.port - b.port);
+  return [...byPort.entries()]
+    .filter(([, uses]) => uses.length > 1)
+    .map(([port, uses]) => ({ port, uses: [...uses].sort((a, b) => a.franchise.localeCompare(b.franchise) || a.key.localeCompare(b.key)) }))
+    .sort((a, b) => a.port - b.port);
 }
 
 export function describeClash(c: PortClash): string {

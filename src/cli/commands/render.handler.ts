@@ -28,7 +28,7 @@ function checkReport(out: Output, plans: readonly RenderPlan[], showDiff: boolea
   if (check && report.some((r) => !r.up_to_date)) io.exitCode = 1;
   out.result(report, () => report.map((r) => {
     if (r.up_to_date) return `${out.style.green('✔')} franchise ${r.franchise}: rendered files are up to date`;
-    const head = `${out.style.yellow('!')} franchise ${r.franchise}: ${r.drift.map((d) => `${d.path} (${d.drift})`).join(', ')} differ from what render would write`;
+    const head = `${out.style.yellow('!')} franchise ${r.franchise}: not as render would write them: ${r.drift.map((d) => `${d.path} (${d.drift})`).join(', ')}`;
     return r.diff ? `${head}\n${r.diff}` : head;
   }).join('\n'));
 }
