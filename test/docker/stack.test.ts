@@ -164,6 +164,11 @@ suite('the support profile on a real Docker engine', () => {
     const logs = await cli('logs', '--franchise', A, '--service', 'support-chatbot', '--tail', '5');
     expect(logs.code, logs.err).toBe(0);
     expect(logs.out).toContain('stand-in serving /www on port 5001');
+    const json = await cli('logs', '--franchise', A, '--service', 'support-chatbot', '--json');
+    expect(json.code, json.err).toBe(0);
+    expect(json.json<{ services: { service: string; lines: string[] }[] }>().services).toEqual([
+      { service: 'support-chatbot', container: expect.stringContaining('support-chatbot'), lines: ['stand-in serving /www on port 5001'] },
+    ]);
   });
 
   it('up refuses stale rendered files, and a port another process holds, before starting anything', async () => {

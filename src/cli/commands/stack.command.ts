@@ -71,7 +71,8 @@ Examples:
     .addHelpText('after', `
 Examples:
   $ kgc-support logs --service support-chatbot --tail 50
-  $ kgc-support logs --franchise budapest-1 --follow`)
+  $ kgc-support logs --franchise budapest-1 --follow
+  $ kgc-support logs --service chatwoot-web --tail 20 --json | jq -r '.services[0].lines[]'`)
     .action(async (opts: LogsFlags, cmd: Command) => {
       const h = await import('./status.handler.js');
       await h.logs(io, globalsOf(cmd), opts);

@@ -67,10 +67,21 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
 
   const started = Date.now();
   const verdicts = new Map<string, Verdict>();
+  // A step's own error is reported once, after the progress display, not inside it as well.
+  let fatal: KgcError | undefined;
+  const step = (fn: () => Promise<void>) => async () => {
+    try {
+      await fn();
+    } catch (err) {
+      if (!(err instanceof KgcError)) throw err;
+      fatal = err;
+      throw new Error('see below');
+    }
+  };
   const look = snapshots(deps, project);
   const tasks = progress(io, out, g.quiet === true, [
-    ...(o.erp ? [{ title: `Start the ERP (${deps.compose.display} up -d)`, task: async () => { await startErp(ref, deps); } }] : []),
-    { title: `Start the support services (${deps.compose.display} up -d, project ${project})`, task: async () => { await startSupport(ref, deps, services); } },
+    ...(o.erp ? [{ title: `Start the ERP (${deps.compose.display} up -d)`, task: step(() => startErp(ref, deps)) }] : []),
+    { title: `Start the support services (${deps.compose.display} up -d, project ${project})`, task: step(() => startSupport(ref, deps, services)) },
     {
       title: `Wait until they are healthy (at most ${o.timeout})`,
       task: (_ctx, task) => task.newListr(services.map((service) => ({
@@ -87,10 +98,10 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
   ], {});
   try {
     await tasks.run();
-  } catch (err) {
-    if (err instanceof KgcError) throw err;
-    // A waiting task failed: reported below with its logs.
+  } catch {
+    // A step failed (fatal), or a service did not get healthy: reported below.
   }
+  if (fatal) throw fatal;
   const failed = services.filter((s) => verdicts.get(s)?.kind !== 'ready');
   if (failed.length > 0) {
     const containers = await look();

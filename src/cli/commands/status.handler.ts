@@ -1,4 +1,5 @@
-import { connectDocker, engineVersion } from '../../docker/engine.js';
+import { connectDocker, engineVersion, lastLogLines, projectContainers } from '../../docker/engine.js';
+import { KgcError } from '../../errors/kgc-error.js';
 import { execaExec, mustCompose, requireCompose } from '../../docker/compose.js';
 import { stackState, supportProject, type ServiceState } from '../../docker/stack.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
@@ -81,9 +82,23 @@ export async function status(io: CliIO, g: GlobalOptions, o: StackFlags): Promis
 export async function logs(io: CliIO, g: GlobalOptions, o: LogsFlags): Promise<void> {
   const ref = franchiseOf(io, g, o);
   const services = chosenServices(o.service);
+  const tail = /^\d+$/.test(o.tail) ? o.tail : 'all';
+  if (g.json) {
+    // For scripts: the last lines of each service's container, from the engine.
+    if (o.follow) throw new KgcError('usage', '--follow streams text; it cannot be combined with --json');
+    const docker = connectDocker(io.env);
+    await engineVersion(docker);
+    const containers = await projectContainers(docker, supportProject(ref).project);
+    const result = await Promise.all(services.map(async (service) => {
+      const c = containers.find((x) => x.service === service);
+      const text = c ? await lastLogLines(docker, c.id, tail === 'all' ? 10_000 : Number(tail)) : '';
+      return { service, container: c?.name ?? null, lines: text === '' ? [] : text.replace(/\n$/, '').split('\n') };
+    }));
+    outputFor(io, g).result({ franchise: ref.id, services: result }, () => '');
+    return;
+  }
   const exec = execaExec(io.env);
   const tool = await requireCompose(exec, installerConfig(io, g).composeCommand);
-  const tail = /^\d+$/.test(o.tail) ? o.tail : 'all';
   const args = ['logs', '--no-color', '--tail', tail, ...(o.follow ? ['--follow'] : []), ...services];
   await mustCompose(tool, exec, supportProject(ref), args, { onStdout: (t) => io.writeOut(t), onStderr: (t) => io.writeErr(t) });
 }
