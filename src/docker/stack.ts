@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import type Docker from 'dockerode';
+import { KgcError } from '../errors/kgc-error.js';
 import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { integrationNetworkName } from '../franchise/franchise.schema.js';
 import { ERP_SERVICES, erpProjectOf, SUPPORT_SERVICES, supportProjectOf, type ProjectFiles } from '../render/model.js';
@@ -40,9 +41,11 @@ export function erpProject(ref: FranchiseRef): ComposeProject {
   return composeProject(ref, erpProjectOf(ref.franchise));
 }
 
-/** Picks services by name; unknown names are the caller's usage error. */
-export function selectServices(all: readonly string[], wanted: readonly string[] | undefined): string[] {
-  return wanted === undefined || wanted.length === 0 ? [...all] : all.filter((s) => wanted.includes(s));
+/** The support services named by --service (all when none), in start order; an unknown name is a usage error. */
+export function chosenServices(wanted: readonly string[] | undefined): string[] {
+  const unknown = (wanted ?? []).filter((s) => !(SUPPORT_SERVICES as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new KgcError('usage', `unknown service ${unknown.join(', ')}: the support services are ${SUPPORT_SERVICES.join(', ')}`);
+  return wanted === undefined || wanted.length === 0 ? [...SUPPORT_SERVICES] : SUPPORT_SERVICES.filter((s) => wanted.includes(s));
 }
 
 export async function startErp(ref: FranchiseRef, deps: StackDeps, opts: ExecOptions = {}): Promise<void> {

@@ -2,11 +2,10 @@ import { parseDuration } from '../../config/duration.js';
 import { cryptoRandom } from '../../context/clock.js';
 import { lastLogLines, projectContainers, type ServiceContainer } from '../../docker/engine.js';
 import { describePort, hostPorts } from '../../docker/host-ports.js';
-import { erpProject, selectServices, startErp, startSupport, stopSupport, supportProject, type StackDeps } from '../../docker/stack.js';
+import { chosenServices, erpProject, startErp, startSupport, stopSupport, supportProject, type StackDeps } from '../../docker/stack.js';
 import { waitFor, type Verdict } from '../../docker/wait.js';
 import { KgcError } from '../../errors/kgc-error.js';
 import { loadAllFranchises, type FranchiseRef } from '../../franchise/franchise.store.js';
-import { SUPPORT_SERVICES } from '../../render/model.js';
 import { assertNoPortClash, driftOf, planRender } from '../../render/render.service.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import { franchiseOf, rootOf, shippedTemplates, stackDeps } from '../installer-context.js';
@@ -16,12 +15,6 @@ import { progress } from '../progress.js';
 import type { StackFlags, UpFlags } from './stack.command.js';
 
 const LOG_LINES = 20;
-
-export function chosenServices(wanted: readonly string[] | undefined): string[] {
-  const unknown = (wanted ?? []).filter((s) => !(SUPPORT_SERVICES as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new KgcError('usage', `unknown service ${unknown.join(', ')}: the support services are ${SUPPORT_SERVICES.join(', ')}`);
-  return selectServices(SUPPORT_SERVICES, wanted);
-}
 
 /** Refuses to start on files that are missing or differ from what render would write. */
 function assertRendered(ref: FranchiseRef): void {

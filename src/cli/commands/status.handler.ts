@@ -1,13 +1,12 @@
 import { connectDocker, engineVersion, lastLogLines, projectContainers } from '../../docker/engine.js';
 import { KgcError } from '../../errors/kgc-error.js';
 import { execaExec, mustCompose, requireCompose } from '../../docker/compose.js';
-import { stackState, supportProject, type ServiceState } from '../../docker/stack.js';
+import { chosenServices, stackState, supportProject, type ServiceState } from '../../docker/stack.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import { franchiseOf, installerConfig } from '../installer-context.js';
 import type { CliIO } from '../io.js';
 import { table, type Style } from '../output.js';
 import type { LogsFlags, StackFlags } from './stack.command.js';
-import { chosenServices } from './stack.handler.js';
 
 /** 3725 → "1h 2m". */
 export function formatUptime(seconds: number): string {
