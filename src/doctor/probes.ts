@@ -1,6 +1,7 @@
 /** The real world for `doctor`: the engine, compose, the file system, the network. */
 import { readFileSync, statSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Random } from '../context/clock.js';
 import { detectCompose, type Exec } from '../docker/compose.js';
 import { connectDocker, engineVersion, projectContainers } from '../docker/engine.js';
@@ -28,11 +29,14 @@ export function realProbes(c: ProbeConfig): DoctorProbes {
     engine: () => engineVersion(docker),
     compose: () => detectCompose(c.exec, c.composeCommand),
     async freeBytes(path) {
-      try {
-        const s = await statfs(path);
-        return s.bavail * s.bsize;
-      } catch {
-        return undefined;
+      // The directory may not exist yet (before init): its nearest existing parent's file system.
+      for (let p = path; ; p = dirname(p)) {
+        try {
+          const s = await statfs(p);
+          return s.bavail * s.bsize;
+        } catch {
+          if (dirname(p) === p) return undefined;
+        }
       }
     },
     hostPorts: (f) => {
