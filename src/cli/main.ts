@@ -8,9 +8,13 @@ import { isKgcError } from '../errors/kgc-error.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerConfigCommand } from './commands/config.command.js';
 import { registerDemoCommands } from './commands/demo.command.js';
+import { registerDoctorCommand } from './commands/doctor.command.js';
+import { registerInitCommand } from './commands/init.command.js';
 import { registerKeysCommands } from './commands/keys.command.js';
 import { registerModuleCommands } from './commands/module.command.js';
+import { registerRenderCommand } from './commands/render.command.js';
 import { registerServeCommand } from './commands/serve.command.js';
+import { registerStackCommands } from './commands/stack.command.js';
 import { EXIT } from './exit-codes.js';
 import { addGlobalOptions, type GlobalOptions } from './globals.js';
 import { processIO, type CliIO } from './io.js';
@@ -28,6 +32,10 @@ const COMMANDS: readonly Register[] = [
   registerModuleCommands,
   registerDemoCommands,
   registerConfigCommand,
+  registerInitCommand,
+  registerRenderCommand,
+  registerStackCommands,
+  registerDoctorCommand,
 ];
 
 export function buildProgram(io: CliIO): Command {

@@ -118,6 +118,8 @@ export const SETTINGS = {
     },
   },
   shutdownTimeoutMs: duration('KGC_SUPPORT_SHUTDOWN_TIMEOUT', 'How long SIGTERM waits for in-flight requests', '10s'),
+  franchisesDir: str('KGC_SUPPORT_FRANCHISES_DIR', 'Installer: the directory holding one <id>/franchise.yaml per franchise (relative to the working directory)', () => 'franchises'),
+  composeCommand: str('KGC_SUPPORT_COMPOSE', 'Installer: the compose command ("docker compose", "docker-compose" or a path); unset means detect, v2 first', () => ''),
 } as const;
 
 export type Settings = typeof SETTINGS;

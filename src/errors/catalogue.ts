@@ -56,6 +56,18 @@ export const CATALOGUE = {
   daemon_unreachable: spec(503, 1, 'Daemon not reachable'),
   support_module_disabled: spec(503, 1, 'Support module disabled', 'Enable it with: kgc-support enable.'),
   not_ready: spec(503, 1, 'Not ready'),
+  // The installer (init, render, up, down, status, logs, doctor).
+  franchise_not_found: spec(404, 1, 'Franchise not found', 'Create it with: kgc-support init --franchise <id> (or point --dir / KGC_SUPPORT_FRANCHISES_DIR at the right directory).'),
+  franchise_exists: spec(409, 1, 'Franchise already initialised', 'Edit its franchise.yaml and run kgc-support render, or pass --force to write it again (its secrets are kept).'),
+  port_clash: spec(409, 1, 'Port already taken', 'Choose another port in franchise.yaml (ports:) or with the init --*-port flags, then run kgc-support render.'),
+  unportable_value: spec(400, 2, 'Value cannot be written to a .env file', 'Docker Compose v1 and v2 read .env files differently: avoid "${", and a "$" together with a quote, a backslash or a line break.'),
+  render_stale: spec(409, 1, 'Rendered files missing or out of date', 'Run: kgc-support render --franchise <id> (kgc-support render --diff shows what changes).'),
+  docker_unreachable: spec(503, 1, 'Docker engine not reachable', 'Start it (systemctl start docker) and check that this user may use it (group docker, or DOCKER_HOST).'),
+  compose_missing: spec(503, 1, 'Docker Compose not found', 'Install the compose plugin (docker compose) or docker-compose, or set KGC_SUPPORT_COMPOSE to its command.'),
+  compose_failed: spec(500, 1, 'Docker Compose failed', 'Its output above says why; kgc-support doctor checks the usual causes.'),
+  support_unhealthy: spec(503, 1, 'Support services not healthy', 'The log lines above say why; more with: kgc-support logs --service <name>.'),
+  support_disabled: spec(409, 1, 'Support is switched off for this franchise', 'Set support.enabled: true in franchise.yaml, run kgc-support render, then up.'),
+  interrupted: spec(499, 130, 'Interrupted'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

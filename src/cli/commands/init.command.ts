@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { globalsOf } from '../globals.js';
+import type { CliIO } from '../io.js';
+
+const collect = (value: string, prev: string[] = []) => [...prev, value];
+
+export interface InitFlags {
+  franchise?: string;
+  name?: string;
+  layout?: string;
+  disabled?: boolean;
+  chatwootAccountId?: string;
+  knowledgeBasePath?: string;
+  timezone?: string;
+  bindAddress?: string;
+  erpPort?: string;
+  daemonPort?: string;
+  chatbotPort?: string;
+  contextPort?: string;
+  chatwootPort?: string;
+  image?: string[];
+  dir?: string;
+  force?: boolean;
+}
+
+export function registerInitCommand(program: Command, io: CliIO): void {
+  program.command('init')
+    .description('create a franchise: its franchise.yaml (a wizard on a terminal, or flags) and its secrets')
+    .option('--franchise <id>', 'franchise id: lowercase letters, digits, dashes (the compose project is kgc-<id>)')
+    .option('--name <name>', 'the franchise as customers see it (any characters)')
+    .option('--layout <layout>', 'profiles (seed Option B, default) or separate (seed Option A)')
+    .option('--disabled', 'install with the Support module switched off (SUPPORT_MODULE_ENABLED=false)')
+    .option('--chatwoot-account-id <id>', 'CHATWOOT_ACCOUNT_ID (default kgc-<id>)')
+    .option('--knowledge-base-path <path>', 'KNOWLEDGE_BASE_PATH in the context manager (default /opt/chatwoot/knowledge-bases/kgc-<id>/)')
+    .option('--timezone <tz>', 'the franchise\'s time zone (default Europe/Budapest)')
+    .option('--bind-address <addr>', 'host address for the published ports (default 127.0.0.1)')
+    .option('--erp-port <port>', 'host port of the ERP API (default: the first free set, 3000, 3100, …)')
+    .option('--daemon-port <port>', 'host port of the kgc-support daemon (default 3030, 3130, …)')
+    .option('--chatbot-port <port>', 'host port of the chatbot (default 5001, 5101, …)')
+    .option('--context-port <port>', 'host port of the context manager (default 5004, 5104, …)')
+    .option('--chatwoot-port <port>', 'host port of Chatwoot (default 3080, 3180, …)')
+    .option('--image <key=image[:tag]>', 'override an image: kgc-api, kgc-support, koko-chatbot, koko-context, chatwoot, postgres, redis (repeat)', collect)
+    .option('--dir <dir>', 'the franchises directory (env KGC_SUPPORT_FRANCHISES_DIR, default ./franchises)')
+    .option('--force', 'write franchise.yaml again although it exists (its secrets are kept)')
+    .addHelpText('after', `
+Asks only what it cannot default (the id, the name, an optional Gemini API key) and only on a
+terminal; with --yes, --json or no terminal it never asks, and a missing value is an error
+naming its flag. The Gemini key is read from GEMINI_API_KEY when set.
+
+Examples:
+  $ kgc-support init
+  $ kgc-support init --franchise budapest-1 --name "Kovács és Fia Kft." --yes
+  $ kgc-support init --franchise pecs --name "KGC Pécs" --layout separate --chatbot-port 5201 --json
+  $ kgc-support init --franchise szeged --name "KGC Szeged" --image koko-chatbot=registry.local/koko-ai-chatbot:1.4.2
+
+Then: kgc-support render --franchise <id> && kgc-support up --franchise <id>`)
+    .action(async (opts: InitFlags, cmd: Command) => {
+      const h = await import('./init.handler.js');
+      await h.init(io, globalsOf(cmd), opts);
+    });
+}

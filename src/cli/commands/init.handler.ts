@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cryptoRandom } from '../../context/clock.js';
+import { KgcError } from '../../errors/kgc-error.js';
+import { DEFAULT_BIND_ADDRESS, PORT_KEYS, type Franchise, type ImageKey, type PortKey, type Ports } from '../../franchise/franchise.schema.js';
+import { FRANCHISE_FILE, franchiseDir, loadAllFranchises, saveFranchise } from '../../franchise/franchise.store.js';
+import { idProblem, newFranchise, parseImageSpec, parseLayout } from '../../franchise/new-franchise.js';
+import { choosePorts, isPortFree } from '../../franchise/ports.js';
+import { writeFiles } from '../../render/files.js';
+import { assertNoPortClash, secretsOnDisk } from '../../render/render.service.js';
+import { completeSecrets, secretsFileText, SECRETS_FILE } from '../../render/secrets.js';
+import { canPrompt, outputFor, type GlobalOptions } from '../globals.js';
+import { rootOf, schemaFile } from '../installer-context.js';
+import type { CliIO } from '../io.js';
+import { table } from '../output.js';
+import type { InitFlags } from './init.command.js';
+
+const PORT_FLAGS: Readonly<Record<PortKey, keyof InitFlags>> = {
+  erp_api: 'erpPort', daemon: 'daemonPort', chatbot: 'chatbotPort', context: 'contextPort', chatwoot: 'chatwootPort',
+};
+
+function missing(flag: string, what: string): never {
+  throw new KgcError('usage', `${what} is needed and there is no terminal to ask on: pass ${flag}`);
+}
+
+function parsePort(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 65535) throw new KgcError('usage', `--${flag} "${raw}": a port is a whole number from 1 to 65535`);
+  return n;
+}
+
+function checkTimezone(tz: string | undefined): void {
+  if (tz === undefined) return;
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+  } catch {
+    throw new KgcError('usage', `--timezone "${tz}" is not a time zone (e.g. Europe/Budapest)`);
+  }
+}
+
+/** Given ports win; the rest come from the first free set no other franchise uses. */
+async function portsFor(o: InitFlags, others: readonly Franchise[], bind: string): Promise<Ports> {
+  const given: Partial<Record<PortKey, number>> = {};
+  for (const k of PORT_KEYS) {
+    const raw = o[PORT_FLAGS[k]];
+    if (typeof raw === 'string') given[k] = parsePort(PORT_FLAGS[k].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), raw);
+  }
+  if (PORT_KEYS.every((k) => given[k] !== undefined)) return given as Ports;
+  const taken = new Set([...others.flatMap((f) => PORT_KEYS.map((k) => f.ports[k])), ...Object.values(given)]);
+  const chosen = await choosePorts(taken, (p) => isPortFree(p, bind));
+  return { ...chosen, ...given };
+}
+
+export async function init(io: CliIO, g: GlobalOptions, o: InitFlags): Promise<void> {
+  const out = outputFor(io, g);
+  const root = rootOf(io, g, o);
+  const interactive = canPrompt(io, g);
+  const ask = interactive ? await import('./init.prompts.js') : undefined;
+
+  const id = o.franchise ?? (ask ? await ask.askId(idProblem) : missing('--franchise <id>', 'the franchise id'));
+  const bad = idProblem(id);
+  if (bad) throw new KgcError('usage', `--franchise "${id}": ${bad}`);
+  const dir = franchiseDir(root, id);
+  const file = join(dir, FRANCHISE_FILE);
+  if (existsSync(file) && !o.force) throw new KgcError('franchise_exists', `${file} exists`);
+
+  const name = o.name ?? (ask ? await ask.askName() : missing('--name <name>', 'the franchise name'));
+  checkTimezone(o.timezone);
+  const others = loadAllFranchises(root).map((r) => r.franchise).filter((f) => f.id !== id);
+  const images: Partial<Record<ImageKey, { image?: string; tag?: string }>> = {};
+  for (const spec of o.image ?? []) {
+    const { key, ...ref } = parseImageSpec(spec);
+    images[key] = { ...images[key], ...ref };
+  }
+  const franchise = newFranchise({
+    id, name, images,
+    layout: o.layout === undefined ? undefined : parseLayout(o.layout),
+    enabled: o.disabled ? false : undefined,
+    chatwootAccountId: o.chatwootAccountId,
+    knowledgeBasePath: o.knowledgeBasePath,
+    timezone: o.timezone,
+    bindAddress: o.bindAddress,
+  }, await portsFor(o, others, o.bindAddress ?? DEFAULT_BIND_ADDRESS));
+  assertNoPortClash(franchise, others);
+
+  const ref = { id, dir, franchise };
+  const known = secretsOnDisk(ref);
+  let gemini = io.env.GEMINI_API_KEY ?? '';
+  if (ask && gemini === '' && !known.get('GEMINI_API_KEY')) gemini = await ask.askGeminiKey();
+  if (ask && !(await ask.askConfirm(`Write ${file}?`))) {
+    out.info('Nothing written.');
+    io.exitCode = 1;
+    return;
+  }
+
+  saveFranchise(dir, franchise, schemaFile());
+  const { secrets, generated } = completeSecrets(known, cryptoRandom, { GEMINI_API_KEY: gemini });
+  writeFiles(dir, [{ path: SECRETS_FILE, content: secretsFileText(secrets), mode: 0o600, secret: true }]);
+
+  const result = {
+    franchise: id, dir, file, layout: franchise.layout, support_enabled: franchise.support.enabled, ports: franchise.ports,
+    secrets_generated: generated, secrets_missing: Object.entries(secrets).filter(([, v]) => v === '').map(([k]) => k),
+    next: [`kgc-support render --franchise ${id}`, `kgc-support up --franchise ${id}`],
+  };
+  out.result(result, () => [
+    `${out.style.green('✔')} Franchise ${out.style.bold(id)} written to ${file}`,
+    `  layout ${franchise.layout}, Support ${franchise.support.enabled ? 'enabled' : 'disabled'}; secrets in ${join(dir, SECRETS_FILE)} (0600)`,
+    '',
+    table(['PORT', 'SERVICE'], PORT_KEYS.map((k) => [String(franchise.ports[k]), k]), out.style),
+    ...(result.secrets_missing.length > 0 ? ['', out.style.dim(`To fill in later in secrets.env: ${result.secrets_missing.join(', ')}`)] : []),
+    '',
+    'Next:',
+    ...result.next.map((c) => `  $ ${c}`),
+  ].join('\n'));
+}

@@ -1,0 +1,103 @@
+import { connectDocker, engineVersion, lastLogLines, projectContainers } from '../../docker/engine.js';
+import { KgcError } from '../../errors/kgc-error.js';
+import { execaExec, mustCompose, requireCompose } from '../../docker/compose.js';
+import { chosenServices, stackState, supportProject, type ServiceState } from '../../docker/stack.js';
+import { outputFor, type GlobalOptions } from '../globals.js';
+import { franchiseOf, installerConfig } from '../installer-context.js';
+import type { CliIO } from '../io.js';
+import { table, type Style } from '../output.js';
+import type { LogsFlags, StackFlags } from './stack.command.js';
+
+/** 3725 → "1h 2m". */
+export function formatUptime(seconds: number): string {
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.floor(seconds % 60);
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}
+
+export interface ServiceStatus {
+  service: string;
+  role: 'erp' | 'support';
+  project: string;
+  state: string;
+  health: string;
+  uptime_seconds: number | null;
+  container: string | null;
+  image: string | null;
+}
+
+export function serviceStatus(s: ServiceState, now: number): ServiceStatus {
+  const c = s.container;
+  const started = c?.startedAt ? Date.parse(c.startedAt) : NaN;
+  return {
+    service: s.service, role: s.role, project: s.project,
+    state: c ? c.state : 'missing',
+    health: c ? c.health : 'none',
+    uptime_seconds: Number.isNaN(started) ? null : Math.max(0, Math.round((now - started) / 1000)),
+    container: c ? c.id.slice(0, 12) : null,
+    image: c ? c.image : null,
+  };
+}
+
+function stateCell(s: ServiceStatus, style: Style): string {
+  if (s.state === 'running') return style.green(s.state);
+  return s.state === 'missing' ? style.dim(s.state) : style.red(s.state);
+}
+
+function healthCell(s: ServiceStatus, style: Style): string {
+  if (s.health === 'healthy') return style.green(s.health);
+  if (s.health === 'unhealthy') return style.red(s.health);
+  return s.health === 'starting' ? style.yellow(s.health) : style.dim('-');
+}
+
+export async function status(io: CliIO, g: GlobalOptions, o: StackFlags): Promise<void> {
+  const out = outputFor(io, g);
+  const ref = franchiseOf(io, g, o);
+  const docker = connectDocker(io.env);
+  await engineVersion(docker);
+  const wanted = o.service === undefined ? undefined : new Set(chosenServices(o.service));
+  const now = Date.now();
+  const services = (await stackState(ref, docker)).filter((s) => !wanted || wanted.has(s.service)).map((s) => serviceStatus(s, now));
+  const support = services.filter((s) => s.role === 'support');
+  const result = {
+    franchise: ref.id, layout: ref.franchise.layout, support_enabled: ref.franchise.support.enabled,
+    support_healthy: support.length > 0 && support.every((s) => s.state === 'running' && (s.health === 'healthy' || s.health === 'none')),
+    services,
+  };
+  out.result(result, () => [
+    `${out.style.bold(`franchise ${ref.id}`)} (${ref.franchise.layout}; Support ${ref.franchise.support.enabled ? 'enabled' : 'disabled'} in franchise.yaml)`,
+    table(['SERVICE', 'ROLE', 'STATE', 'HEALTH', 'UPTIME', 'CONTAINER'], services.map((s) => [
+      s.service, s.role, stateCell(s, out.style), healthCell(s, out.style),
+      s.uptime_seconds === null ? '-' : formatUptime(s.uptime_seconds), s.container ?? '-',
+    ]), out.style),
+  ].join('\n'));
+}
+
+export async function logs(io: CliIO, g: GlobalOptions, o: LogsFlags): Promise<void> {
+  const ref = franchiseOf(io, g, o);
+  const services = chosenServices(o.service);
+  const tail = /^\d+$/.test(o.tail) ? o.tail : 'all';
+  if (g.json) {
+    // For scripts: the last lines of each service's container, from the engine.
+    if (o.follow) throw new KgcError('usage', '--follow streams text; it cannot be combined with --json');
+    const docker = connectDocker(io.env);
+    await engineVersion(docker);
+    const containers = await projectContainers(docker, supportProject(ref).project);
+    const result = await Promise.all(services.map(async (service) => {
+      const c = containers.find((x) => x.service === service);
+      const text = c ? await lastLogLines(docker, c.id, tail === 'all' ? 10_000 : Number(tail)) : '';
+      return { service, container: c?.name ?? null, lines: text === '' ? [] : text.replace(/\n$/, '').split('\n') };
+    }));
+    outputFor(io, g).result({ franchise: ref.id, services: result }, () => '');
+    return;
+  }
+  const exec = execaExec(io.env);
+  const tool = await requireCompose(exec, installerConfig(io, g).composeCommand);
+  const args = ['logs', '--no-color', '--tail', tail, ...(o.follow ? ['--follow'] : []), ...services];
+  await mustCompose(tool, exec, supportProject(ref), args, { onStdout: (t) => io.writeOut(t), onStderr: (t) => io.writeErr(t) });
+}

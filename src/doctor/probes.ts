@@ -1,0 +1,87 @@
+/** The real world for `doctor`: the engine, compose, the file system, the network. */
+import { readFileSync, statSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Random } from '../context/clock.js';
+import { detectCompose, type Exec } from '../docker/compose.js';
+import { connectDocker, engineVersion, projectContainers } from '../docker/engine.js';
+import { hostPorts } from '../docker/host-ports.js';
+import { erpProject, supportProject } from '../docker/stack.js';
+import { driftOf, planRender } from '../render/render.service.js';
+import { SECRETS_FILE } from '../render/secrets.js';
+import type { TemplateSet } from '../render/template.js';
+import { isHolderAlive, readLock } from '../store/lock.js';
+import type { DoctorProbes } from './doctor.js';
+
+export interface ProbeConfig {
+  readonly exec: Exec;
+  readonly composeCommand: string;
+  readonly templates: TemplateSet;
+  readonly random: Random;
+  readonly dataDir: string;
+  readonly daemonPort: number;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export function realProbes(c: ProbeConfig): DoctorProbes {
+  const docker = connectDocker(c.env);
+  return {
+    engine: () => engineVersion(docker),
+    compose: () => detectCompose(c.exec, c.composeCommand),
+    async freeBytes(path) {
+      // The directory may not exist yet (before init): its nearest existing parent's file system.
+      for (let p = path; ; p = dirname(p)) {
+        try {
+          const s = await statfs(p);
+          return s.bavail * s.bsize;
+        } catch {
+          if (dirname(p) === p) return undefined;
+        }
+      }
+    },
+    hostPorts: (f) => {
+      const ref = { id: f.id, dir: '', franchise: f };
+      return hostPorts(f, docker, [erpProject(ref).project, supportProject(ref).project]);
+    },
+    fileMode(path) {
+      try {
+        return statSync(path).mode & 0o777;
+      } catch {
+        return undefined;
+      }
+    },
+    readText(path) {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    renderDrift(ref) {
+      const plan = planRender(ref, c.templates, c.random);
+      const drift = driftOf(plan);
+      if (drift.length === 0) return undefined;
+      const rendered = plan.files.filter((x) => x.path !== SECRETS_FILE).length;
+      if (drift.filter((d) => d.drift === 'missing' && d.path !== SECRETS_FILE).length === rendered) return 'missing';
+      return drift.map((d) => `${d.path} (${d.drift})`).join(', ');
+    },
+    async httpOk(url, timeoutMs) {
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+        await res.body?.cancel();
+        return { ok: res.ok, detail: `HTTP ${res.status}` };
+      } catch (err) {
+        const e = err as Error & { cause?: { code?: string } };
+        return { ok: false, detail: e.cause?.code ?? e.name ?? e.message };
+      }
+    },
+    async daemonContainerRunning(ref) {
+      const cs = await projectContainers(docker, supportProject(ref).project);
+      return cs.some((x) => x.service === 'kgc-support' && x.state === 'running');
+    },
+    localDaemon() {
+      const info = readLock(c.dataDir);
+      return info && info.command === 'serve' && isHolderAlive(info) ? { pid: info.pid, port: c.daemonPort } : undefined;
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Where franchises live and how franchise.yaml is read and written.
+ *
+ *   <root>/<id>/franchise.yaml   the configuration (yours to edit)
+ *   <root>/<id>/secrets.env      generated secrets, 0600 (see secrets.ts)
+ *   <root>/<id>/…                what `render` writes (see render/)
+ *
+ * <root> is --dir, else KGC_SUPPORT_FRANCHISES_DIR, else ./franchises.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { parseDocument, stringify } from 'yaml';
+import { KgcError } from '../errors/kgc-error.js';
+import { FranchiseSchema, type Franchise } from './franchise.schema.js';
+
+export const FRANCHISE_FILE = 'franchise.yaml';
+
+export interface FranchiseRef {
+  readonly id: string;
+  /** The franchise directory, absolute. */
+  readonly dir: string;
+  readonly franchise: Franchise;
+}
+
+export function franchisesRoot(configured: string, flag?: string, cwd: string = process.cwd()): string {
+  return resolve(cwd, flag ?? configured);
+}
+
+export function franchiseDir(root: string, id: string): string {
+  return join(root, id);
+}
+
+/** Ids of the franchises under root (directories holding a franchise.yaml), sorted. */
+export function listFranchiseIds(root: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(root);
+  } catch {
+    return [];
+  }
+  return entries.filter((e) => existsSync(join(root, e, FRANCHISE_FILE))).sort();
+}
+
+/** Validates a parsed document; every problem is reported at once, with its path. */
+export function validateFranchise(doc: unknown, source: string): Franchise {
+  if (Value.Check(FranchiseSchema, doc)) return doc;
+  const problems = [...Value.Errors(FranchiseSchema, doc)]
+    .map((e) => `${e.path === '' ? '(top)' : e.path.slice(1).replaceAll('/', '.')}: ${e.message}`);
+  const unique = [...new Set(problems)].slice(0, 12);
+  throw new KgcError('invalid_config', `${source} is not valid:\n  ${unique.join('\n  ')}`);
+}
+
+export function parseFranchise(text: string, source: string): Franchise {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new KgcError('invalid_config', `${source} is not valid YAML: ${doc.errors.map((e) => e.message).join('; ')}`);
+  }
+  return validateFranchise(doc.toJS(), source);
+}
+
+export function loadFranchise(root: string, id: string): FranchiseRef {
+  const dir = franchiseDir(root, id);
+  const file = join(dir, FRANCHISE_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new KgcError('franchise_not_found', `no franchise "${id}": ${file} does not exist`);
+  }
+  const franchise = parseFranchise(text, file);
+  if (franchise.id !== id) {
+    throw new KgcError('invalid_config', `${file} says id "${franchise.id}" but lives in the directory of "${id}": make them the same`);
+  }
+  return { id, dir, franchise };
+}
+
+/** The franchise named, or the only one there is. */
+export function resolveFranchise(root: string, id: string | undefined): FranchiseRef {
+  if (id !== undefined) return loadFranchise(root, id);
+  const ids = listFranchiseIds(root);
+  if (ids.length === 1) return loadFranchise(root, ids[0] as string);
+  if (ids.length === 0) {
+    throw new KgcError('franchise_not_found', `no franchise in ${root}`);
+  }
+  throw new KgcError('usage', `${ids.length} franchises in ${root} (${ids.join(', ')}): pass --franchise <id>`);
+}
+
+export function loadAllFranchises(root: string): FranchiseRef[] {
+  return listFranchiseIds(root).map((id) => loadFranchise(root, id));
+}
+
+/** The text of franchise.yaml, with a comment that points editors at the JSON Schema. */
+export function franchiseYaml(f: Franchise, schemaRef: string): string {
+  const body = stringify(f, { lineWidth: 0, indent: 2 });
+  return [
+    `# yaml-language-server: $schema=${schemaRef}`,
+    `# The Support module of franchise "${f.id}". Edit, then run: kgc-support render --franchise ${f.id}`,
+    body,
+  ].join('\n');
+}
+
+/** The $schema reference from a franchise directory to the published schema file. */
+export function schemaRefFrom(dir: string, schemaFile: string): string {
+  const rel = relative(dir, schemaFile).split(sep);
+  // Up to the file system's root and down again says nothing: then the absolute path.
+  const ups = rel.filter((s) => s === '..').length;
+  return ups >= resolve(dir).split(sep).filter((s) => s !== '').length ? schemaFile : rel.join('/');
+}
+
+export function saveFranchise(dir: string, f: Franchise, schemaFile: string): string {
+  validateFranchise(f, 'the new franchise.yaml');
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const file = join(dir, FRANCHISE_FILE);
+  const tmp = join(dirname(file), `.${FRANCHISE_FILE}.${process.pid}.tmp`);
+  writeFileSync(tmp, franchiseYaml(f, schemaRefFrom(dir, schemaFile)), { mode: 0o644 });
+  renameSync(tmp, file);
+  return file;
+}

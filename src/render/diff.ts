@@ -1,0 +1,38 @@
+/**
+ * `render --diff`: what a render would change, as a unified diff with every secret
+ * value replaced by a label. The label says whether the value is the one render writes,
+ * another one (someone changed it by hand) or a new one, so a changed secret shows as a
+ * changed line without showing either value.
+ */
+import { createTwoFilesPatch } from 'diff';
+import { isSecretName, SECRET_NAMES, type Secrets } from './secrets.js';
+
+const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/gm;
+
+/** Replaces secret values: whole values on `KEY=` lines of secret names, and any known value elsewhere. */
+export function redact(text: string, label: (key: string, encodedValue: string) => string, known: ReadonlyMap<string, string>): string {
+  let out = text.replace(KEY_LINE, (line, key: string, value: string) => (isSecretName(key) && value !== '' ? `${key}=${label(key, value)}` : line));
+  for (const [value, name] of known) if (value.length >= 6) out = out.split(value).join(`<secret ${name}>`);
+  return out;
+}
+
+/**
+ * The redacted diff of one file. `secrets` are the values the render writes,
+ * `previous` those found on disk before it (absent: the render generates them).
+ */
+export function redactedDiff(path: string, current: string | undefined, next: string, previous: ReadonlyMap<string, string>, secrets: Secrets): string {
+  const known = new Map<string, string>();
+  for (const name of SECRET_NAMES) {
+    if (secrets[name] !== '') known.set(secrets[name], name);
+    const was = previous.get(name);
+    if (was !== undefined && was !== '') known.set(was, name);
+  }
+  // Values on key lines are compared as written (encoded), which is how both sides hold them.
+  const written = new Map<string, string>();
+  for (const m of next.matchAll(KEY_LINE)) written.set(m[1] as string, m[2] as string);
+  const oldLabel = (key: string, value: string) => (value === written.get(key) ? `<secret ${key}>` : `<secret ${key}: another value>`);
+  const newLabel = (key: string) => (previous.has(key) ? `<secret ${key}>` : `<secret ${key}: new>`);
+  const a = current === undefined ? '' : redact(current, oldLabel, known);
+  const b = redact(next, newLabel, known);
+  return createTwoFilesPatch(current === undefined ? '/dev/null' : `a/${path}`, `b/${path}`, a, b, '', '', { context: 2 });
+}

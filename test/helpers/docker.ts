@@ -1,0 +1,113 @@
+/**
+ * The real Docker engine for tests, and stand-in images built locally (nothing can be
+ * pulled): one busybox root file system, imported under several names, each with the
+ * command its real image would run. They honour the templates' healthchecks as the
+ * real images do: the chatbot, the context manager, the daemon and Chatwoot's web
+ * serve /health or /api over HTTP (busybox httpd, checked with wget), the worker's
+ * process is called sidekiq (pgrep -f), pg_isready and redis-cli answer. Every
+ * long-running process traps SIGTERM, so that `docker stop` takes no 10 s grace.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+
+export const BUSYBOX = '/bin/busybox';
+
+/** Why Docker tests cannot run here, or undefined when they can. */
+export async function dockerUnavailable(): Promise<string | undefined> {
+  if (!existsSync(BUSYBOX)) return `${BUSYBOX} is missing (install busybox-static)`;
+  const info = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], { reject: false });
+  if (info.exitCode !== 0) return `no Docker engine: ${(info.stderr || info.shortMessage || '').split('\n')[0]}`;
+  const v1 = await execa('docker-compose', ['version', '--short'], { reject: false });
+  const v2 = await execa('docker', ['compose', 'version', '--short'], { reject: false });
+  if (v1.exitCode !== 0 && v2.exitCode !== 0) return 'neither docker compose nor docker-compose is installed';
+  return undefined;
+}
+
+const SCRIPTS: Record<string, string> = {
+  // serve <port>: busybox httpd on /www, stopping at once on SIGTERM.
+  serve: '#!/bin/sh\necho "stand-in serving /www on port $1"\nhttpd -f -p "$1" -h /www & pid=$!\ntrap \'kill $pid; exit 0\' TERM INT\nwait $pid\n',
+  // idle [name…]: sleeps until SIGTERM; its arguments show in its command line (pgrep -f).
+  idle: '#!/bin/sh\necho "stand-in idle: $*"\ntrap \'exit 0\' TERM INT\nwhile :; do sleep 1 & wait $!; done\n',
+  // Chatwoot's bundle: "rails s" serves, "sidekiq" idles under that name, the rest succeeds.
+  bundle: '#!/bin/sh\ncase "$*" in\n  *"rails s"*) exec serve 3000 ;;\n  *sidekiq*) exec idle sidekiq ;;\n  *) echo "bundle $*: done"; exit 0 ;;\nesac\n',
+  'redis-server': '#!/bin/sh\nexec idle redis-server\n',
+  'redis-cli': '#!/bin/sh\necho PONG\n',
+  pg_isready: '#!/bin/sh\necho "accepting connections"\n',
+  // busybox-static has no pgrep applet; alpine's busybox (Chatwoot's image) has. Only -f PATTERN.
+  pgrep: '#!/bin/sh\nps -o args | grep -v -e grep -e /bin/pgrep | grep -q -- "$2"\n',
+};
+
+const APPLETS = ['sh', 'httpd', 'sleep', 'wget', 'grep', 'cat', 'env', 'ls', 'ps', 'kill', 'echo', 'nc', 'true', 'false'];
+
+export interface TestImages {
+  readonly tag: string;
+  /** franchise.yaml `images:` overrides that select the stand-ins. */
+  readonly overrides: Record<string, { image: string; tag: string }>;
+  remove(): Promise<void>;
+}
+
+function rootfs(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kgc-rootfs-'));
+  mkdirSync(join(dir, 'bin'));
+  copyFileSync(BUSYBOX, join(dir, 'bin', 'busybox'));
+  for (const a of APPLETS) symlinkSync('busybox', join(dir, 'bin', a));
+  for (const [name, text] of Object.entries(SCRIPTS)) {
+    writeFileSync(join(dir, 'bin', name), text);
+    chmodSync(join(dir, 'bin', name), 0o755);
+  }
+  mkdirSync(join(dir, 'www'));
+  writeFileSync(join(dir, 'www', 'health'), '{"status":"pass"}\n');
+  writeFileSync(join(dir, 'www', 'api'), '{"version":"stand-in","queue_services":"ok","data_services":"ok"}\n');
+  mkdirSync(join(dir, 'app', 'docker', 'entrypoints'), { recursive: true });
+  writeFileSync(join(dir, 'app', 'docker', 'entrypoints', 'rails.sh'), '#!/bin/sh\nexec "$@"\n');
+  chmodSync(join(dir, 'app', 'docker', 'entrypoints', 'rails.sh'), 0o755);
+  for (const d of ['tmp', 'data', 'var/lib/kgc-support', 'var/lib/postgresql/data', 'app/storage']) mkdirSync(join(dir, d), { recursive: true });
+  return dir;
+}
+
+/** image key → the stand-in's command. */
+const STAND_INS: Record<string, string[]> = {
+  'kgc-api': ['/bin/idle', 'kgc-api'],
+  'kgc-support': ['/bin/serve', '3030'],
+  'koko-chatbot': ['/bin/serve', '5001'],
+  'koko-context': ['/bin/serve', '5004'],
+  chatwoot: ['/bin/bundle', 'exec', 'rails', 's'],
+  postgres: ['/bin/idle', 'postgres'],
+  redis: ['/bin/idle', 'redis-server'],
+};
+
+export async function buildTestImages(): Promise<TestImages> {
+  const tag = `t${process.pid}-${Date.now().toString(36)}`;
+  const dir = rootfs();
+  const tar = join(dir, '..', `${tag}.tar`);
+  try {
+    await execa('tar', ['-C', dir, '-cf', tar, '.']);
+    const overrides: Record<string, { image: string; tag: string }> = {};
+    for (const [key, cmd] of Object.entries(STAND_INS)) {
+      const image = `kgc-test/${key}`;
+      await execa('docker', ['import', '--change', `CMD ${JSON.stringify(cmd)}`, '--change', 'WORKDIR /app', '--change', 'ENV PATH=/bin', tar, `${image}:${tag}`]);
+      overrides[key] = { image, tag };
+    }
+    return {
+      tag, overrides,
+      async remove() {
+        await execa('docker', ['rmi', '-f', ...Object.values(overrides).map((o) => `${o.image}:${o.tag}`)], { reject: false });
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(tar, { force: true });
+  }
+}
+
+/** Removes every container, network and volume of a compose project (test clean-up). */
+export async function removeProject(project: string): Promise<void> {
+  const ids = (await execa('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { reject: false })).stdout.split('\n').filter(Boolean);
+  if (ids.length > 0) await execa('docker', ['rm', '-f', '-v', ...ids], { reject: false });
+  const nets = (await execa('docker', ['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`], { reject: false })).stdout.split('\n').filter(Boolean);
+  if (nets.length > 0) await execa('docker', ['network', 'rm', ...nets], { reject: false });
+  const vols = (await execa('docker', ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`], { reject: false })).stdout.split('\n').filter(Boolean);
+  if (vols.length > 0) await execa('docker', ['volume', 'rm', '-f', ...vols], { reject: false });
+}
