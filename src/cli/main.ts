@@ -8,6 +8,7 @@ import { isKgcError } from '../errors/kgc-error.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerConfigCommand } from './commands/config.command.js';
 import { registerDemoCommands } from './commands/demo.command.js';
+import { registerGdprCommands } from './commands/gdpr.command.js';
 import { registerKeysCommands } from './commands/keys.command.js';
 import { registerModuleCommands } from './commands/module.command.js';
 import { registerServeCommand } from './commands/serve.command.js';
@@ -27,6 +28,7 @@ const COMMANDS: readonly Register[] = [
   registerAuditCommands,
   registerModuleCommands,
   registerDemoCommands,
+  registerGdprCommands,
   registerConfigCommand,
 ];
 
