@@ -44,6 +44,11 @@ export const webhookStep: ErasureStep = {
 
   async run(sc): Promise<StepResult> {
     const adopted = sc.request.triggerEventId;
+    const earlier = adopted ?? sc.ref;
+    if (earlier !== null && (await sc.deps.notifier.deliveryState(sc.ctx, earlier)) === 'dead') {
+      // Dead-lettered before this run: resuming a failed request is the admin asking to try again.
+      await sc.deps.notifier.redeliver(sc.ctx, earlier);
+    }
     const eventId = adopted ?? await sc.setRef(sc.ref ?? newEventId(sc));
     if (!adopted) {
       await sc.deps.notifier.publish(sc.ctx, {
@@ -52,11 +57,6 @@ export const webhookStep: ErasureStep = {
       });
     }
     let state = await sc.deps.notifier.deliveryState(sc.ctx, eventId);
-    if (state === 'dead') {
-      // Dead-lettered in an earlier run: a resume is the admin asking to try again.
-      await sc.deps.notifier.redeliver(sc.ctx, eventId);
-      state = 'pending';
-    }
     if (state === 'pending') state = await waitForDelivery(sc, eventId);
     const counts = { events: adopted ? 0 : 1 };
     switch (state) {
