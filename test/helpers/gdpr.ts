@@ -64,6 +64,8 @@ export function tableNotifier(q: Queryable, status: () => DeliveryState): Suppor
 
 export interface GdprWorld {
   ts: TestStore;
+  /** The environment of this world, for running the CLI against it (PostgreSQL worlds: the same database). */
+  env: Record<string, string>;
   ctx: Ctx;
   memoryRoot: string;
   prefix: string;
@@ -124,16 +126,15 @@ export async function createGdprWorld(kind: StoreKind, env: Record<string, strin
   await chatwoot.start();
   const memoryRoot = mkdtempSync(join(tmpdir(), 'kgc-memory-'));
   const prefix = `kgct:${process.pid}:${randomBytes(4).toString('hex')}:`;
-  const ts = await createTestStore(kind, {
-    env: {
+  const worldEnv: Record<string, string> = {
       SUPPORT_MEMORY_ROOT: memoryRoot,
       REDIS_URL: 'redis://127.0.0.1:6379',
       CHATWOOT_URL: chatwoot.url, CHATWOOT_API_TOKEN: token, CHATWOOT_ACCOUNT_ID: '7',
       KGC_GDPR_REDIS_PATTERNS: `${prefix}support:customer:{id},${prefix}support:customer:{id}:*,${prefix}chat:{id}:*`,
       KGC_GDPR_STEP_ATTEMPTS: '2', KGC_GDPR_STEP_BACKOFF: '10ms', KGC_GDPR_WEBHOOK_WAIT: '300ms', KGC_GDPR_HTTP_TIMEOUT: '2s',
       ...env,
-    },
-  });
+  };
+  const ts = await createTestStore(kind, { env: worldEnv });
   const { ctx } = ts;
   const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
   await redis.connect();
@@ -177,6 +178,10 @@ export async function createGdprWorld(kind: StoreKind, env: Record<string, strin
 
   return {
     ts, ctx, memoryRoot, prefix, redis, chatwoot, notifier, contacts,
+    env: {
+      ...worldEnv, KGC_SUPPORT_DATA_DIR: ts.dataDir, KGC_SUPPORT_LOG_LEVEL: 'silent', NO_COLOR: '1',
+      ...(ts.config.databaseUrl ? { DATABASE_URL: ts.config.databaseUrl } : {}),
+    },
     deps: (overrides = {}) => createErasureDeps(ctx, { notifier, ...overrides }),
     traces: (needleList) => countRows(ctx, `EXISTS (SELECT 1 FROM unnest($1::text[]) AS n(v) WHERE position(n.v in x::text) > 0)`, [needleList]),
     idTraces: (id) => countRows(ctx, `x::text ~ $1`, [`(^|[^A-Za-z0-9_-])${id.replace(/[^A-Za-z0-9]/g, (c) => `\\${c}`)}($|[^A-Za-z0-9_-])`]),
