@@ -15,6 +15,7 @@ import { cryptoRandom, systemClock, type Clock, type Random } from '../context/c
 import type { Ctx } from '../context/context.js';
 import type { Logger } from '../context/logger.js';
 import { seedDemo } from '../erp/demo/seed.js';
+import { startErasureWorker, type ErasureWorker } from '../gdpr/worker.js';
 import { KeyVerifier } from '../keys/key-verifier.js';
 import { createKey, listKeys, revokeKey } from '../keys/keys.service.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
@@ -48,6 +49,8 @@ export interface Daemon {
   readonly metrics: Metrics;
   readonly verifier: KeyVerifier;
   readonly audit: AuditWriter;
+  /** The GDPR cascade: resumes due requests; `fromEvent` is for the intake of the ERP's customer.deleted. */
+  readonly erasures: ErasureWorker;
   moduleEnabled(): boolean;
   close(): Promise<void>;
 }
@@ -115,6 +118,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const poll = setInterval(() => { void refreshModule().catch(() => {}); }, 5_000);
     poll.unref();
     cleanups.push(() => clearInterval(poll));
+
+    // Partial erasure requests are resumed when due; requests a killed runner left are taken over.
+    const erasures = startErasureWorker(ctx);
+    cleanups.push(() => erasures.close());
 
     const audit = new AuditWriter(ctx, {
       flushMs: config.auditFlushMs,
@@ -187,7 +194,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       return closing;
     };
 
-    return { url, adminSocket: socketPath, ctx, api, metrics, verifier, audit, moduleEnabled: () => enabled, close };
+    return { url, adminSocket: socketPath, ctx, api, metrics, verifier, audit, erasures, moduleEnabled: () => enabled, close };
   } catch (err) {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
     await store.close().catch(() => {});
