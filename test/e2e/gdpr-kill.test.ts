@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatwootStandin } from '../helpers/chatwoot-standin.js';
+import { scanKeys } from '../helpers/gdpr.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin', 'kgc-support.js');
@@ -33,16 +34,7 @@ describe('gdpr delete killed mid-cascade (the real binary)', () => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('exit', (status) => { clearTimeout(timer); done({ status, stdout, stderr }); });
   });
-  const keys = async () => {
-    const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      found.push(...batch);
-    } while (cursor !== '0');
-    return found.sort();
-  };
+  const keys = () => scanKeys(redis, `${prefix}*`);
 
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does)');

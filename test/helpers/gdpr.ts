@@ -107,6 +107,18 @@ async function seedPerson(q: Queryable, p: Person, n: number, slotDay: string): 
   });
 }
 
+/** Every key matching `pattern`, sorted (SCAN, as the cascade does; never KEYS). */
+export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    found.push(...batch);
+  } while (cursor !== '0');
+  return found.sort();
+}
+
 /** Counts, per table of kgc_erp and kgc_support, the rows `x` for which `where` holds. */
 async function countRows(ctx: Ctx, where: string, params: unknown[]): Promise<Record<string, number>> {
   const { rows: tables } = await ctx.db.query<{ s: string; t: string }>(
@@ -186,24 +198,11 @@ export async function createGdprWorld(kind: StoreKind, env: Record<string, strin
     traces: (needleList) => countRows(ctx, `EXISTS (SELECT 1 FROM unnest($1::text[]) AS n(v) WHERE position(n.v in x::text) > 0)`, [needleList]),
     idTraces: (id) => countRows(ctx, `x::text ~ $1`, [`(^|[^A-Za-z0-9_-])${id.replace(/[^A-Za-z0-9]/g, (c) => `\\${c}`)}($|[^A-Za-z0-9_-])`]),
     memoryFiles: () => readdirSync(dir).sort(),
-    async redisKeys() {
-      const keys: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        keys.push(...batch);
-      } while (cursor !== '0');
-      return keys.map((k) => k.slice(prefix.length)).sort();
-    },
+    redisKeys: async () => (await scanKeys(redis, `${prefix}*`)).map((k) => k.slice(prefix.length)),
     async close() {
       // Only this run's prefix is cleaned up.
-      let cursor = '0';
-      do {
-        const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (batch.length) await redis.unlink(...batch);
-      } while (cursor !== '0');
+      const left = await scanKeys(redis, `${prefix}*`);
+      if (left.length) await redis.unlink(...left);
       redis.disconnect();
       await chatwoot.stop();
       await ts.close();
