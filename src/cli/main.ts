@@ -9,6 +9,7 @@ import { registerAuditCommands } from './commands/audit.command.js';
 import { registerConfigCommand } from './commands/config.command.js';
 import { registerDemoCommands } from './commands/demo.command.js';
 import { registerDoctorCommand } from './commands/doctor.command.js';
+import { registerGdprCommands } from './commands/gdpr.command.js';
 import { registerInitCommand } from './commands/init.command.js';
 import { registerKeysCommands } from './commands/keys.command.js';
 import { registerModuleCommands } from './commands/module.command.js';
@@ -31,6 +32,7 @@ const COMMANDS: readonly Register[] = [
   registerAuditCommands,
   registerModuleCommands,
   registerDemoCommands,
+  registerGdprCommands,
   registerConfigCommand,
   registerInitCommand,
   registerRenderCommand,

@@ -86,6 +86,36 @@ const bytes = (env: string, doc: string, dflt: number): Setting<number> => ({
   },
 });
 
+/** A secret that is not a URL (tokens, keys): never printed. */
+const secretText = (env: string, doc: string): Setting<string | undefined> => ({
+  env, doc, secret: true,
+  parse: (raw) => (raw === undefined || raw === '' ? undefined : raw),
+});
+
+/**
+ * Redis key patterns of one customer, "{id}" standing for the customer id. Each must
+ * contain {id} with no wildcard or id character right next to it, so that a pattern
+ * can never reach another customer's keys (C-12 must not match C-123's).
+ */
+const redisPatterns = (env: string, doc: string, dflt: string): Setting<readonly string[]> => ({
+  env, doc,
+  parse: (raw) => {
+    const text = raw === undefined || raw.trim() === '' ? dflt : raw;
+    const list = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
+    if (list.length === 0 || list.length > 20) throw bad(env, 'give 1 to 20 patterns, e.g. support:customer:{id}:*');
+    for (const p of list) {
+      const at = p.indexOf('{id}');
+      if (at < 0 || p.indexOf('{id}', at + 1) >= 0) throw bad(env, `"${p}" must contain {id} exactly once`);
+      const before = p.slice(0, at).slice(-1);
+      const after = p.slice(at + 4, at + 5);
+      if (/[A-Za-z0-9_*?\[\]\\-]/.test(before) || /[A-Za-z0-9_*?\[\]\\-]/.test(after)) {
+        throw bad(env, `"${p}": put a separator such as ":" on both sides of {id}, or another customer's keys could match`);
+      }
+    }
+    return list;
+  },
+});
+
 export const SETTINGS = {
   dataDir: str('KGC_SUPPORT_DATA_DIR', 'Data directory: the embedded database, the lock, the admin socket', (e) => defaultDataDir(e)),
   databaseUrl: optUrl('DATABASE_URL', 'PostgreSQL for the daemon state; unset means the embedded PGlite store in the data directory', true),
@@ -117,6 +147,24 @@ export const SETTINGS = {
       return tz;
     },
   },
+  // The GDPR erasure cascade (DESIGN.md 9): where the customer's traces live and how the steps retry.
+  redisUrl: optUrl('REDIS_URL', 'Redis of the Support system (the customer cache keys the erasure removes); unset: the Redis step is skipped', true),
+  memoryRoot: str('SUPPORT_MEMORY_ROOT', 'Support memory root; a customer\'s memory is <root>/kgc-support/customers/<id>.json', () => '/opt/chatwoot/memory'),
+  chatwootUrl: optUrl('CHATWOOT_URL', 'Chatwoot base URL (application API); unset: the Chatwoot step is skipped'),
+  chatwootApiToken: secretText('CHATWOOT_API_TOKEN', 'Chatwoot api_access_token of an agent or admin of the franchise\'s account'),
+  chatwootAccountId: {
+    env: 'CHATWOOT_ACCOUNT_ID',
+    doc: 'The franchise\'s Chatwoot account id (required with CHATWOOT_URL: contacts of other accounts are never touched)',
+    parse: (raw: string | undefined): number | undefined => (raw === undefined || raw.trim() === '' ? undefined : int('CHATWOOT_ACCOUNT_ID', '', 0, 1, 2_147_483_647).parse(raw, {})),
+  },
+  gdprRedisPatterns: redisPatterns('KGC_GDPR_REDIS_PATTERNS', 'Redis key patterns of one customer, comma-separated, {id} for the customer id', 'support:customer:{id},support:customer:{id}:*,chat:{id},chat:{id}:*'),
+  gdprEraseMode: oneOf('KGC_GDPR_ERASE_MODE', 'ERP record on erasure: delete (with its rentals, worklogs, orders, appointments) or anonymise (keep the rows for invoice retention, remove name, phone, e-mail)', ['delete', 'anonymise'] as const, 'delete'),
+  gdprReceiptKey: secretText('KGC_GDPR_RECEIPT_KEY', 'Key of the receipts\' customer hash (HMAC-SHA256); unset: one is generated and kept in the store'),
+  gdprStepAttempts: int('KGC_GDPR_STEP_ATTEMPTS', 'Attempts of a failing erasure step within one run, before the request is left partial', 3, 1, 20),
+  gdprStepBackoffMs: duration('KGC_GDPR_STEP_BACKOFF', 'Delay before a step\'s second attempt; doubles each time, ±20 % jitter', '1s'),
+  gdprRetryEveryMs: duration('KGC_GDPR_RETRY_INTERVAL', 'The daemon resumes partial requests after this long (doubling per run, at most 6h)', '5m'),
+  gdprWebhookWaitMs: duration('KGC_GDPR_WEBHOOK_WAIT', 'How long one run waits for the customer.deleted webhook to be delivered', '30s'),
+  gdprHttpTimeoutMs: duration('KGC_GDPR_HTTP_TIMEOUT', 'Timeout of each Chatwoot request and of Redis commands during an erasure', '10s'),
   shutdownTimeoutMs: duration('KGC_SUPPORT_SHUTDOWN_TIMEOUT', 'How long SIGTERM waits for in-flight requests', '10s'),
   franchisesDir: str('KGC_SUPPORT_FRANCHISES_DIR', 'Installer: the directory holding one <id>/franchise.yaml per franchise (relative to the working directory)', () => 'franchises'),
   composeCommand: str('KGC_SUPPORT_COMPOSE', 'Installer: the compose command ("docker compose", "docker-compose" or a path); unset means detect, v2 first', () => ''),

@@ -16,6 +16,7 @@ import type { Ctx } from '../context/context.js';
 import type { Logger } from '../context/logger.js';
 import { missingContractTables } from '../erp/contract.js';
 import { seedDemo } from '../erp/demo/seed.js';
+import { startErasureWorker, type ErasureWorker } from '../gdpr/worker.js';
 import { KeyVerifier } from '../keys/key-verifier.js';
 import { createKey, listKeys, revokeKey } from '../keys/keys.service.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
@@ -49,6 +50,8 @@ export interface Daemon {
   readonly metrics: Metrics;
   readonly verifier: KeyVerifier;
   readonly audit: AuditWriter;
+  /** The GDPR cascade: resumes due requests; `fromEvent` is for the intake of the ERP's customer.deleted. */
+  readonly erasures: ErasureWorker;
   moduleEnabled(): boolean;
   close(): Promise<void>;
 }
@@ -116,6 +119,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const poll = setInterval(() => { void refreshModule().catch(() => {}); }, 5_000);
     poll.unref();
     cleanups.push(() => clearInterval(poll));
+
+    // Partial erasure requests are resumed when due; requests a killed runner left are taken over.
+    const erasures = startErasureWorker(ctx);
+    cleanups.push(() => erasures.close());
 
     const audit = new AuditWriter(ctx, {
       flushMs: config.auditFlushMs,
@@ -194,7 +201,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       return closing;
     };
 
-    return { url, adminSocket: socketPath, ctx, api, metrics, verifier, audit, moduleEnabled: () => enabled, close };
+    return { url, adminSocket: socketPath, ctx, api, metrics, verifier, audit, erasures, moduleEnabled: () => enabled, close };
   } catch (err) {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
     await store.close().catch(() => {});

@@ -49,6 +49,11 @@ export const CATALOGUE = {
   payload_too_large: spec(413, 1, 'Request body too large'),
   unsupported_media_type: spec(415, 2, 'Unsupported media type', 'Send Content-Type: application/json.'),
   rate_limited: spec(429, 1, 'Too many requests', 'Slow down; retry after the number of seconds in Retry-After.'),
+  // The GDPR erasure cascade.
+  invalid_customer_id: spec(400, 2, 'Invalid customer id', 'A customer id is 1 to 64 letters, digits, "-" or "_", starting with a letter or digit (e.g. C-123); it is checked before it becomes a file name, a Redis pattern or a URL.'),
+  invalid_reason: spec(400, 2, 'Invalid erasure reason', 'Use a lower-case code: user_request, retention_expired, legal_obligation …'),
+  gdpr_request_not_found: spec(404, 1, 'Erasure request not found', 'List requests with: kgc-support gdpr status.'),
+  gdpr_request_busy: spec(409, 1, 'Erasure request is being run', 'Another process is running it now; look again with kgc-support gdpr status <id>.'),
   // 5xx / environment.
   internal: spec(500, 1, 'Internal error', 'The daemon log has the details, under the request id.'),
   store_locked: spec(503, 1, 'Data directory in use', 'Stop the other process, or point this one at another --data-dir.'),

@@ -15,7 +15,9 @@ describe('migrations', () => {
 
   it('are numbered files applied in order and recorded (PGlite)', async () => {
     const all = loadMigrations(migrationsDir());
-    expect(all.map((m) => m.version)).toEqual(all.map((_, i) => i + 1));
+    // Strictly increasing and unique: a branch may land its number before the one below it.
+    expect(all.every((m, i) => i === 0 || m.version > (all[i - 1] as (typeof all)[0]).version)).toBe(true);
+    expect(all[0]?.version).toBe(1);
     const db = await openPglite(undefined);
     try {
       expect((await migrate(db, set, silentLogger)).map((m) => m.version)).toEqual(all.map((m) => m.version));

@@ -1,0 +1,152 @@
+/**
+ * SQL of the erasure cascade: its own requests and steps (kgc_support), and the
+ * erasure of one customer in the ERP contract (kgc_erp). ERP statements delete
+ * child rows explicitly rather than relying on ON DELETE CASCADE, so that the
+ * counts are exact and an ERP whose foreign keys do not cascade works the same.
+ */
+
+const REQUEST_COLUMNS = `id, customer_id, customer_hash, hash_key_id, reason, source, trigger_event_id, erase_mode,
+  lookup_phone, phone_shared, state, requested_by, created_at, started_at, finished_at, updated_at, runs, owner,
+  lease_until, next_attempt_at`;
+
+export const INSERT_REQUEST = `
+  INSERT INTO kgc_support.gdpr_requests
+    (id, customer_id, customer_hash, hash_key_id, reason, source, trigger_event_id, erase_mode, lookup_phone, phone_shared,
+     state, requested_by, created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'received', $11, $12, $12)
+  ON CONFLICT DO NOTHING
+  RETURNING id`;
+
+/** One row per step, in order; step 2 may start with the triggering event's id. */
+export const INSERT_STEPS = `
+  INSERT INTO kgc_support.gdpr_steps (request_id, step, position, state, ref)
+  SELECT $1, s.step, s.position, 'pending', s.ref
+  FROM unnest($2::text[], $3::int[], $4::text[]) AS s(step, position, ref)`;
+
+export const REQUEST_BY_ID = `SELECT ${REQUEST_COLUMNS} FROM kgc_support.gdpr_requests WHERE id = $1`;
+
+export const REQUEST_BY_TRIGGER = `SELECT id FROM kgc_support.gdpr_requests WHERE trigger_event_id = $1`;
+
+/** The request whose step 2 published this event: the cascade's own customer.deleted coming back. */
+export const REQUEST_BY_WEBHOOK_REF = `SELECT request_id AS id FROM kgc_support.gdpr_steps WHERE step = 'webhook' AND ref = $1`;
+
+export const STEPS_OF = `
+  SELECT request_id, step, position, state, runs, attempts, counts, detail, ref, started_at, finished_at
+  FROM kgc_support.gdpr_steps WHERE request_id = ANY($1::text[]) ORDER BY request_id, position`;
+
+export const LIST_REQUESTS = `
+  SELECT ${REQUEST_COLUMNS} FROM kgc_support.gdpr_requests
+  WHERE ($1::text IS NULL OR customer_hash = $1) AND ($2::text IS NULL OR state = $2)
+  ORDER BY created_at DESC, id DESC
+  LIMIT $3`;
+
+/**
+ * Takes the request for one runner. Only one of several racing runners gets the row:
+ * the WHERE clause is re-checked under the row lock. A running request is taken over
+ * when its lease ran out, or when its owner ($5) is known to be dead.
+ */
+export const CLAIM = `
+  UPDATE kgc_support.gdpr_requests
+  SET state = 'running', owner = $2, lease_until = $3, runs = runs + 1, started_at = COALESCE(started_at, $4),
+      updated_at = $4, next_attempt_at = NULL
+  WHERE id = $1
+    AND (state IN ('received', 'partial', 'failed')
+         OR (state = 'running' AND (lease_until < $4 OR owner = $5::text)))
+  RETURNING ${REQUEST_COLUMNS}`;
+
+export const HEARTBEAT = `UPDATE kgc_support.gdpr_requests SET lease_until = $3 WHERE id = $1 AND owner = $2`;
+
+/** A finished step (done, skipped) is never started again, whatever the caller believes. */
+export const STEP_START = `
+  UPDATE kgc_support.gdpr_steps SET state = 'running', runs = runs + 1, started_at = $3, finished_at = NULL
+  WHERE request_id = $1 AND step = $2 AND state NOT IN ('done', 'skipped')
+  RETURNING runs`;
+
+export const STEP_ATTEMPT = `UPDATE kgc_support.gdpr_steps SET attempts = attempts + 1 WHERE request_id = $1 AND step = $2`;
+
+export const STEP_FINISH = `
+  UPDATE kgc_support.gdpr_steps SET state = $3, counts = $4::jsonb, detail = $5, finished_at = $6
+  WHERE request_id = $1 AND step = $2`;
+
+/** Step 2 records its event id before publishing, so a resumed run publishes the same event, never a second one. */
+export const STEP_SET_REF = `
+  UPDATE kgc_support.gdpr_steps SET ref = COALESCE(ref, $3) WHERE request_id = $1 AND step = $2 RETURNING ref`;
+
+/** Ends a run. A completed request forgets the customer id and the lookup phone: the hash stays. */
+export const FINISH_RUN = `
+  UPDATE kgc_support.gdpr_requests
+  SET state = $3, finished_at = $4, updated_at = $4, next_attempt_at = $5, owner = NULL, lease_until = NULL,
+      customer_id = CASE WHEN $3 = 'completed' THEN NULL ELSE customer_id END,
+      lookup_phone = CASE WHEN $3 = 'completed' THEN NULL ELSE lookup_phone END
+  WHERE id = $1 AND owner = $2`;
+
+/** For the daemon's sweep: uses gdpr_requests_due_idx and gdpr_requests_running_idx. */
+export const DUE_REQUESTS = `
+  SELECT id FROM kgc_support.gdpr_requests WHERE state = 'partial' AND next_attempt_at <= $1
+  UNION
+  SELECT id FROM kgc_support.gdpr_requests WHERE state = 'running' AND lease_until < $1
+  LIMIT $2`;
+
+export const RECEIPT_KEY = `SELECT secret FROM kgc_support.gdpr_receipt_key`;
+export const INSERT_RECEIPT_KEY = `INSERT INTO kgc_support.gdpr_receipt_key (secret, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`;
+
+// ---- The ERP contract (ctx.erp) -------------------------------------------------
+
+/** The phone step 4 may match on, and whether another customer shares it (then it is never used). */
+export const CUSTOMER_PHONE = `
+  SELECT c.phone,
+    EXISTS (SELECT 1 FROM kgc_erp.customers o WHERE o.phone = c.phone AND o.id <> c.id) AS shared
+  FROM kgc_erp.customers c WHERE c.id = $1`;
+
+/**
+ * What the ERP still holds of a customer. $2 is the lookup phone (NULL when unknown
+ * or shared): appointments booked by phone without a customer link keep copies of it.
+ */
+export const ERP_TRACES = `
+  SELECT
+    (SELECT count(*) FROM kgc_erp.customers WHERE id = $1)::int AS customers,
+    (SELECT count(*) FROM kgc_erp.customers WHERE id = $1
+       AND NOT (name = $3 AND phone IS NULL AND email IS NULL AND id_card_number IS NULL
+                AND (is_business OR (company IS NULL AND tax_number IS NULL))))::int AS customers_identifiable,
+    (SELECT count(*) FROM kgc_erp.rentals WHERE customer_id = $1)::int AS rentals,
+    (SELECT count(*) FROM kgc_erp.worklogs WHERE customer_id = $1)::int AS worklogs,
+    (SELECT count(*) FROM kgc_erp.orders WHERE customer_id = $1)::int AS orders,
+    (SELECT count(*) FROM kgc_erp.order_items i JOIN kgc_erp.orders o ON o.id = i.order_id WHERE o.customer_id = $1)::int AS order_items,
+    (SELECT count(*) FROM kgc_erp.appointments WHERE customer_id = $1)::int AS appointments,
+    (SELECT count(*) FROM kgc_erp.appointments WHERE customer_id = $1
+       AND (customer_name IS NOT NULL OR customer_phone IS NOT NULL OR note IS NOT NULL))::int AS appointments_identifiable,
+    (SELECT count(*) FROM kgc_erp.appointments WHERE customer_id IS NULL AND $2::text IS NOT NULL AND customer_phone = $2::text)::int AS unlinked_appointments`;
+
+export const DELETE_APPOINTMENTS = `DELETE FROM kgc_erp.appointments WHERE customer_id = $1`;
+export const DELETE_ORDER_ITEMS = `DELETE FROM kgc_erp.order_items WHERE order_id IN (SELECT id FROM kgc_erp.orders WHERE customer_id = $1)`;
+export const DELETE_ORDERS = `DELETE FROM kgc_erp.orders WHERE customer_id = $1`;
+export const DELETE_WORKLOGS = `DELETE FROM kgc_erp.worklogs WHERE customer_id = $1`;
+export const DELETE_RENTALS = `DELETE FROM kgc_erp.rentals WHERE customer_id = $1`;
+export const DELETE_CUSTOMER = `DELETE FROM kgc_erp.customers WHERE id = $1`;
+
+/**
+ * Anonymise: the row stays (invoices keep their customer id for the legal retention),
+ * its person goes. A business keeps its company name and tax number (a legal
+ * person's invoice data); a private person's tax number and ID card number go.
+ */
+export const ANONYMISE_CUSTOMER = `
+  UPDATE kgc_erp.customers
+  SET name = $2, phone = NULL, email = NULL, id_card_number = NULL,
+      company = CASE WHEN is_business THEN company ELSE NULL END,
+      tax_number = CASE WHEN is_business THEN tax_number ELSE NULL END
+  WHERE id = $1
+    AND NOT (name = $2 AND phone IS NULL AND email IS NULL AND id_card_number IS NULL
+             AND (is_business OR (company IS NULL AND tax_number IS NULL)))`;
+
+/** The copies of name and phone an appointment keeps (and its free-text note). */
+export const ANONYMISE_APPOINTMENTS = `
+  UPDATE kgc_erp.appointments SET customer_name = NULL, customer_phone = NULL, note = NULL
+  WHERE customer_id = $1 AND (customer_name IS NOT NULL OR customer_phone IS NOT NULL OR note IS NOT NULL)`;
+
+export const ANONYMISE_UNLINKED_APPOINTMENTS = `
+  UPDATE kgc_erp.appointments SET customer_name = NULL, customer_phone = NULL, note = NULL
+  WHERE customer_id IS NULL AND customer_phone = $1`;
+
+/** Replies of the booking endpoint kept for Idempotency-Key replays (kgc_support, a day) name the customer. */
+export const DELETE_BOOKING_REPLIES = `DELETE FROM kgc_support.idempotency WHERE response->>'customer_id' = $1`;
+export const COUNT_BOOKING_REPLIES = `SELECT count(*)::int AS n FROM kgc_support.idempotency WHERE response->>'customer_id' = $1`;
