@@ -78,6 +78,6 @@ describe.each(CASES)('CLI on %s, %s', (kind, door) => {
     await cli('keys', 'revoke', issued.key.id);
     const after = await fetch(url, { headers });
     expect(after.status).toBe(401);
-    expect((await after.json()).code).toBe('api_key_revoked');
+    expect(((await after.json()) as { code: string }).code).toBe('api_key_revoked');
   });
 });

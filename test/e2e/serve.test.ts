@@ -84,9 +84,9 @@ describe('kgc-support serve (the real binary)', () => {
     expect(metrics).not.toContain(key);
     const ready = await fetch(`${url}/ready`);
     expect(ready.status).toBe(200);
-    const report = await ready.json();
-    expect(report.checks.store.status).toBe('pass');
-    expect(report.checks.erp_contract.status).toBe('pass');
+    const report = (await ready.json()) as { checks: Record<string, { status: string }> };
+    expect(report.checks.store?.status).toBe('pass');
+    expect(report.checks.erp_contract?.status).toBe('pass');
   });
 
   it('on SIGTERM finishes the in-flight request, flushes the audit log and releases the lock', async () => {
@@ -127,7 +127,7 @@ describe('kgc-support serve (the real binary)', () => {
       expect(revoke.status).toBe(0);
       const res = await fetch(`${url2}/api/rentals/R-2025-001/status`, { headers });
       expect(res.status).toBe(401);
-      expect((await res.json()).code).toBe('api_key_revoked');
+      expect(((await res.json()) as { code: string }).code).toBe('api_key_revoked');
     } finally {
       again.child.kill('SIGTERM');
       await new Promise((r) => again.child.once('exit', r));
