@@ -126,6 +126,7 @@ export const SETTINGS = {
   supportModuleEnabled: optBool('SUPPORT_MODULE_ENABLED', 'Switch the module on or off at boot when this value changes; `kgc-support enable|disable` switch it at runtime'),
   supportApiUrl: optUrl('SUPPORT_API_URL', 'The Kokó chatbot base URL (webhooks and its /health)'),
   supportContextUrl: optUrl('SUPPORT_CONTEXT_URL', 'The Kokó context manager base URL (its /health)'),
+  inboundApiKey: secretText('KGC_API_KEY', 'The key the Support system calls this daemon with (the installer renders it); imported at start, hash only, scopes support:read and support:appointments'),
   bodyLimit: bytes('KGC_SUPPORT_BODY_LIMIT', 'Largest accepted request body', 64 * 1024),
   rateLimit: {
     env: 'KGC_SUPPORT_RATE_LIMIT',

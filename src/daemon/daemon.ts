@@ -18,7 +18,7 @@ import { missingContractTables } from '../erp/contract.js';
 import { seedDemo } from '../erp/demo/seed.js';
 import { startErasureWorker, type ErasureWorker } from '../gdpr/worker.js';
 import { KeyVerifier } from '../keys/key-verifier.js';
-import { createKey, listKeys, revokeKey } from '../keys/keys.service.js';
+import { createKey, importKey, listKeys, revokeKey } from '../keys/keys.service.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { applyEnvSwitch, getPluginState } from '../plugin/plugin.service.js';
 import { onChange } from '../store/changes.js';
@@ -95,6 +95,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       logger.info(summary, 'demo data loaded');
       const demoKey = await issueDemoKey(ctx);
       opts.onDemoKey?.(demoKey.key, demoKey.id);
+    }
+
+    if (config.inboundApiKey) {
+      // The key the installer rendered for the Support system: known by its hash from now on.
+      const imported = await importKey({ ...ctx, actor: 'env:KGC_API_KEY' }, {
+        name: 'support-system (KGC_API_KEY)', scopes: ['support:read', 'support:appointments'], api_key: config.inboundApiKey, expires_in: '365d',
+      });
+      if (imported.created) logger.info({ keyId: imported.key.id }, 'imported the Support system\'s key from KGC_API_KEY');
+      else if (imported.key.status !== 'active') logger.warn({ keyId: imported.key.id, status: imported.key.status }, 'the key in KGC_API_KEY is not active; issue a new one');
     }
 
     let enabled = (await applyEnvSwitch(ctx, config.supportModuleEnabled)).enabled;

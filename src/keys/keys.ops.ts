@@ -1,8 +1,8 @@
 import { defineOp } from '../ops/op.js';
 import {
-  CreateKeyInput, ExpiringInput, IssuedKey, KeyIdInput, KeyInfo, KeyList, ListKeysInput, RotatedKey, RotateKeyInput,
+  CreateKeyInput, ExpiringInput, ImportedKey, ImportKeyInput, IssuedKey, KeyIdInput, KeyInfo, KeyList, ListKeysInput, RotatedKey, RotateKeyInput,
 } from './keys.schema.js';
-import { createKey, expiringKeys, getKey, listKeys, revokeKey, rotateKey } from './keys.service.js';
+import { createKey, expiringKeys, getKey, importKey, listKeys, revokeKey, rotateKey } from './keys.service.js';
 
 export const keysCreate = defineOp({
   name: 'keys.create', summary: 'Issue an API key (shown once)', mutates: true,
@@ -43,4 +43,11 @@ export const keysExpiring = defineOp({
   run: expiringKeys,
 });
 
-export const KEYS_OPS = [keysCreate, keysList, keysShow, keysRotate, keysRevoke, keysExpiring];
+export const keysImport = defineOp({
+  name: 'keys.import', summary: 'Register a key made elsewhere (its hash only)', mutates: true,
+  input: ImportKeyInput, output: ImportedKey,
+  resourceOf: (_i, o) => o.key?.id,
+  run: importKey,
+});
+
+export const KEYS_OPS = [keysCreate, keysList, keysShow, keysRotate, keysRevoke, keysExpiring, keysImport];

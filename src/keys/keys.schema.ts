@@ -62,3 +62,12 @@ export const KeyIdInput = Type.Object({ id: Type.String() });
 export const ListKeysInput = Type.Object({ all: Type.Optional(Type.Boolean({ default: false })) });
 export const ExpiringInput = Type.Object({ within: Type.Optional(Type.String({ default: '14d' })) });
 export const KeyList = Type.Array(KeyInfo);
+
+export const ImportKeyInput = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  scopes: Type.Array(Type.String(), { minItems: 1 }),
+  api_key: Type.String({ minLength: 1, maxLength: 200 }),
+  expires_in: Type.Optional(Type.String({ default: '90d' })),
+});
+
+export const ImportedKey = Type.Object({ key: KeyInfo, created: Type.Boolean() });

@@ -4,7 +4,7 @@ import { formatDuration, parseDuration, parseRate } from '../config/duration.js'
 import { KgcError } from '../errors/kgc-error.js';
 import { notifyChange } from '../store/changes.js';
 import type { Queryable } from '../store/db.js';
-import { displayPrefix, generateKey, hashKey, newKeyId } from './key-format.js';
+import { checkKeyShape, displayPrefix, generateKey, hashKey, newKeyId } from './key-format.js';
 import * as sql from './keys.queries.js';
 import { SCOPES, type CreateKeyInput, type IssuedKey, type KeyInfo, type RotatedKey, type RotateKeyInput, type Scope } from './keys.schema.js';
 
@@ -82,9 +82,9 @@ function validateName(name: string): string {
 
 async function insertKey(
   ctx: Ctx, q: Queryable,
-  fields: { name: string; scopes: string[]; ratePerSec: number | null; rateBurst: number | null; lifetimeMs: number; rotatedFrom: string | null },
+  fields: { name: string; scopes: string[]; ratePerSec: number | null; rateBurst: number | null; lifetimeMs: number; rotatedFrom: string | null; plaintext?: string },
 ): Promise<{ row: KeyRow; plaintext: string }> {
-  const plaintext = generateKey(ctx.random);
+  const plaintext = fields.plaintext ?? generateKey(ctx.random);
   const now = ctx.clock.now();
   const { rows } = await q.query<KeyRow>(sql.INSERT, [
     newKeyId(ctx.random), fields.name, displayPrefix(plaintext), hashKey(plaintext), fields.scopes,
@@ -171,4 +171,36 @@ export async function revokeKey(ctx: Ctx, input: { id: string }): Promise<KeyInf
   });
   ctx.logger.info({ keyId: input.id, actor: ctx.actor }, 'API key revoked');
   return toKeyInfo(row, ctx.clock.now());
+}
+
+export interface ImportKeyInput {
+  name: string;
+  scopes: string[];
+  api_key: string;
+  expires_in?: string;
+}
+
+/**
+ * Registers a key that was made elsewhere (the installer renders KGC_API_KEY into
+ * the Support system's .env): only its hash is stored. Importing a known key again
+ * changes nothing and never brings a revoked key back.
+ */
+export async function importKey(ctx: Ctx, input: ImportKeyInput): Promise<{ key: KeyInfo; created: boolean }> {
+  const plaintext = input.api_key.trim();
+  const shape = checkKeyShape(plaintext);
+  if (shape !== 'ok') {
+    throw new KgcError('malformed_api_key', shape === 'bad_checksum' ? 'the key\'s checksum does not match: it was mistyped or truncated' : 'not a kgc_ key (kgc_ and 36 letters and digits)');
+  }
+  const name = validateName(input.name);
+  const scopes = validateScopes(input.scopes);
+  const lifetimeMs = parseDuration(input.expires_in ?? DEFAULT_KEY_LIFETIME, 'expires-in');
+  const result = await ctx.db.tx(async (q) => {
+    const existing = await q.query<KeyRow>(sql.BY_HASH, [hashKey(plaintext)]);
+    if (existing.rows[0]) return { row: existing.rows[0], created: false };
+    const r = await insertKey(ctx, q, { name, scopes, ratePerSec: null, rateBurst: null, lifetimeMs, rotatedFrom: null, plaintext });
+    await notifyChange(q, 'keys', r.row.id);
+    return { row: r.row, created: true };
+  });
+  if (result.created) ctx.logger.info({ keyId: result.row.id, scopes, actor: ctx.actor }, 'API key imported');
+  return { key: toKeyInfo(result.row, ctx.clock.now()), created: result.created };
 }

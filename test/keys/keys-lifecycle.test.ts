@@ -77,3 +77,25 @@ describe.each(STORE_KINDS)('key lifecycle on %s', (kind) => {
     expect(JSON.stringify((await t.ctx.db.query('SELECT * FROM kgc_support.audit_log')).rows)).not.toContain(issued.api_key.slice(4));
   });
 });
+
+describe.each(STORE_KINDS)('key import on %s', (kind) => {
+  let t: TestStore;
+  beforeAll(async () => { t = await createTestStore(kind); });
+  afterAll(async () => { await t?.close(); });
+
+  it('registers a key made elsewhere by its hash, once, and never revives a revoked one', async () => {
+    const { generateKey } = await import('../../src/keys/key-format.js');
+    const { cryptoRandom } = await import('../../src/context/clock.js');
+    const { importKey } = await import('../../src/keys/keys.service.js');
+    const plaintext = generateKey(cryptoRandom);
+    const first = await importKey(t.ctx, { name: 'koko', scopes: ['support:read'], api_key: plaintext });
+    expect(first).toMatchObject({ created: true, key: { name: 'koko', status: 'active', scopes: ['support:read'] } });
+    const again = await importKey(t.ctx, { name: 'other name', scopes: ['admin'], api_key: `  ${plaintext}\n` });
+    expect(again).toMatchObject({ created: false, key: { id: first.key.id, name: 'koko', scopes: ['support:read'] } });
+    await revokeKey(t.ctx, { id: first.key.id });
+    expect((await importKey(t.ctx, { name: 'koko', scopes: ['support:read'], api_key: plaintext })).key.status).toBe('revoked');
+    const { rows } = await t.ctx.db.query<Record<string, unknown>>('SELECT * FROM kgc_support.api_keys WHERE id = $1', [first.key.id]);
+    expect(JSON.stringify(rows)).not.toContain(plaintext);
+    await expect(importKey(t.ctx, { name: 'x', scopes: ['support:read'], api_key: `${plaintext.slice(0, -1)}x` })).rejects.toMatchObject({ code: 'malformed_api_key' });
+  });
+});

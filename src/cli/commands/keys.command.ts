@@ -73,4 +73,17 @@ Example (crontab, mails the list when there is one):
       const h = await import('./keys.handler.js');
       await h.keysExpiring(io, globalsOf(cmd), opts);
     });
+
+  keys.command('import')
+    .description('register a key made elsewhere, e.g. the KGC_API_KEY the installer rendered; the key is read from stdin, only its hash is kept')
+    .requiredOption('--name <name>', 'who the key is for')
+    .requiredOption('--scope <scope>', 'support:read, support:appointments, erp:publish or admin (repeat or comma-separate)', collect)
+    .option('--expires-in <duration>', 'lifetime', '90d')
+    .addHelpText('after', `
+Example:
+  $ grep ^KGC_API_KEY= franchises/bp/.env | cut -d= -f2- | kgc-support keys import --name koko-chatbot --scope support:read`)
+    .action(async (opts: { name: string; scope: string[]; expiresIn: string }, cmd: Command) => {
+      const h = await import('./keys.handler.js');
+      await h.keysImport(io, globalsOf(cmd), opts);
+    });
 }

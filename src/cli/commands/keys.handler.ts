@@ -1,5 +1,7 @@
-import type { IssuedKey, KeyInfo, RotatedKey } from '../../keys/keys.schema.js';
-import { keysCreate as createOp, keysExpiring as expiringOp, keysList as listOp, keysRevoke as revokeOp, keysRotate as rotateOp, keysShow as showOp } from '../../keys/keys.ops.js';
+import type { KeyInfo } from '../../keys/keys.schema.js';
+import { KgcError } from '../../errors/kgc-error.js';
+import { canPrompt } from '../globals.js';
+import { keysImport as importOp, keysCreate as createOp, keysExpiring as expiringOp, keysList as listOp, keysRevoke as revokeOp, keysRotate as rotateOp, keysShow as showOp } from '../../keys/keys.ops.js';
 import type { GlobalOptions } from '../globals.js';
 import { outputFor } from '../globals.js';
 import type { CliIO } from '../io.js';
@@ -64,4 +66,25 @@ export async function keysExpiring(io: CliIO, g: GlobalOptions, o: { within: str
     return;
   }
   out.result(keys, () => `${keys.length} key(s) expire within ${o.within}; rotate them with: kgc-support keys rotate <id>\n${keyTable(out, keys)}`);
+}
+
+async function readKeyFromStdin(io: CliIO, g: GlobalOptions): Promise<string> {
+  if (canPrompt(io, g)) {
+    const { password } = await import('@inquirer/prompts');
+    return password({ message: 'API key to import (kgc_…):', mask: '*' });
+  }
+  if (process.stdin.isTTY) throw new KgcError('usage', 'pipe the key on stdin (it is never taken as an argument)');
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+export async function keysImport(io: CliIO, g: GlobalOptions, o: { name: string; scope: string[]; expiresIn: string }): Promise<void> {
+  const out = outputFor(io, g);
+  const apiKey = await readKeyFromStdin(io, g);
+  if (apiKey === '') throw new KgcError('usage', 'no key on stdin');
+  const res = await runOp(importOp, { name: o.name, scopes: o.scope, api_key: apiKey, expires_in: o.expiresIn }, io, g);
+  out.result(res, () => res.created
+    ? `Imported ${res.key.id} (${res.key.name}), scopes ${res.key.scopes.join(', ')}, expires ${day(res.key.expires_at)} UTC.`
+    : `Already known as ${res.key.id} (${res.key.name}, ${res.key.status}); nothing changed.`);
 }
