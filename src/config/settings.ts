@@ -86,6 +86,31 @@ const bytes = (env: string, doc: string, dflt: number): Setting<number> => ({
   },
 });
 
+/** "0,5s,5m,30m": the delay before each attempt, the first one included. */
+const durationList = (env: string, doc: string, dflt: string): Setting<readonly number[]> => ({
+  env, doc,
+  parse: (raw) => {
+    const text = raw === undefined || raw.trim() === '' ? dflt : raw;
+    const list = text.split(',').map((part) => parseDuration(part.trim(), env));
+    if (list.length < 1 || list.length > 20) throw bad(env, 'give 1 to 20 delays, e.g. 0,5s,5m,30m');
+    return list;
+  },
+});
+
+const webhookPath = (env: string, doc: string, dflt: string): Setting<string> => ({
+  env, doc,
+  parse: (raw) => {
+    const v = raw === undefined || raw === '' ? dflt : raw;
+    if (!v.startsWith('/') || /\s/.test(v)) throw bad(env, `"${v}" must be a path starting with / (placeholders {name}, {event})`);
+    return v;
+  },
+});
+
+const secret = (env: string, doc: string): Setting<string | undefined> => ({
+  env, doc, secret: true,
+  parse: (raw) => (raw === undefined || raw === '' ? undefined : raw),
+});
+
 export const SETTINGS = {
   dataDir: str('KGC_SUPPORT_DATA_DIR', 'Data directory: the embedded database, the lock, the admin socket', (e) => defaultDataDir(e)),
   databaseUrl: optUrl('DATABASE_URL', 'PostgreSQL for the daemon state; unset means the embedded PGlite store in the data directory', true),
@@ -117,6 +142,17 @@ export const SETTINGS = {
       return tz;
     },
   },
+  supportWebhookSecret: secret('SUPPORT_WEBHOOK_SECRET', 'Webhook signing secret shared with Support (.env); imported into the store when new, see `kgc-support secrets`'),
+  webhookSchedule: durationList('KGC_SUPPORT_WEBHOOK_SCHEDULE', 'Delay before each delivery attempt (first included); after the last failure the event is dead-lettered', '0,5s,5m,30m'),
+  webhookJitterPct: int('KGC_SUPPORT_WEBHOOK_JITTER', 'Random spread of each retry delay, in percent either way', 20, 0, 50),
+  webhookTimeoutMs: duration('KGC_SUPPORT_WEBHOOK_TIMEOUT', 'Per-attempt timeout of a webhook POST (connect to last byte)', '10s'),
+  webhookPath: webhookPath('KGC_SUPPORT_WEBHOOK_PATH', 'Webhook path under SUPPORT_API_URL; {name} is rental-started…, {event} is rental.started…', '/webhook/kgc/{name}'),
+  webhookConcurrency: int('KGC_SUPPORT_WEBHOOK_CONCURRENCY', 'Deliveries in flight at once per daemon', 64, 1, 1024),
+  webhookBatch: int('KGC_SUPPORT_WEBHOOK_BATCH', 'Events claimed per claim statement', 100, 1, 1000),
+  webhookLeaseMs: duration('KGC_SUPPORT_WEBHOOK_LEASE', 'How long a claimed event stays invisible to other daemons (must exceed the timeout)', '60s'),
+  webhookPollMs: duration('KGC_SUPPORT_WEBHOOK_POLL', 'Safety-net poll of the queue and the outbox when no notification arrives', '1s'),
+  webhookProbeMs: duration('KGC_SUPPORT_WEBHOOK_PROBE_INTERVAL', 'While Support is unreachable: how often its /health is probed', '5s'),
+  eventRetentionMs: duration('KGC_SUPPORT_EVENT_RETENTION', 'Delivered and skipped events are deleted after this long (dead ones stay until purged)', '30d'),
   shutdownTimeoutMs: duration('KGC_SUPPORT_SHUTDOWN_TIMEOUT', 'How long SIGTERM waits for in-flight requests', '10s'),
 } as const;
 

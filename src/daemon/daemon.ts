@@ -25,6 +25,11 @@ import { openStore, type Store } from '../store/open.js';
 import { ALL_OPS } from '../admin/registry.js';
 import { buildAdminApp, listenOnSocket } from '../admin/server.js';
 import { adminSocketPath } from '../admin/socket-path.js';
+import { eventRoutes } from '../api/routes/events.js';
+import type { PublishResult } from '../events/events.schema.js';
+import { eventStats, sweepFinishedEvents } from '../events/events.service.js';
+import { startDispatcher, type Dispatcher } from '../webhooks/dispatcher.js';
+import { createWebhookMetrics, type WebhookMetrics } from '../webhooks/webhooks.metrics.js';
 import { createDaemonLogger } from './logger.js';
 
 export interface DaemonOptions {
@@ -48,6 +53,8 @@ export interface Daemon {
   readonly metrics: Metrics;
   readonly verifier: KeyVerifier;
   readonly audit: AuditWriter;
+  readonly dispatcher: Dispatcher;
+  readonly webhookMetrics: WebhookMetrics;
   moduleEnabled(): boolean;
   close(): Promise<void>;
 }
@@ -95,11 +102,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
     let enabled = (await applyEnvSwitch(ctx, config.supportModuleEnabled)).enabled;
     const metrics = createMetrics();
+    const webhookMetrics = createWebhookMetrics(metrics.registry, () => eventStats(ctx));
+    let dispatcher: Dispatcher | undefined;
     const verifier = new KeyVerifier(ctx);
     const refreshModule = async () => {
       const next = (await getPluginState(ctx)).enabled;
       if (next !== enabled) logger.info({ enabled: next }, next ? 'Support module enabled' : 'Support module disabled');
       enabled = next;
+      if (enabled) dispatcher?.wake();
     };
     const unlisten = await onChange(store.db, (topic) => {
       if (topic === 'keys') verifier.invalidate();
@@ -130,19 +140,35 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       limiter: new RateLimiter(clock, config.rateLimit),
       moduleEnabled: () => enabled,
       logger: pinoLogger,
+      extraRoutes: [eventRoutes({
+        onPublished: (e) => {
+          webhookMetrics.published.inc({ event: e.event, source: 'api', status: e.status });
+          if (e.status === 'pending') dispatcher?.wake();
+        },
+      })],
     });
     await api.listen({ port: config.port, host: config.host });
     const addr = api.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
+    // Webhooks start once the API listens; they stop before the store closes.
+    const theDispatcher = await startDispatcher({ ctx, enabled: () => enabled, metrics: webhookMetrics });
+    dispatcher = theDispatcher;
+    cleanups.push(() => theDispatcher.close());
+
     const socketPath = adminSocketPath(config.dataDir);
     const admin = await buildAdminApp({
       ctx, ops: ALL_OPS,
       beforeOp: async (op) => { if (op.name.startsWith('audit.')) await audit.flush(); },
-      afterOp: (op) => {
+      afterOp: (op, output) => {
         if (op.name.startsWith('keys.')) verifier.invalidate();
         if (op.name.startsWith('plugin.')) void refreshModule().catch(() => {});
+        if (op.name === 'events.publish') {
+          const { event, replayed } = output as PublishResult;
+          if (!replayed) webhookMetrics.published.inc({ event: event.event, source: 'cli', status: event.status });
+        }
+        if (op.name === 'events.publish' || op.name === 'dlq.replay') theDispatcher.wake();
       },
       info: () => ({ pid: process.pid, url, store: store.db.label, module_enabled: enabled }),
     });
@@ -155,6 +181,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const sweep = setInterval(() => {
       void store.db.query(`DELETE FROM kgc_support.idempotency WHERE created_at < $1`, [new Date(clock.now() - 86_400_000)])
         .catch((err) => logger.warn({ err: (err as Error).message }, 'idempotency sweep failed'));
+      void sweepFinishedEvents(ctx, config.eventRetentionMs)
+        .catch((err) => logger.warn({ err: (err as Error).message }, 'event retention sweep failed'));
     }, 3_600_000);
     sweep.unref();
     cleanups.push(() => clearInterval(sweep));
@@ -173,6 +201,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         await api.close();
         clearTimeout(deadline);
         await admin.close();
+        await theDispatcher.close();
         await audit.close();
         for (const c of cleanups.reverse()) await c();
         await store.close();
@@ -182,7 +211,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       return closing;
     };
 
-    return { url, adminSocket: socketPath, ctx, api, metrics, verifier, audit, moduleEnabled: () => enabled, close };
+    return { url, adminSocket: socketPath, ctx, api, metrics, verifier, audit, dispatcher: theDispatcher, webhookMetrics, moduleEnabled: () => enabled, close };
   } catch (err) {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
     await store.close().catch(() => {});
