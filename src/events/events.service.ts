@@ -6,6 +6,7 @@
  */
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
+import { ValueErrorType } from '@sinclair/typebox/errors';
 import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { notifyChange } from '../store/changes.js';
@@ -24,8 +25,7 @@ export function payloadProblem(type: string, data: unknown): { code: 'unknown_ev
   if (check.Check(data)) return undefined;
   const first = check.Errors(data).First();
   const where = first?.path ? `data${first.path.replace(/\//g, '.')}` : 'data';
-  const extra = first && first.schema && (first.schema as { additionalProperties?: boolean }).additionalProperties === false && first.message.includes('additional')
-    ? ' (fields not in the schema are refused: data minimisation)' : '';
+  const extra = first?.type === ValueErrorType.ObjectAdditionalProperties ? ' (fields not in the schema are refused: data minimisation)' : '';
   return { code: 'invalid_event', message: `${type}: ${where} ${first?.message ?? 'is invalid'}${extra}` };
 }
 
