@@ -8,9 +8,12 @@ import { isKgcError } from '../errors/kgc-error.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerConfigCommand } from './commands/config.command.js';
 import { registerDemoCommands } from './commands/demo.command.js';
+import { registerDlqCommands } from './commands/dlq.command.js';
+import { registerEventsCommands } from './commands/events.command.js';
 import { registerKeysCommands } from './commands/keys.command.js';
 import { registerModuleCommands } from './commands/module.command.js';
 import { registerServeCommand } from './commands/serve.command.js';
+import { registerWebhookCommands } from './commands/webhook.command.js';
 import { EXIT } from './exit-codes.js';
 import { addGlobalOptions, type GlobalOptions } from './globals.js';
 import { processIO, type CliIO } from './io.js';
@@ -28,6 +31,9 @@ const COMMANDS: readonly Register[] = [
   registerModuleCommands,
   registerDemoCommands,
   registerConfigCommand,
+  registerEventsCommands,
+  registerDlqCommands,
+  registerWebhookCommands,
 ];
 
 export function buildProgram(io: CliIO): Command {
