@@ -27,7 +27,7 @@ export const DATA_BY_ID = `SELECT data FROM kgc_support.events WHERE id = $1`;
 
 export const ATTEMPTS = `
   SELECT attempt, at, url, outcome, status, duration_ms, response, error, worker
-  FROM kgc_support.delivery_attempts WHERE event_id = $1 ORDER BY id`;
+  FROM kgc_support.delivery_attempts WHERE event_id = $1 ORDER BY attempt`;
 
 /** Each count walks a partial index (queue or DLQ), never the delivered history. */
 export const STATS = `
@@ -40,5 +40,11 @@ export const STATS = `
 
 /** Retention: the finished history goes after a while; the DLQ stays until purged. */
 export const DELETE_FINISHED_BEFORE = `
-  DELETE FROM kgc_support.events WHERE id IN (
-    SELECT id FROM kgc_support.events WHERE status IN ('delivered', 'skipped') AND created_at < $1 LIMIT 5000)`;
+  WITH gone AS (
+    DELETE FROM kgc_support.events WHERE id IN (
+      SELECT id FROM kgc_support.events WHERE status IN ('delivered', 'skipped') AND created_at < $1 LIMIT 5000)
+    RETURNING id
+  ), attempts AS (
+    DELETE FROM kgc_support.delivery_attempts WHERE event_id IN (SELECT id FROM gone)
+  )
+  SELECT count(*)::int AS n FROM gone`;

@@ -114,8 +114,9 @@ export async function eventStats(ctx: Pick<Ctx, 'db' | 'clock'>): Promise<EventS
 export async function sweepFinishedEvents(ctx: Pick<Ctx, 'db' | 'clock'>, retentionMs: number): Promise<number> {
   let total = 0;
   for (;;) {
-    const { rowCount } = await ctx.db.query(sql.DELETE_FINISHED_BEFORE, [new Date(ctx.clock.now() - retentionMs)]);
-    total += rowCount;
-    if (rowCount < 5000) return total;
+    const { rows } = await ctx.db.query<{ n: number }>(sql.DELETE_FINISHED_BEFORE, [new Date(ctx.clock.now() - retentionMs)]);
+    const n = rows[0]?.n ?? 0;
+    total += n;
+    if (n < 5000) return total;
   }
 }

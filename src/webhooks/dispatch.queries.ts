@@ -27,10 +27,22 @@ export const CLAIM = `
 export const NEXT_DUE = `SELECT min(run_at) AS due FROM kgc_support.events WHERE status = 'pending'`;
 
 /**
- * The outcomes of many attempts in one statement, each only if its claim is still
- * the current one. Arrays: id, attempt, status, run_at, failed (0/1), at, http status, error.
+ * The outcomes of many attempts in one statement (so one implicit transaction): the
+ * attempts are recorded, and each event is settled only if its claim is still the
+ * current one. Arrays $1-$10: id, attempt, status, run_at, failed (0/1), at, http
+ * status, error, url, outcome, duration, response; $13 worker. An attempt already
+ * recorded (a settle retried after a lost answer) is not recorded twice.
  */
 export const SETTLE = `
+  WITH u AS (
+    SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::timestamptz[], $7::int[], $8::text[],
+                         $9::text[], $10::text[], $11::real[], $12::text[])
+      AS u(id, attempt, status, run_at, failed, at, http_status, error, url, outcome, duration_ms, response)
+  ), recorded AS (
+    INSERT INTO kgc_support.delivery_attempts (event_id, attempt, at, url, outcome, status, duration_ms, response, error, worker)
+    SELECT id, attempt, at, url, outcome, http_status, duration_ms, response, error, $13 FROM u
+    ON CONFLICT (event_id, attempt) DO NOTHING
+  )
   UPDATE kgc_support.events e SET
     status = u.status,
     run_at = u.run_at,
@@ -40,16 +52,8 @@ export const SETTLE = `
     dead_at = CASE WHEN u.status = 'dead' THEN u.at END,
     last_status = u.http_status,
     last_error = u.error
-  FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::timestamptz[], $7::int[], $8::text[])
-    AS u(id, attempt, status, run_at, failed, at, http_status, error)
-  WHERE e.id = u.id AND e.attempts = u.attempt AND e.status = 'pending' AND e.locked_by = $9`;
-
-/** Every attempt is recorded, also one whose claim went stale (the event may be gone: purged). */
-export const INSERT_ATTEMPTS = `
-  INSERT INTO kgc_support.delivery_attempts (event_id, attempt, at, url, outcome, status, duration_ms, response, error, worker)
-  SELECT u.* FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::real[], $8::text[], $9::text[], $10::text[])
-    AS u(event_id, attempt, at, url, outcome, status, duration_ms, response, error, worker)
-  WHERE EXISTS (SELECT 1 FROM kgc_support.events e WHERE e.id = u.event_id)`;
+  FROM u
+  WHERE e.id = u.id AND e.attempts = u.attempt AND e.status = 'pending' AND e.locked_by = $13`;
 
 /**
  * Embedded store only (one daemon per store): at boot, the leases a killed

@@ -101,7 +101,7 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
   m?.supportReachable.set(1);
 
   const settler = new Settler(ctx, workerId, {
-    flushMs: 5, maxBatch: 500,
+    flushMs: 5, maxBatch: 1000,
     onWritten: (batch) => {
       // Wake for the earliest retry written (a timer; the poll is only the safety net).
       let earliest = Infinity;

@@ -26,6 +26,12 @@ export const REPLAY = `
   WHERE id = ANY($1::text[]) AND status = 'dead'
   RETURNING id`;
 
+/** The events and their attempts (no foreign key cascades them: see migration 003). */
 export const PURGE = `
-  DELETE FROM kgc_support.events WHERE id = ANY($1::text[]) AND status IN ('dead', 'rejected')
-  RETURNING id`;
+  WITH gone AS (
+    DELETE FROM kgc_support.events WHERE id = ANY($1::text[]) AND status IN ('dead', 'rejected')
+    RETURNING id
+  ), attempts AS (
+    DELETE FROM kgc_support.delivery_attempts WHERE event_id IN (SELECT id FROM gone)
+  )
+  SELECT id FROM gone`;

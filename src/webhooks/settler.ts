@@ -1,5 +1,5 @@
 /**
- * Writes attempt outcomes in batches: one transaction inserts the attempts and
+ * Writes attempt outcomes in batches: one statement records the attempts and
  * settles their events, at most `flushMs` after the first outcome arrived. Safe to
  * batch: until it is written an event stays leased, and if the daemon dies first
  * the lease runs out and the event is delivered again (at-least-once).
@@ -57,18 +57,14 @@ export class Settler {
   }
 
   private async write(batch: Outcome[]): Promise<void> {
-    const ev: unknown[][] = [[], [], [], [], [], [], [], []];
-    const at: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
+    const cols: unknown[][] = Array.from({ length: 12 }, () => []);
     for (const o of batch) {
-      [o.id, o.attempt, o.status, o.runAt, o.failed, o.at, o.httpStatus, o.error].forEach((v, i) => (ev[i] as unknown[]).push(v));
-      [o.id, o.attempt, o.at, o.url, o.outcome, o.httpStatus, o.durationMs, o.response, o.error, this.worker].forEach((v, i) => (at[i] as unknown[]).push(v));
+      [o.id, o.attempt, o.status, o.runAt, o.failed, o.at, o.httpStatus, o.error, o.url, o.outcome, o.durationMs, o.response]
+        .forEach((v, i) => (cols[i] as unknown[]).push(v));
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.ctx.db.tx(async (q) => {
-          await q.query(sql.INSERT_ATTEMPTS, at);
-          await q.query(sql.SETTLE, [...ev, this.worker]);
-        });
+        await this.ctx.db.query(sql.SETTLE, [...cols, this.worker]);
         this.opts.onWritten?.(batch);
         return;
       } catch (err) {

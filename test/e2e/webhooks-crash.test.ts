@@ -74,7 +74,10 @@ describe('the daemon binary', () => {
     const atKill = rx.deliveries.length;
     const second = await spawnDaemon(env);
     try {
-      await until(() => new Set(rx.deliveries.map((r) => r.headers['webhook-id'])).size === 1000, 60_000, 'every event delivered');
+      // Every id received, and nothing left pending (events delivered just before the kill whose
+      // outcome was not written yet are delivered again: those are the repeats).
+      await until(async () => new Set(rx.deliveries.map((r) => r.headers['webhook-id'])).size === 1000
+        && /^kgc_support_events_pending 0$/m.test(await (await fetch(`${second.url}/metrics`)).text()), 60_000, 'every event delivered');
     } finally {
       expect(await second.stop()).toBe(0);
     }

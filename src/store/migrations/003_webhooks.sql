@@ -8,9 +8,11 @@
 -- is the partial index on run_at: an event is claimable when status = 'pending' and
 -- run_at <= now. A claim pushes run_at forward by the lease (a visibility timeout), so
 -- the events a killed daemon had in flight become claimable again when it runs out.
+-- Indexes are kept few on purpose: every delivery updates its row twice (claim and
+-- settle), and each index on a changed row is one more write per update.
 CREATE TABLE kgc_support.events (
   id            text PRIMARY KEY,                 -- the event id: webhook-id on every attempt
-  seq           bigserial NOT NULL UNIQUE,        -- publish order
+  seq           bigserial NOT NULL,               -- publish order (ties in run_at)
   type          text NOT NULL,                    -- rental.started, …
   occurred_at   timestamptz NOT NULL,
   data          jsonb NOT NULL,
@@ -32,14 +34,13 @@ CREATE INDEX events_queue_idx ON kgc_support.events (run_at, seq) WHERE status =
 -- The dead-letter queue: dead (retries exhausted, or 410) and rejected (an outbox row
 -- whose payload failed its schema: stored without its data, never sent).
 CREATE INDEX events_dlq_idx ON kgc_support.events (created_at) WHERE status IN ('dead', 'rejected');
-CREATE INDEX events_type_created_idx ON kgc_support.events (type, created_at);
 
 -- Every attempt: its HTTP status (NULL when no answer came), how long it took, the
--- first bytes of the answer, the error when there was one.
+-- first bytes of the answer, the error when there was one. No foreign key (one index
+-- probe less per attempt): purge and retention delete an event's attempts with it.
 CREATE TABLE kgc_support.delivery_attempts (
-  id           bigserial PRIMARY KEY,
-  event_id     text NOT NULL REFERENCES kgc_support.events (id) ON DELETE CASCADE,
-  attempt      integer NOT NULL,
+  event_id     text NOT NULL,
+  attempt      integer NOT NULL,                  -- the claim's number (events.attempts at the time)
   at           timestamptz NOT NULL,
   url          text NOT NULL,
   outcome      text NOT NULL CHECK (outcome IN ('delivered', 'retry', 'dead', 'held')),
@@ -47,9 +48,9 @@ CREATE TABLE kgc_support.delivery_attempts (
   duration_ms  real NOT NULL,
   response     text,
   error        text,
-  worker       text NOT NULL
+  worker       text NOT NULL,
+  PRIMARY KEY (event_id, attempt)
 );
-CREATE INDEX delivery_attempts_event_idx ON kgc_support.delivery_attempts (event_id, id);
 
 -- Webhook signing secrets. The newest valid one signs X-KGC-Signature; during a
 -- rotation's grace period every valid one signs webhook-signature. `fingerprint`
