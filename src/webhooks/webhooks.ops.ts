@@ -6,6 +6,10 @@ import { PingInput, PingResult, sendPing } from './ping.js';
 import { RotatedSecret, RotateSecretInput, SecretInfo } from './secrets.schema.js';
 import { listWebhookSecrets, rotateWebhookSecret } from './secrets.service.js';
 
+/** The audit row's resource: the one event, else the type or "all". */
+const selected = (i: DlqSelector, done: readonly string[] | undefined): string | undefined =>
+  (done?.length === 1 ? done[0] : i.ids?.length === 1 ? i.ids[0] : i.type ?? (i.all ? 'all' : undefined));
+
 export const dlqList = defineOp({
   name: 'dlq.list', summary: 'Dead-lettered events, newest first', mutates: false,
   input: DlqListInput, output: DlqList,
@@ -15,14 +19,14 @@ export const dlqList = defineOp({
 export const dlqReplay = defineOp({
   name: 'dlq.replay', summary: 'Queue dead-lettered events again (skips delivered ones)', mutates: true,
   input: DlqSelector, output: ReplayResult,
-  resourceOf: (i, o) => (o.replayed?.length === 1 ? o.replayed[0] : i.ids?.length === 1 ? i.ids[0] : i.type ?? (i.all ? 'all' : undefined)),
+  resourceOf: (i, o) => selected(i, o.replayed),
   run: replayDlq,
 });
 
 export const dlqPurge = defineOp({
   name: 'dlq.purge', summary: 'Delete dead-lettered events and their attempts', mutates: true,
   input: DlqSelector, output: PurgeResult,
-  resourceOf: (i, o) => (o.purged?.length === 1 ? o.purged[0] : i.ids?.length === 1 ? i.ids[0] : i.type ?? (i.all ? 'all' : undefined)),
+  resourceOf: (i, o) => selected(i, o.purged),
   run: purgeDlq,
 });
 
