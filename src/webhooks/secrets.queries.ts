@@ -3,11 +3,11 @@
 export const VALID = `
   SELECT id, secret, source, created_at, expires_at FROM kgc_support.webhook_secrets
   WHERE expires_at IS NULL OR expires_at > $1
-  ORDER BY created_at DESC, id DESC`;
+  ORDER BY seq DESC`;
 
 export const LIST = `
   SELECT id, source, fingerprint, created_at, created_by, expires_at FROM kgc_support.webhook_secrets
-  ORDER BY created_at DESC, id DESC`;
+  ORDER BY seq DESC`;
 
 export const BY_FINGERPRINT = `SELECT id FROM kgc_support.webhook_secrets WHERE fingerprint = $1`;
 

@@ -123,6 +123,19 @@ describe('events, dlq, secrets and webhook commands', () => {
     expect(bad.out).toMatch(/HTTP 401/);
     rx.behaviour = () => ({ status: 204 });
   });
+
+  it('/metrics has the webhook counters and the queue gauges', async () => {
+    const text = await (await fetch(`${daemon.url}/metrics`)).text();
+    expect(text).toMatch(/^kgc_support_webhook_attempts_total\{outcome="delivered"\} [1-9]/m);
+    expect(text).toMatch(/^kgc_support_webhook_attempts_total\{outcome="dead"\} 3$/m);
+    expect(text).toMatch(/^kgc_support_events_published_total\{event="customer.deleted",source="cli",status="pending"\} [1-9]/m);
+    expect(text).toMatch(/^kgc_support_events_published_total\{event="order.arrived",source="cli",status="skipped"\} 1$/m);
+    expect(text).toMatch(/^kgc_support_events_pending 0$/m);
+    expect(text).toMatch(/^kgc_support_events_dead 0$/m);
+    expect(text).toMatch(/^kgc_support_events_oldest_pending_age_seconds 0$/m);
+    expect(text).toMatch(/^kgc_support_webhook_delivery_latency_seconds_count [1-9]/m);
+    expect(text).toMatch(/^kgc_support_webhook_support_reachable 1$/m);
+  });
 });
 
 describe('events publish without a daemon', () => {

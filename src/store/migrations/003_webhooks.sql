@@ -57,7 +57,8 @@ CREATE TABLE kgc_support.delivery_attempts (
 -- (SHA-256 of the secret) lets the daemon recognise SUPPORT_WEBHOOK_SECRET without
 -- comparing secrets in logs or output.
 CREATE TABLE kgc_support.webhook_secrets (
-  id           text PRIMARY KEY,                  -- whs_ + 10 base62
+  id           text PRIMARY KEY,                  -- whs_ + 12 hex
+  seq          bigserial NOT NULL,                -- creation order ("newest"), whatever the clock says
   secret       text NOT NULL,
   fingerprint  text NOT NULL UNIQUE,
   source       text NOT NULL,                     -- generated, env, rotation
