@@ -159,8 +159,8 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
         if (!maybeMore) {
           const { rows } = await ctx.db.query<{ due: Date | null }>(sql.NEXT_DUE);
           const due = rows[0]?.due?.getTime();
-          if (due !== undefined && due <= ctx.clock.now()) maybeMore = true; // leased, or already due again
-          else if (due !== undefined) wakeAt(due);
+          // Due already but not claimed: another daemon's claim holds its row lock this instant.
+          if (due !== undefined) wakeAt(Math.max(due, ctx.clock.now() + 25));
         }
       } while (again && running);
     } catch (err) {
