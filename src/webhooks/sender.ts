@@ -1,6 +1,6 @@
 /**
  * The HTTP side of a delivery: one POST with undici over a keep-alive pool, a
- * per-attempt timeout (connect to last byte), no redirect followed (a 3xx is a
+ * per-attempt timeout (to connect, to the answer's headers, between body chunks), no redirect followed (a 3xx is a
  * failure), the answer's first bytes kept for the attempt record.
  */
 import { Agent, request } from 'undici';
@@ -35,7 +35,7 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
 
 function describe(err: unknown): string {
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'timeout';
+  if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') return 'timeout';
   const code = e.code ?? e.cause?.code;
   const msg = e.cause?.message ?? e.message ?? String(err);
   return code && !msg.includes(code) ? `${code}: ${msg}` : msg;
@@ -57,13 +57,18 @@ async function readLimited(body: AsyncIterable<Buffer> & { destroy(err?: Error):
 }
 
 export function createSender(opts: { connections: number; timeoutMs: number; now?: () => number }): Sender {
-  const agent = new Agent({ connections: opts.connections, keepAliveTimeout: 4_000, connectTimeout: opts.timeoutMs });
+  // The timeout is undici's own (connect, then headers, then each body chunk): cheaper per
+  // request than an AbortSignal, and the body read is capped at RESPONSE_LIMIT anyway.
+  const agent = new Agent({
+    connections: opts.connections, keepAliveTimeout: 4_000,
+    connectTimeout: opts.timeoutMs, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs,
+  });
   const now = opts.now ?? Date.now;
   return {
     async post(url, headers, body) {
       const started = performance.now();
       try {
-        const res = await request(url, { method: 'POST', headers, body, dispatcher: agent, signal: AbortSignal.timeout(opts.timeoutMs) });
+        const res = await request(url, { method: 'POST', headers, body, dispatcher: agent });
         const response = await readLimited(res.body).catch(() => '');
         return {
           status: res.statusCode, durationMs: performance.now() - started, response, error: null,

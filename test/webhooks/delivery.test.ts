@@ -14,6 +14,7 @@ import { getEvent, getEventDetail, publishEvent } from '../../src/events/events.
 import { setPluginEnabled } from '../../src/plugin/plugin.service.js';
 import { replayDlq } from '../../src/webhooks/dlq.service.js';
 import { createSigner } from '../../src/webhooks/signature.js';
+import { startDispatcher } from '../../src/webhooks/dispatcher.js';
 import { startReceiver, until, type TestReceiver } from '../helpers/receiver.js';
 import { createTestStore, STORE_KINDS, type TestStore } from '../helpers/store.js';
 import { fastEnv, SAMPLES, SECRET, startTestDispatch, type TestDispatch } from '../helpers/webhooks.js';
@@ -140,6 +141,20 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
     const times = rx.deliveries.filter((r) => r.headers['webhook-id'] === slow).map((r) => r.at);
     expect(times).toHaveLength(2);
     expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual(950);
+  });
+
+  it('an answer that never comes times out per attempt; Support\'s /health answers, so it counts as a failure', async () => {
+    rx.behaviour = () => ({ hang: true });
+    const dispatcher = await startDispatcher({ ctx: { ...ts.ctx, config: { ...ts.config, webhookTimeoutMs: 300, webhookLeaseMs: 2_000 } }, enabled: () => true });
+    try {
+      const { event } = await publishEvent(ts.ctx, { event: 'service.quote_ready', data: SAMPLES['service.quote_ready'] });
+      await until(async () => (await status(event.id)) === 'dead', 10_000, 'dead after timeouts');
+      const detail = await getEventDetail(ts.ctx, event.id);
+      expect(detail.history.map((a) => [a.outcome, a.status, a.error])).toEqual([['retry', null, 'timeout'], ['retry', null, 'timeout'], ['dead', null, 'timeout']]);
+      for (const a of detail.history) expect(a.duration_ms).toBeGreaterThanOrEqual(250);
+    } finally {
+      await dispatcher.close();
+    }
   });
 
   it('Support away for a while: nothing dead-lettered, everything delivered on its return', async () => {
