@@ -144,8 +144,10 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
         if (!running || !opts.enabled()) break;
         await drain().catch((err) => { outboxDirty = true; log.warn({ err: (err as Error).message }, 'cannot move events from the outbox; retrying'); });
         if (!baseUrl) {
-          if (!warnedNoUrl) log.warn('SUPPORT_API_URL is not set: events are kept until it is');
-          warnedNoUrl = true;
+          if (!warnedNoUrl && (await ctx.db.query<{ due: Date | null }>(sql.NEXT_DUE)).rows[0]?.due) {
+            log.warn('SUPPORT_API_URL is not set: events are kept until it is');
+            warnedNoUrl = true;
+          }
           break;
         }
         if (breaker.open) break;
