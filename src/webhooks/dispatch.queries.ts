@@ -21,7 +21,7 @@ export const CLAIM = `
     FOR UPDATE SKIP LOCKED
   ) AS due
   WHERE e.id = due.id
-  RETURNING e.id, e.type, e.body, e.attempts, e.failures, e.created_at`;
+  RETURNING e.id, e.type, e.body, e.attempts, e.failures, (extract(epoch FROM e.created_at) * 1000)::float8 AS created_ms`;
 
 /** When the next pending event falls due (a min over the queue index). */
 export const NEXT_DUE = `SELECT min(run_at) AS due FROM kgc_support.events WHERE status = 'pending'`;

@@ -33,7 +33,7 @@ export interface DispatcherOptions {
   workerId?: string;
 }
 
-interface Claimed { id: string; type: string; body: string; attempts: number; failures: number; created_at: Date }
+interface Claimed { id: string; type: string; body: string; attempts: number; failures: number; created_ms: number }
 
 export interface Dispatcher {
   readonly workerId: string;
@@ -200,7 +200,7 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
       const d = decide(res.status, res.retryAfterMs, row.failures, policy);
       if (d.outcome === 'delivered') {
         outcome = { ...base, status: 'delivered', runAt: null, failed: 0, outcome: 'delivered' };
-        m?.deliveryLatency.observe((at.getTime() - row.created_at.getTime()) / 1000);
+        m?.deliveryLatency.observe((at.getTime() - row.created_ms) / 1000);
       } else if (d.outcome === 'retry') {
         outcome = { ...base, status: 'pending', runAt: new Date(at.getTime() + d.delayMs), failed: 1, outcome: 'retry' };
       } else {
