@@ -141,8 +141,11 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
     try {
       do {
         again = false;
-        if (!running || !opts.enabled()) break;
+        if (!running) break;
+        // The outbox is drained also while the module is off: its events are recorded as
+        // skipped then, rather than waiting in the outbox to be sent after `enable`.
         await drain().catch((err) => { outboxDirty = true; log.warn({ err: (err as Error).message }, 'cannot move events from the outbox; retrying'); });
+        if (!opts.enabled()) break;
         if (!baseUrl) {
           if (!warnedNoUrl && (await ctx.db.query<{ due: Date | null }>(sql.NEXT_DUE)).rows[0]?.due) {
             log.warn('SUPPORT_API_URL is not set: events are kept until it is');

@@ -177,6 +177,9 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
     await setPluginEnabled(ts.ctx, false);
     d.module.enabled = false;
     const ids = await publishAll();
+    await ts.ctx.db.query(`INSERT INTO kgc_erp.support_outbox (id, event, data) VALUES ('outbox-while-off', 'customer.deleted', $1)`, [JSON.stringify(SAMPLES['customer.deleted'])]);
+    await until(async () => (await getEvent(ts.ctx, 'outbox-while-off').catch(() => undefined))?.status === 'skipped', 5_000, 'the outbox row recorded as skipped');
+    ids.push('outbox-while-off');
     for (const id of ids) expect(await status(id)).toBe('skipped');
     await setPluginEnabled(ts.ctx, true);
     d.module.enabled = true;
