@@ -13,6 +13,7 @@ import { cryptoRandom, systemClock } from '../../src/context/clock.js';
 import type { Ctx } from '../../src/context/context.js';
 import { silentLogger } from '../../src/context/logger.js';
 import { insertEvents, newEventId } from '../../src/events/events.service.js';
+import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
 import { createDatabase } from '../helpers/pg.js';
 import { startReceiver, until, type Received } from '../helpers/receiver.js';
@@ -24,7 +25,11 @@ const tempDir = () => { const d = mkdtempSync(join(tmpdir(), 'kgc-e2e-')); dirs.
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
 /** Publishes n events straight into a store (no daemon holds it yet, or PostgreSQL). */
-async function publishMany(env: Record<string, string>, n: number): Promise<{ ids: string[]; count: (status: string) => Promise<number> }> {
+async function publishMany(env: Record<string, string>, n: number): Promise<{
+  ids: string[];
+  count: (status: string) => Promise<number>;
+  attemptsOf: (events: string[]) => Promise<{ worker: string; outcome: string }[]>;
+}> {
   const config = loadConfig({ KGC_SUPPORT_LOG_LEVEL: 'silent', ...env });
   const store = await openStore({ config, logger: silentLogger, command: 'test' });
   const ctx: Ctx = { config, db: store.db, erp: store.erp, logger: silentLogger, clock: systemClock, random: cryptoRandom, actor: 'test' };
@@ -38,17 +43,19 @@ async function publishMany(env: Record<string, string>, n: number): Promise<{ id
   } finally {
     await store.close();
   }
+  const withStore = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
+    const s = await openStore({ config, logger: silentLogger, command: 'test', migrate: false });
+    try {
+      return await fn(s.db);
+    } finally {
+      await s.close();
+    }
+  };
   return {
     ids,
-    async count(status) {
-      const s = await openStore({ config, logger: silentLogger, command: 'test', migrate: false });
-      try {
-        const { rows } = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM kgc_support.events WHERE status = $1', [status]);
-        return rows[0]?.n ?? 0;
-      } finally {
-        await s.close();
-      }
-    },
+    attemptsOf: (events) => withStore(async (db) => (await db.query<{ worker: string; outcome: string }>('SELECT worker, outcome FROM kgc_support.delivery_attempts WHERE event_id = ANY($1::text[])', [events])).rows),
+    count: (status) => withStore(async (db) =>
+      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM kgc_support.events WHERE status = $1', [status])).rows[0]?.n ?? 0),
   };
 }
 
@@ -71,12 +78,13 @@ describe('the daemon binary', () => {
       KGC_SUPPORT_DATA_DIR: tempDir(), ...(db ? { DATABASE_URL: db.url } : {}),
       ...fastEnv(rx.url, { KGC_SUPPORT_WEBHOOK_CONCURRENCY: '8', KGC_SUPPORT_WEBHOOK_BATCH: '8', KGC_SUPPORT_WEBHOOK_TIMEOUT: '1s', KGC_SUPPORT_WEBHOOK_LEASE: '2500ms' }),
     };
-    const { ids, count } = await publishMany(env, 1000);
+    const { ids, count, attemptsOf } = await publishMany(env, 1000);
     const first = await spawnDaemon(env);
     await rx.waitFor(300, 30_000);
     first.proc.kill('SIGKILL');
     await new Promise((r) => first.proc.once('exit', r));
     const atKill = rx.deliveries.length;
+    const restartedAt = Date.now();
     const second = await spawnDaemon(env);
     try {
       // Every id received, and nothing left pending (events delivered just before the kill whose
@@ -88,10 +96,19 @@ describe('the daemon binary', () => {
     }
     const seen = tally(rx.deliveries);
     expect(new Set(seen.keys())).toEqual(new Set(ids));
-    const duplicates = [...seen.values()].filter((n) => n > 1).length;
-    // In flight at the kill: up to `concurrency` (8) requests, plus outcomes not yet written (a few ms of them).
-    expect(duplicates).toBeLessThanOrEqual(16);
+    const repeated = [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+    const duplicates = repeated.length;
     expect(await count('delivered')).toBe(1000);
+    // Only what was in flight at the kill repeats: events the killed daemon had sent but
+    // not yet recorded as delivered (its requests in flight and its last unwritten outcomes).
+    // Each of them was received once before the kill and once after, never more.
+    const before = tally(rx.deliveries.filter((r) => r.at < restartedAt));
+    const after = tally(rx.deliveries.filter((r) => r.at >= restartedAt));
+    for (const id of repeated) expect([id, before.get(id), after.get(id)]).toEqual([id, 1, 1]);
+    const killedWorker = `:${first.proc.pid}:`;
+    const recorded = await attemptsOf(repeated);
+    expect(recorded.filter((a) => a.worker.includes(killedWorker) && a.outcome === 'delivered')).toEqual([]);
+    expect(duplicates).toBeLessThanOrEqual(64);
     process.stderr.write(`[sigkill ${kind}] delivered before the kill: ${atKill}; after the restart: ${rx.deliveries.length - atKill}; events delivered twice: ${duplicates}\n`);
     await rx.stop();
     await db?.drop();
