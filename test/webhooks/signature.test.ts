@@ -9,6 +9,7 @@ import { verifyWebhook } from '../../src/index.js';
 import { createSigner, standardKey } from '../../src/webhooks/signature.js';
 import { generateWebhookSecret } from '../../src/webhooks/secrets.service.js';
 import { cryptoRandom } from '../../src/context/clock.js';
+import { parseRetryAfter } from '../../src/webhooks/sender.js';
 
 // The Standard Webhooks specification's own example.
 const GOLDEN = { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', id: 'msg_p5jXN8AQM9LWM0D4loKWxJek', ts: 1614265330, body: '{"test": 2432232314}' };
@@ -52,6 +53,23 @@ describe('webhook signatures', () => {
     // The clock is injected: the same headers verify at the time they were made.
     expect(verifyWebhook(stale, body, secret, { now: () => now - 301_000 })).toMatchObject({ ok: true });
     expect(verifyWebhook({}, body, secret)).toEqual({ ok: false, reason: 'missing_headers' });
+  });
+
+  it('reads headers from a fetch Headers object as well as from Node\'s lower-cased record', () => {
+    const secret = generateWebhookSecret(cryptoRandom);
+    const body = '{"id":"evt_3"}';
+    const h = createSigner([secret]).headers('evt_3', body, Math.floor(Date.now() / 1000));
+    expect(verifyWebhook(new Headers(h), Buffer.from(body), secret)).toMatchObject({ ok: true, id: 'evt_3' });
+    const upper = Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toUpperCase(), v]));
+    expect(verifyWebhook(upper, body, secret)).toMatchObject({ ok: true });
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2025-12-28T10:00:00Z');
+    expect(parseRetryAfter('120', now)).toBe(120_000);
+    expect(parseRetryAfter('Sun, 28 Dec 2025 10:01:00 GMT', now)).toBe(60_000);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(undefined, now)).toBeNull();
   });
 
   it('refuses secrets outside 24-64 bytes', () => {
