@@ -63,7 +63,6 @@ export const CATALOGUE = {
   support_module_disabled: spec(503, 1, 'Support module disabled', 'Enable it with: kgc-support enable.'),
   not_ready: spec(503, 1, 'Not ready'),
   support_url_missing: spec(503, 1, 'SUPPORT_API_URL is not set', 'Set SUPPORT_API_URL (the Kokó chatbot base URL) in the environment or .env.'),
-  webhook_rejected: spec(502, 1, 'Support did not accept the webhook', 'Check that Support has the same SUPPORT_WEBHOOK_SECRET and is reachable; see kgc-support dlq show <id>.'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof CATALOGUE;
