@@ -16,7 +16,7 @@ export interface AdminDeps {
   /** Runs before an operation (e.g. flush the audit buffer before reading the audit log). */
   beforeOp?: (op: AnyOp) => Promise<void>;
   /** Runs after an operation succeeded, before the answer (drop caches at once, not a few ms later). */
-  afterOp?: (op: AnyOp) => Promise<void> | void;
+  afterOp?: (op: AnyOp, output: unknown) => Promise<void> | void;
   info: () => Record<string, unknown>;
 }
 
@@ -36,7 +36,7 @@ export async function buildAdminApp(deps: AdminDeps): Promise<FastifyInstance> {
       if (!op) throw new KgcError('not_found', `no operation ${req.params.name}`);
       await deps.beforeOp?.(op);
       const output = await executeOp({ ...deps.ctx, actor }, op, req.body);
-      await deps.afterOp?.(op);
+      await deps.afterOp?.(op, output);
       return reply.code(200).type('application/json').send(JSON.stringify(output ?? null));
     } catch (err) {
       const e = err instanceof KgcError ? err : new KgcError('internal', 'internal error', { cause: err });

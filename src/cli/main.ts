@@ -11,11 +11,14 @@ import { registerDemoCommands } from './commands/demo.command.js';
 import { registerDoctorCommand } from './commands/doctor.command.js';
 import { registerGdprCommands } from './commands/gdpr.command.js';
 import { registerInitCommand } from './commands/init.command.js';
+import { registerDlqCommands } from './commands/dlq.command.js';
+import { registerEventsCommands } from './commands/events.command.js';
 import { registerKeysCommands } from './commands/keys.command.js';
 import { registerModuleCommands } from './commands/module.command.js';
 import { registerRenderCommand } from './commands/render.command.js';
 import { registerServeCommand } from './commands/serve.command.js';
 import { registerStackCommands } from './commands/stack.command.js';
+import { registerWebhookCommands } from './commands/webhook.command.js';
 import { EXIT } from './exit-codes.js';
 import { addGlobalOptions, type GlobalOptions } from './globals.js';
 import { processIO, type CliIO } from './io.js';
@@ -38,6 +41,9 @@ const COMMANDS: readonly Register[] = [
   registerRenderCommand,
   registerStackCommands,
   registerDoctorCommand,
+  registerEventsCommands,
+  registerDlqCommands,
+  registerWebhookCommands,
 ];
 
 export function buildProgram(io: CliIO): Command {

@@ -116,6 +116,26 @@ const redisPatterns = (env: string, doc: string, dflt: string): Setting<readonly
   },
 });
 
+/** "0,5s,5m,30m": the delay before each attempt, the first one included. */
+const durationList = (env: string, doc: string, dflt: string): Setting<readonly number[]> => ({
+  env, doc,
+  parse: (raw) => {
+    const text = raw === undefined || raw.trim() === '' ? dflt : raw;
+    const list = text.split(',').map((part) => parseDuration(part.trim(), env));
+    if (list.length < 1 || list.length > 20) throw bad(env, 'give 1 to 20 delays, e.g. 0,5s,5m,30m');
+    return list;
+  },
+});
+
+const webhookPath = (env: string, doc: string, dflt: string): Setting<string> => ({
+  env, doc,
+  parse: (raw) => {
+    const v = raw === undefined || raw === '' ? dflt : raw;
+    if (!v.startsWith('/') || /\s/.test(v)) throw bad(env, `"${v}" must be a path starting with / (placeholders {name}, {event})`);
+    return v;
+  },
+});
+
 export const SETTINGS = {
   dataDir: str('KGC_SUPPORT_DATA_DIR', 'Data directory: the embedded database, the lock, the admin socket', (e) => defaultDataDir(e)),
   databaseUrl: optUrl('DATABASE_URL', 'PostgreSQL for the daemon state; unset means the embedded PGlite store in the data directory', true),
@@ -166,6 +186,17 @@ export const SETTINGS = {
   gdprRetryEveryMs: duration('KGC_GDPR_RETRY_INTERVAL', 'The daemon resumes partial requests after this long (doubling per run, at most 6h)', '5m'),
   gdprWebhookWaitMs: duration('KGC_GDPR_WEBHOOK_WAIT', 'How long one run waits for the customer.deleted webhook to be delivered', '30s'),
   gdprHttpTimeoutMs: duration('KGC_GDPR_HTTP_TIMEOUT', 'Timeout of each Chatwoot request and of Redis commands during an erasure', '10s'),
+  supportWebhookSecret: secretText('SUPPORT_WEBHOOK_SECRET', 'Webhook signing secret shared with Support (.env); imported into the store when new, see `kgc-support secrets`'),
+  webhookSchedule: durationList('KGC_SUPPORT_WEBHOOK_SCHEDULE', 'Delay before each delivery attempt (first included); after the last failure the event is dead-lettered', '0,5s,5m,30m'),
+  webhookJitterPct: int('KGC_SUPPORT_WEBHOOK_JITTER', 'Random spread of each retry delay, in percent either way', 20, 0, 50),
+  webhookTimeoutMs: duration('KGC_SUPPORT_WEBHOOK_TIMEOUT', 'Per-attempt timeout of a webhook POST (connect to last byte)', '10s'),
+  webhookPath: webhookPath('KGC_SUPPORT_WEBHOOK_PATH', 'Webhook path under SUPPORT_API_URL; {name} is rental-started…, {event} is rental.started…', '/webhook/kgc/{name}'),
+  webhookConcurrency: int('KGC_SUPPORT_WEBHOOK_CONCURRENCY', 'Deliveries in flight at once per daemon', 64, 1, 1024),
+  webhookBatch: int('KGC_SUPPORT_WEBHOOK_BATCH', 'Events claimed per claim statement', 100, 1, 1000),
+  webhookLeaseMs: duration('KGC_SUPPORT_WEBHOOK_LEASE', 'How long a claimed event stays invisible to other daemons (must exceed the timeout)', '60s'),
+  webhookPollMs: duration('KGC_SUPPORT_WEBHOOK_POLL', 'Safety-net poll of the queue and the outbox when no notification arrives', '1s'),
+  webhookProbeMs: duration('KGC_SUPPORT_WEBHOOK_PROBE_INTERVAL', 'While Support is unreachable: how often its /health is probed', '5s'),
+  eventRetentionMs: duration('KGC_SUPPORT_EVENT_RETENTION', 'Delivered and skipped events are deleted after this long (dead ones stay until purged)', '30d'),
   shutdownTimeoutMs: duration('KGC_SUPPORT_SHUTDOWN_TIMEOUT', 'How long SIGTERM waits for in-flight requests', '10s'),
   franchisesDir: str('KGC_SUPPORT_FRANCHISES_DIR', 'Installer: the directory holding one <id>/franchise.yaml per franchise (relative to the working directory)', () => 'franchises'),
   composeCommand: str('KGC_SUPPORT_COMPOSE', 'Installer: the compose command ("docker compose", "docker-compose" or a path); unset means detect, v2 first', () => ''),

@@ -27,6 +27,11 @@ import { openStore, type Store } from '../store/open.js';
 import { ALL_OPS } from '../admin/registry.js';
 import { buildAdminApp, listenOnSocket } from '../admin/server.js';
 import { adminSocketPath } from '../admin/socket-path.js';
+import { eventRoutes } from '../api/routes/events.js';
+import type { PublishResult } from '../events/events.schema.js';
+import { eventStats, sweepFinishedEvents } from '../events/events.service.js';
+import { startDispatcher, type Dispatcher } from '../webhooks/dispatcher.js';
+import { createWebhookMetrics, type WebhookMetrics } from '../webhooks/webhooks.metrics.js';
 import { createDaemonLogger } from './logger.js';
 
 export interface DaemonOptions {
@@ -52,6 +57,8 @@ export interface Daemon {
   readonly audit: AuditWriter;
   /** The GDPR cascade: resumes due requests; `fromEvent` is for the intake of the ERP's customer.deleted. */
   readonly erasures: ErasureWorker;
+  readonly dispatcher: Dispatcher;
+  readonly webhookMetrics: WebhookMetrics;
   moduleEnabled(): boolean;
   close(): Promise<void>;
 }
@@ -108,6 +115,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
     let enabled = (await applyEnvSwitch(ctx, config.supportModuleEnabled)).enabled;
     const metrics = createMetrics();
+    const webhookMetrics = createWebhookMetrics(metrics.registry, () => eventStats(ctx));
+    let dispatcher: Dispatcher | undefined;
     const verifier = new KeyVerifier(ctx);
     // Refreshes run one after another, so a slow early read never overwrites a later one.
     let refreshing: Promise<void> = Promise.resolve();
@@ -116,6 +125,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         const next = (await getPluginState(ctx)).enabled;
         if (next !== enabled) logger.info({ enabled: next }, next ? 'Support module enabled' : 'Support module disabled');
         enabled = next;
+        if (enabled) dispatcher?.wake();
       });
       return refreshing;
     };
@@ -158,19 +168,36 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       limiter: new RateLimiter(clock, config.rateLimit),
       moduleEnabled: () => enabled,
       logger: pinoLogger,
+      extraRoutes: [eventRoutes({
+        onPublished: (e) => {
+          webhookMetrics.published.inc({ event: e.event, source: 'api', status: e.status });
+          if (e.status === 'pending') dispatcher?.wake();
+          if (e.event === 'customer.deleted') void erasures.intake().catch(() => {});
+        },
+      })],
     });
     await api.listen({ port: config.port, host: config.host });
     const addr = api.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
+    // Webhooks start once the API listens; they stop before the store closes.
+    const theDispatcher = await startDispatcher({ ctx, enabled: () => enabled, metrics: webhookMetrics });
+    dispatcher = theDispatcher;
+    cleanups.push(() => theDispatcher.close());
+
     const socketPath = adminSocketPath(config.dataDir);
     const admin = await buildAdminApp({
       ctx, ops: ALL_OPS,
       beforeOp: async (op) => { if (op.name.startsWith('audit.')) await audit.flush(); },
-      afterOp: async (op) => {
+      afterOp: async (op, output) => {
         if (op.name.startsWith('keys.')) verifier.invalidate();
         if (op.name.startsWith('plugin.')) await refreshModule();
+        if (op.name === 'events.publish') {
+          const { event, replayed } = output as PublishResult;
+          if (!replayed) webhookMetrics.published.inc({ event: event.event, source: 'cli', status: event.status });
+        }
+        if (op.name === 'events.publish' || op.name === 'dlq.replay') theDispatcher.wake();
       },
       info: () => ({ pid: process.pid, url, store: store.db.label, module_enabled: enabled }),
     });
@@ -183,6 +210,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const sweep = setInterval(() => {
       void store.db.query(`DELETE FROM kgc_support.idempotency WHERE created_at < $1`, [new Date(clock.now() - 86_400_000)])
         .catch((err) => logger.warn({ err: (err as Error).message }, 'idempotency sweep failed'));
+      void sweepFinishedEvents(ctx, config.eventRetentionMs)
+        .catch((err) => logger.warn({ err: (err as Error).message }, 'event retention sweep failed'));
     }, 3_600_000);
     sweep.unref();
     cleanups.push(() => clearInterval(sweep));
@@ -201,6 +230,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         await api.close();
         clearTimeout(deadline);
         await admin.close();
+        await theDispatcher.close();
         await audit.close();
         for (const c of cleanups.reverse()) await c();
         await store.close();
@@ -210,7 +240,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       return closing;
     };
 
-    return { url, adminSocket: socketPath, ctx, api, metrics, verifier, audit, erasures, moduleEnabled: () => enabled, close };
+    return { url, adminSocket: socketPath, ctx, api, metrics, verifier, audit, erasures, dispatcher: theDispatcher, webhookMetrics, moduleEnabled: () => enabled, close };
   } catch (err) {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
     await store.close().catch(() => {});

@@ -25,6 +25,10 @@ export const CATALOGUE = {
   invalid_scope: spec(400, 2, 'Unknown scope', 'Scopes: support:read, support:appointments, erp:publish, admin.'),
   invalid_config: spec(400, 2, 'Invalid configuration'),
   usage: spec(400, 2, 'Invalid usage', 'Run the command with --help for its options and examples.'),
+  unknown_event_type: spec(400, 2, 'Unknown event type', 'Types: rental.started, rental.ended, service.quote_ready, service.repair_done, order.arrived, customer.deleted.'),
+  invalid_event: spec(400, 2, 'Invalid event payload', 'Each event type has a closed schema: see "Publishing events" in the README.'),
+  invalid_webhook_secret: spec(400, 2, 'Invalid webhook secret', 'Use whsec_ + base64 of 24 to 64 random bytes, or 24 to 64 characters; let kgc-support generate one.'),
+  confirmation_required: spec(400, 2, 'Confirmation required', 'Pass --yes to confirm without a prompt.'),
   // 401 / 403: who is asking.
   missing_api_key: spec(401, 1, 'API key required', 'Send Authorization: Bearer <key> or X-API-Key: <key>.'),
   malformed_api_key: spec(401, 1, 'Malformed API key', 'The key is not a kgc_ key or its checksum is wrong: check for a typo or a truncated copy.'),
@@ -41,6 +45,8 @@ export const CATALOGUE = {
   sku_not_found: spec(404, 1, 'Product not found'),
   location_not_found: spec(404, 1, 'Location not found'),
   key_not_found: spec(404, 1, 'API key not found', 'List keys with: kgc-support keys list.'),
+  event_not_found: spec(404, 1, 'Event not found', 'List dead-lettered events with: kgc-support dlq list.'),
+  event_id_conflict: spec(409, 1, 'Event id already used for another event', 'Give every event its own id; a retry must send the same type and data.'),
   phone_ambiguous: spec(409, 1, 'Several customers share this phone number', 'Identify the customer by another detail; see /api/customers/duplicates.'),
   slot_taken: spec(409, 1, 'Appointment slot already booked'),
   key_not_active: spec(409, 1, 'API key is not active'),
@@ -73,6 +79,7 @@ export const CATALOGUE = {
   support_unhealthy: spec(503, 1, 'Support services not healthy', 'The log lines above say why; more with: kgc-support logs --service <name>.'),
   support_disabled: spec(409, 1, 'Support is switched off for this franchise', 'Set support.enabled: true in franchise.yaml, run kgc-support render, then up.'),
   interrupted: spec(499, 130, 'Interrupted'),
+  support_url_missing: spec(503, 1, 'SUPPORT_API_URL is not set', 'Set SUPPORT_API_URL (the Kokó chatbot base URL) in the environment or .env.'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -2,26 +2,11 @@
  * Step 2's port: what the erasure needs from the event dispatcher (issue 3) to tell
  * Support that a customer was deleted, through the same signed, retried and
  * dead-lettered path as every other event.
- *
- * WIRING (the one file to change when the dispatcher lands): replace the body of
- * `defaultSupportNotifier` with the adapter over the events service, e.g.
- *
- *   import { getEvent, publishEvent } from '../events/events.service.js';
- *   import { replayDlq } from '../webhooks/dlq.service.js';
- *   publish: async (ctx, e) => {
- *     const res = await publishEvent(ctx, { id: e.id, event: e.type, data: e.data }, 'daemon');
- *     return { eventId: res.event.id };
- *   },
- *   deliveryState: async (ctx, id) => {
- *     try { return toDelivery((await getEvent(ctx, id)).status); }
- *     catch (err) { if (isKgcError(err) && err.code === 'event_not_found') return 'unknown'; throw err; }
- *   },
- *   redeliver: async (ctx, id) => { await replayDlq(ctx, { ids: [id] }); },
- *
- * with toDelivery mapping 'rejected' to 'dead' and the rest as they are.
  */
 import type { Ctx } from '../context/context.js';
-import { getPluginState } from '../plugin/plugin.service.js';
+import { isKgcError } from '../errors/kgc-error.js';
+import { getEvent, publishEvent } from '../events/events.service.js';
+import { replayDlq } from '../webhooks/dlq.service.js';
 
 export interface CustomerDeletedEvent {
   /** Chosen by the cascade and recorded before publishing: publishing it again is the same event. */
@@ -47,18 +32,27 @@ export interface SupportNotifier {
 }
 
 /**
- * Until the dispatcher is part of the build: while the module is disabled an event
- * would be stored as skipped (never sent), which is what this reports; while it is
- * enabled the step cannot be done and says so, leaving the request resumable.
+ * Through the events service: the event is stored like any other and the dispatcher
+ * signs, retries and dead-letters it. A rejected event (its payload failed the
+ * schema) counts as dead.
  */
 export function defaultSupportNotifier(): SupportNotifier {
   return {
-    async publish(_ctx, event) {
-      return { eventId: event.id };
+    async publish(ctx, event) {
+      const res = await publishEvent(ctx, { id: event.id, event: event.type, data: event.data }, 'daemon');
+      return { eventId: res.event.id };
     },
-    async deliveryState(ctx) {
-      return (await getPluginState(ctx)).enabled ? 'unknown' : 'skipped';
+    async deliveryState(ctx, eventId) {
+      try {
+        const status = (await getEvent(ctx, eventId)).status;
+        return status === 'rejected' ? 'dead' : status;
+      } catch (err) {
+        if (isKgcError(err) && err.code === 'event_not_found') return 'unknown';
+        throw err;
+      }
     },
-    async redeliver() {},
+    async redeliver(ctx, eventId) {
+      await replayDlq(ctx, { ids: [eventId] });
+    },
   };
 }

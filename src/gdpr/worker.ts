@@ -5,6 +5,8 @@
  * cascade when the ERP publishes customer.deleted (`fromEvent`, for the intake).
  */
 import type { Ctx } from '../context/context.js';
+import { customerDeletedEventsAfter } from '../events/events.service.js';
+import { onChange } from '../store/changes.js';
 import { runErasure } from './cascade.js';
 import { createErasureDeps, type ErasureDeps } from './deps.js';
 import * as sql from './gdpr.queries.js';
@@ -13,6 +15,13 @@ import { startErasureFromEvent, type EventErasure } from './gdpr.service.js';
 export interface ErasureWorker {
   /** The ERP published customer.deleted: record (once per event id) and run the cascade in the background. */
   fromEvent(e: { eventId: string; customerId: string; reason: string }): Promise<EventErasure>;
+  /**
+   * Starts an erasure for every customer.deleted event the ERP published that has
+   * none yet (HTTP, outbox or CLI; the cascade's own events are not the ERP's).
+   * Reads the events table in publish order, so nothing published while the daemon
+   * was down or just before a crash is missed. Resolves to how many it started.
+   */
+  intake(): Promise<number>;
   /** Runs the requests that are due now; resolves to how many it ran. */
   sweep(): Promise<number>;
   close(): Promise<void>;
@@ -26,17 +35,60 @@ export interface ErasureWorkerOptions {
 }
 
 export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): ErasureWorker {
-  const deps = opts.deps ?? createErasureDeps(ctx);
+  let closed = false;
+  // Waits inside a run (retry backoff, the webhook's delivery wait) end at once on
+  // close: the run stops as partial and is resumed at the next start, so a SIGTERM
+  // never waits for a slow step.
+  const sleepers = new Set<() => void>();
+  const sleep = (ms: number): Promise<void> => new Promise((resolve, reject) => {
+    if (closed) { reject(new Error('the daemon is stopping')); return; }
+    const stop = () => { clearTimeout(t); sleepers.delete(stop); reject(new Error('the daemon is stopping')); };
+    const t = setTimeout(() => { sleepers.delete(stop); resolve(); }, ms);
+    sleepers.add(stop);
+  });
+  const deps = opts.deps ?? createErasureDeps(ctx, { sleep });
   const inFlight = new Set<Promise<unknown>>();
   let sweeping: Promise<number> | undefined;
-  let closed = false;
   const track = <T>(p: Promise<T>): Promise<T> => {
     inFlight.add(p);
     void p.catch(() => {}).finally(() => inFlight.delete(p));
     return p;
   };
 
+  let watermark = 0;
+  let intaking: Promise<number> | undefined;
+  const intakeOnce = async (): Promise<number> => {
+    let started = 0;
+    for (;;) {
+      const batch = await customerDeletedEventsAfter(ctx, watermark, 100);
+      for (const e of batch) {
+        if (closed) return started;
+        if (e.source !== 'daemon' && e.status !== 'rejected') {
+          const customerId = typeof e.data?.customer_id === 'string' ? e.data.customer_id : '';
+          const reason = typeof e.data?.gdpr_reason === 'string' ? e.data.gdpr_reason : '';
+          try {
+            const res = await startErasureFromEvent(ctx, deps, { eventId: e.id, customerId, reason });
+            if (res.done) track(res.done);
+            if (res.created) {
+              started++;
+              ctx.logger.info({ request: res.requestId, event: e.id }, 'erasure started for the ERP\'s customer.deleted event');
+            }
+          } catch (err) {
+            ctx.logger.warn({ event: e.id, err: (err as Error).message }, 'customer.deleted event not usable for an erasure');
+          }
+        }
+        watermark = e.seq;
+      }
+      if (batch.length < 100) return started;
+    }
+  };
+  const intake = (): Promise<number> => {
+    intaking ??= intakeOnce().finally(() => { intaking = undefined; });
+    return intaking;
+  };
+
   const sweepOnce = async (): Promise<number> => {
+    await intake().catch((err) => ctx.logger.warn({ err: (err as Error).message }, 'erasure intake failed'));
     const { rows } = await ctx.db.query<{ id: string }>(sql.DUE_REQUESTS, [new Date(ctx.clock.now()), 20]);
     let ran = 0;
     for (const { id } of rows) {
@@ -64,7 +116,14 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
   const first = setTimeout(() => { void sweep().catch(() => {}); }, 1_000);
   first.unref();
 
+  // A published event wakes the intake at once; the sweep's poll is the safety net.
+  let unlisten: (() => Promise<void>) | undefined;
+  void onChange(ctx.db, (topic) => { if (topic === 'events') void intake().catch(() => {}); })
+    .then((u) => { if (closed) void u(); else unlisten = u; })
+    .catch((err) => ctx.logger.warn({ err: (err as Error).message }, 'erasure intake cannot listen; polling only'));
+
   return {
+    intake,
     async fromEvent(e) {
       const started = await startErasureFromEvent(ctx, deps, e);
       if (started.done) track(started.done);
@@ -73,6 +132,8 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
     sweep,
     async close() {
       closed = true;
+      for (const stop of [...sleepers]) stop();
+      await unlisten?.();
       clearInterval(timer);
       clearTimeout(first);
       await Promise.allSettled([...inFlight]);

@@ -2,7 +2,7 @@
  * The Pull API in-process (Fastify inject) over a test store with the demo data
  * and one key per scope set. The audit writer is real; `flushAudit` writes it out.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { buildApiApp } from '../../src/api/app.js';
 import { RateLimiter } from '../../src/api/rate-limit.js';
 import { AuditWriter } from '../../src/audit/audit-writer.js';
@@ -25,7 +25,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function createTestApi(kind: StoreKind, opts: TestStoreOptions & { rateLimit?: string } = {}): Promise<TestApi> {
+export async function createTestApi(kind: StoreKind, opts: TestStoreOptions & { rateLimit?: string; extraRoutes?: readonly FastifyPluginAsync<{ ctx: Ctx }>[] } = {}): Promise<TestApi> {
   const ts = await createTestStore(kind, { ...opts, env: { KGC_SUPPORT_RATE_LIMIT: opts.rateLimit ?? '100000/s', ...opts.env } });
   const ctx = ts.ctx;
   await seedDemo(ctx);
@@ -42,6 +42,7 @@ export async function createTestApi(kind: StoreKind, opts: TestStoreOptions & { 
     limiter: new RateLimiter(ctx.clock, ctx.config.rateLimit),
     moduleEnabled: () => module.enabled,
     logger: false,
+    ...(opts.extraRoutes ? { extraRoutes: opts.extraRoutes } : {}),
   });
   await app.ready();
   return {

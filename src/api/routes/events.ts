@@ -1,0 +1,44 @@
+/**
+ * The ERP's door for events (DESIGN.md 6): POST /api/events with scope erp:publish.
+ * Not gated by the module switch: while Support is off the event is still recorded
+ * (as skipped), so the ERP never has to know. The same id twice is one event:
+ * 202 the first time, 200 with `idempotent-replayed: true` after.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Ctx } from '../../context/context.js';
+import { EventInfo, PublishInput, EVENT_ID_PATTERN } from '../../events/events.schema.js';
+import { getEvent, publishEvent } from '../../events/events.service.js';
+import { problemResponses } from '../problem.js';
+
+export interface EventRouteHooks {
+  /** After a new event is stored: metrics, and a nudge for the local dispatcher. */
+  onPublished?: (e: EventInfo) => void;
+}
+
+export const eventRoutes = (hooks: EventRouteHooks = {}): FastifyPluginAsyncTypebox<{ ctx: Ctx }> => async (app, { ctx }) => {
+  app.post('/api/events', {
+    config: { scope: 'erp:publish' },
+    schema: {
+      summary: 'Publish an event for Support; idempotent on its id',
+      body: PublishInput,
+      response: { 200: EventInfo, 202: EventInfo, ...problemResponses },
+    },
+  }, async (req, reply) => {
+    const { event, replayed } = await publishEvent(ctx, req.body, 'api');
+    req.auditResource = event.id;
+    reply.header('location', `/api/events/${encodeURIComponent(event.id)}`);
+    if (replayed) return reply.code(200).header('idempotent-replayed', 'true').send(event);
+    hooks.onPublished?.(event);
+    return reply.code(202).send(event);
+  });
+
+  app.get('/api/events/:event_id', {
+    config: { scope: 'erp:publish', auditResource: (req) => (req.params as { event_id: string }).event_id },
+    schema: {
+      summary: 'An event and how its delivery stands (pending, delivered, dead, skipped)',
+      params: Type.Object({ event_id: Type.String({ pattern: EVENT_ID_PATTERN }) }),
+      response: { 200: EventInfo, ...problemResponses },
+    },
+  }, async (req) => getEvent(ctx, req.params.event_id));
+};

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { eventsPublish as publishOp, eventsStats as statsOp } from '../../events/events.ops.js';
+import { KgcError } from '../../errors/kgc-error.js';
+import { outputFor, type GlobalOptions } from '../globals.js';
+import type { CliIO } from '../io.js';
+import { runOp } from '../run-op.js';
+
+async function readData(arg: string): Promise<Record<string, unknown>> {
+  let text = arg;
+  if (arg === '-') {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    text = Buffer.concat(chunks).toString('utf8');
+  } else if (arg.startsWith('@')) {
+    try {
+      text = readFileSync(arg.slice(1), 'utf8');
+    } catch (err) {
+      throw new KgcError('usage', `--data ${arg}: ${(err as Error).message}`);
+    }
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new KgcError('invalid_json', '--data is not valid JSON');
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new KgcError('invalid_event', '--data must be a JSON object');
+  return data as Record<string, unknown>;
+}
+
+export async function eventsPublish(io: CliIO, g: GlobalOptions, o: { type: string; data: string; id?: string; occurredAt?: string }): Promise<void> {
+  const out = outputFor(io, g);
+  const data = await readData(o.data);
+  const res = await runOp(publishOp, { event: o.type, data, ...(o.id ? { id: o.id } : {}), ...(o.occurredAt ? { occurred_at: o.occurredAt } : {}) }, io, g);
+  out.result(res, () => {
+    const e = res.event;
+    if (res.replayed) return `Event ${e.id} was already published (${e.status}); nothing changed.`;
+    if (e.status === 'skipped') return `Event ${e.id} (${e.event}) recorded as ${out.style.yellow('skipped')}: the Support module is disabled, it will not be sent.`;
+    return `Event ${e.id} (${e.event}) published; the daemon delivers it to Support.`;
+  });
+}
+
+export async function eventsStats(io: CliIO, g: GlobalOptions): Promise<void> {
+  const out = outputFor(io, g);
+  const s = await runOp(statsOp, {}, io, g);
+  out.result(s, () => [
+    `pending      ${s.pending} (${s.in_flight} in flight)`,
+    `dead         ${s.dead}${s.dead > 0 ? out.style.yellow('  → kgc-support dlq list') : ''}`,
+    `rejected     ${s.rejected}`,
+    `oldest       ${s.oldest_pending_at ? `${s.oldest_pending_at} (${Math.round(s.oldest_pending_age_s ?? 0)} s ago)` : '-'}`,
+  ].join('\n'));
+}

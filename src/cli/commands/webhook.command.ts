@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { globalsOf } from '../globals.js';
+import type { CliIO } from '../io.js';
+
+export function registerWebhookCommands(program: Command, io: CliIO): void {
+  const secrets = program.command('secrets').description('the webhook signing secret shared with Support');
+
+  secrets.command('rotate-webhook')
+    .description('make a new webhook secret (shown once); the previous ones keep signing webhook-signature for a grace period')
+    .option('--grace <duration>', 'how long the previous secrets keep signing (0 for none, at most 30d)', '24h')
+    .addHelpText('after', `
+Examples:
+  $ kgc-support secrets rotate-webhook --grace 24h
+  $ NEW=$(kgc-support secrets rotate-webhook --json | jq -r .secret)
+Then set SUPPORT_WEBHOOK_SECRET=<new secret> in the .env Support and the daemon share.`)
+    .action(async (opts: { grace: string }, cmd: Command) => {
+      const h = await import('./webhook.handler.js');
+      await h.secretsRotate(io, globalsOf(cmd), opts);
+    });
+
+  secrets.command('list')
+    .description('the webhook secrets: current, in grace, expired (never their values)')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const h = await import('./webhook.handler.js');
+      await h.secretsList(io, globalsOf(cmd));
+    });
+
+  program.command('webhook').description('check the webhook path to Support')
+    .command('test')
+    .description('send a signed "ping" event to Support now and show its answer')
+    .option('--url <url>', 'send here instead of SUPPORT_API_URL/webhook/kgc/ping')
+    .addHelpText('after', `
+Examples:
+  $ kgc-support webhook test
+  $ kgc-support webhook test --url http://127.0.0.1:8000/webhook/kgc/ping --json`)
+    .action(async (opts: { url?: string }, cmd: Command) => {
+      const h = await import('./webhook.handler.js');
+      await h.webhookTest(io, globalsOf(cmd), opts);
+    });
+}

@@ -1,0 +1,119 @@
+/**
+ * The events the ERP publishes and Support receives (DESIGN.md 6, seed 2 and 4.1):
+ * their names, the path name each is delivered to, and a closed schema for each
+ * payload. Closed means a field that is not listed is refused, so a column added to
+ * the ERP can never reach Support by accident (seed 8.2). `customer.deleted` stays
+ * thin: the id and the reason, nothing that would identify the erased person.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const Id = (example: string) => Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', examples: [example] });
+// Patterns, not `format`: the same check runs in Fastify, the CLI and the outbox drain.
+const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['2025-12-30'] });
+export const DATE_TIME_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
+const DateTime = Type.String({ pattern: DATE_TIME_PATTERN, examples: ['2025-12-30T17:00:00Z'] });
+const Phone = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', examples: ['+36301234567'] });
+const Text = (max: number) => Type.String({ maxLength: max });
+const closed = { additionalProperties: false } as const;
+
+/** Who the event is about: enough for Support to find the conversation, no more. */
+export const EventCustomer = Type.Object({
+  id: Id('C-123'),
+  name: Type.Optional(Text(200)),
+  phone: Type.Optional(Phone),
+  email: Type.Optional(Type.String({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' })),
+}, closed);
+
+const Machine = Type.Object({ id: Type.Optional(Id('MAK-TV01')), name: Text(200) }, closed);
+
+export const PAYLOADS = {
+  'rental.started': Type.Object({
+    rental_id: Id('R-2025-001'),
+    customer: EventCustomer,
+    machine: Machine,
+    rental_start: DateOnly,
+    rental_end: DateOnly,
+    location_id: Type.Optional(Id('BP-01')),
+  }, closed),
+  'rental.ended': Type.Object({
+    rental_id: Id('R-2025-001'),
+    customer: EventCustomer,
+    machine: Type.Optional(Machine),
+    returned_on: Type.Optional(DateOnly),
+    late_days: Type.Optional(Type.Integer({ minimum: 0 })),
+    satisfaction_survey: Type.Boolean({ description: 'Whether Support should send the satisfaction survey' }),
+  }, closed),
+  'service.quote_ready': Type.Object({
+    worklog_id: Id('M-2025-0123'),
+    customer: EventCustomer,
+    machine: Type.Optional(Text(200)),
+    quote_amount: Type.Integer({ minimum: 0, description: 'HUF' }),
+    technician_notes: Type.Optional(Text(2000)),
+    estimated_completion: Type.Optional(DateTime),
+  }, closed),
+  'service.repair_done': Type.Object({
+    worklog_id: Id('M-2025-0123'),
+    customer: EventCustomer,
+    machine: Type.Optional(Text(200)),
+    quote_amount: Type.Optional(Type.Integer({ minimum: 0 })),
+    pickup_info: Type.Object({
+      location_id: Type.Optional(Id('BP-01')),
+      location_name: Type.Optional(Text(200)),
+      address: Type.Optional(Text(300)),
+      available_from: Type.Optional(DateTime),
+      note: Type.Optional(Text(1000)),
+    }, closed),
+  }, closed),
+  'order.arrived': Type.Object({
+    order_id: Id('O-2025-0456'),
+    customer: EventCustomer,
+    location_id: Type.Optional(Id('BP-01')),
+    items: Type.Array(Type.Object({
+      sku: Id('MAK-DGA452'),
+      name: Text(200),
+      quantity: Type.Integer({ minimum: 1 }),
+      status: Type.Optional(Text(40)),
+    }, closed), { minItems: 1, maxItems: 500 }),
+  }, closed),
+  'customer.deleted': Type.Object({
+    customer_id: Id('C-123'),
+    gdpr_reason: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', examples: ['user_request'] }),
+  }, closed),
+} as const satisfies Record<string, TSchema>;
+
+export type EventType = keyof typeof PAYLOADS;
+export type EventPayload<T extends EventType> = Static<(typeof PAYLOADS)[T]>;
+export const EVENT_TYPES = Object.keys(PAYLOADS) as EventType[];
+
+/** The last path segment each event is delivered to (seed 4.1). */
+export const PATH_NAMES: Readonly<Record<EventType, string>> = {
+  'rental.started': 'rental-started',
+  'rental.ended': 'rental-ended',
+  'service.quote_ready': 'quote-ready',
+  'service.repair_done': 'repair-done',
+  'order.arrived': 'order-arrived',
+  'customer.deleted': 'customer-deleted',
+};
+
+export function isEventType(t: string): t is EventType {
+  return Object.prototype.hasOwnProperty.call(PAYLOADS, t);
+}
+
+/** `${SUPPORT_API_URL}${template}` with {name} → quote-ready and {event} → service.quote_ready. */
+export function webhookUrl(baseUrl: string, template: string, type: string): string {
+  const name = isEventType(type) ? PATH_NAMES[type] : type.replace(/[._]/g, '-');
+  return `${baseUrl.replace(/\/+$/, '')}${template.replaceAll('{name}', name).replaceAll('{event}', type)}`;
+}
+
+/** The body every webhook carries: serialised once at publish, the same bytes on every attempt. */
+export const EventEnvelope = Type.Object({
+  id: Type.String(),
+  event: Type.String(),
+  occurred_at: DateTime,
+  data: Type.Unknown(),
+});
+export type EventEnvelope = Static<typeof EventEnvelope>;
+
+export function envelopeBody(e: { id: string; type: string; occurredAt: Date; data: unknown }): string {
+  return JSON.stringify({ id: e.id, event: e.type, occurred_at: e.occurredAt.toISOString(), data: e.data });
+}

@@ -1,0 +1,56 @@
+/**
+ * SQL of the event record. Inserts take arrays (one element per event) so that a
+ * single publish and an outbox batch share one statement. The module switch is read
+ * in the same statement, so "published while disabled" and "stored as skipped" can
+ * never disagree, whatever the cache of a daemon says.
+ */
+
+import { EVENT_COLUMNS as COLUMNS } from './event-row.js';
+
+/** $1 ids, $2 types, $3 occurred_at, $4 data (json text), $5 bodies, $6 rejection errors (NULL = valid), $7 source, $8 now. */
+export const INSERT_BATCH = `
+  INSERT INTO kgc_support.events (id, type, occurred_at, data, body, source, status, run_at, created_at, dead_at, last_error)
+  SELECT u.id, u.type, u.occurred_at, u.data::jsonb, u.body, $7,
+    CASE WHEN u.error IS NOT NULL THEN 'rejected' WHEN sw.enabled THEN 'pending' ELSE 'skipped' END,
+    $8, $8, CASE WHEN u.error IS NOT NULL THEN $8::timestamptz END, u.error
+  FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[]) AS u(id, type, occurred_at, data, body, error)
+  CROSS JOIN (SELECT COALESCE((SELECT enabled FROM kgc_support.plugin_state WHERE singleton), true) AS enabled) AS sw
+  ON CONFLICT (id) DO NOTHING
+  RETURNING ${COLUMNS}`;
+
+export const BY_ID = `SELECT ${COLUMNS} FROM kgc_support.events WHERE id = $1`;
+
+/** For an idempotent replay: is it the same event? (jsonb equality ignores key order and spacing.) */
+export const SAME_AS = `SELECT ${COLUMNS}, (type = $2 AND data = $3::jsonb) AS same FROM kgc_support.events WHERE id = $1`;
+
+export const DATA_BY_ID = `SELECT data FROM kgc_support.events WHERE id = $1`;
+
+export const ATTEMPTS = `
+  SELECT attempt, at, url, outcome, status, duration_ms, response, error, worker
+  FROM kgc_support.delivery_attempts WHERE event_id = $1 ORDER BY attempt`;
+
+/** Each count walks a partial index (queue or DLQ), never the delivered history. */
+export const STATS = `
+  SELECT
+    (SELECT count(*) FROM kgc_support.events WHERE status = 'pending') AS pending,
+    (SELECT count(*) FROM kgc_support.events WHERE status = 'pending' AND locked_by IS NOT NULL AND run_at > $1) AS in_flight,
+    (SELECT count(*) FROM kgc_support.events WHERE status = 'dead') AS dead,
+    (SELECT count(*) FROM kgc_support.events WHERE status = 'rejected') AS rejected,
+    (SELECT min(created_at) FROM kgc_support.events WHERE status = 'pending') AS oldest_pending_at`;
+
+/** Retention: the finished history goes after a while; the DLQ stays until purged. */
+export const DELETE_FINISHED_BEFORE = `
+  WITH gone AS (
+    DELETE FROM kgc_support.events WHERE id IN (
+      SELECT id FROM kgc_support.events WHERE status IN ('delivered', 'skipped') AND created_at < $1 LIMIT 5000)
+    RETURNING id
+  ), attempts AS (
+    DELETE FROM kgc_support.delivery_attempts WHERE event_id IN (SELECT id FROM gone)
+  )
+  SELECT count(*)::int AS n FROM gone`;
+
+/** Uses events_customer_deleted_idx (the literal type matches its predicate). $1 after seq, $2 limit. */
+export const CUSTOMER_DELETED_AFTER = `
+  SELECT id, seq, source, status, data FROM kgc_support.events
+  WHERE type = 'customer.deleted' AND seq > $1
+  ORDER BY seq LIMIT $2`;

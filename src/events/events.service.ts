@@ -1,0 +1,136 @@
+/**
+ * Publishing and reading events. Publishing only writes the store (the outbox of
+ * DESIGN.md 2): delivery is the dispatcher's job, so a Support outage never blocks
+ * the ERP. The same event id twice is one event. While the module is disabled an
+ * event is stored as `skipped` and never sent, not later either.
+ */
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import type { TSchema } from '@sinclair/typebox';
+import { ValueErrorType } from '@sinclair/typebox/errors';
+import type { Ctx } from '../context/context.js';
+import { KgcError } from '../errors/kgc-error.js';
+import { notifyChange } from '../store/changes.js';
+import type { Queryable } from '../store/db.js';
+import { envelopeBody, EVENT_TYPES, isEventType, PAYLOADS, type EventType } from './catalogue.js';
+import { toEventInfo, type EventRow } from './event-row.js';
+import * as sql from './events.queries.js';
+import type { AttemptInfo, EventDetail, EventInfo, EventSource, EventStats, PublishInput, PublishResult } from './events.schema.js';
+
+const checkers = new Map<EventType, TypeCheck<TSchema>>(EVENT_TYPES.map((t) => [t, TypeCompiler.Compile(PAYLOADS[t])]));
+
+/** Why a payload is refused, or undefined when it is valid. */
+export function payloadProblem(type: string, data: unknown): { code: 'unknown_event_type' | 'invalid_event'; message: string } | undefined {
+  if (!isEventType(type)) return { code: 'unknown_event_type', message: `unknown event type "${type}"; types are ${EVENT_TYPES.join(', ')}` };
+  const check = checkers.get(type) as TypeCheck<TSchema>;
+  if (check.Check(data)) return undefined;
+  const first = check.Errors(data).First();
+  const where = first?.path ? `data${first.path.replace(/\//g, '.')}` : 'data';
+  const extra = first?.type === ValueErrorType.ObjectAdditionalProperties ? ' (fields not in the schema are refused: data minimisation)' : '';
+  return { code: 'invalid_event', message: `${type}: ${where} ${first?.message ?? 'is invalid'}${extra}` };
+}
+
+export function newEventId(ctx: Pick<Ctx, 'random'>): string {
+  return `evt_${ctx.random.bytes(16).toString('hex')}`;
+}
+
+/** One event ready to insert; `error` set means it is stored as rejected, without its data. */
+export interface PreparedEvent {
+  id: string;
+  type: string;
+  occurredAt: Date;
+  data: unknown;
+  error: string | null;
+}
+
+/** Inserts events in one statement (and wakes the dispatchers); returns the rows actually inserted. */
+export async function insertEvents(q: Queryable, events: readonly PreparedEvent[], source: EventSource, now: Date): Promise<EventRow[]> {
+  if (events.length === 0) return [];
+  const cols: [string[], string[], Date[], string[], string[], (string | null)[]] = [[], [], [], [], [], []];
+  for (const e of events) {
+    const data = e.error === null ? e.data : {};
+    cols[0].push(e.id);
+    cols[1].push(e.type);
+    cols[2].push(e.occurredAt);
+    cols[3].push(JSON.stringify(data));
+    cols[4].push(e.error === null ? envelopeBody({ id: e.id, type: e.type, occurredAt: e.occurredAt, data }) : '');
+    cols[5].push(e.error);
+  }
+  const { rows } = await q.query<EventRow>(sql.INSERT_BATCH, [...cols, source, now]);
+  if (rows.some((r) => r.status === 'pending')) await notifyChange(q, 'events', 'new');
+  return rows;
+}
+
+export async function publishEvent(ctx: Ctx, input: PublishInput, source: EventSource = 'cli'): Promise<PublishResult> {
+  const problem = payloadProblem(input.event, input.data);
+  if (problem) throw new KgcError(problem.code, problem.message);
+  const now = ctx.clock.now();
+  const occurredAt = input.occurred_at ? new Date(input.occurred_at) : new Date(now);
+  if (Number.isNaN(occurredAt.getTime())) throw new KgcError('invalid_event', `occurred_at "${input.occurred_at}" is not a valid time`);
+  const id = input.id ?? newEventId(ctx);
+  const prepared: PreparedEvent = { id, type: input.event, occurredAt, data: input.data, error: null };
+  const inserted = await ctx.db.tx((q) => insertEvents(q, [prepared], source, new Date(now)));
+  if (inserted[0]) return { event: toEventInfo(inserted[0], now), replayed: false };
+  // The id is taken: the same event again is a replay; another event under its id is refused.
+  const { rows } = await ctx.db.query<EventRow & { same: boolean }>(sql.SAME_AS, [id, input.event, JSON.stringify(input.data)]);
+  const existing = rows[0];
+  if (!existing) throw new KgcError('internal', `event ${id} vanished while publishing`);
+  if (!existing.same) throw new KgcError('event_id_conflict', `event id ${id} is already used by another ${existing.type} event`, { extras: { event_id: id } });
+  return { event: toEventInfo(existing, now), replayed: true };
+}
+
+export async function getEvent(ctx: Pick<Ctx, 'db' | 'clock'>, id: string): Promise<EventInfo> {
+  const { rows } = await ctx.db.query<EventRow>(sql.BY_ID, [id]);
+  if (!rows[0]) throw new KgcError('event_not_found', `no event with id ${id}`);
+  return toEventInfo(rows[0], ctx.clock.now());
+}
+
+interface AttemptRow extends Omit<AttemptInfo, 'at'> { at: Date }
+
+/** The event with its payload and every delivery attempt. */
+export async function getEventDetail(ctx: Pick<Ctx, 'db' | 'clock'>, id: string): Promise<EventDetail> {
+  const event = await getEvent(ctx, id);
+  const [data, attempts] = await Promise.all([
+    ctx.db.query<{ data: unknown }>(sql.DATA_BY_ID, [id]),
+    ctx.db.query<AttemptRow>(sql.ATTEMPTS, [id]),
+  ]);
+  return { event, data: data.rows[0]?.data ?? null, history: attempts.rows.map((a) => ({ ...a, at: a.at.toISOString() })) };
+}
+
+export async function eventStats(ctx: Pick<Ctx, 'db' | 'clock'>): Promise<EventStats> {
+  const now = ctx.clock.now();
+  const { rows } = await ctx.db.query<{ pending: number; in_flight: number; dead: number; rejected: number; oldest_pending_at: Date | null }>(sql.STATS, [new Date(now)]);
+  const r = rows[0] ?? { pending: 0, in_flight: 0, dead: 0, rejected: 0, oldest_pending_at: null };
+  return {
+    pending: r.pending,
+    in_flight: r.in_flight,
+    dead: r.dead,
+    rejected: r.rejected,
+    oldest_pending_at: r.oldest_pending_at ? r.oldest_pending_at.toISOString() : null,
+    oldest_pending_age_s: r.oldest_pending_at ? Math.max(0, (now - r.oldest_pending_at.getTime()) / 1000) : null,
+  };
+}
+
+/** Deletes delivered and skipped events older than the retention (in chunks); returns how many. */
+export async function sweepFinishedEvents(ctx: Pick<Ctx, 'db' | 'clock'>, retentionMs: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rows } = await ctx.db.query<{ n: number }>(sql.DELETE_FINISHED_BEFORE, [new Date(ctx.clock.now() - retentionMs)]);
+    const n = rows[0]?.n ?? 0;
+    total += n;
+    if (n < 5000) return total;
+  }
+}
+
+export interface CustomerDeletedRecord {
+  id: string;
+  seq: number;
+  source: string;
+  status: string;
+  data: { customer_id?: unknown; gdpr_reason?: unknown } | null;
+}
+
+/** customer.deleted events in publish order after `afterSeq`: the GDPR intake reads these. */
+export async function customerDeletedEventsAfter(ctx: Pick<Ctx, 'db'>, afterSeq: number, limit = 100): Promise<CustomerDeletedRecord[]> {
+  const { rows } = await ctx.db.query<CustomerDeletedRecord>(sql.CUSTOMER_DELETED_AFTER, [afterSeq, limit]);
+  return rows;
+}

@@ -1,0 +1,70 @@
+/**
+ * The outbox: the ERP INSERTs an event into kgc_erp.support_outbox inside its own
+ * transaction, so the event exists exactly when the business change commits. The
+ * daemon moves rows from there into kgc_support.events and deletes them.
+ *
+ * Where it lives: with the ERP's data, because only there can the ERP write it in
+ * the same transaction. When ERP_DATABASE_URL is unset that is the daemon store
+ * (migration 003 creates it); with a separate ERP database the daemon creates it
+ * there when its role may (else it tells the admin to apply `events outbox-ddl`).
+ * Moving across two databases is not atomic, so it is made idempotent instead: the
+ * row is inserted into the store first (ON CONFLICT on the event id does nothing)
+ * and deleted from the outbox after; a crash in between moves it again, harmlessly.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Ctx } from '../context/context.js';
+import type { Queryable } from '../store/db.js';
+import { migrationsDir } from '../store/open.js';
+import type { EventRow } from './event-row.js';
+import { insertEvents, payloadProblem, type PreparedEvent } from './events.service.js';
+import * as sql from './outbox.queries.js';
+
+/** The outbox DDL: the marked block of migration 003, idempotent, for the ERP's DBA. */
+export function outboxDdl(): string {
+  const text = readFileSync(join(migrationsDir(), '003_webhooks.sql'), 'utf8');
+  const m = /-- BEGIN erp-outbox\n([\s\S]*?)-- END erp-outbox/.exec(text);
+  if (!m?.[1]) throw new Error('migration 003 lost its erp-outbox block');
+  return m[1];
+}
+
+interface OutboxRow { seq: number; id: string; event: string; data: unknown; occurred_at: Date }
+
+async function moveBatch(src: Queryable, dst: Queryable | ((fn: (q: Queryable) => Promise<EventRow[]>) => Promise<EventRow[]>), limit: number, now: Date): Promise<{ moved: number; inserted: EventRow[] }> {
+  const { rows } = await src.query<OutboxRow>(sql.LOCK_BATCH, [limit]);
+  if (rows.length === 0) return { moved: 0, inserted: [] };
+  const prepared: PreparedEvent[] = rows.map((r) => {
+    const problem = payloadProblem(r.event, r.data);
+    return { id: r.id, type: r.event, occurredAt: r.occurred_at, data: r.data, error: problem ? `rejected: ${problem.message}` : null };
+  });
+  const inserted = typeof dst === 'function'
+    ? await dst((q) => insertEvents(q, prepared, 'outbox', now))
+    : await insertEvents(dst, prepared, 'outbox', now);
+  await src.query(sql.DELETE_SEQS, [rows.map((r) => r.seq)]);
+  return { moved: rows.length, inserted };
+}
+
+/**
+ * Moves up to `limit` outbox rows into the event store. A row whose payload fails
+ * its schema is stored as `rejected` (without its data) and shows in `dlq list`.
+ */
+export async function drainOutbox(ctx: Pick<Ctx, 'db' | 'erp' | 'clock'>, limit = 500): Promise<{ moved: number; inserted: EventRow[] }> {
+  const now = new Date(ctx.clock.now());
+  if (ctx.erp === ctx.db) return ctx.db.tx((q) => moveBatch(q, q, limit, now));
+  return ctx.erp.tx((eq) => moveBatch(eq, (fn) => ctx.db.tx(fn), limit, now));
+}
+
+export type OutboxState = 'present' | 'created' | 'missing';
+
+/** Makes sure the ERP database has the outbox; `missing` when it is absent and cannot be created. */
+export async function ensureOutbox(ctx: Pick<Ctx, 'erp' | 'logger'>): Promise<{ state: OutboxState; error?: string }> {
+  const { rows } = await ctx.erp.query<{ present: boolean }>(sql.EXISTS);
+  if (rows[0]?.present) return { state: 'present' };
+  try {
+    await ctx.erp.exec(outboxDdl());
+    ctx.logger.info('created the event outbox kgc_erp.support_outbox in the ERP database');
+    return { state: 'created' };
+  } catch (err) {
+    return { state: 'missing', error: (err as Error).message };
+  }
+}

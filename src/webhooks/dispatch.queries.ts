@@ -1,0 +1,64 @@
+/**
+ * The dispatcher's hot statements. An event is claimable when status = 'pending'
+ * and run_at <= now (the partial index events_queue_idx). Claiming sets run_at to
+ * the end of a lease, so other daemons skip it and a killed daemon's events come
+ * back when the lease runs out; `attempts` is bumped and is the claim's fencing
+ * token: a settle that does not carry the current one changes nothing.
+ */
+
+/**
+ * One statement: pick the due events oldest first, skip rows another daemon has
+ * locked, and lease them. $1 now, $2 lease end, $3 worker, $4 how many.
+ */
+export const CLAIM = `
+  UPDATE kgc_support.events e
+  SET run_at = $2, locked_by = $3, attempts = e.attempts + 1
+  FROM (
+    SELECT id FROM kgc_support.events
+    WHERE status = 'pending' AND run_at <= $1
+    ORDER BY run_at, seq
+    LIMIT $4
+    FOR UPDATE SKIP LOCKED
+  ) AS due
+  WHERE e.id = due.id
+  RETURNING e.id, e.type, e.body, e.attempts, e.failures, (extract(epoch FROM e.created_at) * 1000)::float8 AS created_ms`;
+
+/** When the next pending event falls due (a min over the queue index). */
+export const NEXT_DUE = `SELECT min(run_at) AS due FROM kgc_support.events WHERE status = 'pending'`;
+
+/**
+ * The outcomes of many attempts in one statement (so one implicit transaction): the
+ * attempts are recorded, and each event is settled only if its claim is still the
+ * current one. Arrays $1-$10: id, attempt, status, run_at, failed (0/1), at, http
+ * status, error, url, outcome, duration, response; $13 worker. An attempt already
+ * recorded (a settle retried after a lost answer) is not recorded twice.
+ */
+export const SETTLE = `
+  WITH u AS (
+    SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::timestamptz[], $7::int[], $8::text[],
+                         $9::text[], $10::text[], $11::real[], $12::text[])
+      AS u(id, attempt, status, run_at, failed, at, http_status, error, url, outcome, duration_ms, response)
+  ), recorded AS (
+    INSERT INTO kgc_support.delivery_attempts (event_id, attempt, at, url, outcome, status, duration_ms, response, error, worker)
+    SELECT id, attempt, at, url, outcome, http_status, duration_ms, response, error, $13 FROM u
+    ON CONFLICT (event_id, attempt) DO NOTHING
+  )
+  UPDATE kgc_support.events e SET
+    status = u.status,
+    run_at = u.run_at,
+    locked_by = NULL,
+    failures = e.failures + u.failed,
+    delivered_at = CASE WHEN u.status = 'delivered' THEN u.at ELSE e.delivered_at END,
+    dead_at = CASE WHEN u.status = 'dead' THEN u.at END,
+    last_status = u.http_status,
+    last_error = u.error
+  FROM u
+  WHERE e.id = u.id AND e.attempts = u.attempt AND e.status = 'pending' AND e.locked_by = $13`;
+
+/**
+ * Embedded store only (one daemon per store): at boot, the leases a killed
+ * predecessor left are released at once instead of waiting for them to run out.
+ */
+export const RELEASE_LEASES = `
+  UPDATE kgc_support.events SET run_at = $1, locked_by = NULL
+  WHERE status = 'pending' AND locked_by IS NOT NULL AND run_at > $1`;
