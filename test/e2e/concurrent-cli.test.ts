@@ -31,3 +31,13 @@ describe('concurrent CLI commands on the embedded store', () => {
     expect(JSON.parse(list.out).map((k: { name: string }) => k.name).sort()).toEqual(['cc1', 'cc2', 'cc3']);
   });
 });
+
+describe('kgc-support in a pipe', () => {
+  it('stops quietly when the reader goes away (| head)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const res = spawnSync('bash', ['-c', `node ${BIN} --help | head -1; echo "exit=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(res.stdout).toContain('Usage: kgc-support');
+    expect(res.stdout).toContain('exit=0');
+    expect(res.stderr).not.toContain('EPIPE');
+  });
+});
