@@ -4,7 +4,7 @@
  * derived from this table, and `kgc-support config` and the README list it.
  */
 import { KgcError } from '../errors/kgc-error.js';
-import { parseDuration, parseRate } from './duration.js';
+import { formatDuration, parseDuration, parseRate, type Rate } from './duration.js';
 import { defaultDataDir } from './paths.js';
 
 export interface Setting<T> {
@@ -16,6 +16,8 @@ export interface Setting<T> {
   readonly secret?: boolean;
   /** Turns the raw text (or undefined when unset) into the value, or throws invalid_config. */
   readonly parse: (raw: string | undefined, env: NodeJS.ProcessEnv) => T;
+  /** How the value reads back for people (`kgc-support config`); default String(value). */
+  readonly show?: (value: T) => string;
 }
 
 const bad = (env: string, msg: string): KgcError => new KgcError('invalid_config', `${env}: ${msg}`);
@@ -63,6 +65,7 @@ export const optBool = (env: string, doc: string): Setting<boolean | undefined> 
 export const duration = (env: string, doc: string, dflt: string): Setting<number> => ({
   env, doc,
   parse: (raw) => parseDuration(raw === undefined || raw === '' ? dflt : raw, env),
+  show: formatDuration,
 });
 
 export const oneOf = <T extends string>(env: string, doc: string, values: readonly T[], dflt: T): Setting<T> => ({
@@ -119,6 +122,7 @@ const redisPatterns = (env: string, doc: string, dflt: string): Setting<readonly
 /** "0,5s,5m,30m": the delay before each attempt, the first one included. */
 const durationList = (env: string, doc: string, dflt: string): Setting<readonly number[]> => ({
   env, doc,
+  show: (v) => v.map((ms) => (ms === 0 ? '0' : formatDuration(ms))).join(','),
   parse: (raw) => {
     const text = raw === undefined || raw.trim() === '' ? dflt : raw;
     const list = text.split(',').map((part) => parseDuration(part.trim(), env));
@@ -152,6 +156,7 @@ export const SETTINGS = {
     env: 'KGC_SUPPORT_RATE_LIMIT',
     doc: 'Default per-key rate limit (a key may carry its own): 100/s, 6000/min, 100/s,burst=300',
     parse: (raw: string | undefined) => parseRate(raw === undefined || raw === '' ? '100/s' : raw, 'KGC_SUPPORT_RATE_LIMIT'),
+    show: (r: Rate) => `${r.perSecond}/s,burst=${r.burst}`,
   },
   auditFlushMs: int('KGC_SUPPORT_AUDIT_FLUSH_MS', 'Audit rows are written in batches at most this many milliseconds apart', 200, 10, 10_000),
   pgPoolMax: int('KGC_SUPPORT_PG_POOL_MAX', 'Connections per PostgreSQL pool', 10, 1, 200),
