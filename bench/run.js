@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --scenario by-phone,worklog-status,cli,memory] [--store postgres,pglite]
+// npm run bench [-- --scenario by-phone,worklog-status,ingest,dispatch,cli,memory] [--store postgres,pglite]
 //                  [--duration 10] [--connections 16] [--customers 1000000] [--json]
 // Every scenario runs beside its baseline, in the same run, on this machine.
 import { parseArgs } from 'node:util';
@@ -7,24 +7,27 @@ import { fileURLToPath } from 'node:url';
 import { describeMachine } from './lib/machine.js';
 import { printTable, saveResults } from './lib/report.js';
 import { cliScenarios } from './scenarios/cli.js';
+import { dispatchScenario, ingestScenario } from './scenarios/events.js';
 import { memoryScenario } from './scenarios/memory.js';
 import { pullApiScenarios } from './scenarios/pull-api.js';
 
 const { values } = parseArgs({
   options: {
-    scenario: { type: 'string', default: 'by-phone,worklog-status,cli,memory' },
+    scenario: { type: 'string', default: 'by-phone,worklog-status,ingest,dispatch,cli,memory' },
     store: { type: 'string', default: 'postgres,pglite' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '16' },
     customers: { type: 'string', default: '1000000' },
     'cli-runs': { type: 'string', default: '20' },
+    events: { type: 'string', default: '20000' },
+    'latency-events': { type: 'string', default: '1000' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  process.stdout.write('Usage: npm run bench -- [--scenario by-phone,worklog-status,cli,memory] [--store postgres,pglite] [--duration 10] [--warmup 3] [--connections 16] [--customers 1000000] [--cli-runs 20] [--json]\n');
+  process.stdout.write('Usage: npm run bench -- [--scenario by-phone,worklog-status,ingest,dispatch,cli,memory] [--store postgres,pglite] [--duration 10] [--warmup 3] [--connections 16] [--customers 1000000] [--events 20000] [--latency-events 1000] [--cli-runs 20] [--json]\n');
   process.exit(0);
 }
 const scenarios = values.scenario.split(',').map((s) => s.trim());
@@ -32,6 +35,7 @@ const opts = {
   stores: values.store.split(',').map((s) => s.trim()),
   duration: Number(values.duration), warmup: Number(values.warmup), connections: Number(values.connections),
   customers: Number(values.customers), cliRuns: Number(values['cli-runs']),
+  events: Number(values.events), latencyEvents: Number(values['latency-events']),
   only: scenarios,
 };
 const log = (m) => process.stderr.write(`${m}\n`);
@@ -40,6 +44,8 @@ log(`kgc-support benchmarks on ${machine.cpu}, ${machine.memory_gb} GB, Node ${m
 
 const rows = [];
 if (scenarios.some((s) => s === 'by-phone' || s === 'worklog-status')) rows.push(...await pullApiScenarios(opts, log));
+if (scenarios.includes('ingest')) rows.push(...await ingestScenario(opts, log));
+if (scenarios.includes('dispatch')) rows.push(...await dispatchScenario(opts, log));
 if (scenarios.includes('cli')) rows.push(...await cliScenarios(opts, log));
 if (scenarios.includes('memory')) rows.push(...await memoryScenario(opts, log));
 

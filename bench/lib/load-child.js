@@ -3,7 +3,17 @@
 import autocannon from 'autocannon';
 
 const opts = JSON.parse(process.argv[2]);
-const result = await autocannon({ ...opts, setupClient: undefined });
+// A body template with [<id>] gets a fresh id per request (autocannon's own
+// idReplacement sends nothing in this version, so it is done here).
+if (opts.idReplacement) {
+  const template = opts.body;
+  const prefix = `${process.pid}-${Date.now()}-`;
+  let n = 0;
+  delete opts.idReplacement;
+  delete opts.body;
+  opts.requests = [{ method: opts.method, setupRequest: (req) => ({ ...req, body: template.replaceAll('[<id>]', `${prefix}${n++}`) }) }];
+}
+const result = await autocannon(opts);
 const l = result.latency;
 process.stdout.write(`${JSON.stringify({
   requests: result.requests.total,

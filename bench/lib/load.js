@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 const CHILD = fileURLToPath(new URL('./load-child.js', import.meta.url));
 
 /** Runs autocannon in a child process: warm-up first (discarded), then the measured run. */
-export async function load({ url, connections = 50, duration = 10, warmup = 3, headers = {}, method = 'GET', body, pipelining = 1, rate, requests }) {
-  const base = { url, connections, headers, method, body, pipelining, ...(rate ? { overallRate: rate } : {}), ...(requests ? { requests } : {}) };
+export async function load({ url, connections = 50, duration = 10, warmup = 3, headers = {}, method = 'GET', body, pipelining = 1, rate, requests, idReplacement = false }) {
+  const base = { url, connections, headers, method, body, pipelining, idReplacement, ...(rate ? { overallRate: rate } : {}), ...(requests ? { requests } : {}) };
   if (warmup > 0) await runChild({ ...base, duration: warmup });
   return runChild({ ...base, duration });
 }

@@ -9,7 +9,6 @@ import type { TSchema } from '@sinclair/typebox';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
-import { notifyChange } from '../store/changes.js';
 import type { Queryable } from '../store/db.js';
 import { envelopeBody, EVENT_TYPES, isEventType, PAYLOADS, type EventType } from './catalogue.js';
 import { toEventInfo, type EventRow } from './event-row.js';
@@ -42,7 +41,7 @@ export interface PreparedEvent {
   error: string | null;
 }
 
-/** Inserts events in one statement (and wakes the dispatchers); returns the rows actually inserted. */
+/** Inserts events in one statement that also wakes the dispatchers; returns the rows actually inserted. */
 export async function insertEvents(q: Queryable, events: readonly PreparedEvent[], source: EventSource, now: Date): Promise<EventRow[]> {
   if (events.length === 0) return [];
   const cols: [string[], string[], Date[], string[], string[], (string | null)[]] = [[], [], [], [], [], []];
@@ -56,7 +55,6 @@ export async function insertEvents(q: Queryable, events: readonly PreparedEvent[
     cols[5].push(e.error);
   }
   const { rows } = await q.query<EventRow>(sql.INSERT_BATCH, [...cols, source, now]);
-  if (rows.some((r) => r.status === 'pending')) await notifyChange(q, 'events', 'new');
   return rows;
 }
 
@@ -68,7 +66,7 @@ export async function publishEvent(ctx: Ctx, input: PublishInput, source: EventS
   if (Number.isNaN(occurredAt.getTime())) throw new KgcError('invalid_event', `occurred_at "${input.occurred_at}" is not a valid time`);
   const id = input.id ?? newEventId(ctx);
   const prepared: PreparedEvent = { id, type: input.event, occurredAt, data: input.data, error: null };
-  const inserted = await ctx.db.tx((q) => insertEvents(q, [prepared], source, new Date(now)));
+  const inserted = await insertEvents(ctx.db, [prepared], source, new Date(now));
   if (inserted[0]) return { event: toEventInfo(inserted[0], now), replayed: false };
   // The id is taken: the same event again is a replay; another event under its id is refused.
   const { rows } = await ctx.db.query<EventRow & { same: boolean }>(sql.SAME_AS, [id, input.event, JSON.stringify(input.data)]);
