@@ -42,10 +42,13 @@ export interface RoundOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Every probe keeps its own time limit (with a message that names its target); this guard catches one that does not. */
+const GUARD_GRACE_MS = 100;
+
 function runJob<T>(job: Job<T>, timeoutMs: number, signal: AbortSignal, clock: Clock): Promise<Probed<T>> {
   if (typeof job !== 'function') return Promise.resolve({ kind: 'unset', why: job.unset, at: clock.now() });
   return new Promise<Probed<T>>((resolve) => {
-    const timer = setTimeout(() => resolve({ kind: 'timeout', timeoutMs, at: clock.now() }), timeoutMs);
+    const timer = setTimeout(() => resolve({ kind: 'timeout', timeoutMs, at: clock.now() }), timeoutMs + GUARD_GRACE_MS);
     job(signal).then(
       (value) => { clearTimeout(timer); resolve({ kind: 'ok', value, at: clock.now() }); },
       (err: unknown) => { clearTimeout(timer); resolve({ kind: 'error', error: err instanceof Error ? err.message : String(err), at: clock.now() }); },

@@ -26,7 +26,7 @@ describe('service checks', () => {
     expect(serviceCheck(target, ok(answer(404), AT)).status).toBe('warn');
     expect(serviceCheck(target, ok(answer(500), AT))).toMatchObject({ status: 'fail', output: 'http://127.0.0.1:5001/health answers 500 in 5 ms', hint: 'h' });
     expect(serviceCheck(target, ok(refused, AT))).toMatchObject({ status: 'fail', output: 'http://127.0.0.1:5001/health connection refused', observedValue: null });
-    expect(serviceCheck(target, { kind: 'timeout', timeoutMs: 1500, at: AT })).toMatchObject({ status: 'fail', output: 'no answer within 1.5 s' });
+    expect(serviceCheck(target, { kind: 'timeout', timeoutMs: 1500, at: AT })).toMatchObject({ status: 'fail', output: 'http://127.0.0.1:5001/health no answer within 1.5 s' });
     expect(serviceCheck(target, { kind: 'unset', why: 'SUPPORT_API_URL is not set', at: AT })).toMatchObject({ status: 'warn', output: 'not checked: SUPPORT_API_URL is not set' });
   });
 

@@ -11,7 +11,7 @@ import { silentLogger } from '../../context/logger.js';
 import type { DaemonFacts } from '../../health/checks/facts.js';
 import type { HealthFacts, LifecycleView, SupportHealth } from '../../health/health.schema.js';
 import { HEALTH_FACTS_OP } from '../../health/op-names.js';
-import { httpGet, jsonBody, type HttpOutcome } from '../../health/probes/http.js';
+import { describeNetError, httpGet, jsonBody, noAnswerWithin, type HttpOutcome } from '../../health/probes/http.js';
 import { redisPing } from '../../health/probes/redis.js';
 import type { HealthJobs, Job } from '../../health/run.js';
 import type { HealthTargets } from '../../health/targets.js';
@@ -54,13 +54,25 @@ export class PgSession {
   open(): Promise<Db> {
     this.db ??= import('../../store/postgres.js').then(({ openPostgres }) => openPostgres({
       url: this.url, poolMax: 1, logger: silentLogger, applicationName: 'kgc-support-health', connectTimeoutMs: this.timeoutMs, queryTimeoutMs: this.timeoutMs,
-    }));
+    })).catch((err: unknown) => { throw this.plain(err); });
     return this.db;
+  }
+
+  /** pg's words for a time-out ("Connection terminated due to connection timeout") in health's. */
+  private plain(err: unknown): Error {
+    const e = err as Error & { code?: string };
+    if (/timeout/i.test(e.message)) return new Error(noAnswerWithin(this.timeoutMs));
+    return new Error(describeNetError(e));
   }
 
   async ping(): Promise<{ ms: number }> {
     const t0 = performance.now();
-    await (await this.open()).query('SELECT 1');
+    const db = await this.open();
+    try {
+      await db.query('SELECT 1');
+    } catch (err) {
+      throw this.plain(err);
+    }
     return { ms: Math.round((performance.now() - t0) * 10) / 10 };
   }
 
@@ -109,7 +121,9 @@ function containersJob(o: SourceOptions): HealthJobs['containers'] {
     try {
       return { franchise: f.id, services: [...SUPPORT_SERVICES], containers: await projectContainers(docker, f.project) };
     } catch (err) {
-      throw new Error(`cannot reach the Docker engine: ${(err as Error).message}`);
+      // docker-modem ends a request that outlived its timeout by destroying it: "socket hang up".
+      const m = (err as Error).message;
+      throw new Error(/hang up|timeout/i.test(m) ? `the Docker engine: ${noAnswerWithin(o.timeoutMs)}` : `cannot reach the Docker engine: ${m}`);
     }
   };
 }

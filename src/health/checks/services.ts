@@ -29,7 +29,8 @@ export function result(component: string, measurement: string, at: number, f: Re
 }
 
 /** A probe that has no value: not configured, not finished in time, or refused by its source. */
-export function withoutValue(component: string, measurement: string, p: Exclude<Probed<unknown>, { kind: 'ok' }>, onTimeout: HealthStatus, hint?: string): CheckResult {
+export function withoutValue(component: string, measurement: string, p: Exclude<Probed<unknown>, { kind: 'ok' }>, onTimeout: HealthStatus, hint?: string, subject?: string): CheckResult {
+  const about = (text: string) => (subject ? `${subject} ${text}` : text);
   if (p.kind === 'unset') {
     return result(component, measurement, p.at, {
       status: 'warn', output: `not checked: ${p.why}`, observedValue: null,
@@ -38,9 +39,9 @@ export function withoutValue(component: string, measurement: string, p: Exclude<
   }
   if (p.kind === 'timeout') {
     const s = p.timeoutMs / 1000;
-    return result(component, measurement, p.at, { status: onTimeout, output: `no answer within ${Number.isInteger(s) ? s : s.toFixed(1)} s`, hint, observedValue: null });
+    return result(component, measurement, p.at, { status: onTimeout, output: about(`no answer within ${Number.isInteger(s) ? s : s.toFixed(1)} s`), hint, observedValue: null });
   }
-  return result(component, measurement, p.at, { status: onTimeout, output: p.error, hint, observedValue: null });
+  return result(component, measurement, p.at, { status: onTimeout, output: about(p.error), hint, observedValue: null });
 }
 
 export interface HttpTarget {
@@ -64,7 +65,7 @@ export function httpStatusOf(o: HttpOutcome): { status: 'pass' | 'warn' | 'fail'
 }
 
 export function serviceCheck(t: HttpTarget, p: Probed<HttpOutcome>): CheckResult {
-  if (p.kind !== 'ok') return withoutValue(t.component, 'responseTime', p, 'fail', t.hint);
+  if (p.kind !== 'ok') return withoutValue(t.component, 'responseTime', p, 'fail', t.hint, t.url);
   const o = p.value;
   const s = httpStatusOf(o);
   return result(t.component, 'responseTime', p.at, {
@@ -91,7 +92,7 @@ export function chatwootStatusOf(o: HttpOutcome): { status: 'pass' | 'warn' | 'f
 }
 
 export function chatwootCheck(t: HttpTarget, p: Probed<HttpOutcome>): CheckResult {
-  if (p.kind !== 'ok') return withoutValue(t.component, 'responseTime', p, 'fail', t.hint);
+  if (p.kind !== 'ok') return withoutValue(t.component, 'responseTime', p, 'fail', t.hint, t.url);
   const o = p.value;
   const s = chatwootStatusOf(o);
   return result(t.component, 'responseTime', p.at, {
@@ -105,7 +106,7 @@ interface ReadyBody { status?: string; checks?: Record<string, { status?: string
 
 /** The daemon's /ready: 200 when its database (and the ERP contract) answer, else 503 naming what failed. */
 export function daemonReadyCheck(url: string, p: Probed<HttpOutcome>, hint: string): CheckResult {
-  if (p.kind !== 'ok') return withoutValue('daemon', 'ready', p, 'fail', hint);
+  if (p.kind !== 'ok') return withoutValue('daemon', 'ready', p, 'fail', hint, url);
   const o = p.value;
   if (o.kind === 'error') return result('daemon', 'ready', p.at, { status: 'fail', output: `${url} ${o.error}`, hint, observedValue: null });
   const body = jsonBody(o) as ReadyBody | undefined;
@@ -119,9 +120,9 @@ export function daemonReadyCheck(url: string, p: Probed<HttpOutcome>, hint: stri
 
 export function redisCheck(url: string, p: Probed<RedisOutcome>): CheckResult {
   const hint = 'Check that Redis runs and that REDIS_URL (with its password: redis://:password@host:6379) is right.';
-  if (p.kind !== 'ok') return withoutValue('redis', 'responseTime', p, 'fail', hint);
+  if (p.kind !== 'ok') return withoutValue('redis', 'responseTime', p, 'fail', hint, url);
   const o = p.value;
-  if (o.kind === 'error') return result('redis', 'responseTime', p.at, { status: 'fail', output: `${url}: ${o.error}`, hint, observedValue: null, observedUnit: 'ms' });
+  if (o.kind === 'error') return result('redis', 'responseTime', p.at, { status: 'fail', output: `${url} ${o.error}`, hint, observedValue: null, observedUnit: 'ms' });
   if (o.reply === '+PONG') {
     return result('redis', 'responseTime', p.at, { status: 'pass', output: `${url} PONG in ${Math.round(o.ms)} ms`, observedValue: Math.round(o.ms), observedUnit: 'ms', perf: latency('redis', o.ms) });
   }
