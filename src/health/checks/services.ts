@@ -64,15 +64,20 @@ export function httpStatusOf(o: HttpOutcome): { status: 'pass' | 'warn' | 'fail'
   return { status: 'fail', output: `answers ${o.status} ${when}` };
 }
 
-export function serviceCheck(t: HttpTarget, p: Probed<HttpOutcome>): CheckResult {
+/** A GET of a health URL, judged by `judge` (plain status, or Chatwoot's body too). */
+function httpCheck(t: HttpTarget, p: Probed<HttpOutcome>, judge: (o: HttpOutcome) => { status: 'pass' | 'warn' | 'fail'; output: string }): CheckResult {
   if (p.kind !== 'ok') return withoutValue(t.component, 'responseTime', p, 'fail', t.hint, t.url);
   const o = p.value;
-  const s = httpStatusOf(o);
+  const s = judge(o);
   return result(t.component, 'responseTime', p.at, {
     status: s.status, output: `${t.url} ${s.output}`, hint: t.hint,
     observedValue: o.kind === 'answer' ? Math.round(o.ms) : null, observedUnit: 'ms',
     ...(o.kind === 'answer' ? { perf: latency(t.label, o.ms) } : {}),
   });
+}
+
+export function serviceCheck(t: HttpTarget, p: Probed<HttpOutcome>): CheckResult {
+  return httpCheck(t, p, httpStatusOf);
 }
 
 /** Chatwoot's GET /api answers 200 even when its PostgreSQL or Redis fail: the body says. */
@@ -92,14 +97,7 @@ export function chatwootStatusOf(o: HttpOutcome): { status: 'pass' | 'warn' | 'f
 }
 
 export function chatwootCheck(t: HttpTarget, p: Probed<HttpOutcome>): CheckResult {
-  if (p.kind !== 'ok') return withoutValue(t.component, 'responseTime', p, 'fail', t.hint, t.url);
-  const o = p.value;
-  const s = chatwootStatusOf(o);
-  return result(t.component, 'responseTime', p.at, {
-    status: s.status, output: `${t.url} ${s.output}`, hint: t.hint,
-    observedValue: o.kind === 'answer' ? Math.round(o.ms) : null, observedUnit: 'ms',
-    ...(o.kind === 'answer' ? { perf: latency(t.label, o.ms) } : {}),
-  });
+  return httpCheck(t, p, chatwootStatusOf);
 }
 
 interface ReadyBody { status?: string; checks?: Record<string, { status?: string; detail?: string }> }
