@@ -55,7 +55,8 @@ describe('kgc-support health, the real binary', () => {
     };
     daemon = await startDaemon({ config: loadConfig({ ...healthyEnv, KGC_SUPPORT_PORT: '0', KGC_SUPPORT_LOG_LEVEL: 'silent' }) });
     await until(() => daemon.support.view().state === 'ACTIVE', 5_000, 'discovery');
-    closers.push(() => daemon.close(), () => chatbot.close(), () => context.close(), () => chatwoot.close(), () => db.drop());
+    // Closed in reverse: the daemon first, its database last.
+    closers.push(() => db.drop(), () => chatbot.close(), () => context.close(), () => chatwoot.close(), () => daemon.close());
   });
 
   afterAll(async () => {
@@ -77,9 +78,8 @@ describe('kgc-support health, the real binary', () => {
   });
 
   it('ends within its bound when every target accepts and never answers (environment and --franchise, Docker included)', async () => {
-    const silent = await Promise.all([0, 1, 2, 3, 4].map(() => silentServer()));
-    closers.push(...silent.map((s) => () => s.close()));
-    const [daemonS, chatbotS, contextS, chatwootS, otherS] = silent as [Awaited<ReturnType<typeof silentServer>>, ...Awaited<ReturnType<typeof silentServer>>[]];
+    const [daemonS, chatbotS, contextS, chatwootS, otherS] = await Promise.all([silentServer(), silentServer(), silentServer(), silentServer(), silentServer()]);
+    closers.push(...[daemonS, chatbotS, contextS, chatwootS, otherS].map((s) => () => s.close()));
     // A Docker engine that never answers.
     const dockerDir = mkdtempSync(join(tmpdir(), 'kgc-docker-'));
     dirs.push(dockerDir);
