@@ -16,7 +16,7 @@ export interface HealthTargets {
   readonly chatwootUrl: string | undefined;
   /** Unset with a franchise: its Redis is not published, its container's health check stands in. */
   readonly redisUrl: string | undefined;
-  /** PostgreSQL asked directly; unset: the store as the daemon's /ready reports it. */
+  /** PostgreSQL asked directly (when no daemon runs here); unset: the store as the daemon's /ready reports it. */
   readonly databaseUrl: string | undefined;
   /** The daemon's store as people know it ("the embedded store (PGlite)", the daemon's label). */
   readonly storeLabel: string;
@@ -51,7 +51,8 @@ export function targetsFromConfig(config: Config, daemon: LockInfo | undefined):
     contextUrl: config.supportContextUrl,
     chatwootUrl: config.chatwootUrl,
     redisUrl: config.redisUrl,
-    databaseUrl: config.databaseUrl,
+    // A daemon running here checks its own database in /ready: asking it spares loading pg.
+    databaseUrl: daemon ? undefined : config.databaseUrl,
     storeLabel: daemon?.store ? `the daemon's store (${daemon.store})` : 'the embedded store (PGlite)',
     franchise: undefined,
   };

@@ -134,7 +134,12 @@ describe('kgc-support health against stand-ins', () => {
   }
 
   it('a Chatwoot port that refuses connections fails; so do Redis and PostgreSQL that are not there', async () => {
-    const r = await health(['--json'], { CHATWOOT_URL: `http://127.0.0.1:${refused}`, REDIS_URL: `redis://127.0.0.1:${refused}`, DATABASE_URL: `postgres://postgres@127.0.0.1:${refused}/x` });
+    // No daemon on this data directory: PostgreSQL is asked directly (with one running, its /ready answers for its database).
+    const elsewhere = mkdtempSync(join(tmpdir(), 'kgc-health-none-'));
+    const r = await health(['--json'], {
+      KGC_SUPPORT_DATA_DIR: elsewhere, CHATWOOT_URL: `http://127.0.0.1:${refused}`, REDIS_URL: `redis://127.0.0.1:${refused}`, DATABASE_URL: `postgres://postgres@127.0.0.1:${refused}/x`,
+    });
+    rmSync(elsewhere, { recursive: true, force: true });
     expect(r.code).toBe(1);
     const j = r.json<HealthJson>();
     for (const key of ['chatwoot:responseTime', 'redis:responseTime', 'database:responseTime']) {
@@ -145,7 +150,9 @@ describe('kgc-support health against stand-ins', () => {
   });
 
   it('Redis and PostgreSQL that accept and never answer: fail within the bound', async () => {
-    const r = await health(['--format', 'nagios'], { REDIS_URL: silent.url('redis'), DATABASE_URL: `postgres://postgres@127.0.0.1:${silent.port}/x` });
+    const elsewhere = mkdtempSync(join(tmpdir(), 'kgc-health-none-'));
+    const r = await health(['--format', 'nagios'], { KGC_SUPPORT_DATA_DIR: elsewhere, REDIS_URL: silent.url('redis'), DATABASE_URL: `postgres://postgres@127.0.0.1:${silent.port}/x` });
+    rmSync(elsewhere, { recursive: true, force: true });
     expect(r.ms).toBeLessThan(BOUND_MS);
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/\[CRITICAL\] redis:responseTime: .*no answer within 1 s/);

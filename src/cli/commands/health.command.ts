@@ -30,7 +30,7 @@ export function registerHealthCommand(program: Command, io: CliIO): void {
 Every check runs at once with its own time limit. Exit codes: 0 pass (warnings are
 printed but exit 0), 1 a check fails, 3 something could not be found out; with
 --format nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. With --quiet a healthy run
-prints nothing (for cron).
+prints nothing in the table format (for cron).
 
 Examples:
   $ kgc-support health
