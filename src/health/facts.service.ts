@@ -22,11 +22,10 @@ export function keyExpiryWindowMs(ctx: Pick<Ctx, 'config'>, input: HealthFactsIn
 export async function readHealthFacts(ctx: Ctx, input: HealthFactsInput = {}): Promise<HealthFacts> {
   const windowMs = keyExpiryWindowMs(ctx, input);
   const now = ctx.clock.now();
-  // One after another: on the embedded store they would queue on its one connection anyway.
-  const events = await eventStats(ctx);
-  const keys = await expiringKeys(ctx, { within: `${Math.round(windowMs / 1000)}s` });
-  const secrets = await listWebhookSecrets(ctx);
-  const plugin = await getPluginState(ctx);
+  // At once: on PostgreSQL from the pool; the embedded store queues them on its one connection.
+  const [events, keys, secrets, plugin] = await Promise.all([
+    eventStats(ctx), expiringKeys(ctx, { within: `${Math.round(windowMs / 1000)}s` }), listWebhookSecrets(ctx), getPluginState(ctx),
+  ]);
   const current = secrets.find((s) => s.status === 'current');
   return {
     time: new Date(now).toISOString(),
