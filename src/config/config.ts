@@ -27,7 +27,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
 export function describeConfig(config: Config): { key: string; env: string; value: string; doc: string }[] {
   return (Object.entries(SETTINGS) as [ConfigKey, (typeof SETTINGS)[ConfigKey]][]).map(([key, s]) => {
     const v = config[key];
-    let value = v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    let value = v === undefined ? '' : typeof v === 'object' ? ('text' in v ? String(v.text) : JSON.stringify(v)) : String(v);
     if ('secret' in s && s.secret && typeof v === 'string') value = redactUrl(v);
     return { key, env: s.env, value, doc: s.doc };
   });

@@ -15,6 +15,8 @@ export interface Threshold {
   readonly crit: number | undefined;
   /** 'above': worse as the value grows (DLQ depth, age); 'below': worse as it shrinks (time left). */
   readonly worse: 'above' | 'below';
+  /** As it was written (for `kgc-support config`). */
+  readonly text: string;
 }
 
 function one(part: string, kind: ThresholdKind, what: string): number | undefined {
@@ -27,7 +29,7 @@ function one(part: string, kind: ThresholdKind, what: string): number | undefine
 
 export function parseThreshold(text: string, kind: ThresholdKind, worse: Threshold['worse'], what: string): Threshold {
   const t = text.trim().toLowerCase();
-  if (t === 'off' || t === 'none') return { warn: undefined, crit: undefined, worse };
+  if (t === 'off' || t === 'none') return { warn: undefined, crit: undefined, worse, text: 'off' };
   const parts = t.split(',');
   if (parts.length > 2) throw new KgcError('invalid_config', `${what}: "${text}" is not WARN[,CRIT] (examples: ${kind === 'count' ? '1,100' : '15m,1h'}, off)`);
   const warn = one(parts[0] ?? '', kind, what);
@@ -35,7 +37,7 @@ export function parseThreshold(text: string, kind: ThresholdKind, worse: Thresho
   if (warn !== undefined && crit !== undefined && (worse === 'above' ? warn > crit : warn < crit)) {
     throw new KgcError('invalid_config', `${what}: the warning level must come before the critical one (${worse === 'above' ? 'warn ≤ crit' : 'warn ≥ crit'})`);
   }
-  return { warn, crit, worse };
+  return { warn, crit, worse, text: text.trim() };
 }
 
 /** Where a value stands against a threshold. */

@@ -15,11 +15,11 @@ const report = (checks: CheckResult[]): HealthReport => ({ status: overallOf(che
 
 describe('thresholds', () => {
   it('reads WARN[,CRIT] counts and durations, "off", and refuses the wrong order', () => {
-    expect(parseThreshold('1,100', 'count', 'above', 'x')).toEqual({ warn: 1, crit: 100, worse: 'above' });
-    expect(parseThreshold('15m,1h', 'duration', 'above', 'x')).toEqual({ warn: 900_000, crit: 3_600_000, worse: 'above' });
-    expect(parseThreshold('180d', 'duration', 'above', 'x')).toEqual({ warn: 180 * 86_400_000, crit: undefined, worse: 'above' });
-    expect(parseThreshold(',3d', 'duration', 'below', 'x')).toEqual({ warn: undefined, crit: 3 * 86_400_000, worse: 'below' });
-    expect(parseThreshold('off', 'count', 'above', 'x')).toEqual({ warn: undefined, crit: undefined, worse: 'above' });
+    expect(parseThreshold('1,100', 'count', 'above', 'x')).toEqual({ warn: 1, crit: 100, worse: 'above', text: '1,100' });
+    expect(parseThreshold('15m,1h', 'duration', 'above', 'x')).toMatchObject({ warn: 900_000, crit: 3_600_000, worse: 'above' });
+    expect(parseThreshold('180d', 'duration', 'above', 'x')).toMatchObject({ warn: 180 * 86_400_000, crit: undefined, worse: 'above' });
+    expect(parseThreshold(',3d', 'duration', 'below', 'x')).toMatchObject({ warn: undefined, crit: 3 * 86_400_000, worse: 'below' });
+    expect(parseThreshold('OFF', 'count', 'above', 'x')).toEqual({ warn: undefined, crit: undefined, worse: 'above', text: 'off' });
     expect(() => parseThreshold('100,1', 'count', 'above', '--dlq')).toThrow(/--dlq: the warning level must come before/);
     expect(() => parseThreshold('3d,14d', 'duration', 'below', '--key-expiry')).toThrow(/warn ≥ crit/);
     expect(() => parseThreshold('many', 'count', 'above', '--dlq')).toThrow(/not a whole number/);
