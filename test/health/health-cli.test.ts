@@ -10,6 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordingIO } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/config.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { publishEvent } from '../../src/events/events.service.js';
@@ -184,6 +186,23 @@ describe('kgc-support health against stand-ins', () => {
       expect(n.out).toMatch(/^KGC-SUPPORT UNKNOWN - 6 unknown: support-module:state/);
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('--watch redraws on a terminal, prints a JSON document per round otherwise, and ends with 130 on Ctrl-C', async () => {
+    for (const [tty, args] of [[true, []], [false, ['--json']]] as const) {
+      const io = recordingIO({ ...env, NO_COLOR: '1' }, tty);
+      const done = main(['node', 'kgc-support', 'health', '--watch', '1s', '--timeout', TIMEOUT, ...args], io);
+      await until(() => io.out.length > 0, 5_000, 'the first round');
+      io.interrupt();
+      expect(await done).toBe(130);
+      if (tty) {
+        expect(io.out.startsWith('\u001b[H\u001b[2Jkgc-support health (environment): PASS')).toBe(true);
+        expect(io.out).toContain('every 1s, Ctrl-C to stop');
+      } else {
+        const docs = io.out.trim().split('\n').map((l) => JSON.parse(l) as HealthJson);
+        expect(docs.map((d) => d.status)).toEqual(['pass']);
+      }
     }
   });
 
