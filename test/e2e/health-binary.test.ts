@@ -6,7 +6,7 @@
  * line per round and ends with 130 on Ctrl-C.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +75,25 @@ describe('kgc-support health, the real binary', () => {
     expect(gone.out).toMatch(/\n\[CRITICAL\] support-chatbot:responseTime: /);
     const usage = await run(['--format', 'nagios', '--dlq', 'lots'], healthyEnv);
     expect([usage.code, usage.out]).toEqual([3, 'KGC-SUPPORT UNKNOWN - --dlq: "lots" is not a whole number\n']);
+  });
+
+  it('stays cheap: all healthy, it loads no database engine, no HTTP server, no client library (commander is its only package)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kgc-loader-'));
+    dirs.push(dir);
+    const loader = join(dir, 'loader.mjs');
+    writeFileSync(loader, `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  appendFileSync(${JSON.stringify(join(dir, 'loaded.txt'))}, r.url + '\\n');
+  return r;
+}`);
+    const child = spawn(process.execPath, ['--no-warnings', '--experimental-loader', loader, BIN, 'health', '--json'], { env: healthyEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const code = await new Promise<number | null>((r) => child.once('close', r));
+    expect(code).toBe(0);
+    const loaded = readFileSync(join(dir, 'loaded.txt'), 'utf8').split('\n').filter(Boolean);
+    expect(loaded.some((u) => u.includes('/dist/health/run.js'))).toBe(true);
+    const packages = [...new Set(loaded.flatMap((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1] ?? []))];
+    expect(packages).toEqual(['commander']);
   });
 
   it('ends within its bound when every target accepts and never answers (environment and --franchise, Docker included)', async () => {
