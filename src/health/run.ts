@@ -70,32 +70,38 @@ export async function runRound(jobs: HealthJobs, o: RoundOptions): Promise<Healt
   const onOuterAbort = () => aborter.abort();
   o.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const deadlineMs = o.deadlineMs ?? o.timeoutMs + 1_000;
-  const run = <T>(job: Job<T>) => runJob(job, o.timeoutMs, aborter.signal, o.clock);
+  // Each probe fills its slot when it settles; at the deadline an empty slot reads as unanswered.
+  const pending: Promise<void>[] = [];
+  const slot = <T>(job: Job<T>): (() => Probed<T>) => {
+    let got: Probed<T> | undefined;
+    pending.push(runJob(job, o.timeoutMs, aborter.signal, o.clock).then((r) => { got = r; }));
+    return () => got ?? { kind: 'timeout', timeoutMs: deadlineMs, at: o.clock.now() };
+  };
   try {
-    const all = Promise.all([
-      run(jobs.daemonHealth), run(jobs.daemonReady), run(jobs.chatbot), run(jobs.context), run(jobs.chatwoot),
-      run(jobs.redis), run(jobs.database), jobs.containers ? run(jobs.containers) : Promise.resolve(undefined), run(jobs.facts),
-    ] as const);
+    const daemonHealth = slot(jobs.daemonHealth);
+    const daemonReady = slot(jobs.daemonReady);
+    const chatbot = slot(jobs.chatbot);
+    const context = slot(jobs.context);
+    const chatwoot = slot(jobs.chatwoot);
+    const redis = slot(jobs.redis);
+    const database = slot(jobs.database);
+    const containersSlot = jobs.containers ? slot(jobs.containers) : undefined;
+    const facts = slot(jobs.facts);
     let deadline: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => { deadline = setTimeout(() => resolve('late'), deadlineMs); });
-    const got = await Promise.race([all, late]);
+    await Promise.race([Promise.all(pending), new Promise<void>((resolve) => { deadline = setTimeout(resolve, deadlineMs); })]);
     clearTimeout(deadline);
-    // Only a probe that ignores its own limit gets here: report every probe as unanswered.
-    const timedOut = { kind: 'timeout', timeoutMs: deadlineMs, at: o.clock.now() } as const;
-    const [daemonHealth, daemonReady, chatbot, context, chatwoot, redis, database, containers, facts] = got === 'late'
-      ? [timedOut, timedOut, timedOut, timedOut, timedOut, timedOut, timedOut, jobs.containers ? timedOut : undefined, timedOut] as const
-      : got;
+    const containers = containersSlot?.();
     const t = o.targets;
-    const [moduleState, ...storeFacts] = factsChecks(facts, o.thresholds, o.clock.now());
+    const [moduleState, ...storeFacts] = factsChecks(facts(), o.thresholds, o.clock.now());
     const checks: CheckResult[] = [
-      serviceCheck({ component: 'daemon', label: 'daemon', url: `${t.daemonUrl}/health`, hint: HINTS.daemon }, daemonHealth),
-      daemonReadyCheck(`${t.daemonUrl}/ready`, daemonReady, HINTS.daemon),
+      serviceCheck({ component: 'daemon', label: 'daemon', url: `${t.daemonUrl}/health`, hint: HINTS.daemon }, daemonHealth()),
+      daemonReadyCheck(`${t.daemonUrl}/ready`, daemonReady(), HINTS.daemon),
       ...(moduleState ? [moduleState] : []),
-      serviceCheck({ component: 'support-chatbot', label: 'support_chatbot', url: `${t.chatbotUrl}/health`, hint: HINTS.chatbot }, chatbot),
-      serviceCheck({ component: 'support-context', label: 'support_context', url: `${t.contextUrl}/health`, hint: HINTS.context }, context),
-      chatwootCheck({ component: 'chatwoot', label: 'chatwoot', url: `${t.chatwootUrl}/api`, hint: HINTS.chatwoot }, chatwoot),
-      t.redisUrl !== undefined || !containers ? redisCheck(t.redisUrl ?? '', redis) : redisFromContainer(containers),
-      t.databaseUrl !== undefined ? databaseCheck('PostgreSQL (DATABASE_URL)', database) : databaseFromReady(daemonReady, t.storeLabel),
+      serviceCheck({ component: 'support-chatbot', label: 'support_chatbot', url: `${t.chatbotUrl}/health`, hint: HINTS.chatbot }, chatbot()),
+      serviceCheck({ component: 'support-context', label: 'support_context', url: `${t.contextUrl}/health`, hint: HINTS.context }, context()),
+      chatwootCheck({ component: 'chatwoot', label: 'chatwoot', url: `${t.chatwootUrl}/api`, hint: HINTS.chatwoot }, chatwoot()),
+      t.redisUrl !== undefined || !containers ? redisCheck(t.redisUrl ?? '', redis()) : redisFromContainer(containers),
+      t.databaseUrl !== undefined ? databaseCheck('PostgreSQL (DATABASE_URL)', database()) : databaseFromReady(daemonReady(), t.storeLabel),
       ...(containers ? containerChecks(containers, t.franchise ?? '<id>') : []),
       ...storeFacts,
     ];
