@@ -3,9 +3,10 @@ import { AUDIT_OPS } from '../audit/audit.ops.js';
 import { DEMO_OPS } from '../erp/demo/demo.ops.js';
 import { GDPR_OPS } from '../gdpr/gdpr.ops.js';
 import { EVENTS_OPS } from '../events/events.ops.js';
+import { HEALTH_OPS } from '../health/health.ops.js';
 import { KEYS_OPS } from '../keys/keys.ops.js';
 import type { AnyOp } from '../ops/op.js';
 import { PLUGIN_OPS } from '../plugin/plugin.ops.js';
 import { WEBHOOKS_OPS } from '../webhooks/webhooks.ops.js';
 
-export const ALL_OPS: readonly AnyOp[] = [...KEYS_OPS, ...AUDIT_OPS, ...PLUGIN_OPS, ...DEMO_OPS, ...GDPR_OPS, ...EVENTS_OPS, ...WEBHOOKS_OPS] as unknown as AnyOp[];
+export const ALL_OPS: readonly AnyOp[] = [...KEYS_OPS, ...AUDIT_OPS, ...PLUGIN_OPS, ...DEMO_OPS, ...GDPR_OPS, ...EVENTS_OPS, ...WEBHOOKS_OPS, ...HEALTH_OPS] as unknown as AnyOp[];

@@ -10,6 +10,7 @@ import { registerConfigCommand } from './commands/config.command.js';
 import { registerDemoCommands } from './commands/demo.command.js';
 import { registerDoctorCommand } from './commands/doctor.command.js';
 import { registerGdprCommands } from './commands/gdpr.command.js';
+import { registerHealthCommand } from './commands/health.command.js';
 import { registerInitCommand } from './commands/init.command.js';
 import { registerDlqCommands } from './commands/dlq.command.js';
 import { registerEventsCommands } from './commands/events.command.js';
@@ -41,6 +42,7 @@ const COMMANDS: readonly Register[] = [
   registerRenderCommand,
   registerStackCommands,
   registerDoctorCommand,
+  registerHealthCommand,
   registerEventsCommands,
   registerDlqCommands,
   registerWebhookCommands,

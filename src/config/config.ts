@@ -28,7 +28,7 @@ export function describeConfig(config: Config): { key: string; env: string; valu
   return (Object.entries(SETTINGS) as [ConfigKey, (typeof SETTINGS)[ConfigKey]][]).map(([key, s]) => {
     const v = config[key];
     const show = 'show' in s && typeof s.show === 'function' ? (s.show as (x: unknown) => string) : undefined;
-    let value = v === undefined ? '' : show ? show(v) : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    let value = v === undefined ? '' : show ? show(v) : typeof v === 'object' ? ('text' in v ? String(v.text) : JSON.stringify(v)) : String(v);
     if ('secret' in s && s.secret && typeof v === 'string') value = redactUrl(v);
     return { key, env: s.env, value, doc: s.doc };
   });

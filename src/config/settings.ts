@@ -6,6 +6,7 @@
 import { KgcError } from '../errors/kgc-error.js';
 import { formatDuration, parseDuration, parseRate, type Rate } from './duration.js';
 import { defaultDataDir } from './paths.js';
+import { parseThreshold, type Threshold, type ThresholdKind } from './threshold.js';
 
 export interface Setting<T> {
   /** Environment variable that sets it. */
@@ -75,6 +76,22 @@ export const oneOf = <T extends string>(env: string, doc: string, values: readon
     if (!(values as readonly string[]).includes(raw)) throw bad(env, `"${raw}" is not one of ${values.join(', ')}`);
     return raw as T;
   },
+});
+
+/** A duration with a floor (an interval of 0 would spin). */
+const durationMin = (env: string, doc: string, dflt: string, minMs: number): Setting<number> => ({
+  env, doc,
+  parse: (raw) => {
+    const ms = parseDuration(raw === undefined || raw === '' ? dflt : raw, env);
+    if (ms < minMs) throw bad(env, `at least ${minMs} ms`);
+    return ms;
+  },
+});
+
+/** WARN[,CRIT] of a health check (see threshold.ts). */
+const threshold = (env: string, doc: string, kind: ThresholdKind, worse: Threshold['worse'], dflt: string): Setting<Threshold> => ({
+  env, doc,
+  parse: (raw) => parseThreshold(raw === undefined || raw.trim() === '' ? dflt : raw, kind, worse, env),
 });
 
 const bytes = (env: string, doc: string, dflt: number): Setting<number> => ({
@@ -165,6 +182,8 @@ export const SETTINGS = {
     doc: 'Time zone of the franchise: dates, late days and appointment hours',
     parse: (raw: string | undefined): string => {
       const tz = raw === undefined || raw === '' ? 'Europe/Budapest' : raw;
+      // The default needs no check; the first Intl call costs ~25 ms of ICU set-up, on every command.
+      if (tz === 'Europe/Budapest') return tz;
       try {
         new Intl.DateTimeFormat('en-GB', { timeZone: tz });
       } catch {
@@ -202,6 +221,13 @@ export const SETTINGS = {
   webhookPollMs: duration('KGC_SUPPORT_WEBHOOK_POLL', 'Safety-net poll of the queue and the outbox when no notification arrives', '1s'),
   webhookProbeMs: duration('KGC_SUPPORT_WEBHOOK_PROBE_INTERVAL', 'While Support is unreachable: how often its /health is probed', '5s'),
   eventRetentionMs: duration('KGC_SUPPORT_EVENT_RETENTION', 'Delivered and skipped events are deleted after this long (dead ones stay until purged)', '30d'),
+  // Health (seed 3.2, 13): the daemon's periodic check of Support, and what `kgc-support health` calls a warning.
+  healthIntervalMs: durationMin('KGC_SUPPORT_HEALTH_INTERVAL', 'How often the daemon checks Support (chatbot, context manager, Chatwoot); seed 3.2 says every 5 minutes', '5m', 100),
+  healthTimeoutMs: durationMin('KGC_SUPPORT_HEALTH_TIMEOUT', 'Timeout of one health check, in the daemon and in `kgc-support health` (--timeout)', '5s', 10),
+  healthDlq: threshold('KGC_SUPPORT_HEALTH_DLQ', 'health: DLQ depth (dead and rejected events) that warns[,is critical]; off to ignore', 'count', 'above', '1,100'),
+  healthPendingAge: threshold('KGC_SUPPORT_HEALTH_PENDING_AGE', 'health: age of the oldest undelivered event that warns[,is critical]', 'duration', 'above', '15m,1h'),
+  healthKeyExpiry: threshold('KGC_SUPPORT_HEALTH_KEY_EXPIRY', 'health: an active API key expiring within this warns[,within this is critical]', 'duration', 'below', '14d,3d'),
+  healthSecretAge: threshold('KGC_SUPPORT_HEALTH_SECRET_AGE', 'health: age of the current webhook secret that warns[,is critical] (rotate it: kgc-support secrets rotate-webhook)', 'duration', 'above', '180d'),
   shutdownTimeoutMs: duration('KGC_SUPPORT_SHUTDOWN_TIMEOUT', 'How long SIGTERM waits for in-flight requests', '10s'),
   franchisesDir: str('KGC_SUPPORT_FRANCHISES_DIR', 'Installer: the directory holding one <id>/franchise.yaml per franchise (relative to the working directory)', () => 'franchises'),
   composeCommand: str('KGC_SUPPORT_COMPOSE', 'Installer: the compose command ("docker compose", "docker-compose" or a path); unset means detect, v2 first', () => ''),

@@ -17,6 +17,8 @@ import type { Logger } from '../context/logger.js';
 import { missingContractTables } from '../erp/contract.js';
 import { seedDemo } from '../erp/demo/seed.js';
 import { startErasureWorker, type ErasureWorker } from '../gdpr/worker.js';
+import { registerLifecycleMetrics } from '../health/lifecycle.metrics.js';
+import { createSupportMonitor, type SupportMonitor } from '../health/monitor.js';
 import { KeyVerifier } from '../keys/key-verifier.js';
 import { createKey, importKey, listKeys, revokeKey } from '../keys/keys.service.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
@@ -28,6 +30,7 @@ import { ALL_OPS } from '../admin/registry.js';
 import { buildAdminApp, listenOnSocket } from '../admin/server.js';
 import { adminSocketPath } from '../admin/socket-path.js';
 import { eventRoutes } from '../api/routes/events.js';
+import { supportHealthRoutes } from '../api/routes/support-health.js';
 import type { PublishResult } from '../events/events.schema.js';
 import { eventStats, sweepFinishedEvents } from '../events/events.service.js';
 import { startDispatcher, type Dispatcher } from '../webhooks/dispatcher.js';
@@ -59,6 +62,8 @@ export interface Daemon {
   readonly erasures: ErasureWorker;
   readonly dispatcher: Dispatcher;
   readonly webhookMetrics: WebhookMetrics;
+  /** The Support module's lifecycle (seed 3.2): DISABLED, DISCOVERY, ACTIVE, HEALTHY, DEGRADED, DOWN. */
+  readonly support: SupportMonitor;
   moduleEnabled(): boolean;
   close(): Promise<void>;
 }
@@ -117,14 +122,25 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const metrics = createMetrics();
     const webhookMetrics = createWebhookMetrics(metrics.registry, () => eventStats(ctx));
     let dispatcher: Dispatcher | undefined;
+    // The daemon's watch on Support; started once the dispatcher runs, since they keep one story.
+    const support = createSupportMonitor({
+      urls: { chatbot: config.supportApiUrl, context: config.supportContextUrl, chatwoot: config.chatwootUrl },
+      intervalMs: config.healthIntervalMs, timeoutMs: config.healthTimeoutMs, clock, logger,
+      enabled: () => enabled,
+      holdDeliveries: () => dispatcher?.hold(),
+    });
+    cleanups.push(() => support.close());
+    registerLifecycleMetrics(metrics.registry, () => support.view());
     const verifier = new KeyVerifier(ctx);
     // Refreshes run one after another, so a slow early read never overwrites a later one.
     let refreshing: Promise<void> = Promise.resolve();
     const refreshModule = (): Promise<void> => {
       refreshing = refreshing.catch(() => {}).then(async () => {
         const next = (await getPluginState(ctx)).enabled;
-        if (next !== enabled) logger.info({ enabled: next }, next ? 'Support module enabled' : 'Support module disabled');
+        const changed = next !== enabled;
+        if (changed) logger.info({ enabled: next }, next ? 'Support module enabled' : 'Support module disabled');
         enabled = next;
+        if (changed) support.moduleChanged(next);
         if (enabled) dispatcher?.wake();
       });
       return refreshing;
@@ -174,7 +190,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           if (e.status === 'pending') dispatcher?.wake();
           if (e.event === 'customer.deleted') void erasures.intake().catch(() => {});
         },
-      })],
+      }), supportHealthRoutes(() => support.view())],
     });
     await api.listen({ port: config.port, host: config.host });
     const addr = api.server.address();
@@ -182,9 +198,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
     // Webhooks start once the API listens; they stop before the store closes.
-    const theDispatcher = await startDispatcher({ ctx, enabled: () => enabled, metrics: webhookMetrics });
+    const theDispatcher = await startDispatcher({ ctx, enabled: () => enabled, metrics: webhookMetrics, onHeldChange: (held) => support.deliveriesHeld(held) });
     dispatcher = theDispatcher;
     cleanups.push(() => theDispatcher.close());
+    support.start();
 
     const socketPath = adminSocketPath(config.dataDir);
     const admin = await buildAdminApp({
@@ -199,11 +216,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         }
         if (op.name === 'events.publish' || op.name === 'dlq.replay') theDispatcher.wake();
       },
-      info: () => ({ pid: process.pid, url, store: store.db.label, module_enabled: enabled }),
+      info: () => ({ pid: process.pid, url, store: store.db.label, module_enabled: enabled, support: support.view() }),
     });
     if (!opts.memory) {
       await listenOnSocket(admin, socketPath);
-      store.lock?.update({ adminSocket: socketPath });
+      store.lock?.update({ adminSocket: socketPath, url });
     }
 
     // Idempotency records are kept for a day.
@@ -222,6 +239,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const close = (): Promise<void> => {
       closing ??= (async () => {
         logger.info('shutting down: finishing in-flight requests');
+        support.close();
         const deadline = setTimeout(() => {
           logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'in-flight requests did not finish in time; closing connections');
           api.server.closeAllConnections();
@@ -240,7 +258,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       return closing;
     };
 
-    return { url, adminSocket: socketPath, ctx, api, metrics, verifier, audit, erasures, dispatcher: theDispatcher, webhookMetrics, moduleEnabled: () => enabled, close };
+    return { url, adminSocket: socketPath, ctx, api, metrics, verifier, audit, erasures, dispatcher: theDispatcher, webhookMetrics, support, moduleEnabled: () => enabled, close };
   } catch (err) {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
     await store.close().catch(() => {});

@@ -27,11 +27,15 @@ export interface ServiceContainer {
 export const PROJECT_LABEL = 'com.docker.compose.project';
 export const SERVICE_LABEL = 'com.docker.compose.service';
 
-/** The engine at DOCKER_HOST (a unix socket here; tcp:// and the rest as docker-modem reads them), else the local socket. */
-export function connectDocker(env: NodeJS.ProcessEnv = process.env): Docker {
+/**
+ * The engine at DOCKER_HOST (a unix socket here; tcp:// and the rest as docker-modem reads them), else the local socket.
+ * `timeoutMs` ends any request that gets no answer in that time (health checks must end).
+ */
+export function connectDocker(env: NodeJS.ProcessEnv = process.env, opts: { timeoutMs?: number } = {}): Docker {
   const host = env.DOCKER_HOST;
-  if (host?.startsWith('unix://')) return new Docker({ socketPath: host.slice('unix://'.length) });
-  return new Docker();
+  const timeout = opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {};
+  if (host?.startsWith('unix://')) return new Docker({ socketPath: host.slice('unix://'.length), ...timeout });
+  return new Docker(timeout);
 }
 
 export async function engineVersion(docker: Docker): Promise<{ version: string; apiVersion: string; os: string; arch: string; rootDir?: string }> {

@@ -7,12 +7,14 @@ import type { ComposeTool } from '../docker/compose.js';
 import type { PortFinding } from '../docker/host-ports.js';
 import { describePort } from '../docker/host-ports.js';
 import { DEFAULT_BIND_ADDRESS, type Franchise } from '../franchise/franchise.schema.js';
+import { worstOf, type HealthStatus } from '../health/report.js';
 import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { describeClash, portClashes } from '../franchise/ports.js';
 import { projectFilesOf } from '../render/model.js';
 import { ADMIN_SECRETS, GENERATED_SECRETS, SECRETS_FILE } from '../render/secrets.js';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
+/** health's statuses, less `unknown`: doctor always finds out. */
+export type CheckStatus = Exclude<HealthStatus, 'unknown'>;
 
 export interface Finding {
   readonly check: string;
@@ -153,5 +155,5 @@ export async function runDoctor(p: DoctorProbes, refs: readonly FranchiseRef[], 
 }
 
 export function overall(findings: readonly Finding[]): CheckStatus {
-  return findings.some((x) => x.status === 'fail') ? 'fail' : findings.some((x) => x.status === 'warn') ? 'warn' : 'pass';
+  return worstOf(findings.map((x) => x.status)) as CheckStatus;
 }

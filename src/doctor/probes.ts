@@ -7,6 +7,7 @@ import { detectCompose, type Exec } from '../docker/compose.js';
 import { connectDocker, engineVersion, projectContainers } from '../docker/engine.js';
 import { hostPorts } from '../docker/host-ports.js';
 import { erpProject, supportProject } from '../docker/stack.js';
+import { httpGet } from '../health/probes/http.js';
 import { driftOf, planRender } from '../render/render.service.js';
 import { SECRETS_FILE } from '../render/secrets.js';
 import type { TemplateSet } from '../render/template.js';
@@ -66,14 +67,8 @@ export function realProbes(c: ProbeConfig): DoctorProbes {
       return drift.map((d) => `${d.path} (${d.drift})`).join(', ');
     },
     async httpOk(url, timeoutMs) {
-      try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-        await res.body?.cancel();
-        return { ok: res.ok, detail: `HTTP ${res.status}` };
-      } catch (err) {
-        const e = err as Error & { cause?: { code?: string } };
-        return { ok: false, detail: e.cause?.code ?? e.name ?? e.message };
-      }
+      const o = await httpGet(url, { timeoutMs, maxBody: 0 });
+      return o.kind === 'answer' ? { ok: o.status >= 200 && o.status < 300, detail: `HTTP ${o.status}` } : { ok: false, detail: o.error };
     },
     async daemonContainerRunning(ref) {
       const cs = await projectContainers(docker, supportProject(ref).project);

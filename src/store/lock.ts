@@ -19,6 +19,8 @@ export interface LockInfo {
   startedAt: string;
   /** Set by a daemon once its admin API listens. */
   adminSocket?: string;
+  /** A daemon's Pull API (its /health and /ready), as it listens. */
+  url?: string;
   /** The store the holder opened, without secrets. */
   store?: string;
 }

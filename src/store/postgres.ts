@@ -42,6 +42,10 @@ export interface PostgresOptions {
   poolMax: number;
   logger: Logger;
   applicationName?: string;
+  /** How long a connection may take (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Client-side limit of each query (default none): `health` must end in a bounded time. */
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -54,12 +58,18 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     max: opts.poolMax,
     types,
     application_name: opts.applicationName ?? 'kgc-support',
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+    ...(opts.queryTimeoutMs !== undefined ? { query_timeout: opts.queryTimeoutMs } : {}),
   });
   pool.on('error', (err) => opts.logger.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
   // Fail fast with a clear error when the database is not reachable.
-  const probe = await pool.connect();
-  probe.release();
+  try {
+    const probe = await pool.connect();
+    probe.release();
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
 
   const listeners = new Map<string, Set<(payload: string) => void>>();
   let listenClient: pg.Client | undefined;

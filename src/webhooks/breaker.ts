@@ -46,6 +46,14 @@ export class Breaker {
     return !up;
   }
 
+  /**
+   * Someone else found Support unreachable (the daemon's periodic health check): hold
+   * deliveries and probe, as after an answerless attempt.
+   */
+  markUnreachable(): void {
+    this.trip();
+  }
+
   /** Any answer from Support proves it reachable. */
   reachable(): void {
     if (this.isOpen) this.close('a delivery got an answer');

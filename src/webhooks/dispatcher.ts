@@ -31,6 +31,8 @@ export interface DispatcherOptions {
   metrics?: WebhookMetrics;
   /** Unique per process; shows in attempts as `worker`. */
   workerId?: string;
+  /** Deliveries started (true) or stopped (false) being held because Support is unreachable. */
+  onHeldChange?: (held: boolean) => void;
 }
 
 interface Claimed { id: string; type: string; body: string; attempts: number; failures: number; created_ms: number }
@@ -41,6 +43,8 @@ export interface Dispatcher {
   wake(): void;
   /** Whether deliveries are held because Support is unreachable. */
   readonly held: boolean;
+  /** Support is known to be unreachable (the daemon's health check): hold deliveries and probe until it answers. */
+  hold(): void;
   readonly inFlight: number;
   close(): Promise<void>;
 }
@@ -96,7 +100,11 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
     logger: log,
     random: ctx.random,
     active: () => running && opts.enabled(),
-    onChange: (open) => { m?.supportReachable.set(open ? 0 : 1); if (!open) { maybeMore = true; wake(); } },
+    onChange: (open) => {
+      m?.supportReachable.set(open ? 0 : 1);
+      if (!open) { maybeMore = true; wake(); }
+      opts.onHeldChange?.(open);
+    },
   });
   m?.supportReachable.set(1);
 
@@ -236,6 +244,7 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
     workerId,
     wake: () => { maybeMore = true; outboxDirty = true; wake(); },
     get held() { return breaker.open; },
+    hold: () => { if (running && baseUrl && opts.enabled()) breaker.markUnreachable(); },
     get inFlight() { return inFlight; },
     async close() {
       if (!running) return;

@@ -1,11 +1,16 @@
 import { connectDocker, engineVersion, lastLogLines, projectContainers } from '../../docker/engine.js';
 import { KgcError } from '../../errors/kgc-error.js';
+import { targetsFromFranchise } from '../../health/franchise-targets.js';
+import type { LifecycleView } from '../../health/health.schema.js';
+import { humanDuration } from '../../health/report.js';
+import type { FranchiseRef } from '../../franchise/franchise.store.js';
 import { execaExec, mustCompose, requireCompose } from '../../docker/compose.js';
 import { chosenServices, stackState, supportProject, type ServiceState } from '../../docker/stack.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import { franchiseOf, installerConfig } from '../installer-context.js';
 import type { CliIO } from '../io.js';
 import { table, type Style } from '../output.js';
+import { daemonApiFacts } from './health.sources.js';
 import type { LogsFlags, StackFlags } from './stack.command.js';
 
 /** 3725 → "1h 2m". */
@@ -55,22 +60,51 @@ function healthCell(s: ServiceStatus, style: Style): string {
   return s.health === 'starting' ? style.yellow(s.health) : style.dim('-');
 }
 
+export type SupportModuleStatus =
+  | (Pick<LifecycleView, 'state' | 'since' | 'checked_at' | 'detail' | 'deliveries_held'> & { module_enabled: boolean })
+  | { state: 'UNKNOWN'; detail: string };
+
+/** The module's lifecycle as the franchise's daemon sees it (its /api/support/health, with the franchise's key). */
+export async function supportModuleOf(ref: FranchiseRef, timeoutMs: number): Promise<SupportModuleStatus> {
+  const t = targetsFromFranchise(ref, undefined);
+  if (!t.apiKey) return { state: 'UNKNOWN', detail: `no KGC_API_KEY in ${ref.dir}/secrets.env to ask the daemon with` };
+  try {
+    const { lifecycle: l, facts } = await daemonApiFacts(t.daemonUrl, t.apiKey, '14d', timeoutMs);
+    if (!l) return { state: 'UNKNOWN', detail: 'the daemon did not say' };
+    return { state: l.state, since: l.since, checked_at: l.checked_at, detail: l.detail, deliveries_held: l.deliveries_held, module_enabled: facts.module_enabled };
+  } catch (err) {
+    return { state: 'UNKNOWN', detail: (err as Error).message };
+  }
+}
+
+function moduleLine(m: SupportModuleStatus, style: Style, now: number): string {
+  if (m.state === 'UNKNOWN') return `Support module: ${style.dim('unknown')} (${m.detail})`;
+  const colour = m.state === 'DOWN' ? style.red : m.state === 'DEGRADED' || m.state === 'DISABLED' ? style.yellow : style.green;
+  const checked = m.checked_at ? `, checked ${humanDuration(now - Date.parse(m.checked_at))} ago` : '';
+  const deliveries = m.state === 'DISABLED' ? '' : `; webhook deliveries ${m.deliveries_held ? style.yellow('held (Support unreachable)') : 'flowing'}`;
+  return `Support module: ${colour(m.state)} since ${m.since}${checked}${deliveries}${m.state === 'HEALTHY' ? '' : `\n  ${style.dim(m.detail)}`}`;
+}
+
 export async function status(io: CliIO, g: GlobalOptions, o: StackFlags): Promise<void> {
   const out = outputFor(io, g);
   const ref = franchiseOf(io, g, o);
   const docker = connectDocker(io.env);
+  const moduleState = supportModuleOf(ref, 3_000);
   await engineVersion(docker);
   const wanted = o.service === undefined ? undefined : new Set(chosenServices(o.service));
   const now = Date.now();
   const services = (await stackState(ref, docker)).filter((s) => !wanted || wanted.has(s.service)).map((s) => serviceStatus(s, now));
   const support = services.filter((s) => s.role === 'support');
+  const supportModule = await moduleState;
   const result = {
     franchise: ref.id, layout: ref.franchise.layout, support_enabled: ref.franchise.support.enabled,
     support_healthy: support.length > 0 && support.every((s) => s.state === 'running' && (s.health === 'healthy' || s.health === 'none')),
+    support_module: supportModule,
     services,
   };
   out.result(result, () => [
     `${out.style.bold(`franchise ${ref.id}`)} (${ref.franchise.layout}; Support ${ref.franchise.support.enabled ? 'enabled' : 'disabled'} in franchise.yaml)`,
+    moduleLine(supportModule, out.style, now),
     table(['SERVICE', 'ROLE', 'STATE', 'HEALTH', 'UPTIME', 'CONTAINER'], services.map((s) => [
       s.service, s.role, stateCell(s, out.style), healthCell(s, out.style),
       s.uptime_seconds === null ? '-' : formatUptime(s.uptime_seconds), s.container ?? '-',
