@@ -58,9 +58,9 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   // its connection is closed, so close() never waits on a kept-alive socket.
   let closing = false;
   app.addHook('preClose', async () => { closing = true; });
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);

@@ -48,59 +48,94 @@ function presentedKey(req: FastifyRequest): string | undefined {
   return typeof x === 'string' ? x.trim() : undefined;
 }
 
-async function guard(deps: GuardDeps, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-  const scope = req.routeOptions.config.scope;
-  if (!scope) return undefined;
-  const before = deps.verifier.misses;
-  try {
-    const key = await deps.verifier.verify(presentedKey(req));
-    deps.metrics.keyCache.inc({ result: deps.verifier.misses > before ? 'miss' : 'hit' });
-    req.apiKey = key;
-    if (scope !== ANY_KEY && !hasScope(key, scope)) {
-      throw new KgcError('insufficient_scope', `this endpoint needs scope ${scope}`, { extras: { required_scope: scope } });
-    }
-    if (scope.startsWith('support:') && !deps.moduleEnabled()) {
-      throw new KgcError('support_module_disabled', 'the Support module is switched off on this server');
-    }
-    const rl = deps.limiter.take(key.id, key.rate);
-    reply.header('ratelimit-limit', rl.limit).header('ratelimit-remaining', rl.remaining);
-    if (!rl.allowed) {
-      deps.metrics.rateLimited.inc();
-      throw new KgcError('rate_limited', `rate limit of key ${key.id} exceeded`, { headers: { 'retry-after': String(rl.retryAfterSec) } });
-    }
-  } catch (err) {
-    if (err instanceof KgcError) return sendProblem(req, reply, err);
-    throw err;
+/** The checks after the key is known: scope, module switch, rate limit. */
+function admit(deps: GuardDeps, key: VerifiedKey, scope: string, reply: FastifyReply): KgcError | undefined {
+  if (scope !== ANY_KEY && !hasScope(key, scope)) {
+    return new KgcError('insufficient_scope', `this endpoint needs scope ${scope}`, { extras: { required_scope: scope } });
+  }
+  if (scope.startsWith('support:') && !deps.moduleEnabled()) {
+    return new KgcError('support_module_disabled', 'the Support module is switched off on this server');
+  }
+  const rl = deps.limiter.take(key.id, key.rate);
+  reply.header('ratelimit-limit', rl.limit).header('ratelimit-remaining', rl.remaining);
+  if (!rl.allowed) {
+    deps.metrics.rateLimited.inc();
+    return new KgcError('rate_limited', `rate limit of key ${key.id} exceeded`, { headers: { 'retry-after': String(rl.retryAfterSec) } });
   }
   return undefined;
+}
+
+/** Per-route metric children, found by one string key instead of prom-client's label hashing per request. */
+function metricChildren(metrics: Metrics) {
+  const counters = new Map<string, { inc(): void }>();
+  const histograms = new Map<string, { observe(v: number): void }>();
+  return {
+    request(route: string, method: string, status: number, seconds: number): void {
+      const rk = `${route} ${method}`;
+      let h = histograms.get(rk);
+      if (!h) histograms.set(rk, h = metrics.httpDuration.handle({ route, method }));
+      h.observe(seconds);
+      const ck = `${rk} ${status}`;
+      let c = counters.get(ck);
+      if (!c) counters.set(ck, c = metrics.httpRequests.handle({ route, method, status: String(status) }));
+      c.inc();
+    },
+  };
 }
 
 export const apiGuard = fp<GuardDeps>(async (app: FastifyInstance, deps) => {
   app.decorateRequest('apiKey', null);
   app.decorateRequest('auditResource', null);
-  app.addHook('onRequest', async (req, reply) => {
+  const cacheHit = deps.metrics.keyCache.labels({ result: 'hit' });
+  const cacheMiss = deps.metrics.keyCache.labels({ result: 'miss' });
+  const perRoute = metricChildren(deps.metrics);
+
+  // Callback style on purpose: a cached key is judged without a promise, which is
+  // most requests; only a cache miss waits for the database.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
-    const sent = await guard(deps, req, reply);
-    if (sent) return sent;
-    return undefined;
+    const scope = req.routeOptions.config.scope;
+    if (!scope) return done();
+    const presented = presentedKey(req);
+    const finish = (key: VerifiedKey) => {
+      req.apiKey = key;
+      const refused = admit(deps, key, scope, reply);
+      if (refused) sendProblem(req, reply, refused);
+      else done();
+    };
+    const cached = deps.verifier.verifyCached(presented);
+    if (cached) {
+      cacheHit.inc();
+      finish(cached);
+      return;
+    }
+    deps.verifier.verify(presented).then((key) => {
+      cacheMiss.inc();
+      finish(key);
+    }, (err: unknown) => {
+      if (err instanceof KgcError) sendProblem(req, reply, err);
+      else done(err as Error);
+    });
   });
-  app.addHook('onResponse', async (req, reply) => {
-    const url = req.routeOptions.url;
-    if (!req.url.startsWith('/api/')) return;
-    const route = url ?? '(unmatched)';
+
+  // On send rather than on response: the status is final here, and an onResponse hook
+  // costs every request a trip through Fastify's finish handling (measured: ~10 % of
+  // the by-phone throughput). The latency is taken when the answer is handed to Node.
+  app.addHook('onSend', (req, reply, payload, done) => {
+    if (!req.url.startsWith('/api/')) return done(null, payload);
+    const route = req.routeOptions.url ?? '(unmatched)';
     const latencyMs = reply.elapsedTime;
-    deps.metrics.httpRequests.inc({ route, method: req.method, status: String(reply.statusCode) });
-    deps.metrics.httpDuration.observe({ route, method: req.method }, latencyMs / 1000);
-    const resource = req.auditResource ?? req.routeOptions.config.auditResource?.(req) ?? null;
+    perRoute.request(route, req.method, reply.statusCode, latencyMs / 1000);
     deps.audit.push({
-      at: new Date(deps.now()),
+      at: deps.now(),
       requestId: String(req.id),
       keyId: req.apiKey?.id ?? null,
       method: req.method,
       route,
-      resourceId: resource,
+      resourceId: req.auditResource ?? req.routeOptions.config.auditResource?.(req) ?? null,
       status: reply.statusCode,
       latencyMs,
     });
+    done(null, payload);
   });
 }, { name: 'kgc-api-guard' });

@@ -34,11 +34,14 @@ export class RateLimiter {
 
   take(keyId: string, rate: Rate | undefined): TakeResult & { limit: number } {
     const r = rate ?? this.defaultRate;
+    const now = this.clock.now();
     let b = this.buckets.get(keyId);
     if (!b) {
-      b = { tokens: r.burst, updatedAt: this.clock.now() };
+      b = { tokens: r.burst, updatedAt: now };
       this.buckets.set(keyId, b);
     }
-    return { ...take(b, this.clock.now(), r), limit: r.burst };
+    const res = take(b, now, r) as TakeResult & { limit: number };
+    res.limit = r.burst;
+    return res;
   }
 }

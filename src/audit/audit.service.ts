@@ -6,7 +6,8 @@ import type { AuditQuery, AuditRow } from './audit.schema.js';
 
 /** One API call, as the writer buffers it. Never the key itself, never a phone or a name. */
 export interface AuditEntry {
-  at: Date;
+  /** Epoch milliseconds (no Date on the hot path). */
+  at: number;
   requestId: string;
   keyId: string | null;
   method: string;
@@ -19,16 +20,14 @@ export interface AuditEntry {
 /** Writes a batch of API audit rows in one statement and bumps the keys' last use. */
 export async function writeAuditBatch(ctx: Pick<Ctx, 'db'>, rows: readonly AuditEntry[]): Promise<void> {
   if (rows.length === 0) return;
-  const cols: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
-  const lastUse = new Map<string, Date>();
-  for (const r of rows) {
-    const values = [r.at, 'api', r.requestId, r.keyId, null, r.method, r.route, r.resourceId, r.status, r.latencyMs];
-    values.forEach((v, i) => (cols[i] as unknown[]).push(v));
+  const lastUse = new Map<string, number>();
+  const json = JSON.stringify(rows.map((r) => {
     if (r.keyId) lastUse.set(r.keyId, r.at);
-  }
+    return [r.at, 'api', r.requestId, r.keyId, null, r.method, r.route, r.resourceId, r.status, r.latencyMs];
+  }));
   await ctx.db.tx(async (q) => {
-    await q.query(sql.INSERT_BATCH, cols);
-    if (lastUse.size > 0) await q.query(sql.TOUCH_KEYS, [[...lastUse.keys()], [...lastUse.values()]]);
+    await q.query(sql.INSERT_BATCH, [json]);
+    if (lastUse.size > 0) await q.query(sql.TOUCH_KEYS, [[...lastUse.keys()], [...lastUse.values()].map((ms) => new Date(ms))]);
   });
 }
 
@@ -41,9 +40,9 @@ export interface AdminAction {
 
 /** Records a state change made through the CLI or the admin API, straight away. */
 export async function recordAdminAction(ctx: Ctx, a: AdminAction): Promise<void> {
-  await ctx.db.query(sql.INSERT_BATCH, [
-    [new Date(ctx.clock.now())], ['admin'], [null], [null], [ctx.actor], [null], [a.action], [a.resourceId ?? null], [a.status], [a.latencyMs],
-  ]);
+  await ctx.db.query(sql.INSERT_BATCH, [JSON.stringify([
+    [ctx.clock.now(), 'admin', null, null, ctx.actor, null, a.action, a.resourceId ?? null, a.status, a.latencyMs],
+  ])]);
 }
 
 /** "1h" → an hour ago; an ISO time → that time. */

@@ -7,7 +7,24 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { KgcError } from '../errors/kgc-error.js';
 
+/**
+ * Parsing with full metadata costs several microseconds; the chatbot asks about the
+ * same few numbers again and again. Valid results are remembered (a pure function:
+ * the memo cannot be stale), a bounded number of them.
+ */
+const memo = new Map<string, string>();
+const MEMO_MAX = 10_000;
+
 export function normalizePhone(input: string): string {
+  const hit = memo.get(input);
+  if (hit !== undefined) return hit;
+  const e164 = parseHungarian(input);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(input, e164);
+  return e164;
+}
+
+function parseHungarian(input: string): string {
   const raw = input.trim();
   if (raw.length === 0 || raw.length > 40 || !/^[+\d\s().\-/]+$/.test(raw)) {
     throw new KgcError('invalid_phone', `"${raw.slice(0, 40)}" is not a phone number`);

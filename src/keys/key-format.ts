@@ -4,7 +4,7 @@
  * recognisable by secret scanners; the checksum rejects a typo or a truncated
  * copy before any database lookup.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { Random } from '../context/clock.js';
 
@@ -55,8 +55,9 @@ export function checkKeyShape(key: string): KeyShape {
   return checksumOf(body) === key.slice(KEY_PREFIX.length + RANDOM_LEN) ? 'ok' : 'bad_checksum';
 }
 
+/** SHA-256 hex; the one-shot hash() is a third of createHash()'s cost on the hot path. */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /** What is shown of a key after creation: enough to recognise it, never enough to use it. */

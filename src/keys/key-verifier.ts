@@ -7,7 +7,7 @@
 import type { Ctx } from '../context/context.js';
 import type { Rate } from '../config/duration.js';
 import { KgcError } from '../errors/kgc-error.js';
-import { checkKeyShape, hashKey } from './key-format.js';
+import { checkKeyShape, hashKey, KEY_LENGTH } from './key-format.js';
 import * as sql from './keys.queries.js';
 import type { KeyRow } from './keys.service.js';
 
@@ -30,6 +30,8 @@ export interface KeyVerifierOptions {
 
 export class KeyVerifier {
   private cache = new Map<string, CacheEntry>();
+  /** The VerifiedKey of each cached row, made once (rows are replaced, never mutated). */
+  private verified = new WeakMap<KeyRow, VerifiedKey>();
   private inflight = new Map<string, Promise<KeyRow | null>>();
   private generation = 0;
   private readonly ttlMs: number;
@@ -49,6 +51,20 @@ export class KeyVerifier {
     this.inflight.clear();
   }
 
+  /**
+   * The fast path of every request: the key's verdict from the cache, without a
+   * promise; undefined when the database must be asked (then use verify).
+   */
+  verifyCached(presented: string | undefined): VerifiedKey | undefined {
+    if (presented === undefined || presented === '' || presented.length !== KEY_LENGTH) return undefined;
+    const hit = this.cache.get(hashKey(presented));
+    if (!hit || this.ctx.clock.now() - hit.fetchedAt >= this.ttlMs || !hit.row) return undefined;
+    const verdict = this.judge(hit.row);
+    if (verdict instanceof KgcError) return undefined;
+    this.hits++;
+    return verdict;
+  }
+
   async verify(presented: string | undefined): Promise<VerifiedKey> {
     if (presented === undefined || presented === '') throw new KgcError('missing_api_key', 'this endpoint needs an API key');
     const shape = checkKeyShape(presented);
@@ -57,21 +73,30 @@ export class KeyVerifier {
         ? 'the API key checksum does not match: the key was mistyped or truncated'
         : 'not a kgc-support API key (they start with kgc_ and are 40 characters long)');
     }
-    const hash = hashKey(presented);
-    const row = await this.lookup(hash);
-    const now = this.ctx.clock.now();
+    const row = await this.lookup(hashKey(presented));
     if (!row) throw new KgcError('invalid_api_key', 'unknown API key');
-    if (row.revoked_at) throw new KgcError('api_key_revoked', `API key ${row.id} was revoked`);
-    if (row.expires_at.getTime() <= now) {
-      throw new KgcError('api_key_expired', row.rotated_to
+    const verdict = this.judge(row);
+    if (verdict instanceof KgcError) throw verdict;
+    return verdict;
+  }
+
+  private judge(row: KeyRow): VerifiedKey | KgcError {
+    if (row.revoked_at) return new KgcError('api_key_revoked', `API key ${row.id} was revoked`);
+    if (row.expires_at.getTime() <= this.ctx.clock.now()) {
+      return new KgcError('api_key_expired', row.rotated_to
         ? `API key ${row.id} was rotated and its grace period is over; use its successor`
         : `API key ${row.id} expired at ${row.expires_at.toISOString()}`);
     }
-    return {
-      id: row.id,
-      scopes: new Set(row.scopes),
-      rate: row.rate_per_sec === null ? undefined : { perSecond: row.rate_per_sec, burst: row.rate_burst ?? Math.max(10, Math.ceil(row.rate_per_sec)) },
-    };
+    let verified = this.verified.get(row);
+    if (!verified) {
+      verified = {
+        id: row.id,
+        scopes: new Set(row.scopes),
+        rate: row.rate_per_sec === null ? undefined : { perSecond: row.rate_per_sec, burst: row.rate_burst ?? Math.max(10, Math.ceil(row.rate_per_sec)) },
+      };
+      this.verified.set(row, verified);
+    }
+    return verified;
   }
 
   private async lookup(hash: string): Promise<KeyRow | null> {

@@ -3,12 +3,13 @@
  * created here and handed to whoever records. Capabilities register their own
  * metrics on `registry` (prefix kgc_support_).
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { FastCounter, FastHistogram } from './fast-series.js';
 
 export interface Metrics {
   readonly registry: Registry;
-  readonly httpRequests: Counter<'route' | 'method' | 'status'>;
-  readonly httpDuration: Histogram<'route' | 'method'>;
+  readonly httpRequests: FastCounter;
+  readonly httpDuration: FastHistogram;
   readonly auditWritten: Counter;
   readonly auditDropped: Counter;
   readonly auditPending: Gauge;
@@ -23,11 +24,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
   const registers = [registry];
   return {
     registry,
-    httpRequests: new Counter({ name: 'kgc_support_http_requests_total', help: 'Pull API requests by route pattern, method and status', labelNames: ['route', 'method', 'status'], registers }),
-    httpDuration: new Histogram({
-      name: 'kgc_support_http_request_duration_seconds', help: 'Pull API latency by route pattern', labelNames: ['route', 'method'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers,
-    }),
+    httpRequests: new FastCounter('kgc_support_http_requests_total', 'Pull API requests by route pattern, method and status', registry),
+    httpDuration: new FastHistogram('kgc_support_http_request_duration_seconds', 'Pull API latency by route pattern', registry,
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]),
     auditWritten: new Counter({ name: 'kgc_support_audit_rows_written_total', help: 'Audit rows written', registers }),
     auditDropped: new Counter({ name: 'kgc_support_audit_rows_dropped_total', help: 'Audit rows dropped because the database was unreachable too long', registers }),
     auditPending: new Gauge({ name: 'kgc_support_audit_rows_pending', help: 'Audit rows buffered, not yet written', registers }),

@@ -1,0 +1,47 @@
+/** The audit buffer: batches under steady load, keeps rows while the database is away, flushes on close. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditWriter } from '../../src/audit/audit-writer.js';
+import type { AuditEntry } from '../../src/audit/audit.service.js';
+import { createTestStore, type TestStore } from '../helpers/store.js';
+
+const entry = (i: number): AuditEntry => ({
+  at: Date.now(), requestId: `r-${i}`, keyId: null, method: 'GET', route: '/api/x', resourceId: null, status: 200, latencyMs: 1,
+});
+const count = async (t: TestStore) => Number((await t.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM kgc_support.audit_log')).rows[0]?.n);
+
+describe('audit writer', () => {
+  let t: TestStore;
+  beforeAll(async () => { t = await createTestStore('postgres'); });
+  afterAll(async () => { await t?.close(); });
+
+  it('writes in batches at the flush interval under steady load, not one small batch after another', async () => {
+    const flushes: number[] = [];
+    const w = new AuditWriter(t.ctx, { flushMs: 100, onFlush: (rows) => flushes.push(rows) });
+    let i = 0;
+    const started = Date.now();
+    while (Date.now() - started < 1_000) {
+      // About 5,000 rows a second: a busy daemon.
+      for (let k = 0; k < 5; k++) w.push(entry(i++));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await w.close();
+    expect(flushes.reduce((a, b) => a + b, 0)).toBe(i);
+    expect(await count(t)).toBe(i);
+    // About one flush per 100 ms over a second (and the final one at close), whatever the rate.
+    expect(flushes.length).toBeLessThanOrEqual(15);
+  });
+
+  it('keeps rows while the database fails and writes them when it is back', async () => {
+    const before = await count(t);
+    let down = true;
+    const db = { ...t.ctx.db, tx: <T>(fn: Parameters<typeof t.ctx.db.tx<T>>[0]) => (down ? Promise.reject(new Error('connection refused')) : t.ctx.db.tx(fn)) };
+    const w = new AuditWriter({ db, logger: t.ctx.logger }, { flushMs: 20 });
+    for (let k = 0; k < 50; k++) w.push(entry(k));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(w.pending).toBe(50);
+    down = false;
+    await w.close();
+    expect(w.pending).toBe(0);
+    expect(await count(t)).toBe(before + 50);
+  });
+});
