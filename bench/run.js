@@ -46,7 +46,16 @@ const rows = [];
 if (scenarios.some((s) => s === 'by-phone' || s === 'worklog-status')) rows.push(...await pullApiScenarios(opts, log));
 if (scenarios.includes('ingest')) rows.push(...await ingestScenario(opts, log));
 if (scenarios.includes('dispatch')) rows.push(...await dispatchScenario(opts, log));
-if (scenarios.includes('cli')) rows.push(...await cliScenarios(opts, log));
+if (scenarios.includes('cli')) {
+  // `health --json` against a running daemon on a fresh embedded store, as cron would run it.
+  const { startHealthTarget } = await import('./scenarios/health-target.js');
+  const target = await startHealthTarget();
+  try {
+    rows.push(...await cliScenarios(opts, log, [{ name: 'kgc-support health --json', args: [target.bin, 'health', '--json'], env: target.env, target: 300 }]));
+  } finally {
+    await target.stop();
+  }
+}
 if (scenarios.includes('memory')) rows.push(...await memoryScenario(opts, log));
 
 const result = { at: new Date().toISOString(), machine, options: opts, rows };

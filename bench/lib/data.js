@@ -23,7 +23,7 @@ export async function ensureBulkData(db, n, log = () => {}) {
       SELECT 'C-B' || g,
              (${sqlArray(LAST)})[1 + g % ${LAST.length}] || ' ' || (${sqlArray(FIRST)})[1 + (g / ${LAST.length}) % ${FIRST.length}],
              '+3620' || lpad(g::text, 7, '0'), 'c' || g || '@example.com', g % 10 = 0,
-             lpad((g * 7919 % 100000000)::text, 8, '0') || '-1-42', lpad(g::text, 6, '0') || 'AB', (g % 97) * 1000,
+             lpad((g::bigint * 7919 % 100000000)::text, 8, '0') || '-1-42', lpad(g::text, 6, '0') || 'AB', (g % 97) * 1000,
              CASE WHEN g % 50 = 0 THEN 'late' WHEN g % 97 = 0 THEN 'blocked' ELSE 'good' END
       FROM generate_series(${from}, ${to}) g
       ON CONFLICT (id) DO NOTHING;

@@ -21,3 +21,18 @@ function runChild(opts) {
     });
   });
 }
+
+const PACED = fileURLToPath(new URL('./paced-child.js', import.meta.url));
+
+/** A steady open-loop rate (see paced-child.js): latency from when each request was due. */
+export async function paced({ url, rate, duration = 10, warmup = 2, connections = 64, headers = {}, method = 'GET', body, paths }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [PACED, JSON.stringify({ url, rate, duration, warmup, connections, headers, method, body, paths })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c) => { out += c; });
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`paced load exited ${code}`));
+      try { resolve(JSON.parse(out.trim().split('\n').pop())); } catch (err) { reject(err); }
+    });
+  });
+}

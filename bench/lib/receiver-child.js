@@ -14,6 +14,11 @@ const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
+    // The daemon also probes GET /health (Support's lifecycle): only webhooks count.
+    if (req.method !== 'POST') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
     const body = Buffer.concat(chunks);
     const at = performance.timeOrigin + performance.now();
     const r = verifyWebhook(req.headers, body, [secret]);

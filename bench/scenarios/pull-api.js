@@ -10,7 +10,7 @@ import { startDaemon } from '../../dist/daemon/daemon.js';
 import { CUSTOMERS_BY_PHONE, WORKLOG_STATUS } from '../../dist/erp/erp.queries.js';
 import { createKey } from '../../dist/keys/keys.service.js';
 import { benchPhone, benchWorklog, ensureBulkData, sample } from '../lib/data.js';
-import { load } from '../lib/load.js';
+import { load, paced } from '../lib/load.js';
 import { row } from '../lib/report.js';
 
 const ADMIN_URL = process.env.KGC_BENCH_PG_ADMIN ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -76,7 +76,7 @@ export async function pullApiScenarios(opts, log) {
         const ours = await load({ url: daemon.url, connections: opts.connections, duration: opts.duration, warmup: opts.warmup, headers: auth, requests: ep.ids.map((i) => ({ path: ep.full(i) })) });
         const errors = ours.errors + ours.non2xx;
         log(`[pull-api] ${kind} ${ep.name}: at a fixed ${ep.target} req/s`);
-        const fixed = await load({ url: daemon.url, connections: opts.connections, duration: opts.duration, warmup: 1, rate: ep.target, headers: auth, requests: ep.ids.map((i) => ({ path: ep.full(i) })) });
+        const fixed = await paced({ url: daemon.url, rate: ep.target, duration: opts.duration, warmup: 1, headers: auth, paths: ep.ids.map((i) => ep.full(i)) });
         const okMax = ours.rps >= ep.target;
         const okP99 = fixed.latency_ms.p99 < 10 && fixed.rps >= ep.target * 0.97;
         const okRatio = kind !== 'postgres' || ep.name !== 'by-phone' || ours.rps / base.rps >= 0.8;

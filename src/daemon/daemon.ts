@@ -16,6 +16,7 @@ import type { Ctx } from '../context/context.js';
 import type { Logger } from '../context/logger.js';
 import { missingContractTables } from '../erp/contract.js';
 import { seedDemo } from '../erp/demo/seed.js';
+import { IngestBatcher } from '../events/ingest-batcher.js';
 import { startErasureWorker, type ErasureWorker } from '../gdpr/worker.js';
 import { registerLifecycleMetrics } from '../health/lifecycle.metrics.js';
 import { createSupportMonitor, type SupportMonitor } from '../health/monitor.js';
@@ -178,6 +179,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       return { status, checks };
     };
 
+    // Concurrent POST /api/events share one statement and one commit (group commit).
+    const ingest = new IngestBatcher(ctx, 'api');
     const api = await buildApiApp({
       beforeMetrics: () => metrics.auditPending.set(audit.pending),
       ctx, verifier, audit, metrics, readiness,
@@ -185,6 +188,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       moduleEnabled: () => enabled,
       logger: pinoLogger,
       extraRoutes: [eventRoutes({
+        publish: (input) => ingest.publish(input),
         onPublished: (e) => {
           webhookMetrics.published.inc({ event: e.event, source: 'api', status: e.status });
           if (e.status === 'pending') dispatcher?.wake();

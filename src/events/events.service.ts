@@ -58,22 +58,62 @@ export async function insertEvents(q: Queryable, events: readonly PreparedEvent[
   return rows;
 }
 
-export async function publishEvent(ctx: Ctx, input: PublishInput, source: EventSource = 'cli'): Promise<PublishResult> {
+/** Validates one publish request into the row to insert; throws the request's own error. */
+export function preparePublish(ctx: Pick<Ctx, 'random' | 'clock'>, input: PublishInput): PreparedEvent {
   const problem = payloadProblem(input.event, input.data);
   if (problem) throw new KgcError(problem.code, problem.message);
-  const now = ctx.clock.now();
-  const occurredAt = input.occurred_at ? new Date(input.occurred_at) : new Date(now);
+  const occurredAt = input.occurred_at ? new Date(input.occurred_at) : new Date(ctx.clock.now());
   if (Number.isNaN(occurredAt.getTime())) throw new KgcError('invalid_event', `occurred_at "${input.occurred_at}" is not a valid time`);
-  const id = input.id ?? newEventId(ctx);
-  const prepared: PreparedEvent = { id, type: input.event, occurredAt, data: input.data, error: null };
-  const inserted = await insertEvents(ctx.db, [prepared], source, new Date(now));
-  if (inserted[0]) return { event: toEventInfo(inserted[0], now), replayed: false };
-  // The id is taken: the same event again is a replay; another event under its id is refused.
-  const { rows } = await ctx.db.query<EventRow & { same: boolean }>(sql.SAME_AS, [id, input.event, JSON.stringify(input.data)]);
+  return { id: input.id ?? newEventId(ctx), type: input.event, occurredAt, data: input.data, error: null };
+}
+
+/** The id was taken: the same event again is a replay; another event under its id is refused. */
+async function replayOrConflict(ctx: Pick<Ctx, 'db' | 'clock'>, e: PreparedEvent): Promise<PublishResult> {
+  const { rows } = await ctx.db.query<EventRow & { same: boolean }>(sql.SAME_AS, [e.id, e.type, JSON.stringify(e.data)]);
   const existing = rows[0];
-  if (!existing) throw new KgcError('internal', `event ${id} vanished while publishing`);
-  if (!existing.same) throw new KgcError('event_id_conflict', `event id ${id} is already used by another ${existing.type} event`, { extras: { event_id: id } });
-  return { event: toEventInfo(existing, now), replayed: true };
+  if (!existing) throw new KgcError('internal', `event ${e.id} vanished while publishing`);
+  if (!existing.same) throw new KgcError('event_id_conflict', `event id ${e.id} is already used by another ${existing.type} event`, { extras: { event_id: e.id } });
+  return { event: toEventInfo(existing, ctx.clock.now()), replayed: true };
+}
+
+export async function publishEvent(ctx: Ctx, input: PublishInput, source: EventSource = 'cli'): Promise<PublishResult> {
+  const [result] = await publishEvents(ctx, [input], source);
+  if (!result || result.status === 'rejected') throw result?.reason ?? new KgcError('internal', 'publish gave no result');
+  return result.value;
+}
+
+/**
+ * Publishes several events in one statement (one commit): each request gets its own
+ * outcome, so a bad payload or an id conflict fails that request only. The HTTP
+ * ingest batches concurrent requests through this (see ingest-batcher.ts).
+ */
+export async function publishEvents(ctx: Ctx, inputs: readonly PublishInput[], source: EventSource): Promise<PromiseSettledResult<PublishResult>[]> {
+  const results: PromiseSettledResult<PublishResult>[] = new Array(inputs.length);
+  const prepared: { index: number; event: PreparedEvent }[] = [];
+  inputs.forEach((input, index) => {
+    try {
+      prepared.push({ index, event: preparePublish(ctx, input) });
+    } catch (reason) {
+      results[index] = { status: 'rejected', reason };
+    }
+  });
+  if (prepared.length === 0) return results;
+  const now = ctx.clock.now();
+  const inserted = new Map((await insertEvents(ctx.db, prepared.map((p) => p.event), source, new Date(now))).map((r) => [r.id, r]));
+  for (const { index, event } of prepared) {
+    const row = inserted.get(event.id);
+    if (row) {
+      inserted.delete(event.id); // a second request with the same id in this batch is its replay
+      results[index] = { status: 'fulfilled', value: { event: toEventInfo(row, now), replayed: false } };
+      continue;
+    }
+    try {
+      results[index] = { status: 'fulfilled', value: await replayOrConflict(ctx, event) };
+    } catch (reason) {
+      results[index] = { status: 'rejected', reason };
+    }
+  }
+  return results;
 }
 
 export async function getEvent(ctx: Pick<Ctx, 'db' | 'clock'>, id: string): Promise<EventInfo> {

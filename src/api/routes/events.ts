@@ -7,16 +7,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Ctx } from '../../context/context.js';
-import { EventInfo, PublishInput, EVENT_ID_PATTERN } from '../../events/events.schema.js';
+import { EventInfo, PublishInput, EVENT_ID_PATTERN, type PublishResult } from '../../events/events.schema.js';
 import { getEvent, publishEvent } from '../../events/events.service.js';
 import { problemResponses } from '../problem.js';
 
 export interface EventRouteHooks {
   /** After a new event is stored: metrics, and a nudge for the local dispatcher. */
   onPublished?: (e: EventInfo) => void;
+  /** How to store one request's event; the daemon batches concurrent requests (IngestBatcher). */
+  publish?: (input: PublishInput) => Promise<PublishResult>;
 }
 
 export const eventRoutes = (hooks: EventRouteHooks = {}): FastifyPluginAsyncTypebox<{ ctx: Ctx }> => async (app, { ctx }) => {
+  const publish = hooks.publish ?? ((input: PublishInput) => publishEvent(ctx, input, 'api'));
   app.post('/api/events', {
     config: { scope: 'erp:publish' },
     schema: {
@@ -25,7 +28,7 @@ export const eventRoutes = (hooks: EventRouteHooks = {}): FastifyPluginAsyncType
       response: { 200: EventInfo, 202: EventInfo, ...problemResponses },
     },
   }, async (req, reply) => {
-    const { event, replayed } = await publishEvent(ctx, req.body, 'api');
+    const { event, replayed } = await publish(req.body);
     req.auditResource = event.id;
     reply.header('location', `/api/events/${encodeURIComponent(event.id)}`);
     if (replayed) return reply.code(200).header('idempotent-replayed', 'true').send(event);

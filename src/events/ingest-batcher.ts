@@ -1,0 +1,57 @@
+/**
+ * Group commit for the HTTP ingest. When the store is idle a request is written at
+ * once, alone; requests that arrive while a write is in flight wait for it and then
+ * go together in the next statement. Under load one commit (and one NOTIFY) serves
+ * many events; at rest nothing waits for a timer. Every request still gets its own
+ * answer after its event is committed: nothing is acknowledged before it is stored.
+ */
+import type { Ctx } from '../context/context.js';
+import type { EventSource, PublishInput, PublishResult } from './events.schema.js';
+import { publishEvents } from './events.service.js';
+
+interface Waiting {
+  input: PublishInput;
+  resolve(r: PublishResult): void;
+  reject(e: unknown): void;
+}
+
+export class IngestBatcher {
+  private queue: Waiting[] = [];
+  private writing = false;
+
+  constructor(private readonly ctx: Ctx, private readonly source: EventSource, private readonly maxBatch = 500) {}
+
+  publish(input: PublishInput): Promise<PublishResult> {
+    return new Promise<PublishResult>((resolve, reject) => {
+      this.queue.push({ input, resolve, reject });
+      if (!this.writing) {
+        // Start on the next turn of the event loop, after the requests already read
+        // from the sockets have joined the queue: PGlite blocks the loop while it runs
+        // a statement, so without this every batch would hold one event.
+        this.writing = true;
+        setImmediate(() => { void this.drain(); });
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          const results = await publishEvents(this.ctx, batch.map((w) => w.input), this.source);
+          results.forEach((r, i) => {
+            const w = batch[i] as Waiting;
+            if (r.status === 'fulfilled') w.resolve(r.value);
+            else w.reject(r.reason);
+          });
+        } catch (err) {
+          for (const w of batch) w.reject(err);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+}
