@@ -70,7 +70,9 @@ describe.each(CASES)('CLI on %s, %s', (kind, door) => {
     expect(await cli('demo', 'seed')).toMatchObject({ customers: 12, worklogs: 4 });
   });
 
-  it.runIf(door === 'daemon')('a key revoked from the CLI is refused by the running daemon on the next request', async () => {
+  // Only the daemon door has a running daemon to refuse the key; registered there only,
+  // so the in-process door reports no skipped test.
+  if (door === 'daemon') it('a key revoked from the CLI is refused by the running daemon on the next request', async () => {
     const issued = await cli('keys', 'create', '--name', 'live', '--scope', 'support:read');
     const url = `${daemon?.url}/api/service/worklogs/M-2025-0123/status`;
     const headers = { authorization: `Bearer ${issued.api_key}` };
