@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // npm run bench [-- --scenario by-phone,worklog-status,ingest,dispatch,cli,memory] [--store postgres,pglite]
-//                  [--duration 10] [--connections 16] [--customers 1000000] [--json]
+//                  [--duration 10] [--connections 16] [--customers 1000000] [--generator auto|wrk|autocannon] [--json]
+// The closed-loop GET scenarios use wrk when it is installed (apt-get install wrk): it
+// leaves more of a 2-core machine to the server than autocannon does.
 // Every scenario runs beside its baseline, in the same run, on this machine.
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { describeMachine } from './lib/machine.js';
+import { chooseGenerator } from './lib/load.js';
 import { printTable, saveResults } from './lib/report.js';
 import { cliScenarios } from './scenarios/cli.js';
 import { dispatchScenario, ingestScenario } from './scenarios/events.js';
@@ -22,12 +25,13 @@ const { values } = parseArgs({
     'cli-runs': { type: 'string', default: '20' },
     events: { type: 'string', default: '20000' },
     'latency-events': { type: 'string', default: '1000' },
+    generator: { type: 'string', default: 'auto' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  process.stdout.write('Usage: npm run bench -- [--scenario by-phone,worklog-status,ingest,dispatch,cli,memory] [--store postgres,pglite] [--duration 10] [--warmup 3] [--connections 16] [--customers 1000000] [--events 20000] [--latency-events 1000] [--cli-runs 20] [--json]\n');
+  process.stdout.write('Usage: npm run bench -- [--scenario by-phone,worklog-status,ingest,dispatch,cli,memory] [--store postgres,pglite] [--duration 10] [--warmup 3] [--connections 16] [--customers 1000000] [--events 20000] [--latency-events 1000] [--cli-runs 20] [--generator auto|wrk|autocannon] [--json]\n');
   process.exit(0);
 }
 const scenarios = values.scenario.split(',').map((s) => s.trim());
@@ -39,8 +43,8 @@ const opts = {
   only: scenarios,
 };
 const log = (m) => process.stderr.write(`${m}\n`);
-const machine = describeMachine();
-log(`kgc-support benchmarks on ${machine.cpu}, ${machine.memory_gb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}, load ${machine.load_avg}`);
+const machine = { ...describeMachine(), load_generator: chooseGenerator(values.generator) };
+log(`kgc-support benchmarks on ${machine.cpu}, ${machine.memory_gb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}, load ${machine.load_avg}, closed-loop generator ${machine.load_generator}`);
 
 const rows = [];
 if (scenarios.some((s) => s === 'by-phone' || s === 'worklog-status')) rows.push(...await pullApiScenarios(opts, log));
@@ -62,6 +66,6 @@ const result = { at: new Date().toISOString(), machine, options: opts, rows };
 saveResults(fileURLToPath(new URL('./results/latest.json', import.meta.url)), result);
 if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 else {
-  process.stdout.write(`\nMachine: ${machine.cpu}, ${machine.memory_gb} GB RAM, ${machine.kernel}, Node ${machine.node}, PostgreSQL ${machine.postgres}\n\n`);
+  process.stdout.write(`\nMachine: ${machine.cpu}, ${machine.memory_gb} GB RAM, ${machine.kernel}, Node ${machine.node}, PostgreSQL ${machine.postgres}, closed-loop generator ${machine.load_generator}\n\n`);
   printTable(rows);
 }

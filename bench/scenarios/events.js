@@ -204,7 +204,7 @@ export async function ingestScenario(opts, log) {
       const common = { url: `${url}/api/events`, method: 'POST', body, idReplacement: true, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } };
       const since = new Date().toISOString();
       const fixed = await paced({ url: `${url}/api/events`, method: 'POST', body, headers: common.headers, rate: 1000, duration: opts.duration, warmup: opts.warmup });
-      const server = await serverLatency(store.env, '/api/events', since);
+      const server = await serverLatency(store.env, '/api/events', since, fixed.requests);
       const floor = await pacedFloor(paced, 1000, opts.duration, 'POST');
       const max = await load({ ...common, connections: opts.connections, duration: opts.duration, warmup: 1 });
       rows.push(row({

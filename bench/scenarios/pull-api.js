@@ -76,17 +76,22 @@ export async function pullApiScenarios(opts, log) {
         const ours = await load({ url: daemon.url, connections: opts.connections, duration: opts.duration, warmup: opts.warmup, headers: auth, requests: ep.ids.map((i) => ({ path: ep.full(i) })) });
         const errors = ours.errors + ours.non2xx;
         log(`[pull-api] ${kind} ${ep.name}: at a fixed ${ep.target} req/s`);
+        // The same open-loop generator against the bare route: what this machine and this
+        // generator allow at that rate, so the p99 below can be read against it.
+        const fixedBase = await paced({ url: bare.url, rate: ep.target, duration: opts.duration, warmup: 1, paths: ep.ids.map((i) => ep.bare(i)) });
         const fixed = await paced({ url: daemon.url, rate: ep.target, duration: opts.duration, warmup: 1, headers: auth, paths: ep.ids.map((i) => ep.full(i)) });
-        const okMax = ours.rps >= ep.target;
+        // The target is a throughput with its p99: the closed-loop run gives both at once.
+        const okMax = ours.rps >= ep.target && (kind !== 'postgres' || ours.latency_ms.p99 < 10);
         const okP99 = fixed.latency_ms.p99 < 10 && fixed.rps >= ep.target * 0.97;
         const okRatio = kind !== 'postgres' || ep.name !== 'by-phone' || ours.rps / base.rps >= 0.8;
         rows.push(row({
           scenario: `${ep.name} (max)`, store: kind, rps: ours.rps, p50: ours.latency_ms.p50, p99: ours.latency_ms.p99,
-          baseline: { rps: base.rps, p99: base.latency_ms.p99 }, target: `≥ ${ep.target}/s${kind === 'postgres' && ep.name === 'by-phone' ? ', ≥ 0.8 × baseline' : ''}`,
+          baseline: { rps: base.rps, p99: base.latency_ms.p99 }, target: `≥ ${ep.target}/s${kind === 'postgres' ? ', p99 < 10 ms' : ''}${kind === 'postgres' && ep.name === 'by-phone' ? ', ≥ 0.8 × baseline' : ''}`,
           verdict: okMax && okRatio ? 'PASS' : 'MISS', note: errors ? `${errors} errors or non-2xx` : '',
         }));
         rows.push(row({
           scenario: `${ep.name} @ ${ep.target}/s`, store: kind, rps: fixed.rps, p50: fixed.latency_ms.p50, p99: fixed.latency_ms.p99,
+          baseline: { rps: fixedBase.rps, p99: fixedBase.latency_ms.p99 },
           target: 'p99 < 10 ms', verdict: okP99 ? 'PASS' : 'MISS',
         }));
       }
