@@ -46,6 +46,8 @@ for (const r of runs) {
 }
 await app.close();
 await daemon.close();
+await session.post('Profiler.disable');
+session.disconnect();
 
 /** Self time per request (µs) by function and by file (package for node_modules). */
 function selfTimes(profile, requests) {
@@ -72,3 +74,5 @@ for (const by of ['file', 'fn']) {
   for (const [k, x, y] of rows) process.stdout.write(`${x.toFixed(2).padStart(7)} ${y.toFixed(2).padStart(7)} ${(y - x).toFixed(2).padStart(7)}  ${k}\n`);
 }
 process.stdout.write(`\nCPU per request: bare ${(measured.bare.userUs + measured.bare.sysUs).toFixed(1)} µs, ours ${(measured.ours.userUs + measured.ours.sysUs).toFixed(1)} µs; throughput ratio ${(measured.ours.res.rps / measured.bare.res.rps).toFixed(2)}\n`);
+// The in-process inspector can keep the loop alive after the report: leave explicitly.
+process.exit(0);
