@@ -78,8 +78,21 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     await program.parseAsync(argv as string[], { from: 'node' });
     return io.exitCode ?? EXIT.OK;
   } catch (err) {
+    // A monitoring system reads a plugin's exit code: a usage error is UNKNOWN (3) there,
+    // never CRITICAL (2), and its one line goes to stdout where Nagios/Icinga look.
+    if (err instanceof CommanderError && err.exitCode !== 0 && nagiosRequested(argv)) {
+      io.writeOut(`KGC-SUPPORT UNKNOWN - ${err.message.replace(/^error:\s*/, '')}\n`);
+      return EXIT.UNKNOWN;
+    }
     return reportError(err, io, program.opts<GlobalOptions>());
   }
+}
+
+/** `health … --format nagios` (or `--format=nagios`) anywhere on the command line. */
+export function nagiosRequested(argv: readonly string[]): boolean {
+  const args = argv.slice(2);
+  if (!args.includes('health')) return false;
+  return args.some((a, i) => a === '--format=nagios' || (a === '--format' && args[i + 1] === 'nagios'));
 }
 
 export function reportError(err: unknown, io: CliIO, g: GlobalOptions): number {

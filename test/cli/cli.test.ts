@@ -37,6 +37,16 @@ describe('kgc-support CLI', () => {
     expect((await run(['audit', '--kind', 'nope'])).code).toBe(2);
   });
 
+  it('health --format nagios: a usage error is UNKNOWN (3) with one line on stdout, not CRITICAL', async () => {
+    for (const args of [['health', '--format', 'nagios', '--bogus'], ['health', '--format=nagios', '--timeout']]) {
+      const res = await run(args);
+      expect(res.code, args.join(' ')).toBe(3);
+      expect(res.out, args.join(' ')).toMatch(/^KGC-SUPPORT UNKNOWN - (unknown option '--bogus'|option '--timeout <duration>' argument missing)\n$/);
+    }
+    // Without nagios the same mistake stays an ordinary usage error.
+    expect((await run(['health', '--bogus'])).code).toBe(2);
+  });
+
   it('puts only the result on stdout with --json, and errors as JSON on stderr', async () => {
     const ok = await run(['--json', 'keys', 'create', '--name', 'json-test', '--scope', 'support:read']);
     expect(ok.code).toBe(0);
