@@ -164,6 +164,7 @@ export const SETTINGS = {
   host: str('KGC_SUPPORT_HOST', 'Address the Pull API listens on', () => '127.0.0.1'),
   port: int('KGC_SUPPORT_PORT', 'Port the Pull API listens on', 3030, 0, 65535),
   logLevel: oneOf('KGC_SUPPORT_LOG_LEVEL', 'Log level', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  logFormat: oneOf('KGC_SUPPORT_LOG_FORMAT', 'Log lines: json (one object per line, for log shippers), pretty (for a person), or auto: pretty when stdout is a terminal', ['auto', 'json', 'pretty'] as const, 'auto'),
   supportModuleEnabled: optBool('SUPPORT_MODULE_ENABLED', 'Switch the module on or off at boot when this value changes; `kgc-support enable|disable` switch it at runtime'),
   supportApiUrl: optUrl('SUPPORT_API_URL', 'The Kokó chatbot base URL (webhooks and its /health)'),
   supportContextUrl: optUrl('SUPPORT_CONTEXT_URL', 'The Kokó context manager base URL (its /health)'),

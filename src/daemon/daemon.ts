@@ -36,7 +36,7 @@ import type { PublishResult } from '../events/events.schema.js';
 import { eventStats, sweepFinishedEvents } from '../events/events.service.js';
 import { startDispatcher, type Dispatcher } from '../webhooks/dispatcher.js';
 import { createWebhookMetrics, type WebhookMetrics } from '../webhooks/webhooks.metrics.js';
-import { createDaemonLogger } from './logger.js';
+import { createDaemonLogger, logDestination } from './logger.js';
 
 export interface DaemonOptions {
   config: Config;
@@ -95,7 +95,7 @@ async function issueDemoKey(ctx: Ctx): Promise<{ key: string; id: string }> {
 
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config } = opts;
-  const pinoLogger = opts.logger ?? createDaemonLogger(config.logLevel);
+  const pinoLogger = opts.logger ?? createDaemonLogger(config.logLevel, await logDestination(config.logFormat, process.env, process.stdout.isTTY === true));
   const logger = pinoLogger as unknown as Logger;
   const clock = opts.clock ?? systemClock;
   const store: Store = await openStore({ config, logger, command: 'serve', holdLock: true, memory: opts.memory === true });

@@ -10,3 +10,21 @@ export function createDaemonLogger(level: string, destination?: NodeJS.WritableS
     timestamp: stdTimeFunctions.isoTime,
   }, destination ?? pinoDestination({ dest: 1, sync: false }));
 }
+
+/**
+ * Where the log goes: JSON lines on stdout, or, for a person at a terminal (or
+ * KGC_SUPPORT_LOG_FORMAT=pretty), one readable line per entry through pino-pretty, coloured
+ * unless NO_COLOR is set. Redaction happens before either.
+ */
+export async function logDestination(format: 'auto' | 'json' | 'pretty', env: NodeJS.ProcessEnv, stdoutIsTTY: boolean, out: number | NodeJS.WritableStream = 1): Promise<NodeJS.WritableStream | undefined> {
+  if (format === 'json' || (format === 'auto' && !stdoutIsTTY)) return undefined;
+  const { default: pretty } = await import('pino-pretty');
+  return pretty({
+    colorize: stdoutIsTTY && (env.NO_COLOR === undefined || env.NO_COLOR === ''),
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+    singleLine: true,
+    destination: out,
+    sync: true,
+  });
+}
