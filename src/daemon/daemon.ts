@@ -129,6 +129,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       intervalMs: config.healthIntervalMs, timeoutMs: config.healthTimeoutMs, clock, logger,
       enabled: () => enabled,
       holdDeliveries: () => dispatcher?.hold(),
+      resumeDeliveries: () => dispatcher?.resume(),
     });
     cleanups.push(() => support.close());
     registerLifecycleMetrics(metrics.registry, () => support.view());

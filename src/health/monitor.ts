@@ -27,6 +27,8 @@ export interface MonitorOptions {
   readonly enabled: () => boolean;
   /** The chatbot gave no answer: hold webhook deliveries (the dispatcher's breaker). */
   readonly holdDeliveries?: () => void;
+  /** The chatbot answers again while deliveries are held: resume them at once. */
+  readonly resumeDeliveries?: () => void;
   readonly probe?: (url: string, timeoutMs: number, signal: AbortSignal) => Promise<HttpOutcome>;
 }
 
@@ -99,6 +101,7 @@ export function createSupportMonitor(o: MonitorOptions): SupportMonitor {
     components = v.components;
     set(kind === 'discovery' ? discoveryState(v) : v.state, v.detail);
     if (v.unreachable && !held) o.holdDeliveries?.();
+    else if (!v.unreachable && held) o.resumeDeliveries?.();
   }
 
   function run(kind: 'discovery' | 'check'): Promise<LifecycleView> {

@@ -54,9 +54,9 @@ export class Breaker {
     this.trip();
   }
 
-  /** Any answer from Support proves it reachable. */
-  reachable(): void {
-    if (this.isOpen) this.close('a delivery got an answer');
+  /** Any answer from Support proves it reachable (a delivery's, or the daemon's health check). */
+  reachable(why = 'a delivery got an answer'): void {
+    if (this.isOpen) this.close(why);
   }
 
   private trip(): void {

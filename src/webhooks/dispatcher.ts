@@ -45,6 +45,8 @@ export interface Dispatcher {
   readonly held: boolean;
   /** Support is known to be unreachable (the daemon's health check): hold deliveries and probe until it answers. */
   hold(): void;
+  /** Support answered the daemon's health check: resume held deliveries now, not at the next probe. */
+  resume(): void;
   readonly inFlight: number;
   close(): Promise<void>;
 }
@@ -245,6 +247,7 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
     wake: () => { maybeMore = true; outboxDirty = true; wake(); },
     get held() { return breaker.open; },
     hold: () => { if (running && baseUrl && opts.enabled()) breaker.markUnreachable(); },
+    resume: () => { if (running) breaker.reachable('the daemon\'s health check reached Support'); },
     get inFlight() { return inFlight; },
     async close() {
       if (!running) return;

@@ -67,7 +67,8 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
         for (const type of EVENT_TYPES) ids.push((await publishEvent(pyStore.ctx, { event: type, data: SAMPLES[type] })).event.id);
         await until(async () => (await Promise.all(ids.map((id) => getEvent(pyStore.ctx, id)))).every((e) => e.status === 'delivered'), 20_000, 'deliveries to Python');
         // The receiver's log line can trail its 2xx: wait for it rather than race it.
-        await until(async () => py.lines.filter((l) => l.startsWith('ok ')).length >= EVENT_TYPES.length, 5_000, 'the Python log lines');
+        await until(async () => py.lines.filter((l) => l.startsWith('ok ')).length >= EVENT_TYPES.length, 5_000, 'the Python log lines')
+          .catch((err: Error) => { throw new Error(`${err.message}; it printed: ${JSON.stringify(py.lines)}`); });
         expect(py.lines.filter((l) => l.startsWith('ok '))).toHaveLength(EVENT_TYPES.length);
         expect(py.lines.some((l) => l.startsWith('bad'))).toBe(false);
         expect(py.lines.map((l) => l.split(' ')[1]).sort()).toEqual(['/webhook/kgc/customer-deleted', '/webhook/kgc/order-arrived', '/webhook/kgc/quote-ready', '/webhook/kgc/rental-ended', '/webhook/kgc/rental-started', '/webhook/kgc/repair-done']);
