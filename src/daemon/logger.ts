@@ -1,4 +1,5 @@
 import { pino, destination as pinoDestination, stdTimeFunctions, type Logger as PinoLogger } from 'pino';
+import { colorWanted } from '../cli/output.js';
 import { REDACT_PATHS } from '../context/logger.js';
 
 /** The daemon's structured log: JSON lines on stdout, secrets redacted wherever they appear. */
@@ -14,13 +15,13 @@ export function createDaemonLogger(level: string, destination?: NodeJS.WritableS
 /**
  * Where the log goes: JSON lines on stdout, or, for a person at a terminal (or
  * KGC_SUPPORT_LOG_FORMAT=pretty), one readable line per entry through pino-pretty, coloured
- * unless NO_COLOR is set. Redaction happens before either.
+ * by the CLI's own rule (NO_COLOR, FORCE_COLOR, TERM=dumb). Redaction happens before either.
  */
 export async function logDestination(format: 'auto' | 'json' | 'pretty', env: NodeJS.ProcessEnv, stdoutIsTTY: boolean, out: number | NodeJS.WritableStream = 1): Promise<NodeJS.WritableStream | undefined> {
   if (format === 'json' || (format === 'auto' && !stdoutIsTTY)) return undefined;
   const { default: pretty } = await import('pino-pretty');
   return pretty({
-    colorize: stdoutIsTTY && (env.NO_COLOR === undefined || env.NO_COLOR === ''),
+    colorize: colorWanted({ env, stdoutIsTTY }, {}),
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname,service',
     singleLine: true,
