@@ -80,7 +80,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   } catch (err) {
     // A monitoring system reads a plugin's exit code: a usage error is UNKNOWN (3) there,
     // never CRITICAL (2), and its one line goes to stdout where Nagios/Icinga look.
-    if (err instanceof CommanderError && err.exitCode !== 0 && nagiosRequested(argv)) {
+    if (err instanceof CommanderError && err.exitCode !== 0 && nagiosRequested(program, argv)) {
       io.writeOut(`KGC-SUPPORT UNKNOWN - ${err.message.replace(/^error:\s*/, '')}\n`);
       return EXIT.UNKNOWN;
     }
@@ -88,11 +88,18 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   }
 }
 
-/** `health … --format nagios` (or `--format=nagios`) anywhere on the command line. */
-export function nagiosRequested(argv: readonly string[]): boolean {
+/**
+ * The command is `health` (the first word after the global options, skipping the values
+ * of those that take one) and `--format nagios` (or `--format=nagios`) follows it.
+ */
+export function nagiosRequested(program: Command, argv: readonly string[]): boolean {
+  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short]));
   const args = argv.slice(2);
-  if (!args.includes('health')) return false;
-  return args.some((a, i) => a === '--format=nagios' || (a === '--format' && args[i + 1] === 'nagios'));
+  let at = 0;
+  while (at < args.length && args[at]?.startsWith('-')) at += takesValue.has(args[at]) ? 2 : 1;
+  if (args[at] !== 'health') return false;
+  const rest = args.slice(at + 1);
+  return rest.some((a, i) => a === '--format=nagios' || (a === '--format' && rest[i + 1] === 'nagios'));
 }
 
 export function reportError(err: unknown, io: CliIO, g: GlobalOptions): number {

@@ -43,8 +43,14 @@ describe('kgc-support CLI', () => {
       expect(res.code, args.join(' ')).toBe(3);
       expect(res.out, args.join(' ')).toMatch(/^KGC-SUPPORT UNKNOWN - (unknown option '--bogus'|option '--timeout <duration>' argument missing)\n$/);
     }
-    // Without nagios the same mistake stays an ordinary usage error.
+    // After global options (and the value of one) it is still the health command.
+    expect((await run(['--data-dir', dir, 'health', '--format', 'nagios', '--bogus'])).code).toBe(3);
+    // Without nagios, or in another command that merely mentions the word, the same
+    // mistake stays an ordinary usage error.
     expect((await run(['health', '--bogus'])).code).toBe(2);
+    const other = await run(['keys', 'create', '--name', 'health', '--format', 'nagios']);
+    expect(other.code).toBe(2);
+    expect(other.out).toBe('');
   });
 
   it('puts only the result on stdout with --json, and errors as JSON on stderr', async () => {
