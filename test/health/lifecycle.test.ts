@@ -48,6 +48,9 @@ describe('the Support module\'s lifecycle in the daemon', () => {
       KGC_SUPPORT_DATA_DIR: dataDir, DATABASE_URL: db.url, KGC_SUPPORT_PORT: '0',
       ...fastEnv(support.url), SUPPORT_CONTEXT_URL: context.url, CHATWOOT_URL: chatwoot.url,
       KGC_SUPPORT_HEALTH_INTERVAL: '200ms', KGC_SUPPORT_HEALTH_TIMEOUT: '500ms',
+      // The breaker's own probe is slow here, so held deliveries resume only because the
+      // daemon's health check found Support up again (what the DOWN → HEALTHY case checks).
+      KGC_SUPPORT_WEBHOOK_PROBE_INTERVAL: '1h',
     };
     const logger = pino({ level: 'debug' }, { write: (line: string) => { logs.push(JSON.parse(line) as LogLine); } });
     daemon = await startDaemon({ config: loadConfig(env), logger });
