@@ -21,6 +21,8 @@ export class AuditWriter {
   private buffer: AuditEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  /** Rows dropped from the front since the batch in flight was taken (it was taken from the front too). */
+  private droppedInFlight = 0;
   private readonly maxBatch: number;
   private readonly maxBuffered: number;
 
@@ -38,6 +40,7 @@ export class AuditWriter {
     if (this.buffer.length > this.maxBuffered) {
       const drop = this.buffer.length - this.maxBuffered;
       this.buffer.splice(0, drop);
+      this.droppedInFlight += drop;
       this.opts.onDrop?.(drop);
     }
     this.timer ??= setTimeout(() => {
@@ -61,6 +64,7 @@ export class AuditWriter {
     let remaining = this.buffer.length;
     while (remaining > 0) {
       const batch = this.buffer.slice(0, Math.min(this.maxBatch, remaining));
+      this.droppedInFlight = 0;
       const started = performance.now();
       try {
         await writeAuditBatch(this.ctx, batch);
@@ -69,8 +73,12 @@ export class AuditWriter {
         this.timer ??= setTimeout(() => { this.timer = undefined; void this.flush(); }, Math.max(this.opts.flushMs, 1000));
         return;
       }
-      this.buffer.splice(0, batch.length);
-      remaining -= batch.length;
+      // Only the part of the batch that an overflow did not already drop is still in front.
+      const written = Math.max(0, batch.length - this.droppedInFlight);
+      this.buffer.splice(0, written);
+      // Drops beyond the batch took rows of this flush that were waiting behind it.
+      const droppedBehind = Math.max(0, this.droppedInFlight - batch.length);
+      remaining = Math.max(0, remaining - batch.length - droppedBehind);
       this.opts.onFlush?.(batch.length, performance.now() - started);
     }
   }

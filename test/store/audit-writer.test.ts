@@ -44,4 +44,29 @@ describe('audit writer', () => {
     expect(w.pending).toBe(0);
     expect(await count(t)).toBe(before + 50);
   });
+
+  it('when rows overflow the buffer during a slow write, drops only the oldest: every newer row is written', async () => {
+    await t.ctx.db.query('DELETE FROM kgc_support.audit_log');
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => { release = r; });
+    let first = true;
+    const db = { ...t.ctx.db, tx: async <T>(fn: Parameters<typeof t.ctx.db.tx<T>>[0]) => {
+      if (first) { first = false; await gate; }
+      return t.ctx.db.tx(fn);
+    } };
+    let dropped = 0;
+    const w = new AuditWriter({ db, logger: t.ctx.logger }, { flushMs: 1_000, maxBuffered: 10, onDrop: (n) => { dropped += n; } });
+    for (let k = 0; k < 6; k++) w.push(entry(k));
+    const flushing = w.flush(); // rows 0-5 go out, held at the gate
+    await new Promise((r) => setTimeout(r, 10));
+    for (let k = 6; k < 14; k++) w.push(entry(k)); // 14 > 10: the 4 oldest (0-3) are dropped meanwhile
+    release();
+    await flushing;
+    await w.close();
+    expect(dropped).toBe(4);
+    const ids = (await t.ctx.db.query<{ request_id: string }>('SELECT request_id FROM kgc_support.audit_log')).rows.map((r) => r.request_id);
+    // 0-5 were already on their way, so they are written; what the buffer kept, 6-13, is too.
+    for (let k = 6; k < 14; k++) expect(ids).toContain(`r-${k}`);
+    expect(w.pending).toBe(0);
+  });
 });
