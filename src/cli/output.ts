@@ -41,12 +41,7 @@ export interface Output {
   error(message: string): void;
 }
 
-export function colorWanted(io: Pick<CliIO, 'env' | 'stdoutIsTTY'>, flags: { color?: boolean; json?: boolean }): boolean {
-  if (flags.json || flags.color === false) return false;
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
-  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
-  return io.stdoutIsTTY && io.env.TERM !== 'dumb';
-}
+export { colorWanted } from '../context/color.js';
 
 export function createOutput(io: CliIO, opts: OutputOptions): Output {
   const style = opts.color ? colored : plain;

@@ -1,5 +1,5 @@
 import { pino, destination as pinoDestination, stdTimeFunctions, type Logger as PinoLogger } from 'pino';
-import { colorWanted } from '../cli/output.js';
+import { colorWanted } from '../context/color.js';
 import { REDACT_PATHS } from '../context/logger.js';
 
 /** The daemon's structured log: JSON lines on stdout, secrets redacted wherever they appear. */
