@@ -25,7 +25,7 @@ const suite = reason ? describe.skip : describe;
 const ID = `h${Date.now().toString(36).slice(-5)}`;
 type HealthJson = { status: string; checks: Record<string, { componentId?: string; status: string; observedValue?: unknown; output?: string }[]> };
 
-suite('health --franchise on a real Docker engine', () => {
+suite('health --franchise on a real Docker engine', { timeout: 300_000 }, () => {
   let images: TestImages;
   let root: string;
   let env: NodeJS.ProcessEnv;

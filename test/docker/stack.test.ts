@@ -37,7 +37,8 @@ async function containersOf(project: string): Promise<Map<string, Inspect>> {
   return out;
 }
 
-suite('the support profile on a real Docker engine', () => {
+// Compose v1 and a busy engine make each step slow: a test here may take minutes on a 2-core machine.
+suite('the support profile on a real Docker engine', { timeout: 300_000 }, () => {
   let images: TestImages;
   let root: string;
   let env: NodeJS.ProcessEnv;

@@ -90,7 +90,7 @@ describe('the daemon binary', () => {
       // Every id received, and nothing left pending (events delivered just before the kill whose
       // outcome was not written yet are delivered again: those are the repeats).
       await until(async () => new Set(rx.deliveries.map((r) => r.headers['webhook-id'])).size === 1000
-        && /^kgc_support_events_pending 0$/m.test(await (await fetch(`${second.url}/metrics`)).text()), 60_000, 'every event delivered');
+        && /^kgc_support_events_pending 0$/m.test(await (await fetch(`${second.url}/metrics`)).text()), 120_000, 'every event delivered');
     } finally {
       expect(await second.stop()).toBe(0);
     }
@@ -112,7 +112,7 @@ describe('the daemon binary', () => {
     process.stderr.write(`[sigkill ${kind}] delivered before the kill: ${atKill}; after the restart: ${rx.deliveries.length - atKill}; events delivered twice: ${duplicates}\n`);
     await rx.stop();
     await db?.drop();
-  });
+  }, 240_000);
 
   it('two daemons on one PostgreSQL share 2,000 events, each delivered exactly once', async () => {
     const rx = await startReceiver(() => ({ status: 204, delayMs: 2 }));
