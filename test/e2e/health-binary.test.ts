@@ -22,10 +22,11 @@ import { BIN } from './daemon-process.js';
 const TIMEOUT_S = 1;
 /**
  * What silent targets may add to a run whose targets all refuse at once: the time
- * limit, the 1 s deadline margin, and 1 s of slack. The process's own start and exit
- * are measured in the same run (the baseline), so a slow or busy machine moves both.
+ * limit, the 1 s deadline margin, and 2 s of slack for a busy machine. The process's
+ * own start and exit are measured in the same run (the baseline), so load moves both.
+ * A process kept alive by a socket, or waiting on the OS's TCP timeout, is far past it.
  */
-const SILENCE_BOUND_MS = TIMEOUT_S * 1000 + 1_000 + 1_000;
+const SILENCE_BOUND_MS = TIMEOUT_S * 1000 + 1_000 + 2_000;
 
 /** The binary in its own process (asynchronously: the stand-ins and the daemon live in this one). */
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string; err: string; ms: number }> {
@@ -126,24 +127,29 @@ export async function resolve(specifier, context, next) {
       '--context-port', String(contextS.port), '--chatwoot-port', String(chatwootS.port), '--erp-port', String(await refusedPort())], cliEnv(root));
     expect(init.code, init.err).toBe(0);
 
-    // The baseline: the same command at the same time, every target refusing at once.
-    const refused = await refusedPort();
+    // The baselines: the same two commands at the same moment with every target refusing at
+    // once, so that the machine's load weighs on both sides alike.
+    const refused = await Promise.all([0, 1, 2, 3, 4, 5].map(() => refusedPort()));
+    const [rDaemon, rChatbot, rContext, rChatwoot, rErp, rOther] = refused as [number, number, number, number, number, number];
     const envRefused: NodeJS.ProcessEnv = {
-      ...envHang, KGC_SUPPORT_PORT: String(refused), SUPPORT_API_URL: `http://127.0.0.1:${refused}`, SUPPORT_CONTEXT_URL: `http://127.0.0.1:${refused}`,
-      CHATWOOT_URL: `http://127.0.0.1:${refused}`, REDIS_URL: `redis://127.0.0.1:${refused}`, DATABASE_URL: `postgres://postgres@127.0.0.1:${refused}/kgc`,
+      ...envHang, KGC_SUPPORT_PORT: String(rDaemon), SUPPORT_API_URL: `http://127.0.0.1:${rChatbot}`, SUPPORT_CONTEXT_URL: `http://127.0.0.1:${rContext}`,
+      CHATWOOT_URL: `http://127.0.0.1:${rChatwoot}`, REDIS_URL: `redis://127.0.0.1:${rOther}`, DATABASE_URL: `postgres://postgres@127.0.0.1:${rOther}/kgc`,
       DOCKER_HOST: `unix://${join(emptyDir, 'no-engine.sock')}`,
     };
-    const [env, franchise, baseline] = await Promise.all([
+    const initRefused = await runCli(['init', '--franchise', 'refused', '--name', 'Refused Kft.', '--daemon-port', String(rDaemon), '--chatbot-port', String(rChatbot),
+      '--context-port', String(rContext), '--chatwoot-port', String(rChatwoot), '--erp-port', String(rErp)], cliEnv(root));
+    expect(initRefused.code, initRefused.err).toBe(0);
+    const [env, franchise, envBase, franchiseBase] = await Promise.all([
       run(['--json'], envHang),
       run(['--format', 'nagios', '--franchise', 'hang'], { ...envHang, KGC_SUPPORT_FRANCHISES_DIR: root }),
       run(['--json'], envRefused),
+      run(['--format', 'nagios', '--franchise', 'refused'], { ...envRefused, KGC_SUPPORT_FRANCHISES_DIR: root }),
     ]);
-    const bound = baseline.ms + SILENCE_BOUND_MS;
     console.info(`health with every target silent: ${env.ms.toFixed(0)} ms (environment), ${franchise.ms.toFixed(0)} ms (--franchise); `
-      + `every target refusing: ${baseline.ms.toFixed(0)} ms; time limit ${TIMEOUT_S} s, bound ${bound.toFixed(0)} ms`);
-    expect(baseline.code, baseline.out + baseline.err).toBe(1);
-    expect(env.ms).toBeLessThan(bound);
-    expect(franchise.ms).toBeLessThan(bound);
+      + `every target refusing: ${envBase.ms.toFixed(0)} ms, ${franchiseBase.ms.toFixed(0)} ms; time limit ${TIMEOUT_S} s, silence may add ${SILENCE_BOUND_MS} ms`);
+    expect([envBase.code, franchiseBase.code], envBase.err + franchiseBase.err).toEqual([1, 2]);
+    expect(env.ms).toBeLessThan(envBase.ms + SILENCE_BOUND_MS);
+    expect(franchise.ms).toBeLessThan(franchiseBase.ms + SILENCE_BOUND_MS);
     expect(env.code).toBe(1);
     const j = JSON.parse(env.out) as { checks: Record<string, { status: string; output?: string }[]> };
     for (const key of ['daemon:responseTime', 'support-chatbot:responseTime', 'support-context:responseTime', 'chatwoot:responseTime', 'redis:responseTime', 'database:responseTime']) {
@@ -157,7 +163,8 @@ export async function resolve(specifier, context, next) {
   });
 
   it('--watch prints a line per round and ends with 130 on Ctrl-C', async () => {
-    const child = spawn(process.execPath, [BIN, 'health', '--watch', '1s', '--format', 'nagios', '--timeout', '1s'], { env: healthyEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A per-check limit with room: on a saturated machine the daemon in this process may take over 1 s to answer.
+    const child = spawn(process.execPath, [BIN, 'health', '--watch', '1s', '--format', 'nagios', '--timeout', '10s'], { env: healthyEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
     await until(() => out.split('\n').filter((l) => l.startsWith('KGC-SUPPORT')).length >= 2, 15_000, 'two rounds');
