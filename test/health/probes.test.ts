@@ -54,7 +54,7 @@ describe('redisPing', () => {
     closers.push(() => silent.close());
     const t0 = performance.now();
     expect(await redisPing(silent.url('redis'), { timeoutMs: 300 })).toMatchObject({ kind: 'error', error: 'no answer within 0.3 s', timedOut: true });
-    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(performance.now() - t0).toBeLessThan(2_500);
   });
 });
 
@@ -71,7 +71,7 @@ describe('httpGet', () => {
     setTimeout(() => ac.abort(), 50);
     const t0 = performance.now();
     expect(await httpGet(`${hang.url}/health`, { timeoutMs: 5_000, signal: ac.signal })).toMatchObject({ kind: 'error', error: 'aborted' });
-    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(performance.now() - t0).toBeLessThan(2_500);
     expect(await httpGet('not a url', { timeoutMs: 100 })).toMatchObject({ kind: 'error', error: 'not a URL: not a url' });
   });
 });

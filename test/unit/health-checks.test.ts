@@ -67,6 +67,13 @@ describe('service checks', () => {
     expect(got[3]?.output).toContain('404 Not Found');
     expect(got[5]?.hint).toBe('Start the support services: kgc-support up --franchise x');
   });
+
+  it('containers: an engine cut off by the round\'s guard is named as the engine\'s own timeout names it', () => {
+    expect(containerChecks({ kind: 'timeout', timeoutMs: 1000, at: AT }, 'x').map((r) => [r.status, r.output]))
+      .toEqual([['fail', 'the Docker engine: no answer within 1 s']]);
+    expect(containerChecks({ kind: 'error', error: 'cannot reach the Docker engine: connect ENOENT /x.sock', at: AT }, 'x').map((r) => [r.status, r.output]))
+      .toEqual([['fail', 'cannot reach the Docker engine: connect ENOENT /x.sock']]);
+  });
 });
 
 describe('facts checks', () => {

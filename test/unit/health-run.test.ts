@@ -36,8 +36,9 @@ describe('a round of health checks', () => {
   it('cuts off a probe that ignores its limit, keeps the others\' answers, aborts what is left', async () => {
     const aborted: string[] = [];
     const t0 = performance.now();
-    const r = await runRound(jobs({}, aborted), { targets, thresholds, timeoutMs: 200, clock: systemClock });
-    expect(performance.now() - t0).toBeLessThan(800);
+    // The round's deadline far away (5 s): ending well before it means the probe's own 0.2 s limit cut it off.
+    const r = await runRound(jobs({}, aborted), { targets, thresholds, timeoutMs: 200, deadlineMs: 5_000, clock: systemClock });
+    expect(performance.now() - t0).toBeLessThan(2_500);
     const by = Object.fromEntries(r.checks.map((c) => [`${c.component}:${c.measurement}`, c]));
     expect(by['support-chatbot:responseTime']).toMatchObject({ status: 'fail', output: 'http://c/health no answer within 0.2 s' });
     expect(by['daemon:responseTime']?.status).toBe('pass');
@@ -51,7 +52,7 @@ describe('a round of health checks', () => {
   it('ends at the round\'s deadline whatever the probes do', async () => {
     const t0 = performance.now();
     const r = await runRound(jobs({ daemonHealth: () => new Promise(() => {}) }), { targets, thresholds, timeoutMs: 5_000, deadlineMs: 300, clock: systemClock });
-    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(performance.now() - t0).toBeLessThan(2_500); // half the 5 s limit: room for a busy machine
     const by = Object.fromEntries(r.checks.map((c) => [`${c.component}:${c.measurement}`, c]));
     expect(by['daemon:responseTime']).toMatchObject({ status: 'fail', output: 'http://d/health no answer within 0.3 s' });
     expect(by['support-context:responseTime']?.status).toBe('pass');
@@ -64,7 +65,7 @@ describe('a round of health checks', () => {
     const t0 = performance.now();
     const stopping = runRound(jobs({ chatbot: (signal) => new Promise((resolve) => signal.addEventListener('abort', () => { aborted.push('chatbot'); resolve({ kind: 'error', ms: 0, error: 'aborted', timedOut: false }); })) }), { targets, thresholds, timeoutMs: 5_000, clock: systemClock, signal: ac.signal });
     await stopping;
-    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(performance.now() - t0).toBeLessThan(2_500); // half the 5 s limit: room for a busy machine
     expect(aborted).toEqual(['chatbot']);
   });
 });

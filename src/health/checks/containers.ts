@@ -17,7 +17,9 @@ export interface ContainersProbe {
 
 export function containerChecks(p: Probed<ContainersProbe>, franchise: string): CheckResult[] {
   if (p.kind !== 'ok') {
-    return [withoutValue('containers', 'health', p, 'fail', 'Start the Docker engine (systemctl start docker) and check that this user may use it; kgc-support doctor tells more.')];
+    // A probe cut off by the round's guard names the engine as its own timeout does (errors carry their own text).
+    return [withoutValue('containers', 'health', p, 'fail', 'Start the Docker engine (systemctl start docker) and check that this user may use it; kgc-support doctor tells more.',
+      p.kind === 'timeout' ? 'the Docker engine:' : undefined)];
   }
   return p.value.services.map((service) => {
     const c = p.value.containers.find((x) => x.service === service);
