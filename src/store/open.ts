@@ -30,11 +30,19 @@ export interface OpenStoreOptions {
   readonly holdLock?: boolean;
   /** An in-memory PGlite (tests); no lock, no files. */
   readonly memory?: boolean;
+  /** With `memory`: start from this image (migratedImage()) instead of an empty cluster. */
+  readonly memoryImage?: Blob;
   readonly migrate?: boolean;
 }
 
 export function migrationsDir(): string {
   return join(packageRoot(), 'src', 'store', 'migrations');
+}
+
+/** An embedded store with every migration applied, as an image for `memoryImage`. */
+export async function migratedImage(logger: Logger): Promise<Blob> {
+  const { pgliteImage } = await import('./pglite.js');
+  return pgliteImage(async (db) => { await migrate(db, { name: 'kgc', dir: migrationsDir() }, logger); });
 }
 
 async function connectPostgres(url: string, config: Config, logger: Logger, name: string): Promise<Db> {
@@ -56,7 +64,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   try {
     if (embedded) {
       const { openPglite } = await import('./pglite.js');
-      db = await openPglite(opts.memory ? undefined : join(config.dataDir, 'pgdata'));
+      db = opts.memory ? await openPglite(undefined, opts.memoryImage) : await openPglite(join(config.dataDir, 'pgdata'));
     } else {
       db = await connectPostgres(config.databaseUrl as string, config, logger, 'kgc-support');
     }

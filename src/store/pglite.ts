@@ -21,17 +21,11 @@ function wrap(q: PGlite | Transaction): Queryable {
   };
 }
 
-/**
- * Opens the embedded store. `dataDir` undefined means in memory (tests).
- * The caller must hold the data directory lock (see lock.ts) before calling this:
- * PGlite itself does nothing to stop a second process from corrupting the files.
- */
-export async function openPglite(dataDir: string | undefined): Promise<Db> {
-  const pg = await PGlite.create(dataDir, { extensions: { pg_trgm, unaccent }, parsers });
+function asDb(pg: PGlite, label: string): Db {
   const base = wrap(pg);
   return {
     kind: 'pglite',
-    label: dataDir === undefined ? 'pglite (memory)' : `pglite ${dataDir}`,
+    label,
     query: base.query,
     exec: base.exec,
     tx: (fn) => pg.transaction((tx) => fn(wrap(tx))),
@@ -41,4 +35,29 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
     },
     close: () => pg.close(),
   };
+}
+
+const create = (dataDir: string | undefined, image?: Blob): Promise<PGlite> =>
+  PGlite.create(dataDir, { extensions: { pg_trgm, unaccent }, parsers, ...(image ? { loadDataDir: image } : {}) });
+
+/**
+ * Opens the embedded store. `dataDir` undefined means in memory (tests); `image`, a
+ * data directory saved by pgliteImage(), starts it from there instead of an empty
+ * cluster (initdb in WASM costs seconds; a test suite opens dozens).
+ * The caller must hold the data directory lock (see lock.ts) before calling this:
+ * PGlite itself does nothing to stop a second process from corrupting the files.
+ */
+export async function openPglite(dataDir: string | undefined, image?: Blob): Promise<Db> {
+  return asDb(await create(dataDir, image), dataDir === undefined ? 'pglite (memory)' : `pglite ${dataDir}`);
+}
+
+/** The data directory of a fresh in-memory store after `prepare` ran on it, as a tarball. */
+export async function pgliteImage(prepare: (db: Db) => Promise<void>): Promise<Blob> {
+  const pg = await create(undefined);
+  try {
+    await prepare(asDb(pg, 'pglite (image)'));
+    return await pg.dumpDataDir('none');
+  } finally {
+    await pg.close();
+  }
 }

@@ -1,9 +1,11 @@
 /**
  * Runs once before the suite: checks that the services the tests need are there,
- * and says loudly which are not (the tests that need them fail, never pass quietly).
+ * and says loudly which are not (the tests that need them fail, never pass quietly);
+ * builds the migrated PGlite image the in-memory test stores start from.
  */
 import pg from 'pg';
 import { adminUrl } from './pg.js';
+import { ensurePgliteImage } from './pglite-image.js';
 
 export default async function setup(): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl() });
@@ -15,4 +17,6 @@ export default async function setup(): Promise<void> {
   } finally {
     await client.end().catch(() => {});
   }
+  // Once, before the workers start: the migrated embedded store they all start from.
+  await ensurePgliteImage();
 }

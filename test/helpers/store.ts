@@ -1,6 +1,7 @@
 /**
- * A store for one test file, on either engine: an in-memory PGlite, or a fresh
- * PostgreSQL database. Both run the real migrations.
+ * A store for one test file, on either engine: an in-memory PGlite (started from the
+ * suite's migrated image, see pglite-image.ts), or a fresh PostgreSQL database. Both
+ * run the real migration step.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import type { Ctx } from '../../src/context/context.js';
 import { silentLogger } from '../../src/context/logger.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { createDatabase } from './pg.js';
+import { pgliteImage } from './pglite-image.js';
 
 export type StoreKind = 'pglite' | 'postgres';
 export const STORE_KINDS: readonly StoreKind[] = ['pglite', 'postgres'];
@@ -40,7 +42,9 @@ export async function createTestStore(kind: StoreKind, opts: TestStoreOptions = 
     ...(db ? { DATABASE_URL: db.url } : {}),
     ...opts.env,
   });
-  const store = await openStore({ config, logger: silentLogger, command: 'test', memory: kind === 'pglite' });
+  const store = await openStore({
+    config, logger: silentLogger, command: 'test', memory: kind === 'pglite', ...(kind === 'pglite' ? { memoryImage: await pgliteImage() } : {}),
+  });
   const ctx: Ctx = {
     config, db: store.db, erp: store.erp, logger: silentLogger,
     clock: opts.clock ?? systemClock, random: cryptoRandom, actor: opts.actor ?? 'test',
