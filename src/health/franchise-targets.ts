@@ -7,7 +7,7 @@
  */
 import { DEFAULT_BIND_ADDRESS } from '../franchise/franchise.schema.js';
 import type { FranchiseRef } from '../franchise/franchise.store.js';
-import { secretsOnDisk } from '../render/render.service.js';
+import { secretsOnDisk } from '../render/secrets-on-disk.js';
 import { reachableHost, type HealthTargets } from './targets.js';
 
 export function targetsFromFranchise(ref: FranchiseRef, redisUrl: string | undefined): HealthTargets & { apiKey: string | undefined } {

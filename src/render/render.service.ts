@@ -3,7 +3,7 @@
  * the files, and say how they differ; writing is a separate step so that `--check` and
  * `--diff` never write. Validation by the compose tool is the caller's (docker/).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Random } from '../context/clock.js';
 import { KgcError } from '../errors/kgc-error.js';
@@ -12,9 +12,9 @@ import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { describeClash, portClashes } from '../franchise/ports.js';
 import { redactedDiff } from './diff.js';
 import { compareFiles, writeFiles, type FileStatus, type WriteAction } from './files.js';
-import { projectFilesOf } from './model.js';
+import { secretsOnDisk } from './secrets-on-disk.js';
 import { renderFranchise, type RenderedFile } from './render.js';
-import { completeSecrets, knownSecrets, SECRETS_FILE, type SecretName, type Secrets } from './secrets.js';
+import { completeSecrets, type SecretName, type Secrets } from './secrets.js';
 import type { TemplateSet } from './template.js';
 
 export interface RenderPlan {
@@ -28,21 +28,6 @@ export interface RenderPlan {
   readonly previous: ReadonlyMap<string, string>;
 }
 
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Secrets already on disk: secrets.env first, then the rendered .env files (if secrets.env was lost). */
-export function secretsOnDisk(ref: FranchiseRef): Map<string, string> {
-  const texts = [SECRETS_FILE, ...projectFilesOf(ref.franchise).map((p) => p.envFile)]
-    .map((p) => readText(join(ref.dir, p)))
-    .filter((t): t is string => t !== undefined);
-  return knownSecrets(texts);
-}
 
 /** Refuses a franchise whose ports clash with its own or with another franchise's under the same root. */
 export function assertNoPortClash(f: Franchise, others: readonly Franchise[]): void {

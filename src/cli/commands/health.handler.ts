@@ -63,15 +63,15 @@ async function planOf(io: CliIO, g: GlobalOptions, o: HealthFlags): Promise<Plan
     const daemon = localDaemon(config);
     return { targets: targetsFromConfig(config, daemon), thresholds, timeoutMs, sources: { ...base, localDaemon: daemon, apiKey: undefined, franchise: undefined } };
   }
-  // Only with --franchise: yaml, the franchise schema and the renderer's secrets reader.
-  const [{ franchiseOf }, { targetsFromFranchise }, { supportProject }] = await Promise.all([
-    import('../installer-context.js'), import('../../health/franchise-targets.js'), import('../../docker/stack.js'),
+  // Only with --franchise: yaml, the franchise schema and its secrets file (not the renderer, compose or execa).
+  const [{ franchisesRoot, resolveFranchise }, { targetsFromFranchise }, { supportProjectOf }] = await Promise.all([
+    import('../../franchise/franchise.store.js'), import('../../health/franchise-targets.js'), import('../../render/model.js'),
   ]);
-  const ref = franchiseOf(io, g, o);
+  const ref = resolveFranchise(franchisesRoot(config.franchisesDir, o.dir), o.franchise);
   const t = targetsFromFranchise(ref, config.redisUrl);
   return {
     targets: t, thresholds, timeoutMs,
-    sources: { ...base, localDaemon: undefined, apiKey: t.apiKey, franchise: { id: ref.id, project: supportProject(ref).project } },
+    sources: { ...base, localDaemon: undefined, apiKey: t.apiKey, franchise: { id: ref.id, project: supportProjectOf(ref.franchise).project } },
   };
 }
 

@@ -7,7 +7,8 @@ import { FRANCHISE_FILE, franchiseDir, loadAllFranchises, saveFranchise } from '
 import { idProblem, newFranchise, parseImageSpec, parseLayout } from '../../franchise/new-franchise.js';
 import { choosePorts, isPortFree } from '../../franchise/ports.js';
 import { writeFiles } from '../../render/files.js';
-import { assertNoPortClash, secretsOnDisk } from '../../render/render.service.js';
+import { assertNoPortClash } from '../../render/render.service.js';
+import { secretsOnDisk } from '../../render/secrets-on-disk.js';
 import { completeSecrets, secretsFileText, SECRETS_FILE } from '../../render/secrets.js';
 import { canPrompt, outputFor, type GlobalOptions } from '../globals.js';
 import { rootOf, schemaFile } from '../installer-context.js';
