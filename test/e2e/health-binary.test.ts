@@ -82,7 +82,8 @@ describe('kgc-support health, the real binary', () => {
     expect([usage.code, usage.out]).toEqual([3, 'KGC-SUPPORT UNKNOWN - --dlq: "lots" is not a whole number\n']);
   });
 
-  it('stays cheap: all healthy, it loads no database engine, no HTTP server, no client library (commander is its only package)', async () => {
+  /** The packages a run of the binary loads (ES modules, as a loader hook sees them resolved). */
+  async function packagesLoaded(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; files: string[]; packages: string[] }> {
     const dir = mkdtempSync(join(tmpdir(), 'kgc-loader-'));
     dirs.push(dir);
     const loader = join(dir, 'loader.mjs');
@@ -92,13 +93,29 @@ export async function resolve(specifier, context, next) {
   appendFileSync(${JSON.stringify(join(dir, 'loaded.txt'))}, r.url + '\\n');
   return r;
 }`);
-    const child = spawn(process.execPath, ['--no-warnings', '--experimental-loader', loader, BIN, 'health', '--json'], { env: healthyEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--no-warnings', '--experimental-loader', loader, BIN, 'health', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const code = await new Promise<number | null>((r) => child.once('close', r));
+    const files = readFileSync(join(dir, 'loaded.txt'), 'utf8').split('\n').filter(Boolean);
+    return { code, files, packages: [...new Set(files.flatMap((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1] ?? []))].sort() };
+  }
+
+  it('stays cheap: all healthy, it loads no database engine, no HTTP server, no client library (commander is its only package)', async () => {
+    const { code, files, packages } = await packagesLoaded(['--json'], healthyEnv);
     expect(code).toBe(0);
-    const loaded = readFileSync(join(dir, 'loaded.txt'), 'utf8').split('\n').filter(Boolean);
-    expect(loaded.some((u) => u.includes('/dist/health/run.js'))).toBe(true);
-    const packages = [...new Set(loaded.flatMap((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1] ?? []))];
+    expect(files.some((u) => u.includes('/dist/health/run.js'))).toBe(true);
     expect(packages).toEqual(['commander']);
+  });
+
+  it('stays cheap with --franchise: the franchise file and the Docker client, not the installer (no execa, renderer or prompts)', async () => {
+    const root = tempRoot();
+    dirs.push(root);
+    const ports = await Promise.all([0, 1, 2, 3, 4].map(() => refusedPort()));
+    const init = await runCli(['init', '--franchise', 'light', '--name', 'Light Kft.', ...['--daemon-port', '--chatbot-port', '--context-port', '--chatwoot-port', '--erp-port'].flatMap((f, i) => [f, String(ports[i])])], cliEnv(root));
+    expect(init.code, init.err).toBe(0);
+    const { code, files, packages } = await packagesLoaded(['--format', 'nagios', '--franchise', 'light', '--timeout', '1s'], { ...healthyEnv, KGC_SUPPORT_FRANCHISES_DIR: root });
+    expect(code).toBe(2);
+    expect(files.some((u) => u.includes('/dist/franchise/franchise.store.js'))).toBe(true);
+    expect(packages).toEqual(['@sinclair/typebox', 'commander', 'dockerode', 'yaml']);
   });
 
   it('ends within its bound when every target accepts and never answers (environment and --franchise, Docker included)', async () => {
