@@ -55,7 +55,7 @@ describe('gdpr delete killed mid-cascade (the real binary)', () => {
     await redis.set(`${prefix}chat:C-456:1`, 'Szia');
     chatwoot.add({ name: 'Kovács János', email: 'kovacs@example.com', phone_number: '+36301234567', identifier: 'C-123' });
     chatwoot.add({ name: 'Nagy Péter', email: null, phone_number: '+36309876543', identifier: 'C-456' });
-  });
+  }, 240_000); // two CLI runs on a fresh embedded store: initdb, migrations and the demo data, slow on a loaded machine
   afterAll(async () => {
     const left = await keys();
     if (left.length) await redis.unlink(...left);
