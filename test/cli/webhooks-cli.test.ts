@@ -44,9 +44,9 @@ describe('events, dlq, secrets and webhook commands', () => {
     const r = await cli('events', 'publish', '--type', 'customer.deleted', '--data', JSON.stringify(SAMPLES['customer.deleted']), '--id', 'cli-1', '--json');
     expect(r.code).toBe(0);
     expect(r.json()).toMatchObject({ replayed: false, event: { id: 'cli-1', status: 'pending', source: 'cli' } });
-    await rx.waitFor(1, 5_000);
+    await rx.waitFor(1, 20_000);
     expect(rx.deliveries[0]?.path).toBe('/webhook/kgc/customer-deleted');
-    await until(async () => ((await cli('events', 'show', 'cli-1', '--json')).json() as { event: { status: string } }).event.status === 'delivered', 5_000, 'delivered');
+    await until(async () => ((await cli('events', 'show', 'cli-1', '--json')).json() as { event: { status: string } }).event.status === 'delivered', 20_000, 'delivered');
     const shown = (await cli('events', 'show', 'cli-1', '--json')).json() as { history: { outcome: string; status: number }[] };
     expect(shown.history).toMatchObject([{ outcome: 'delivered', status: 204 }]);
     expect((await cli('events', 'publish', '--type', 'order.lost', '--data', '{}')).code).toBe(2);
@@ -103,7 +103,7 @@ describe('events, dlq, secrets and webhook commands', () => {
     expect(list.out).toMatch(/grace\s+env/);
     const n = rx.deliveries.length;
     await cli('events', 'publish', '--type', 'customer.deleted', '--data', JSON.stringify(SAMPLES['customer.deleted']));
-    await rx.waitFor(n + 1, 5_000);
+    await rx.waitFor(n + 1, 20_000);
     const d = rx.deliveries[n];
     if (!d) throw new Error('no delivery');
     expect(String(d.headers['webhook-signature']).split(' ')).toHaveLength(2);
@@ -149,7 +149,7 @@ describe('events publish without a daemon', () => {
       expect(rx.deliveries).toHaveLength(0);
       const daemon = await startDaemon({ config: loadConfig(env) });
       try {
-        await rx.waitFor(1, 5_000);
+        await rx.waitFor(1, 20_000);
         expect(rx.deliveries[0]?.headers['webhook-id']).toBe('offline-1');
       } finally {
         await daemon.close();

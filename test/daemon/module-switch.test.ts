@@ -54,7 +54,7 @@ describe('the module switch with two daemons on one PostgreSQL', () => {
     expect(await main(['node', 'kgc-support', 'enable'], recordingIO(envA))).toBe(0);
     await until(() => b.moduleEnabled(), 1_000, 'daemon B to hear enable');
     const sent = await publishEvent(b.ctx, { event: 'order.arrived', data: SAMPLES['order.arrived'] });
-    await rx.waitFor(1, 5_000);
+    await rx.waitFor(1, 20_000);
     await new Promise((r) => setTimeout(r, 300));
     expect(rx.deliveries.map((r) => r.headers['webhook-id'])).toEqual([sent.event.id]);
   });

@@ -93,7 +93,7 @@ suite('health --franchise on a real Docker engine', { timeout: 300_000 }, () => 
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/\[CRITICAL\] containers:support-chatbot: support-chatbot: unhealthy: .*404/);
     expect(r.out).toMatch(/\[WARNING\] support-chatbot:responseTime: http:\/\/127\.0\.0\.1:\d+\/health answers 404/);
-    await until(() => daemon?.support.view().state === 'DEGRADED', 5_000, 'the daemon to see the chatbot degraded');
+    await until(() => daemon?.support.view().state === 'DEGRADED', 20_000, 'the daemon to see the chatbot degraded');
     const st = await cli('status', '--franchise', ID, '--json');
     expect(st.code, st.err).toBe(0);
     expect(st.json<{ support_module: { state: string; deliveries_held: boolean } }>().support_module).toMatchObject({ state: 'DEGRADED', deliveries_held: false });

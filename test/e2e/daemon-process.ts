@@ -12,7 +12,7 @@ export interface DaemonProcess {
   stop(): Promise<number | null>;
 }
 
-export async function spawnDaemon(env: Record<string, string>, timeoutMs = 30_000): Promise<DaemonProcess> {
+export async function spawnDaemon(env: Record<string, string>, timeoutMs = 90_000): Promise<DaemonProcess> {
   const proc = spawn(process.execPath, [BIN, 'serve'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', KGC_SUPPORT_PORT: '0', KGC_SUPPORT_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -59,7 +59,7 @@ describe('kgc-support health, the real binary', () => {
       SUPPORT_API_URL: chatbot.url, SUPPORT_CONTEXT_URL: context.url, CHATWOOT_URL: chatwoot.url, REDIS_URL: 'redis://127.0.0.1:6379',
     };
     daemon = await startDaemon({ config: loadConfig({ ...healthyEnv, KGC_SUPPORT_PORT: '0', KGC_SUPPORT_LOG_LEVEL: 'silent' }) });
-    await until(() => daemon.support.view().state === 'ACTIVE', 5_000, 'discovery');
+    await until(() => daemon.support.view().state === 'ACTIVE', 20_000, 'discovery');
     // Closed in reverse: the daemon first, its database last.
     closers.push(() => db.drop(), () => chatbot.close(), () => context.close(), () => chatwoot.close(), () => daemon.close());
   });

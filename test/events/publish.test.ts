@@ -94,7 +94,7 @@ describe.each(STORE_KINDS)('the outbox wakes the dispatcher on %s', (kind) => {
       await rx.waitFor(1, 20_000);
       expect(Date.now() - started).toBeLessThan(20_000);
       expect(rx.deliveries[0]?.headers['webhook-id']).toBe('erp-tx-1');
-      await until(async () => (await getEvent(ts.ctx, 'erp-tx-1')).status === 'delivered', 5_000, 'settled');
+      await until(async () => (await getEvent(ts.ctx, 'erp-tx-1')).status === 'delivered', 20_000, 'settled');
     } finally {
       await d.close();
       await ts.close();
@@ -114,10 +114,10 @@ describe('an outbox in a separate ERP database (PostgreSQL)', () => {
       await ts.ctx.erp.tx(async (q) => {
         await q.query(`INSERT INTO kgc_erp.support_outbox (event, data) VALUES ('customer.deleted', $1)`, [JSON.stringify(SAMPLES['customer.deleted'])]);
       });
-      await rx.waitFor(1, 5_000);
+      await rx.waitFor(1, 20_000);
       const id = rx.deliveries[0]?.headers['webhook-id'] as string;
       expect(id).toMatch(/^evt_[0-9a-f]{32}$/);
-      await until(async () => (await getEvent(ts.ctx, id)).status === 'delivered', 5_000, 'settled');
+      await until(async () => (await getEvent(ts.ctx, id)).status === 'delivered', 20_000, 'settled');
       expect((await ts.ctx.erp.query(`SELECT count(*)::int AS n FROM kgc_erp.support_outbox`)).rows[0]).toEqual({ n: 0 });
       // The same event id published again (a crash between the two databases) stays one event.
       const again = await publishEvent(ts.ctx, { id, event: 'customer.deleted', data: SAMPLES['customer.deleted'] });

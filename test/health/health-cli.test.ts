@@ -66,7 +66,7 @@ describe('kgc-support health against stand-ins', () => {
         KGC_SUPPORT_WEBHOOK_SCHEDULE: '0', KGC_SUPPORT_WEBHOOK_POLL: '100ms',
       }),
     });
-    await until(() => daemon.support.view().state === 'ACTIVE', 5_000, 'the daemon to find Support');
+    await until(() => daemon.support.view().state === 'ACTIVE', 20_000, 'the daemon to find Support');
   });
 
   afterAll(async () => {
@@ -193,7 +193,7 @@ describe('kgc-support health against stand-ins', () => {
     for (const [tty, args] of [[true, []], [false, ['--json']]] as const) {
       const io = recordingIO({ ...env, NO_COLOR: '1' }, tty);
       const done = main(['node', 'kgc-support', 'health', '--watch', '1s', '--timeout', TIMEOUT, ...args], io);
-      await until(() => io.out.length > 0, 5_000, 'the first round');
+      await until(() => io.out.length > 0, 20_000, 'the first round');
       io.interrupt();
       expect(await done).toBe(130);
       if (tty) {

@@ -66,8 +66,8 @@ describe('the Support module\'s lifecycle in the daemon', () => {
   });
 
   it('ACTIVE at start, HEALTHY after the first periodic check', async () => {
-    await until(() => state() === 'ACTIVE' || state() === 'HEALTHY', 5_000, 'discovery');
-    await until(() => state() === 'HEALTHY', 5_000, 'the first periodic check');
+    await until(() => state() === 'ACTIVE' || state() === 'HEALTHY', 20_000, 'discovery');
+    await until(() => state() === 'HEALTHY', 20_000, 'the first periodic check');
     expect(transitions()).toEqual(['ACTIVE', 'HEALTHY']);
     const view = daemon.support.view();
     expect(view.components.map((c) => [c.component, c.status])).toEqual([['support-chatbot', 'pass'], ['support-context', 'pass'], ['chatwoot', 'pass']]);
@@ -93,7 +93,7 @@ describe('the Support module\'s lifecycle in the daemon', () => {
   it('DOWN when Support goes away: one warning, deliveries held, the ERP side keeps answering; HEALTHY when it is back', async () => {
     const port = support.port;
     await support.close();
-    await until(() => state() === 'DOWN', 5_000, 'DOWN');
+    await until(() => state() === 'DOWN', 20_000, 'DOWN');
     await until(() => daemon.dispatcher.held, 2_000, 'deliveries to be held');
     // A few more periodic checks find it down again: no new log line.
     await new Promise((r) => setTimeout(r, 600));
@@ -109,9 +109,9 @@ describe('the Support module\'s lifecycle in the daemon', () => {
     expect(((await res.json()) as { lifecycle: { state: string; deliveries_held: boolean } }).lifecycle).toMatchObject({ state: 'DOWN', deliveries_held: true });
 
     support = await standIn((path) => (path.startsWith('/webhook/') ? { status: 204 } : HEALTHY), port);
-    await until(() => state() === 'HEALTHY', 5_000, 'HEALTHY again');
+    await until(() => state() === 'HEALTHY', 20_000, 'HEALTHY again');
     expect(daemon.dispatcher.held).toBe(false);
-    await until(async () => (await getEvent(daemon.ctx, ev.event.id)).status === 'delivered', 5_000, 'the waiting event to be delivered');
+    await until(async () => (await getEvent(daemon.ctx, ev.event.id)).status === 'delivered', 20_000, 'the waiting event to be delivered');
     expect((await getEvent(daemon.ctx, ev.event.id)).failures).toBe(0);
     expect(transitions()).toEqual(['ACTIVE', 'HEALTHY', 'DOWN', 'HEALTHY']);
   });
@@ -127,21 +127,21 @@ describe('the Support module\'s lifecycle in the daemon', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(state()).toBe('DISABLED');
     expect((await runCli(['enable'], cliEnv)).code).toBe(0);
-    await until(() => state() === 'ACTIVE' || state() === 'HEALTHY', 5_000, 'discovery after enable');
+    await until(() => state() === 'ACTIVE' || state() === 'HEALTHY', 20_000, 'discovery after enable');
     expect(transitions()).toEqual(['ACTIVE', 'HEALTHY', 'DOWN', 'HEALTHY', 'DISABLED', 'ACTIVE']);
-    await until(() => state() === 'HEALTHY', 5_000, 'HEALTHY after enable');
+    await until(() => state() === 'HEALTHY', 20_000, 'HEALTHY after enable');
   });
 
   it('DEGRADED while the chatbot answers but Chatwoot\'s Redis fails; `health` shows the daemon\'s view', async () => {
     chatwoot.answer = () => ({ status: 200, body: chatwootBody('ok', 'failing') });
-    await until(() => state() === 'DEGRADED', 5_000, 'DEGRADED');
+    await until(() => state() === 'DEGRADED', 20_000, 'DEGRADED');
     expect(daemon.support.view().detail).toContain('queue_services failing');
     expect(daemon.dispatcher.held).toBe(false);
     const r = await runCli(['health', '--json', '--timeout', '1s'], { PATH: process.env.PATH, ...env });
     const j = r.json<{ checks: Record<string, { status: string; observedValue?: unknown }[]> }>();
     expect(j.checks['support-module:state']?.[0]).toMatchObject({ status: 'warn', observedValue: 'DEGRADED' });
     chatwoot.answer = () => ({ status: 200, body: chatwootBody() });
-    await until(() => state() === 'HEALTHY', 5_000, 'HEALTHY');
+    await until(() => state() === 'HEALTHY', 20_000, 'HEALTHY');
     expect(transitions().slice(-3)).toEqual(['HEALTHY', 'DEGRADED', 'HEALTHY']);
   });
 });

@@ -67,7 +67,7 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
         for (const type of EVENT_TYPES) ids.push((await publishEvent(pyStore.ctx, { event: type, data: SAMPLES[type] })).event.id);
         await until(async () => (await Promise.all(ids.map((id) => getEvent(pyStore.ctx, id)))).every((e) => e.status === 'delivered'), 20_000, 'deliveries to Python');
         // The receiver's log line can trail its 2xx: wait for it rather than race it.
-        await until(async () => py.lines.filter((l) => l.startsWith('ok ')).length >= EVENT_TYPES.length, 5_000, 'the Python log lines')
+        await until(async () => py.lines.filter((l) => l.startsWith('ok ')).length >= EVENT_TYPES.length, 20_000, 'the Python log lines')
           .catch((err: Error) => { throw new Error(`${err.message}; it printed: ${JSON.stringify(py.lines)}`); });
         expect(py.lines.filter((l) => l.startsWith('ok '))).toHaveLength(EVENT_TYPES.length);
         expect(py.lines.some((l) => l.startsWith('bad'))).toBe(false);
@@ -181,7 +181,7 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
     d.module.enabled = false;
     const ids = await publishAll();
     await ts.ctx.db.query(`INSERT INTO kgc_erp.support_outbox (id, event, data) VALUES ('outbox-while-off', 'customer.deleted', $1)`, [JSON.stringify(SAMPLES['customer.deleted'])]);
-    await until(async () => (await getEvent(ts.ctx, 'outbox-while-off').catch(() => undefined))?.status === 'skipped', 5_000, 'the outbox row recorded as skipped');
+    await until(async () => (await getEvent(ts.ctx, 'outbox-while-off').catch(() => undefined))?.status === 'skipped', 20_000, 'the outbox row recorded as skipped');
     ids.push('outbox-while-off');
     for (const id of ids) expect(await status(id)).toBe('skipped');
     await setPluginEnabled(ts.ctx, true);
