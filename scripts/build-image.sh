@@ -52,6 +52,6 @@ tar -C "$ROOT" --numeric-owner -c . | docker import \
   --change 'VOLUME /var/lib/kgc-support' \
   --change 'ENTRYPOINT ["/usr/local/bin/node", "/app/bin/kgc-support.js"]' \
   --change 'CMD ["serve"]' \
-  --change 'HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD ["/bin/wget", "-q", "-O", "/dev/null", "http://127.0.0.1:3030/health"]' \
+  --change 'HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=5 CMD ["/bin/wget", "-q", "-O", "/dev/null", "http://127.0.0.1:3030/health"]' \
   - "$IMAGE" >/dev/null
 echo "$IMAGE"

@@ -31,7 +31,8 @@ describe.skipIf(skip !== undefined)('the daemon image', () => {
   });
 
   it('becomes healthy and answers the seed example with the demo key', async () => {
-    const deadline = Date.now() + 60_000;
+    // serve --demo creates its store and the demo data first: seconds alone, over a minute when the suite loads both cores.
+    const deadline = Date.now() + 180_000;
     let health = '';
     while (Date.now() < deadline) {
       health = (await execa('docker', ['inspect', '--format', '{{.State.Health.Status}}', name])).stdout.trim();
@@ -46,7 +47,7 @@ describe.skipIf(skip !== undefined)('the daemon image', () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { status_hu: string }).status_hu).toBe('Javítás folyamatban');
     expect(logs.stdout).not.toContain(key as string);
-  });
+  }, 240_000);
 
   it('runs as an unprivileged user', async () => {
     const user = (await execa('docker', ['inspect', '--format', '{{.Config.User}}', name])).stdout.trim();
