@@ -9,7 +9,7 @@ import type { Logger } from '../context/logger.js';
 import { KgcError } from '../errors/kgc-error.js';
 import type { Db } from './db.js';
 import { acquireLock, type Lock } from './lock.js';
-import { migrate } from './migrate.js';
+import { migrate, type MigrationSet } from './migrate.js';
 
 export interface Store {
   /** The daemon's own state (schema kgc_support). */
@@ -30,7 +30,7 @@ export interface OpenStoreOptions {
   readonly holdLock?: boolean;
   /** An in-memory PGlite (tests); no lock, no files. */
   readonly memory?: boolean;
-  /** With `memory`: start from this image (migratedImage()) instead of an empty cluster. */
+  /** With `memory`: start from this image (pgliteImage() in pglite.ts) instead of an empty cluster. */
   readonly memoryImage?: Blob;
   readonly migrate?: boolean;
 }
@@ -39,10 +39,9 @@ export function migrationsDir(): string {
   return join(packageRoot(), 'src', 'store', 'migrations');
 }
 
-/** An embedded store with every migration applied, as an image for `memoryImage`. */
-export async function migratedImage(logger: Logger): Promise<Blob> {
-  const { pgliteImage } = await import('./pglite.js');
-  return pgliteImage(async (db) => { await migrate(db, { name: 'kgc', dir: migrationsDir() }, logger); });
+/** The store's one migration set (kgc_support and the reference kgc_erp). */
+export function storeMigrations(): MigrationSet {
+  return { name: 'kgc', dir: migrationsDir() };
 }
 
 async function connectPostgres(url: string, config: Config, logger: Logger, name: string): Promise<Db> {
@@ -68,7 +67,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     } else {
       db = await connectPostgres(config.databaseUrl as string, config, logger, 'kgc-support');
     }
-    if (opts.migrate !== false) await migrate(db, { name: 'kgc', dir: migrationsDir() }, logger);
+    if (opts.migrate !== false) await migrate(db, storeMigrations(), logger);
     erp = config.erpDatabaseUrl ? await connectPostgres(config.erpDatabaseUrl, config, logger, 'kgc-support-erp') : db;
     lock?.update({ store: db.label });
   } catch (err) {

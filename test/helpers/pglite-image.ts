@@ -14,14 +14,16 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/context/logger.js';
-import { migratedImage, migrationsDir } from '../../src/store/open.js';
+import { migrate } from '../../src/store/migrate.js';
+import { storeMigrations } from '../../src/store/open.js';
+import { pgliteImage as imageOf } from '../../src/store/pglite.js';
 
 const PREFIX = 'kgc-test-pglite-';
 
 function imagePath(): string {
   const h = createHash('sha256');
   h.update(readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url)));
-  const dir = migrationsDir();
+  const { dir } = storeMigrations();
   for (const f of readdirSync(dir).sort()) h.update(f).update(readFileSync(join(dir, f)));
   return join(tmpdir(), `${PREFIX}${h.digest('hex').slice(0, 16)}.tar`);
 }
@@ -30,7 +32,7 @@ function imagePath(): string {
 export async function ensurePgliteImage(): Promise<string> {
   const path = imagePath();
   if (existsSync(path)) return path;
-  const image = await migratedImage(silentLogger);
+  const image = await imageOf(async (db) => { await migrate(db, storeMigrations(), silentLogger); });
   const partial = `${path}.${process.pid}.partial`;
   writeFileSync(partial, Buffer.from(await image.arrayBuffer()));
   renameSync(partial, path);

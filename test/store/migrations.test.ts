@@ -2,12 +2,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/context/logger.js';
 import { loadMigrations, migrate } from '../../src/store/migrate.js';
-import { migrationsDir } from '../../src/store/open.js';
+import { migrationsDir, storeMigrations } from '../../src/store/open.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { createDatabase } from '../helpers/pg.js';
 
-const set = { name: 'kgc', dir: migrationsDir() };
+const set = storeMigrations();
 
 describe('migrations', () => {
   const drops: (() => Promise<void>)[] = [];
