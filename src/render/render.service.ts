@@ -28,7 +28,6 @@ export interface RenderPlan {
   readonly previous: ReadonlyMap<string, string>;
 }
 
-
 /** Refuses a franchise whose ports clash with its own or with another franchise's under the same root. */
 export function assertNoPortClash(f: Franchise, others: readonly Franchise[]): void {
   const clashes = portClashes([f, ...others.filter((o) => o.id !== f.id)]).filter((c) => c.uses.some((u) => u.franchise === f.id));

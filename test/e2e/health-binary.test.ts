@@ -40,6 +40,15 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | n
   return new Promise((resolve) => child.once('close', (code) => { clearTimeout(kill); resolve({ code, out, err, ms: performance.now() - t0 }); }));
 }
 
+interface FranchisePorts { daemon: number; chatbot: number; context: number; chatwoot: number; erp: number }
+
+/** A franchise under `root` whose services are expected on the given ports. */
+async function initFranchise(root: string, id: string, p: FranchisePorts): Promise<void> {
+  const init = await runCli(['init', '--franchise', id, '--name', `${id} Kft.`, '--daemon-port', String(p.daemon), '--chatbot-port', String(p.chatbot),
+    '--context-port', String(p.context), '--chatwoot-port', String(p.chatwoot), '--erp-port', String(p.erp)], cliEnv(root));
+  expect(init.code, init.err).toBe(0);
+}
+
 describe('kgc-support health, the real binary', () => {
   const closers: (() => Promise<void>)[] = [];
   const dirs: string[] = [];
@@ -109,9 +118,8 @@ export async function resolve(specifier, context, next) {
   it('stays cheap with --franchise: the franchise file and the Docker client, not the installer (no execa, renderer or prompts)', async () => {
     const root = tempRoot();
     dirs.push(root);
-    const ports = await Promise.all([0, 1, 2, 3, 4].map(() => refusedPort()));
-    const init = await runCli(['init', '--franchise', 'light', '--name', 'Light Kft.', ...['--daemon-port', '--chatbot-port', '--context-port', '--chatwoot-port', '--erp-port'].flatMap((f, i) => [f, String(ports[i])])], cliEnv(root));
-    expect(init.code, init.err).toBe(0);
+    const [daemon, chatbot, context, chatwoot, erp] = await Promise.all([0, 1, 2, 3, 4].map(() => refusedPort())) as [number, number, number, number, number];
+    await initFranchise(root, 'light', { daemon, chatbot, context, chatwoot, erp });
     const { code, files, packages } = await packagesLoaded(['--format', 'nagios', '--franchise', 'light', '--timeout', '1s'], { ...healthyEnv, KGC_SUPPORT_FRANCHISES_DIR: root });
     expect(code).toBe(2);
     expect(files.some((u) => u.includes('/dist/franchise/franchise.store.js'))).toBe(true);
@@ -140,9 +148,7 @@ export async function resolve(specifier, context, next) {
     };
     const root = tempRoot();
     dirs.push(root);
-    const init = await runCli(['init', '--franchise', 'hang', '--name', 'Hang Kft.', '--daemon-port', String(daemonS.port), '--chatbot-port', String(chatbotS.port),
-      '--context-port', String(contextS.port), '--chatwoot-port', String(chatwootS.port), '--erp-port', String(await refusedPort())], cliEnv(root));
-    expect(init.code, init.err).toBe(0);
+    await initFranchise(root, 'hang', { daemon: daemonS.port, chatbot: chatbotS.port, context: contextS.port, chatwoot: chatwootS.port, erp: await refusedPort() });
 
     // The baselines: the same two commands at the same moment with every target refusing at
     // once, so that the machine's load weighs on both sides alike.
@@ -153,9 +159,7 @@ export async function resolve(specifier, context, next) {
       CHATWOOT_URL: `http://127.0.0.1:${rChatwoot}`, REDIS_URL: `redis://127.0.0.1:${rOther}`, DATABASE_URL: `postgres://postgres@127.0.0.1:${rOther}/kgc`,
       DOCKER_HOST: `unix://${join(emptyDir, 'no-engine.sock')}`,
     };
-    const initRefused = await runCli(['init', '--franchise', 'refused', '--name', 'Refused Kft.', '--daemon-port', String(rDaemon), '--chatbot-port', String(rChatbot),
-      '--context-port', String(rContext), '--chatwoot-port', String(rChatwoot), '--erp-port', String(rErp)], cliEnv(root));
-    expect(initRefused.code, initRefused.err).toBe(0);
+    await initFranchise(root, 'refused', { daemon: rDaemon, chatbot: rChatbot, context: rContext, chatwoot: rChatwoot, erp: rErp });
     const [env, franchise, envBase, franchiseBase] = await Promise.all([
       run(['--json'], envHang),
       run(['--format', 'nagios', '--franchise', 'hang'], { ...envHang, KGC_SUPPORT_FRANCHISES_DIR: root }),
