@@ -42,7 +42,7 @@ suite('health --franchise on a real Docker engine', { timeout: 300_000 }, () => 
     const init = await cli('init', '--franchise', ID, '--name', 'Health Kft.', ...imageFlags, ...(await freePortFlags()));
     expect(init.code, init.err).toBe(0);
     const dir = join(root, ID);
-    editFranchise(dir, (doc) => { doc.healthcheck = { interval: '1s', timeout: '2s', retries: 2, start_period: '1s' }; });
+    editFranchise(dir, (doc) => { doc.healthcheck = { interval: '1s', timeout: '10s', retries: 3, start_period: '1s' }; });
     expect((await cli('render', '--franchise', ID)).code).toBe(0);
     const up = await cli('up', '--franchise', ID, '--service', 'support-chatbot,support-context', '--timeout', '60s');
     expect(up.code, up.err).toBe(0);
@@ -59,7 +59,7 @@ suite('health --franchise on a real Docker engine', { timeout: 300_000 }, () => 
         KGC_SUPPORT_HEALTH_INTERVAL: '500ms',
       }),
     });
-    await until(() => daemon?.support.view().state === 'HEALTHY', 10_000, 'the daemon to find the chatbot healthy');
+    await until(() => daemon?.support.view().state === 'HEALTHY', 20_000, 'the daemon to find the chatbot healthy');
   }, 180_000);
 
   afterAll(async () => {
