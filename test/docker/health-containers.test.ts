@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { parseEnv } from '../../src/render/env-format.js';
-import { buildTestImages, dockerUnavailable, removeProject, type TestImages } from '../helpers/docker.js';
+import { buildTestImages, dockerUnavailable, removeProject, TEST_HEALTHCHECK, type TestImages } from '../helpers/docker.js';
 import { cliEnv, editFranchise, freePortFlags, runCli, tempRoot } from '../helpers/cli.js';
 import { until } from '../helpers/receiver.js';
 
@@ -42,7 +42,7 @@ suite('health --franchise on a real Docker engine', { timeout: 300_000 }, () => 
     const init = await cli('init', '--franchise', ID, '--name', 'Health Kft.', ...imageFlags, ...(await freePortFlags()));
     expect(init.code, init.err).toBe(0);
     const dir = join(root, ID);
-    editFranchise(dir, (doc) => { doc.healthcheck = { interval: '1s', timeout: '10s', retries: 3, start_period: '1s' }; });
+    editFranchise(dir, (doc) => { doc.healthcheck = { ...TEST_HEALTHCHECK }; });
     expect((await cli('render', '--franchise', ID)).code).toBe(0);
     const up = await cli('up', '--franchise', ID, '--service', 'support-chatbot,support-context', '--timeout', '60s');
     expect(up.code, up.err).toBe(0);

@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/render/env-format.js';
 import { SUPPORT_SERVICES } from '../../src/render/model.js';
-import { buildTestImages, dockerUnavailable, removeProject, type TestImages } from '../helpers/docker.js';
+import { buildTestImages, dockerUnavailable, removeProject, TEST_HEALTHCHECK, type TestImages } from '../helpers/docker.js';
 import { cliEnv, editFranchise, freePortFlags, runCli, tempRoot } from '../helpers/cli.js';
 
 const reason = await dockerUnavailable();
@@ -50,10 +50,7 @@ suite('the support profile on a real Docker engine', { timeout: 300_000 }, () =>
     const init = await cli('init', '--franchise', id, '--name', HOSTILE, ...imageFlags, ...(await freePortFlags()), ...extra);
     expect(init.code, init.err).toBe(0);
     const dir = join(root, id);
-    // Checks run often so that `up` sees health quickly, but each may take 10 s: on a busy 2-core
-    // host a `docker exec` of pg_isready or wget has taken over 2 s, and three such slow answers
-    // in a row made a healthy stand-in 'unhealthy'. A check that fails outright still fails in ~3 s.
-    editFranchise(dir, (doc) => { doc.healthcheck = { interval: '1s', timeout: '10s', retries: 3, start_period: '1s' }; });
+    editFranchise(dir, (doc) => { doc.healthcheck = { ...TEST_HEALTHCHECK }; });
     const render = await cli('render', '--franchise', id);
     expect(render.code, render.err).toBe(0);
     return dir;

@@ -102,6 +102,14 @@ export async function buildTestImages(): Promise<TestImages> {
   }
 }
 
+/**
+ * The health timing the Docker tests render their franchises with. Checks run every second
+ * so that `up` sees health soon; each may take 10 s, because on a busy 2-core host a
+ * `docker exec` of pg_isready or wget has taken over 2 s, three times in a row, and turned
+ * healthy stand-ins 'unhealthy'. A check that fails outright is still unhealthy in ~3 s.
+ */
+export const TEST_HEALTHCHECK = { interval: '1s', timeout: '10s', retries: 3, start_period: '1s' } as const;
+
 /** Removes every container, network and volume of a compose project (test clean-up). */
 export async function removeProject(project: string): Promise<void> {
   const ids = (await execa('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { reject: false })).stdout.split('\n').filter(Boolean);
