@@ -69,6 +69,7 @@ export const CATALOGUE = {
   not_ready: spec(503, 1, 'Not ready'),
   // The installer (init, render, up, down, status, logs, doctor).
   franchise_not_found: spec(404, 1, 'Franchise not found', 'Create it with: kgc-support init --franchise <id> (or point --dir / KGC_SUPPORT_FRANCHISES_DIR at the right directory).'),
+  franchise_ambiguous: spec(400, 2, 'Which franchise?', 'Pass --franchise <id> (or env KGC_SUPPORT_FRANCHISE), or --data-dir for a local store.'),
   franchise_exists: spec(409, 1, 'Franchise already initialised', 'Edit its franchise.yaml and run kgc-support render, or pass --force to write it again (its secrets are kept).'),
   port_clash: spec(409, 1, 'Port already taken', 'Choose another port in franchise.yaml (ports:) or with the init --*-port flags, then run kgc-support render.'),
   unportable_value: spec(400, 2, 'Value cannot be written to a .env file', 'Docker Compose v1 and v2 read .env files differently: avoid "${", and a "$" together with a quote, a backslash or a line break.'),
@@ -77,6 +78,8 @@ export const CATALOGUE = {
   compose_missing: spec(503, 1, 'Docker Compose not found', 'Install the compose plugin (docker compose) or docker-compose, or set KGC_SUPPORT_COMPOSE to its command.'),
   compose_failed: spec(500, 1, 'Docker Compose failed', 'Its output above says why; kgc-support doctor checks the usual causes.'),
   support_unhealthy: spec(503, 1, 'Support services not healthy', 'The log lines above say why; more with: kgc-support logs --service <name>.'),
+  image_missing: spec(503, 1, 'Image not present', 'Load each image named above (docker load -i <file>.tar), build the daemon\'s with scripts/build-image.sh, or choose another in franchise.yaml (images:) and run kgc-support render.'),
+  target_running: spec(409, 1, 'Target is running', 'Stop what uses the state first (kgc-support down --franchise <id> --service kgc-support, or stop the local daemon), then restore.'),
   support_disabled: spec(409, 1, 'Support is switched off for this franchise', 'Set support.enabled: true in franchise.yaml, run kgc-support render, then up.'),
   interrupted: spec(499, 130, 'Interrupted'),
   support_url_missing: spec(503, 1, 'SUPPORT_API_URL is not set', 'Set SUPPORT_API_URL (the Kokó chatbot base URL) in the environment or .env.'),
