@@ -4,23 +4,44 @@ import { SETTINGS, type Config, type ConfigKey } from './settings.js';
 /** Values given on the command line; they win over the environment. */
 export type ConfigOverrides = { readonly [K in ConfigKey]?: string | undefined };
 
+/** One setting's problem: its environment variable and what is wrong with the value. */
+export interface ConfigProblem {
+  readonly variable: string;
+  readonly message: string;
+}
+
+/**
+ * Parses every setting and collects every problem (none stops at the first). The
+ * overrides take their variable's place in the environment each parser sees, so a
+ * default derived from another setting (the admin socket from the data directory)
+ * follows the flag too.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): { config: Config | undefined; problems: ConfigProblem[] } {
+  const effective: NodeJS.ProcessEnv = { ...env };
+  for (const [key, value] of Object.entries(overrides) as [ConfigKey, string | undefined][]) {
+    if (value !== undefined) effective[SETTINGS[key].env] = value;
+  }
+  const out: Record<string, unknown> = {};
+  const problems: ConfigProblem[] = [];
+  for (const [key, setting] of Object.entries(SETTINGS) as [ConfigKey, (typeof SETTINGS)[ConfigKey]][]) {
+    try {
+      out[key] = setting.parse(effective[setting.env], effective);
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      problems.push({ variable: setting.env, message: text.startsWith(`${setting.env}: `) ? text.slice(setting.env.length + 2) : text });
+    }
+  }
+  return { config: problems.length === 0 ? (out as Config) : undefined, problems };
+}
+
 /**
  * Builds the configuration from the environment and command-line overrides.
  * Every problem is reported at once, and nothing is started with a bad value.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
-  const out: Record<string, unknown> = {};
-  const problems: string[] = [];
-  for (const [key, setting] of Object.entries(SETTINGS) as [ConfigKey, (typeof SETTINGS)[ConfigKey]][]) {
-    const raw = overrides[key] ?? env[setting.env];
-    try {
-      out[key] = setting.parse(raw, env);
-    } catch (err) {
-      problems.push(err instanceof Error ? err.message : String(err));
-    }
-  }
-  if (problems.length > 0) throw new KgcError('invalid_config', problems.join('; '));
-  return out as Config;
+  const { config, problems } = parseConfig(env, overrides);
+  if (!config) throw new KgcError('invalid_config', problems.map((p) => `${p.variable}: ${p.message}`).join('; '));
+  return config;
 }
 
 /** The effective configuration with secrets masked, for `kgc-support config` and logs. */

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,4 +23,14 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'kgc-support');
   if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'kgc-support', 'Data');
   return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'kgc-support');
+}
+
+/**
+ * The admin socket of a data directory. Unix socket paths are limited to about 100
+ * bytes; deep data directories fall back to the temp dir.
+ */
+export function adminSocketPath(dataDir: string): string {
+  const inDir = join(dataDir, 'admin.sock');
+  if (Buffer.byteLength(inDir) < 100) return inDir;
+  return join(tmpdir(), `kgc-support-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}.sock`);
 }

@@ -5,7 +5,7 @@
  */
 import { KgcError } from '../errors/kgc-error.js';
 import { formatDuration, parseDuration, parseRate, type Rate } from './duration.js';
-import { defaultDataDir } from './paths.js';
+import { adminSocketPath, defaultDataDir } from './paths.js';
 import { parseThreshold, type Threshold, type ThresholdKind } from './threshold.js';
 
 export interface Setting<T> {
@@ -159,6 +159,7 @@ const webhookPath = (env: string, doc: string, dflt: string): Setting<string> =>
 
 export const SETTINGS = {
   dataDir: str('KGC_SUPPORT_DATA_DIR', 'Data directory: the embedded database, the lock, the admin socket', (e) => defaultDataDir(e)),
+  adminSocket: str('KGC_SUPPORT_ADMIN_SOCKET', 'The daemon\'s admin API socket (owner-only: the socket 0600, a directory the daemon creates 0700); unset: admin.sock in the data directory', (e) => adminSocketPath(e.KGC_SUPPORT_DATA_DIR || defaultDataDir(e))),
   databaseUrl: optUrl('DATABASE_URL', 'PostgreSQL for the daemon state; unset means the embedded PGlite store in the data directory', true),
   erpDatabaseUrl: optUrl('ERP_DATABASE_URL', 'PostgreSQL holding the ERP read contract (schema kgc_erp); unset means the daemon store', true),
   host: str('KGC_SUPPORT_HOST', 'Address the Pull API listens on', () => '127.0.0.1'),
@@ -169,6 +170,7 @@ export const SETTINGS = {
   supportApiUrl: optUrl('SUPPORT_API_URL', 'The Kokó chatbot base URL (webhooks and its /health)'),
   supportContextUrl: optUrl('SUPPORT_CONTEXT_URL', 'The Kokó context manager base URL (its /health)'),
   inboundApiKey: secretText('KGC_API_KEY', 'The key the Support system calls this daemon with (the installer renders it); imported at start, hash only, scopes support:read and support:appointments'),
+  publishApiKey: secretText('KGC_SUPPORT_PUBLISH_KEY', 'The ERP\'s key for POST /api/events (the installer generates it and gives it to the ERP as KGC_SUPPORT_API_KEY); imported at start, hash only, scope erp:publish'),
   bodyLimit: bytes('KGC_SUPPORT_BODY_LIMIT', 'Largest accepted request body', 64 * 1024),
   rateLimit: {
     env: 'KGC_SUPPORT_RATE_LIMIT',
@@ -198,10 +200,10 @@ export const SETTINGS = {
   memoryRoot: str('SUPPORT_MEMORY_ROOT', 'Support memory root; a customer\'s memory is <root>/kgc-support/customers/<id>.json', () => '/opt/chatwoot/memory'),
   chatwootUrl: optUrl('CHATWOOT_URL', 'Chatwoot base URL (application API); unset: the Chatwoot step is skipped'),
   chatwootApiToken: secretText('CHATWOOT_API_TOKEN', 'Chatwoot api_access_token of an agent or admin of the franchise\'s account'),
-  chatwootAccountId: {
-    env: 'CHATWOOT_ACCOUNT_ID',
-    doc: 'The franchise\'s Chatwoot account id (required with CHATWOOT_URL: contacts of other accounts are never touched)',
-    parse: (raw: string | undefined): number | undefined => (raw === undefined || raw.trim() === '' ? undefined : int('CHATWOOT_ACCOUNT_ID', '', 0, 1, 2_147_483_647).parse(raw, {})),
+  chatwootAccountNumber: {
+    env: 'CHATWOOT_ACCOUNT_NUMBER',
+    doc: 'Chatwoot\'s numeric account id of the franchise, the n in /app/accounts/<n>/ (required with CHATWOOT_URL: contacts of other accounts are never touched). Not CHATWOOT_ACCOUNT_ID, the seed\'s identifier (kgc-<id>) that the daemon never reads',
+    parse: (raw: string | undefined): number | undefined => (raw === undefined || raw.trim() === '' ? undefined : int('CHATWOOT_ACCOUNT_NUMBER', '', 0, 1, 2_147_483_647).parse(raw, {})),
   },
   gdprRedisPatterns: redisPatterns('KGC_GDPR_REDIS_PATTERNS', 'Redis key patterns of one customer, comma-separated, {id} for the customer id', 'support:customer:{id},support:customer:{id}:*,chat:{id},chat:{id}:*'),
   gdprEraseMode: oneOf('KGC_GDPR_ERASE_MODE', 'ERP record on erasure: delete (with its rentals, worklogs, orders, appointments) or anonymise (keep the rows for invoice retention, remove name, phone, e-mail)', ['delete', 'anonymise'] as const, 'delete'),
@@ -230,7 +232,7 @@ export const SETTINGS = {
   healthKeyExpiry: threshold('KGC_SUPPORT_HEALTH_KEY_EXPIRY', 'health: an active API key expiring within this warns[,within this is critical]', 'duration', 'below', '14d,3d'),
   healthSecretAge: threshold('KGC_SUPPORT_HEALTH_SECRET_AGE', 'health: age of the current webhook secret that warns[,is critical] (rotate it: kgc-support secrets rotate-webhook)', 'duration', 'above', '180d'),
   shutdownTimeoutMs: duration('KGC_SUPPORT_SHUTDOWN_TIMEOUT', 'How long SIGTERM waits for in-flight requests', '10s'),
-  franchisesDir: str('KGC_SUPPORT_FRANCHISES_DIR', 'Installer: the directory holding one <id>/franchise.yaml per franchise (relative to the working directory)', () => 'franchises'),
+  franchisesDir: str('KGC_SUPPORT_FRANCHISES_DIR', 'The directory holding one <id>/franchise.yaml per franchise: /var/lib/kgc-support/franchises for root, else $XDG_DATA_HOME/kgc-support/franchises', (e) => (process.getuid?.() === 0 ? '/var/lib/kgc-support/franchises' : `${defaultDataDir(e)}/franchises`)),
   composeCommand: str('KGC_SUPPORT_COMPOSE', 'Installer: the compose command ("docker compose", "docker-compose" or a path); unset means detect, v2 first', () => ''),
 } as const;
 

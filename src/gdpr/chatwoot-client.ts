@@ -72,7 +72,7 @@ export function createChatwootClient(o: ChatwootOptions): ChatwootApi {
   }
 
   function failure(what: string, status: number): Error {
-    if (status === 401 || status === 403) return permanent(`Chatwoot refused the api_access_token (${status} on ${what}): check CHATWOOT_API_TOKEN and CHATWOOT_ACCOUNT_ID`);
+    if (status === 401 || status === 403) return permanent(`Chatwoot refused the api_access_token (${status} on ${what}): check CHATWOOT_API_TOKEN and CHATWOOT_ACCOUNT_NUMBER`);
     if (status === 404) return permanent(`Chatwoot has no account ${o.accountId} or no contacts API (404 on ${what})`);
     if (status === 429 || status >= 500) return transient(`Chatwoot answered ${status} on ${what}`);
     return permanent(`Chatwoot answered ${status} on ${what}`);

@@ -30,8 +30,8 @@ function chatwootFrom(ctx: Ctx): Service<ChatwootApi> {
   const c = ctx.config;
   if (c.chatwootUrl === undefined) return { kind: 'absent', why: 'CHATWOOT_URL is not set' };
   if (c.chatwootApiToken === undefined) return { kind: 'misconfigured', why: 'CHATWOOT_URL is set but CHATWOOT_API_TOKEN is not' };
-  if (c.chatwootAccountId === undefined) return { kind: 'misconfigured', why: 'CHATWOOT_URL is set but CHATWOOT_ACCOUNT_ID is not' };
-  return { kind: 'ready', api: createChatwootClient({ baseUrl: c.chatwootUrl, token: c.chatwootApiToken, accountId: c.chatwootAccountId, timeoutMs: c.gdprHttpTimeoutMs }) };
+  if (c.chatwootAccountNumber === undefined) return { kind: 'misconfigured', why: 'CHATWOOT_URL is set but CHATWOOT_ACCOUNT_NUMBER (Chatwoot\'s numeric account id) is not' };
+  return { kind: 'ready', api: createChatwootClient({ baseUrl: c.chatwootUrl, token: c.chatwootApiToken, accountId: c.chatwootAccountNumber, timeoutMs: c.gdprHttpTimeoutMs }) };
 }
 
 /** The dependencies a configuration describes; `overrides` replace parts (tests, the daemon's notifier). */

@@ -43,7 +43,7 @@ describe('gdpr delete killed mid-cascade (the real binary)', () => {
     env = {
       ...process.env, KGC_SUPPORT_DATA_DIR: dataDir, NO_COLOR: '1', SUPPORT_MEMORY_ROOT: memoryRoot,
       REDIS_URL: 'redis://127.0.0.1:6379', KGC_GDPR_REDIS_PATTERNS: `${prefix}support:customer:{id}:*,${prefix}chat:{id}:*`,
-      CHATWOOT_URL: chatwoot.url, CHATWOOT_API_TOKEN: 'tok_e2e', CHATWOOT_ACCOUNT_ID: '1', KGC_GDPR_HTTP_TIMEOUT: '30s',
+      CHATWOOT_URL: chatwoot.url, CHATWOOT_API_TOKEN: 'tok_e2e', CHATWOOT_ACCOUNT_NUMBER: '1', KGC_GDPR_HTTP_TIMEOUT: '30s',
     };
     expect((await cli('demo', 'seed')).status).toBe(0);
     // The dispatcher is not part of this build: with the module off, step 2 is a recorded skip.

@@ -141,7 +141,7 @@ export async function createGdprWorld(kind: StoreKind, env: Record<string, strin
   const worldEnv: Record<string, string> = {
       SUPPORT_MEMORY_ROOT: memoryRoot,
       REDIS_URL: 'redis://127.0.0.1:6379',
-      CHATWOOT_URL: chatwoot.url, CHATWOOT_API_TOKEN: token, CHATWOOT_ACCOUNT_ID: '7',
+      CHATWOOT_URL: chatwoot.url, CHATWOOT_API_TOKEN: token, CHATWOOT_ACCOUNT_NUMBER: '7',
       KGC_GDPR_REDIS_PATTERNS: `${prefix}support:customer:{id},${prefix}support:customer:{id}:*,${prefix}chat:{id}:*`,
       KGC_GDPR_STEP_ATTEMPTS: '2', KGC_GDPR_STEP_BACKOFF: '10ms', KGC_GDPR_WEBHOOK_WAIT: '300ms', KGC_GDPR_HTTP_TIMEOUT: '2s',
       ...env,
