@@ -73,6 +73,7 @@ export const CATALOGUE = {
   franchise_exists: spec(409, 1, 'Franchise already initialised', 'Edit its franchise.yaml and run kgc-support render, or pass --force to write it again (its secrets are kept).'),
   port_clash: spec(409, 1, 'Port already taken', 'Choose another port in franchise.yaml (ports:) or with the init --*-port flags, then run kgc-support render.'),
   unportable_value: spec(400, 2, 'Value cannot be written to a .env file', 'Docker Compose v1 and v2 read .env files differently: avoid "${", and a "$" together with a quote, a backslash or a line break.'),
+  erp_database_missing: spec(400, 1, 'ERP database not given', 'Give the ERP\'s PostgreSQL as the daemon\'s container reaches it (not localhost): kgc-support init --force --erp-database-url postgres://<role>:<password>@<host>:5432/<db>, or the ERP_DATABASE_URL line of secrets.env; then kgc-support render.'),
   render_stale: spec(409, 1, 'Rendered files missing or out of date', 'Run: kgc-support render --franchise <id> (kgc-support render --diff shows what changes).'),
   docker_unreachable: spec(503, 1, 'Docker engine not reachable', 'Start it (systemctl start docker) and check that this user may use it (group docker, or DOCKER_HOST).'),
   compose_missing: spec(503, 1, 'Docker Compose not found', 'Install the compose plugin (docker compose) or docker-compose, or set KGC_SUPPORT_COMPOSE to its command.'),
