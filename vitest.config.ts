@@ -1,4 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// The franchises directory of the whole run: a fresh empty temp directory, so that no test
+// reads or writes the real default (/var/lib/kgc-support/franchises when run as root) and
+// the CLI processes tests spawn inherit it. Tests that install franchises use their own.
+const franchisesDir = mkdtempSync(join(tmpdir(), 'kgc-test-franchises-'));
+process.env.KGC_SUPPORT_FRANCHISES_DIR = franchisesDir;
 
 export default defineConfig({
   test: {
@@ -12,5 +21,6 @@ export default defineConfig({
     maxWorkers: 3,
     reporters: ['default'],
     globalSetup: ['test/helpers/global-setup.ts'],
+    env: { KGC_SUPPORT_FRANCHISES_DIR: franchisesDir },
   },
 });

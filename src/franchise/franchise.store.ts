@@ -5,7 +5,12 @@
  *   <root>/<id>/secrets.env      generated secrets, 0600 (see secrets.ts)
  *   <root>/<id>/…                what `render` writes (see render/)
  *
- * <root> is --dir, else KGC_SUPPORT_FRANCHISES_DIR, else ./franchises.
+ *   <root>/<id>/run/admin.sock   the franchise daemon's admin socket (the rendered stack
+ *                                bind-mounts <root>/<id>/run into the daemon container)
+ *
+ * <root> is --dir, else KGC_SUPPORT_FRANCHISES_DIR, else /var/lib/kgc-support/franchises
+ * for root and $XDG_DATA_HOME/kgc-support/franchises for other users (the setting's
+ * default in config/settings.ts), so cron, Nagios and systemd find them from any directory.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -29,6 +34,11 @@ export function franchisesRoot(configured: string, flag?: string, cwd: string = 
 
 export function franchiseDir(root: string, id: string): string {
   return join(root, id);
+}
+
+/** Where the host CLI reaches a franchise's daemon: its admin socket in <franchise dir>/run. */
+export function franchiseAdminSocket(dir: string): string {
+  return join(dir, 'run', 'admin.sock');
 }
 
 /** Ids of the franchises under root (directories holding a franchise.yaml), sorted. */

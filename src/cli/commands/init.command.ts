@@ -40,7 +40,7 @@ export function registerInitCommand(program: Command, io: CliIO): void {
     .option('--context-port <port>', 'host port of the context manager (default 5004, 5104, …)')
     .option('--chatwoot-port <port>', 'host port of Chatwoot (default 3080, 3180, …)')
     .option('--image <key=image[:tag]>', 'override an image: kgc-api, kgc-support, koko-chatbot, koko-context, chatwoot, postgres, redis (repeat)', collect)
-    .option('--dir <dir>', 'the franchises directory (env KGC_SUPPORT_FRANCHISES_DIR, default ./franchises)')
+    .option('--dir <dir>', 'the franchises directory (env KGC_SUPPORT_FRANCHISES_DIR; default /var/lib/kgc-support/franchises for root, else ~/.local/share/kgc-support/franchises)')
     .option('--force', 'write franchise.yaml again although it exists (its secrets are kept)')
     .addHelpText('after', `
 Asks only what it cannot default (the id, the name, an optional Gemini API key) and only on a

@@ -19,7 +19,7 @@ export function registerRenderCommand(program: Command, io: CliIO): void {
     .option('--check', 'write nothing; exit 1 when the files on disk differ from what render would write')
     .option('--diff', 'write nothing; show what would change, secrets redacted')
     .option('--no-validate', 'do not ask the compose tool to validate the result (it does by default)')
-    .option('--dir <dir>', 'the franchises directory (env KGC_SUPPORT_FRANCHISES_DIR, default ./franchises)')
+    .option('--dir <dir>', 'the franchises directory (env KGC_SUPPORT_FRANCHISES_DIR; default /var/lib/kgc-support/franchises for root, else ~/.local/share/kgc-support/franchises)')
     .addHelpText('after', `
 Secrets are generated once (secrets.env, 0600) and never replaced by a re-render; .env files
 are 0600; rendering an unchanged franchise changes no byte. Files written, per franchise:
