@@ -11,6 +11,20 @@ export interface GlobalOptions {
   quiet?: boolean;
   verbose?: boolean;
   yes?: boolean;
+  /** State commands: the installed franchise whose daemon to act on (see target.ts). */
+  franchise?: string;
+  /** The franchises directory, with --franchise. */
+  dir?: string;
+}
+
+/** Where the franchises directory is by default, for --dir help texts. */
+export const FRANCHISES_DIR_HELP = 'the franchises directory (env KGC_SUPPORT_FRANCHISES_DIR; default /var/lib/kgc-support/franchises for root, else ~/.local/share/kgc-support/franchises)';
+
+/** --franchise and --dir of every command that reads or changes a daemon's state. */
+export function addTargetOptions(cmd: Command): Command {
+  return cmd
+    .option('--franchise <id>', 'act on this installed franchise\'s daemon, through its admin socket (env KGC_SUPPORT_FRANCHISE)')
+    .option('--dir <dir>', FRANCHISES_DIR_HELP);
 }
 
 export function addGlobalOptions(program: Command): Command {

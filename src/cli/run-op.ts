@@ -1,8 +1,10 @@
 /**
- * How a CLI command reaches the business layer. When a daemon holds this data
- * directory, through its admin API (so the daemon sees the change at once and the
- * embedded store keeps one writer); otherwise by opening the store in-process.
- * Both paths run the same operation through the same executeOp.
+ * How a CLI command reaches the business layer. With --franchise, only through that
+ * franchise's daemon (its admin socket in the franchise directory). Otherwise, when a
+ * daemon holds this data directory, through its admin API (so the daemon sees the
+ * change at once and the embedded store keeps one writer); else by opening the store
+ * in-process. Every path runs the same operation through the same executeOp, and says
+ * which daemon answered.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Op } from '../ops/op.js';
@@ -12,10 +14,11 @@ import type { Ctx } from '../context/context.js';
 import { cryptoRandom, systemClock } from '../context/clock.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { describeHolder, isHolderAlive, readLock, type LockInfo } from '../store/lock.js';
-import { callAdmin, DaemonUnreachable } from '../admin/client.js';
+import { adminInfo, callAdmin, DaemonUnreachable } from '../admin/client.js';
 import { cliLogger } from './cli-logger.js';
 import { cliActor, type GlobalOptions } from './globals.js';
 import type { CliIO } from './io.js';
+import { resolveTarget, type DaemonRef, type FranchiseTarget } from './target.js';
 
 export function cliConfig(io: CliIO, g: GlobalOptions, overrides: Record<string, string | undefined> = {}): Config {
   return loadConfig(io.env, { dataDir: g.dataDir, ...overrides });
@@ -67,14 +70,55 @@ export interface RunOpOptions {
   local?: boolean;
 }
 
-export async function runOp<I extends TSchema, O extends TSchema>(op: Op<I, O>, input: Static<I>, io: CliIO, g: GlobalOptions, opts: RunOpOptions = {}): Promise<Static<O>> {
+export interface Answer<T> {
+  readonly result: T;
+  /** Where the answer came from. */
+  readonly daemon: DaemonRef;
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+function unreachable(t: FranchiseTarget, why: string): KgcError {
+  const access = /EACCES|EPERM/.test(why) ? ' (the socket is owner-only: run this as root or as the daemon\'s user)' : '';
+  return new KgcError('daemon_unreachable',
+    `franchise ${t.id}'s daemon does not answer on ${t.socket}: ${why}${access}. Start it with: kgc-support up --franchise ${t.id}`,
+    { extras: { franchise: t.id, socket: t.socket } });
+}
+
+/** The franchise's daemon, as it describes itself; daemon_unreachable when none answers. */
+export async function franchiseDaemon(t: FranchiseTarget, timeoutMs = 10_000): Promise<DaemonRef & { franchise: string }> {
+  try {
+    const info = await adminInfo(t.socket, timeoutMs);
+    return { franchise: t.id, socket: t.socket, pid: num(info.pid), store: text(info.store) };
+  } catch (err) {
+    if (err instanceof DaemonUnreachable) throw unreachable(t, err.message);
+    if (err instanceof KgcError && err.code === 'daemon_unreachable') throw unreachable(t, err.message);
+    throw err;
+  }
+}
+
+/** Runs `op` on the daemon the command line names (see target.ts) and says which one answered. */
+export async function runTargetedOp<I extends TSchema, O extends TSchema>(op: Op<I, O>, input: Static<I>, io: CliIO, g: GlobalOptions, opts: RunOpOptions = {}): Promise<Answer<Static<O>>> {
   type T = Static<O>;
-  const config = cliConfig(io, g);
+  const target = resolveTarget(io, g);
+  if (target.kind === 'franchise') {
+    // Never a local store: the franchise's daemon answers, or the command fails.
+    const daemon = await franchiseDaemon(target);
+    try {
+      return { result: (await callAdmin(target.socket, op.name, input, cliActor())) as T, daemon };
+    } catch (err) {
+      if (err instanceof DaemonUnreachable) throw unreachable(target, err.message);
+      throw err;
+    }
+  }
+  const config = target.config;
   if (!opts.local) {
-    const daemon = await findDaemon(config);
-    if (daemon?.adminSocket) {
+    const holder = await findDaemon(config);
+    if (holder?.adminSocket) {
       try {
-        return (await callAdmin(daemon.adminSocket, op.name, input, cliActor())) as T;
+        const result = (await callAdmin(holder.adminSocket, op.name, input, cliActor())) as T;
+        return { result, daemon: { local: config.dataDir, socket: holder.adminSocket, pid: holder.pid, store: holder.store ?? null } };
       } catch (err) {
         if (!(err instanceof DaemonUnreachable)) throw err;
         // The daemon is gone: fall through and open the store ourselves.
@@ -82,5 +126,14 @@ export async function runOp<I extends TSchema, O extends TSchema>(op: Op<I, O>, 
     }
   }
   const { executeOp } = await import('../admin/execute.js');
-  return withLocalContext(config, io, g, op.name, (ctx) => executeOp(ctx, op as unknown as Op, input) as Promise<T>);
+  let store: string | null = null;
+  const result = await withLocalContext(config, io, g, op.name, (ctx) => {
+    store = ctx.db.label;
+    return executeOp(ctx, op as unknown as Op, input) as Promise<T>;
+  });
+  return { result, daemon: { local: config.dataDir, store } };
+}
+
+export async function runOp<I extends TSchema, O extends TSchema>(op: Op<I, O>, input: Static<I>, io: CliIO, g: GlobalOptions, opts: RunOpOptions = {}): Promise<Static<O>> {
+  return (await runTargetedOp(op, input, io, g, opts)).result;
 }

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { globalsOf } from '../globals.js';
+import { addTargetOptions, globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
 
 export function registerAuditCommands(program: Command, io: CliIO): void {
-  program.command('audit')
+  addTargetOptions(program.command('audit'))
     .description('read the audit log: one row per API call and per admin action (ids only, never keys or personal data)')
     .option('--since <when>', 'a duration back from now (15m, 1h, 7d) or an ISO time', '24h')
     .option('--until <when>', 'a duration back from now or an ISO time')
@@ -16,7 +16,8 @@ export function registerAuditCommands(program: Command, io: CliIO): void {
 Examples:
   $ kgc-support audit --since 1h
   $ kgc-support audit --key key_3hT9aZk2Qp --route /api/customers --json
-  $ kgc-support audit --kind admin --since 30d`)
+  $ kgc-support audit --kind admin --since 30d
+  $ kgc-support audit --franchise budapest-1 --since 1h`)
     .action(async (opts: { since: string; until?: string; key?: string; route?: string; kind?: string; status?: number; limit: number }, cmd: Command) => {
       const h = await import('./audit.handler.js');
       await h.audit(io, globalsOf(cmd), opts);

@@ -4,7 +4,7 @@ import { KgcError } from '../../errors/kgc-error.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
 import { table } from '../output.js';
-import { runOp } from '../run-op.js';
+import { runTargetedOp } from '../run-op.js';
 
 export async function audit(io: CliIO, g: GlobalOptions, o: { since: string; until?: string; key?: string; route?: string; kind?: string; status?: number; limit: number }): Promise<void> {
   const out = outputFor(io, g);
@@ -16,7 +16,7 @@ export async function audit(io: CliIO, g: GlobalOptions, o: { since: string; unt
     ...(o.until ? { until: o.until } : {}), ...(o.key ? { key: o.key } : {}), ...(o.route ? { route: o.route } : {}),
     ...(o.kind ? { kind: o.kind as 'api' | 'admin' } : {}), ...(o.status !== undefined ? { status: o.status } : {}),
   };
-  const rows = await runOp(auditQuery, input, io, g);
+  const { result: rows } = await runTargetedOp(auditQuery, input, io, g);
   out.result(rows, () => rows.length === 0
     ? `No audit rows since ${o.since}.`
     : table(['TIME', 'KIND', 'KEY / ACTOR', 'ROUTE', 'RESOURCE', 'STATUS', 'MS', 'REQUEST ID'], rows.map((r) => [

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { globalsOf } from '../globals.js';
+import { addTargetOptions, globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
 
 export interface DlqFilterOptions { type?: string; since?: string; until?: string; all?: boolean; dryRun?: boolean }
@@ -16,7 +16,8 @@ export function registerDlqCommands(program: Command, io: CliIO): void {
     .addHelpText('after', `
 Examples:
   $ kgc-support dlq list
-  $ kgc-support dlq list --type order.arrived --since 24h --json`)
+  $ kgc-support dlq list --type order.arrived --since 24h --json
+  $ kgc-support dlq list --franchise budapest-1`)
     .action(async (opts: { type?: string; since?: string; until?: string; limit: number }, cmd: Command) => {
       const h = await import('./dlq.handler.js');
       await h.dlqList(io, globalsOf(cmd), opts);
@@ -44,7 +45,7 @@ Examples:
   $ kgc-support dlq replay --type order.arrived --since 2h --dry-run
   $ kgc-support dlq replay --all
 Cron, after an outage window:
-  */30 * * * *  kgc-support dlq replay --since 1h --quiet`)
+  */30 * * * *  kgc-support dlq replay --franchise budapest-1 --since 1h --quiet`)
     .action(async (ids: string[], opts: DlqFilterOptions, cmd: Command) => {
       const h = await import('./dlq.handler.js');
       await h.dlqReplay(io, globalsOf(cmd), ids, opts);
@@ -60,4 +61,5 @@ Examples:
       const h = await import('./dlq.handler.js');
       await h.dlqPurge(io, globalsOf(cmd), ids, opts);
     });
+  dlq.commands.forEach(addTargetOptions);
 }

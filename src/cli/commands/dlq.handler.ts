@@ -6,7 +6,8 @@ import type { DlqSelector } from '../../webhooks/dlq.schema.js';
 import { canPrompt, outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
 import { table, type Output } from '../output.js';
-import { runOp } from '../run-op.js';
+import { runTargetedOp } from '../run-op.js';
+import { describeDaemon, withDaemon, type DaemonRef } from '../target.js';
 import type { DlqFilterOptions } from './dlq.command.js';
 
 /** Ids per admin call: long replays advance in steps, each audited, with progress. */
@@ -23,14 +24,14 @@ function eventTable(out: Output, rows: readonly EventInfo[]): string {
 export async function dlqList(io: CliIO, g: GlobalOptions, o: { type?: string; since?: string; until?: string; limit: number }): Promise<void> {
   const out = outputFor(io, g);
   if (!Number.isInteger(o.limit) || o.limit < 1) throw new KgcError('usage', '--limit is a positive number');
-  const rows = await runOp(listOp, { limit: o.limit, ...(o.type ? { type: o.type } : {}), ...(o.since ? { since: o.since } : {}), ...(o.until ? { until: o.until } : {}) }, io, g);
+  const { result: rows } = await runTargetedOp(listOp, { limit: o.limit, ...(o.type ? { type: o.type } : {}), ...(o.since ? { since: o.since } : {}), ...(o.until ? { until: o.until } : {}) }, io, g);
   out.result(rows, () => (rows.length === 0 ? 'The dead-letter queue is empty.' : `${eventTable(out, rows)}\n\nReplay with: kgc-support dlq replay <id> | --type <type> | --since <when> | --all`));
 }
 
 export async function dlqShow(io: CliIO, g: GlobalOptions, id: string): Promise<void> {
   const out = outputFor(io, g);
-  const d = await runOp(showOp, { id }, io, g);
-  out.result(d, () => {
+  const { result: d, daemon } = await runTargetedOp(showOp, { id }, io, g);
+  out.result(withDaemon(d, daemon), () => {
     const e = d.event;
     const head = [
       `${out.style.bold(e.id)}  ${e.event}  ${e.status}${e.in_flight ? ' (in flight)' : ''}`,
@@ -68,6 +69,8 @@ async function inChunks<T>(out: Output, verb: string, ids: readonly string[], ru
   return results;
 }
 
+const followFlag = (d: DaemonRef): string => ('franchise' in d ? ` --franchise ${d.franchise}` : '');
+
 function skippedSummary(skipped: readonly { id: string; reason: string }[]): string {
   if (skipped.length === 0) return '';
   const by = new Map<string, number>();
@@ -77,21 +80,21 @@ function skippedSummary(skipped: readonly { id: string; reason: string }[]): str
 
 export async function dlqReplay(io: CliIO, g: GlobalOptions, ids: string[], o: DlqFilterOptions): Promise<void> {
   const out = outputFor(io, g);
-  const plan = await runOp(replayOp, { ...selector(ids, o), dry_run: true }, io, g);
+  const { result: plan, daemon } = await runTargetedOp(replayOp, { ...selector(ids, o), dry_run: true }, io, g);
   if (o.dryRun || plan.replayed.length === 0) {
-    out.result(plan, () => `${plan.replayed.length === 0 ? 'Nothing to replay' : `Would replay ${plan.replayed.length} event(s)`}${skippedSummary(plan.skipped)}.${plan.replayed.length && plan.replayed.length <= 50 ? `\n${plan.replayed.join('\n')}` : ''}`);
+    out.result(withDaemon(plan, daemon), () => `${plan.replayed.length === 0 ? 'Nothing to replay' : `Would replay ${plan.replayed.length} event(s)`}${skippedSummary(plan.skipped)}.${plan.replayed.length && plan.replayed.length <= 50 ? `\n${plan.replayed.join('\n')}` : ''}`);
     return;
   }
-  const parts = await inChunks(out, 'replaying', plan.replayed, (chunk) => runOp(replayOp, { ids: chunk }, io, g));
+  const parts = await inChunks(out, 'replaying', plan.replayed, async (chunk) => (await runTargetedOp(replayOp, { ids: chunk }, io, g)).result);
   const result = { dry_run: false, matched: plan.matched, replayed: parts.flatMap((p) => p.replayed), skipped: [...plan.skipped, ...parts.flatMap((p) => p.skipped)] };
-  out.result(result, () => `Replayed ${result.replayed.length} event(s)${skippedSummary(result.skipped)}. The daemon delivers them now; follow with: kgc-support dlq list`);
+  out.result(withDaemon(result, daemon), () => `Replayed ${result.replayed.length} event(s)${skippedSummary(result.skipped)} on ${describeDaemon(daemon)}, which delivers them now; follow with: kgc-support dlq list${followFlag(daemon)}`);
 }
 
 export async function dlqPurge(io: CliIO, g: GlobalOptions, ids: string[], o: DlqFilterOptions): Promise<void> {
   const out = outputFor(io, g);
-  const plan = await runOp(purgeOp, { ...selector(ids, o), dry_run: true }, io, g);
+  const { result: plan, daemon } = await runTargetedOp(purgeOp, { ...selector(ids, o), dry_run: true }, io, g);
   if (o.dryRun || plan.purged.length === 0) {
-    out.result(plan, () => `${plan.purged.length === 0 ? 'Nothing to purge' : `Would delete ${plan.purged.length} event(s) and their attempts`}${skippedSummary(plan.skipped)}.`);
+    out.result(withDaemon(plan, daemon), () => `${plan.purged.length === 0 ? 'Nothing to purge' : `Would delete ${plan.purged.length} event(s) and their attempts`}${skippedSummary(plan.skipped)}.`);
     return;
   }
   if (!g.yes) {
@@ -102,7 +105,7 @@ export async function dlqPurge(io: CliIO, g: GlobalOptions, ids: string[], o: Dl
       return;
     }
   }
-  const parts = await inChunks(out, 'purging', plan.purged, (chunk) => runOp(purgeOp, { ids: chunk }, io, g));
+  const parts = await inChunks(out, 'purging', plan.purged, async (chunk) => (await runTargetedOp(purgeOp, { ids: chunk }, io, g)).result);
   const result = { dry_run: false, purged: parts.flatMap((p) => p.purged), skipped: [...plan.skipped, ...parts.flatMap((p) => p.skipped)] };
-  out.result(result, () => `Deleted ${result.purged.length} event(s) from the dead-letter queue${skippedSummary(result.skipped)}.`);
+  out.result(withDaemon(result, daemon), () => `Deleted ${result.purged.length} event(s) from the dead-letter queue of ${describeDaemon(daemon)}${skippedSummary(result.skipped)}.`);
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { globalsOf } from '../globals.js';
+import { addTargetOptions, globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
 
 export function registerEventsCommands(program: Command, io: CliIO): void {
@@ -14,7 +14,8 @@ export function registerEventsCommands(program: Command, io: CliIO): void {
     .addHelpText('after', `
 Examples:
   $ kgc-support events publish --type customer.deleted --data '{"customer_id":"C-123","gdpr_reason":"user_request"}'
-  $ kgc-support events publish --type order.arrived --data @order.json --id erp-o-2025-0456 --json`)
+  $ kgc-support events publish --type order.arrived --data @order.json --id erp-o-2025-0456 --json
+  $ kgc-support events publish --franchise budapest-1 --type order.arrived --data @order.json`)
     .action(async (opts: { type: string; data: string; id?: string; occurredAt?: string }, cmd: Command) => {
       const h = await import('./events.handler.js');
       await h.eventsPublish(io, globalsOf(cmd), opts);
@@ -33,6 +34,9 @@ Examples:
       const h = await import('./events.handler.js');
       await h.eventsStats(io, globalsOf(cmd));
     });
+
+  // Every events command but outbox-ddl (which only prints SQL) reads or changes a store.
+  events.commands.forEach(addTargetOptions);
 
   events.command('outbox-ddl')
     .description('print the SQL that creates the outbox table in a separate ERP database')

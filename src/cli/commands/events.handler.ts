@@ -3,7 +3,8 @@ import { eventsPublish as publishOp, eventsStats as statsOp } from '../../events
 import { KgcError } from '../../errors/kgc-error.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
-import { runOp } from '../run-op.js';
+import { runTargetedOp } from '../run-op.js';
+import { describeDaemon, withDaemon } from '../target.js';
 
 async function readData(arg: string): Promise<Record<string, unknown>> {
   let text = arg;
@@ -31,19 +32,20 @@ async function readData(arg: string): Promise<Record<string, unknown>> {
 export async function eventsPublish(io: CliIO, g: GlobalOptions, o: { type: string; data: string; id?: string; occurredAt?: string }): Promise<void> {
   const out = outputFor(io, g);
   const data = await readData(o.data);
-  const res = await runOp(publishOp, { event: o.type, data, ...(o.id ? { id: o.id } : {}), ...(o.occurredAt ? { occurred_at: o.occurredAt } : {}) }, io, g);
-  out.result(res, () => {
+  const { result: res, daemon } = await runTargetedOp(publishOp, { event: o.type, data, ...(o.id ? { id: o.id } : {}), ...(o.occurredAt ? { occurred_at: o.occurredAt } : {}) }, io, g);
+  const where = describeDaemon(daemon);
+  out.result(withDaemon(res, daemon), () => {
     const e = res.event;
-    if (res.replayed) return `Event ${e.id} was already published (${e.status}); nothing changed.`;
-    if (e.status === 'skipped') return `Event ${e.id} (${e.event}) recorded as ${out.style.yellow('skipped')}: the Support module is disabled, it will not be sent.`;
-    return `Event ${e.id} (${e.event}) published; the daemon delivers it to Support.`;
+    if (res.replayed) return `Event ${e.id} was already published (${e.status}) on ${where}; nothing changed.`;
+    if (e.status === 'skipped') return `Event ${e.id} (${e.event}) recorded as ${out.style.yellow('skipped')} on ${where}: the Support module is disabled, it will not be sent.`;
+    return `Event ${e.id} (${e.event}) published on ${where}; the daemon delivers it to Support.`;
   });
 }
 
 export async function eventsStats(io: CliIO, g: GlobalOptions): Promise<void> {
   const out = outputFor(io, g);
-  const s = await runOp(statsOp, {}, io, g);
-  out.result(s, () => [
+  const { result: s, daemon } = await runTargetedOp(statsOp, {}, io, g);
+  out.result(withDaemon(s, daemon), () => [
     `pending      ${s.pending} (${s.in_flight} in flight)`,
     `dead         ${s.dead}${s.dead > 0 ? out.style.yellow('  → kgc-support dlq list') : ''}`,
     `rejected     ${s.rejected}`,

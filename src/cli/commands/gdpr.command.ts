@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { globalsOf } from '../globals.js';
+import { addTargetOptions, globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
 
 export function registerGdprCommands(program: Command, io: CliIO): void {
@@ -18,6 +18,7 @@ Exit code 0 when every step is verified; 1 when the request is partial or failed
 Examples:
   $ kgc-support gdpr delete C-123 --reason user_request --dry-run
   $ kgc-support gdpr delete C-123 --reason user_request
+  $ kgc-support gdpr delete C-123 --reason user_request --franchise budapest-1
   $ kgc-support gdpr delete C-123 --reason user_request --yes --json | jq -r .request_id`)
     .action(async (customerId: string, opts: { reason: string; dryRun?: boolean }, cmd: Command) => {
       const h = await import('./gdpr.handler.js');
@@ -59,4 +60,5 @@ Example:
       const h = await import('./gdpr.handler.js');
       await h.gdprReceipt(io, globalsOf(cmd), requestId);
     });
+  gdpr.commands.forEach(addTargetOptions);
 }

@@ -5,7 +5,8 @@ import type { Counts, Plan, Receipt, RequestState, RequestView } from '../../gdp
 import { canPrompt, outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
 import { table, type Output, type Style } from '../output.js';
-import { runOp } from '../run-op.js';
+import { runTargetedOp } from '../run-op.js';
+import { describeDaemon, withDaemon, type DaemonRef } from '../target.js';
 
 const STATES: readonly RequestState[] = ['received', 'running', 'completed', 'partial', 'failed'];
 const time = (iso: string | null): string => (iso ? iso.replace('T', ' ').slice(0, 19) : '-');
@@ -29,8 +30,8 @@ function planText(out: Output, p: Plan): string {
   ].join('\n');
 }
 
-function requestText(out: Output, r: RequestView): string {
-  const head = `Erasure request ${out.style.bold(r.request_id)}: ${mark(r.state, out.style)}` +
+function requestText(out: Output, r: RequestView, daemon: DaemonRef): string {
+  const head = `Erasure request ${out.style.bold(r.request_id)} on ${describeDaemon(daemon)}: ${mark(r.state, out.style)}` +
     ` ${out.style.dim(`(reason ${r.reason}, ERP mode ${r.erase_mode}, received ${time(r.received_at)} UTC, runs ${r.runs})`)}`;
   const steps = table(['#', 'STEP', 'STATE', 'ATTEMPTS', 'ERASED', 'DETAIL'], r.steps.map((s) => [
     String(s.position), s.step, mark(s.state, out.style), String(s.attempts), counts(s.counts), s.detail ?? '-',
@@ -52,7 +53,7 @@ function exitFor(io: CliIO, r: RequestView): void {
 async function confirm(io: CliIO, g: GlobalOptions, out: Output, customerId: string, reason: string): Promise<boolean> {
   if (g.yes) return true;
   if (!canPrompt(io, g)) throw new KgcError('usage', `erasing ${customerId} cannot be undone: pass --yes to confirm (or --dry-run to see what it would erase)`);
-  const plan = await runOp(gdprOps.plan, { customer_id: customerId }, io, g);
+  const { result: plan } = await runTargetedOp(gdprOps.plan, { customer_id: customerId }, io, g);
   io.writeErr(`${planText(out, plan)}\n\n`);
   const { confirm: ask } = await import('@inquirer/prompts');
   return ask({ message: `Erase customer ${customerId} (reason ${reason}) from every system? This cannot be undone.`, default: false });
@@ -64,16 +65,16 @@ export async function gdprDelete(io: CliIO, g: GlobalOptions, customerIdArg: str
   const customerId = validateCustomerId(customerIdArg);
   const reason = validateReason(o.reason);
   if (o.dryRun) {
-    const plan = await runOp(gdprOps.plan, { customer_id: customerId }, io, g);
-    out.result(plan, () => planText(out, plan));
+    const { result: plan, daemon } = await runTargetedOp(gdprOps.plan, { customer_id: customerId }, io, g);
+    out.result(withDaemon(plan, daemon), () => planText(out, plan));
     return;
   }
   if (!(await confirm(io, g, out, customerId, reason))) {
     out.info('Nothing erased.');
     return;
   }
-  const view = await runOp(gdprOps.delete, { customer_id: customerId, reason }, io, g);
-  out.result(view, () => requestText(out, view));
+  const { result: view, daemon } = await runTargetedOp(gdprOps.delete, { customer_id: customerId, reason }, io, g);
+  out.result(withDaemon(view, daemon), () => requestText(out, view, daemon));
   exitFor(io, view);
 }
 
@@ -85,10 +86,10 @@ export async function gdprStatus(io: CliIO, g: GlobalOptions, requestId: string 
     limit: o.limit, ...(requestId ? { request_id: requestId } : {}), ...(o.state ? { state: o.state as RequestState } : {}),
     ...(o.customer ? { customer_id: validateCustomerId(o.customer) } : {}),
   };
-  const views = await runOp(gdprOps.status, input, io, g);
+  const { result: views, daemon } = await runTargetedOp(gdprOps.status, input, io, g);
   if (requestId) {
     const view = views[0] as RequestView;
-    out.result(view, () => requestText(out, view));
+    out.result(withDaemon(view, daemon), () => requestText(out, view, daemon));
     return;
   }
   out.result(views, () => (views.length === 0 ? 'No erasure requests.' : table(
@@ -100,13 +101,13 @@ export async function gdprStatus(io: CliIO, g: GlobalOptions, requestId: string 
 
 export async function gdprResume(io: CliIO, g: GlobalOptions, requestId: string): Promise<void> {
   const out = outputFor(io, g);
-  const view = await runOp(gdprOps.resume, { request_id: requestId }, io, g);
-  out.result(view, () => requestText(out, view));
+  const { result: view, daemon } = await runTargetedOp(gdprOps.resume, { request_id: requestId }, io, g);
+  out.result(withDaemon(view, daemon), () => requestText(out, view, daemon));
   exitFor(io, view);
 }
 
 export async function gdprReceipt(io: CliIO, g: GlobalOptions, requestId: string): Promise<void> {
   const out = outputFor(io, g);
-  const receipt: Receipt = await runOp(gdprOps.receipt, { request_id: requestId }, io, g);
+  const { result: receipt }: { result: Receipt } = await runTargetedOp(gdprOps.receipt, { request_id: requestId }, io, g);
   out.result(receipt, () => JSON.stringify(receipt, null, 2));
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
-import { globalsOf } from '../globals.js';
+import { addTargetOptions, globalsOf } from '../globals.js';
 
 const collect = (value: string, prev: string[] = []) => [...prev, value];
 
@@ -16,6 +16,7 @@ export function registerKeysCommands(program: Command, io: CliIO): void {
     .addHelpText('after', `
 Examples:
   $ kgc-support keys create --name koko-chatbot --scope support:read --scope support:appointments
+  $ kgc-support keys create --franchise budapest-1 --name koko-chatbot --scope support:read
   $ kgc-support keys create --name erp-backend --scope erp:publish --expires-in 365d --json | jq -r .api_key`)
     .action(async (opts: { name: string; scope: string[]; expiresIn: string; rateLimit?: string }, cmd: Command) => {
       const h = await import('./keys.handler.js');
@@ -68,7 +69,7 @@ Example:
     .option('--within <duration>', 'window', '14d')
     .addHelpText('after', `
 Example (crontab, mails the list when there is one):
-  0 8 * * *  kgc-support keys expiring --within 14d`)
+  0 8 * * *  kgc-support keys expiring --franchise budapest-1 --within 14d`)
     .action(async (opts: { within: string }, cmd: Command) => {
       const h = await import('./keys.handler.js');
       await h.keysExpiring(io, globalsOf(cmd), opts);
@@ -81,9 +82,10 @@ Example (crontab, mails the list when there is one):
     .option('--expires-in <duration>', 'lifetime', '90d')
     .addHelpText('after', `
 Example:
-  $ grep ^KGC_API_KEY= franchises/bp/.env | cut -d= -f2- | kgc-support keys import --name koko-chatbot --scope support:read`)
+  $ grep ^KGC_API_KEY= /var/lib/kgc-support/franchises/bp/secrets.env | cut -d= -f2- | kgc-support keys import --franchise bp --name koko-chatbot --scope support:read`)
     .action(async (opts: { name: string; scope: string[]; expiresIn: string }, cmd: Command) => {
       const h = await import('./keys.handler.js');
       await h.keysImport(io, globalsOf(cmd), opts);
     });
+  keys.commands.forEach(addTargetOptions);
 }

@@ -6,7 +6,8 @@ import type { GlobalOptions } from '../globals.js';
 import { outputFor } from '../globals.js';
 import type { CliIO } from '../io.js';
 import { table, type Output } from '../output.js';
-import { runOp } from '../run-op.js';
+import { runTargetedOp } from '../run-op.js';
+import { describeDaemon, withDaemon } from '../target.js';
 
 const day = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 16) : '-');
 
@@ -30,37 +31,37 @@ function issued(out: Output, k: KeyInfo, secret: string): string {
 
 export async function keysCreate(io: CliIO, g: GlobalOptions, o: { name: string; scope: string[]; expiresIn: string; rateLimit?: string }): Promise<void> {
   const out = outputFor(io, g);
-  const res = await runOp(createOp, { name: o.name, scopes: o.scope, expires_in: o.expiresIn, ...(o.rateLimit ? { rate_limit: o.rateLimit } : {}) }, io, g);
-  out.result(res, () => issued(out, res.key, res.api_key));
+  const { result: res, daemon } = await runTargetedOp(createOp, { name: o.name, scopes: o.scope, expires_in: o.expiresIn, ...(o.rateLimit ? { rate_limit: o.rateLimit } : {}) }, io, g);
+  out.result(withDaemon(res, daemon), () => `${issued(out, res.key, res.api_key)}\n${out.style.dim(`Issued by ${describeDaemon(daemon)}.`)}`);
 }
 
 export async function keysList(io: CliIO, g: GlobalOptions, o: { all?: boolean }): Promise<void> {
   const out = outputFor(io, g);
-  const keys = await runOp(listOp, { all: o.all === true }, io, g);
+  const { result: keys } = await runTargetedOp(listOp, { all: o.all === true }, io, g);
   out.result(keys, () => (keys.length === 0 ? 'No API keys. Create one: kgc-support keys create --name <who> --scope support:read' : keyTable(out, keys)));
 }
 
 export async function keysShow(io: CliIO, g: GlobalOptions, id: string): Promise<void> {
   const out = outputFor(io, g);
-  const k = await runOp(showOp, { id }, io, g);
-  out.result(k, () => Object.entries(k).map(([f, v]) => `${f.padEnd(13)} ${Array.isArray(v) ? v.join(', ') : v ?? '-'}`).join('\n'));
+  const { result: k, daemon } = await runTargetedOp(showOp, { id }, io, g);
+  out.result(withDaemon(k, daemon), () => Object.entries(k).map(([f, v]) => `${f.padEnd(13)} ${Array.isArray(v) ? v.join(', ') : v ?? '-'}`).join('\n'));
 }
 
 export async function keysRotate(io: CliIO, g: GlobalOptions, id: string, o: { grace: string }): Promise<void> {
   const out = outputFor(io, g);
-  const res = await runOp(rotateOp, { id, grace: o.grace }, io, g);
-  out.result(res, () => `${issued(out, res.key, res.api_key)}\n\nThe old key ${res.previous.id} stays valid until ${day(res.previous.expires_at)} UTC.`);
+  const { result: res, daemon } = await runTargetedOp(rotateOp, { id, grace: o.grace }, io, g);
+  out.result(withDaemon(res, daemon), () => `${issued(out, res.key, res.api_key)}\n\nThe old key ${res.previous.id} stays valid until ${day(res.previous.expires_at)} UTC on ${describeDaemon(daemon)}.`);
 }
 
 export async function keysRevoke(io: CliIO, g: GlobalOptions, id: string): Promise<void> {
   const out = outputFor(io, g);
-  const k = await runOp(revokeOp, { id }, io, g);
-  out.result(k, () => `Revoked ${k.id} (${k.name}) at ${day(k.revoked_at)} UTC.`);
+  const { result: k, daemon } = await runTargetedOp(revokeOp, { id }, io, g);
+  out.result(withDaemon(k, daemon), () => `Revoked ${k.id} (${k.name}) at ${day(k.revoked_at)} UTC on ${describeDaemon(daemon)}.`);
 }
 
 export async function keysExpiring(io: CliIO, g: GlobalOptions, o: { within: string }): Promise<void> {
   const out = outputFor(io, g);
-  const keys = await runOp(expiringOp, { within: o.within }, io, g);
+  const { result: keys } = await runTargetedOp(expiringOp, { within: o.within }, io, g);
   if (keys.length === 0 && !g.json) {
     if (io.stdoutIsTTY) out.info(`No key expires within ${o.within}.`);
     return;
@@ -83,8 +84,8 @@ export async function keysImport(io: CliIO, g: GlobalOptions, o: { name: string;
   const out = outputFor(io, g);
   const apiKey = await readKeyFromStdin(io, g);
   if (apiKey === '') throw new KgcError('usage', 'no key on stdin');
-  const res = await runOp(importOp, { name: o.name, scopes: o.scope, api_key: apiKey, expires_in: o.expiresIn }, io, g);
-  out.result(res, () => res.created
-    ? `Imported ${res.key.id} (${res.key.name}), scopes ${res.key.scopes.join(', ')}, expires ${day(res.key.expires_at)} UTC.`
-    : `Already known as ${res.key.id} (${res.key.name}, ${res.key.status}); nothing changed.`);
+  const { result: res, daemon } = await runTargetedOp(importOp, { name: o.name, scopes: o.scope, api_key: apiKey, expires_in: o.expiresIn }, io, g);
+  out.result(withDaemon(res, daemon), () => res.created
+    ? `Imported ${res.key.id} (${res.key.name}), scopes ${res.key.scopes.join(', ')}, expires ${day(res.key.expires_at)} UTC, on ${describeDaemon(daemon)}.`
+    : `Already known as ${res.key.id} (${res.key.name}, ${res.key.status}) on ${describeDaemon(daemon)}; nothing changed.`);
 }

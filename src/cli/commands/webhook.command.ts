@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { globalsOf } from '../globals.js';
+import { addTargetOptions, globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
 
 export function registerWebhookCommands(program: Command, io: CliIO): void {
@@ -11,6 +11,7 @@ export function registerWebhookCommands(program: Command, io: CliIO): void {
     .addHelpText('after', `
 Examples:
   $ kgc-support secrets rotate-webhook --grace 24h
+  $ kgc-support secrets rotate-webhook --franchise budapest-1
   $ NEW=$(kgc-support secrets rotate-webhook --json | jq -r .secret)
 Then set SUPPORT_WEBHOOK_SECRET=<new secret> in the .env Support and the daemon share.`)
     .action(async (opts: { grace: string }, cmd: Command) => {
@@ -25,14 +26,17 @@ Then set SUPPORT_WEBHOOK_SECRET=<new secret> in the .env Support and the daemon 
       await h.secretsList(io, globalsOf(cmd));
     });
 
-  program.command('webhook').description('check the webhook path to Support')
-    .command('test')
+  secrets.commands.forEach(addTargetOptions);
+
+  addTargetOptions(program.command('webhook').description('check the webhook path to Support')
+    .command('test'))
     .description('send a signed "ping" event to Support now and show its answer')
     .option('--url <url>', 'send here instead of SUPPORT_API_URL/webhook/kgc/ping')
     .addHelpText('after', `
 Examples:
   $ kgc-support webhook test
-  $ kgc-support webhook test --url http://127.0.0.1:8000/webhook/kgc/ping --json`)
+  $ kgc-support webhook test --url http://127.0.0.1:8000/webhook/kgc/ping --json
+  $ kgc-support webhook test --franchise budapest-1`)
     .action(async (opts: { url?: string }, cmd: Command) => {
       const h = await import('./webhook.handler.js');
       await h.webhookTest(io, globalsOf(cmd), opts);

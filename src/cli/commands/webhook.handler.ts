@@ -2,15 +2,16 @@ import { secretsList as listOp, secretsRotateWebhook as rotateOp, webhookTest as
 import { outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
 import { table } from '../output.js';
-import { runOp } from '../run-op.js';
+import { runTargetedOp } from '../run-op.js';
+import { describeDaemon, withDaemon } from '../target.js';
 
 const time = (iso: string | null) => (iso ? `${iso.replace('T', ' ').slice(0, 16)} UTC` : '-');
 
 export async function secretsRotate(io: CliIO, g: GlobalOptions, o: { grace: string }): Promise<void> {
   const out = outputFor(io, g);
-  const res = await runOp(rotateOp, { grace: o.grace }, io, g);
-  out.result(res, () => [
-    `${out.style.bold('Webhook secret')} ${res.current.id}`,
+  const { result: res, daemon } = await runTargetedOp(rotateOp, { grace: o.grace }, io, g);
+  out.result(withDaemon(res, daemon), () => [
+    `${out.style.bold('Webhook secret')} ${res.current.id} ${out.style.dim(`(made by ${describeDaemon(daemon)})`)}`,
     '',
     `  ${res.secret}`,
     '',
@@ -23,7 +24,7 @@ export async function secretsRotate(io: CliIO, g: GlobalOptions, o: { grace: str
 
 export async function secretsList(io: CliIO, g: GlobalOptions): Promise<void> {
   const out = outputFor(io, g);
-  const rows = await runOp(listOp, {}, io, g);
+  const { result: rows } = await runTargetedOp(listOp, {}, io, g);
   out.result(rows, () => (rows.length === 0 ? 'No webhook secret yet: the daemon makes one at start (or imports SUPPORT_WEBHOOK_SECRET).' : table(
     ['ID', 'STATUS', 'SOURCE', 'FINGERPRINT', 'CREATED', 'EXPIRES'],
     rows.map((s) => [s.id, s.status, s.source, s.fingerprint, time(s.created_at), time(s.expires_at)]), out.style,
@@ -32,9 +33,9 @@ export async function secretsList(io: CliIO, g: GlobalOptions): Promise<void> {
 
 export async function webhookTest(io: CliIO, g: GlobalOptions, o: { url?: string }): Promise<void> {
   const out = outputFor(io, g);
-  const res = await runOp(testOp, o.url ? { url: o.url } : {}, io, g);
-  out.result(res, () => res.ok
-    ? `${out.style.green('✔')} ${res.url} answered ${res.status} in ${res.duration_ms} ms (signed with ${res.signatures} secret(s)).`
+  const { result: res, daemon } = await runTargetedOp(testOp, o.url ? { url: o.url } : {}, io, g);
+  out.result(withDaemon(res, daemon), () => res.ok
+    ? `${out.style.green('✔')} ${res.url} answered ${res.status} in ${res.duration_ms} ms (sent by ${describeDaemon(daemon)}, signed with ${res.signatures} secret(s)).`
     : `${out.style.red('✖')} ${res.url}: ${res.status === null ? `no answer (${res.error})` : `HTTP ${res.status}`} after ${res.duration_ms} ms${res.response ? `\n  ${res.response.slice(0, 200)}` : ''}\n  ${out.style.dim('Check SUPPORT_API_URL, that Support runs, and that it has the same SUPPORT_WEBHOOK_SECRET.')}`);
   if (!res.ok) io.exitCode = 1;
 }
