@@ -72,7 +72,8 @@ export async function projectContainers(docker: Docker, project: string): Promis
           state: info.State.Status,
           health,
           startedAt: info.State.Running ? info.State.StartedAt : undefined,
-          exitCode: info.State.Running ? undefined : info.State.ExitCode,
+          // A restarting container keeps its last exit code: the crash loop's reason.
+          exitCode: info.State.Status === 'running' ? undefined : info.State.ExitCode,
           restartCount: info.RestartCount ?? 0,
           image: c.Image,
           healthOutput: output,

@@ -2,6 +2,8 @@ import { parseDuration } from '../../config/duration.js';
 import { cryptoRandom } from '../../context/clock.js';
 import { lastLogLines, projectContainers, type ServiceContainer } from '../../docker/engine.js';
 import { describePort, hostPorts } from '../../docker/host-ports.js';
+import { checkImages, describeMissing, stackImages } from '../../docker/images.js';
+import { ERP_SERVICES } from '../../render/model.js';
 import { chosenServices, erpProject, startErp, startSupport, stopSupport, supportProject, type StackDeps } from '../../docker/stack.js';
 import { waitFor, type Verdict } from '../../docker/wait.js';
 import { KgcError } from '../../errors/kgc-error.js';
@@ -36,6 +38,7 @@ function snapshots(deps: StackDeps, project: string): () => Promise<ServiceConta
 async function reportFailures(io: CliIO, out: Output, deps: StackDeps, failed: readonly { service: string; verdict: Verdict; container: ServiceContainer | undefined }[]): Promise<void> {
   for (const f of failed) {
     io.writeErr(`\n${out.style.red('✖')} ${out.style.bold(f.service)}: ${f.verdict.detail}\n`);
+    if (f.verdict.detail.startsWith('stopped waiting')) continue; // not its fault: another service failed
     if (f.container?.healthOutput) io.writeErr(`  last health check said: ${f.container.healthOutput.split('\n').slice(0, 5).join('\n  ')}\n`);
     if (!f.container) continue;
     const lines = (await lastLogLines(deps.docker, f.container.id, LOG_LINES)).trimEnd();
@@ -57,6 +60,13 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
   const taken = (await hostPorts(ref.franchise, deps.docker, projects, o.erp ? undefined : ['daemon', 'chatbot', 'context', 'chatwoot']))
     .filter((p) => p.state === 'taken');
   if (taken.length > 0) throw new KgcError('port_clash', taken.map(describePort).join('; '));
+  // Before anything starts: compose would fail on a missing image with a registry DNS error.
+  const images = await checkImages(deps.docker, stackImages(ref, [...(o.erp ? ERP_SERVICES : []), ...services]));
+  const missing = images.filter((i) => i.presence.state === 'missing');
+  if (missing.length > 0) {
+    throw new KgcError('image_missing', `franchise ${ref.id}: ${missing.length} image(s) not present on this engine and not pullable:\n${describeMissing(missing, ref.id)}`,
+      { extras: { missing_images: missing.map((i) => i.ref) } });
+  }
 
   const started = Date.now();
   const verdicts = new Map<string, Verdict>();
@@ -72,21 +82,31 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
     }
   };
   const look = snapshots(deps, project);
+  // One service failing ends the whole wait: the others are not waited for until the timeout.
+  const giveUp = new AbortController();
   const tasks = progress(io, out, g.quiet === true, [
     ...(o.erp ? [{ title: `Start the ERP (${deps.compose.display} up -d)`, task: step(() => startErp(ref, deps)) }] : []),
     { title: `Start the support services (${deps.compose.display} up -d, project ${project})`, task: step(() => startSupport(ref, deps, services)) },
     {
       title: `Wait until they are healthy (at most ${o.timeout})`,
-      task: (_ctx, task) => task.newListr(services.map((service) => ({
-        title: service,
-        task: async (_c, t) => {
-          const v = await waitFor(async () => (await look()).find((c) => c.service === service), {
-            timeoutMs, onChange: (x) => { t.title = `${service}: ${x.detail}`; },
-          });
-          verdicts.set(service, v);
-          if (v.kind === 'failed') throw new Error(`${service}: ${v.detail}`);
-        },
-      })), { concurrent: true, exitOnError: false }),
+      // Shown as done only when every service is healthy: the step fails after its sub-steps when one did not.
+      task: async (_ctx, task) => {
+        await task.newListr(services.map((service) => ({
+          title: service,
+          task: async (_c, t) => {
+            const v = await waitFor(async () => (await look()).find((c) => c.service === service), {
+              timeoutMs, signal: giveUp.signal, onChange: (x) => { t.title = `${service}: ${x.detail}`; },
+            });
+            verdicts.set(service, v);
+            if (v.kind === 'failed') {
+              if (!giveUp.signal.aborted) giveUp.abort(`stopped waiting: ${service} failed`);
+              throw new Error(`${service}: ${v.detail}`);
+            }
+          },
+        })), { concurrent: true, exitOnError: false }).run();
+        const bad = services.filter((s) => verdicts.get(s)?.kind !== 'ready');
+        if (bad.length > 0) throw new Error(`not healthy: ${bad.join(', ')}`);
+      },
     },
   ], {});
   try {
