@@ -12,6 +12,7 @@ import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { describeClash, portClashes } from '../franchise/ports.js';
 import { projectFilesOf } from '../render/model.js';
 import { ADMIN_SECRETS, GENERATED_SECRETS, SECRETS_FILE } from '../render/secrets.js';
+import { imageCheck, type ImageProbe } from './images.js';
 
 /** health's statuses, less `unknown`: doctor always finds out. */
 export type CheckStatus = Exclude<HealthStatus, 'unknown'>;
@@ -24,7 +25,7 @@ export interface Finding {
   readonly hint?: string;
 }
 
-export interface DoctorProbes {
+export interface DoctorProbes extends Partial<ImageProbe> {
   engine(): Promise<{ version: string; apiVersion: string; rootDir?: string }>;
   compose(): Promise<ComposeTool | undefined>;
   /** Free bytes for unprivileged users on the file system holding path, when it can be read. */
@@ -150,6 +151,7 @@ export async function runDoctor(p: DoctorProbes, refs: readonly FranchiseRef[], 
     out.push(await ports(p, ref, all, base.engineUp));
     out.push(...files(p, ref));
     if (base.engineUp) out.push(await daemon(p, ref));
+    if (base.engineUp && p.images) out.push(await imageCheck({ images: p.images }, ref));
   }
   return out;
 }

@@ -6,6 +6,7 @@ import type { Random } from '../context/clock.js';
 import { detectCompose, type Exec } from '../docker/compose.js';
 import { connectDocker, engineVersion, projectContainers } from '../docker/engine.js';
 import { hostPorts } from '../docker/host-ports.js';
+import { checkImages, stackImages } from '../docker/images.js';
 import { erpProject, supportProject } from '../docker/stack.js';
 import { httpGet } from '../health/probes/http.js';
 import { driftOf, planRender } from '../render/render.service.js';
@@ -13,6 +14,7 @@ import { SECRETS_FILE } from '../render/secrets.js';
 import type { TemplateSet } from '../render/template.js';
 import { isHolderAlive, readLock } from '../store/lock.js';
 import type { DoctorProbes } from './doctor.js';
+import { modelImages } from './images.js';
 
 export interface ProbeConfig {
   readonly exec: Exec;
@@ -73,6 +75,10 @@ export function realProbes(c: ProbeConfig): DoctorProbes {
     async daemonContainerRunning(ref) {
       const cs = await projectContainers(docker, supportProject(ref).project);
       return cs.some((x) => x.service === 'kgc-support' && x.state === 'running');
+    },
+    async images(ref) {
+      const rendered = stackImages(ref);
+      return checkImages(docker, rendered.length > 0 ? rendered : modelImages(ref));
     },
     localDaemon() {
       const info = readLock(c.dataDir);
