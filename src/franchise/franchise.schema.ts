@@ -53,7 +53,8 @@ export const FranchiseSchema = Type.Object({
   bind_address: Type.Optional(Type.String({ pattern: '^[0-9.]+$|^\\[?[0-9a-fA-F:]+\\]?$', description: 'Host address the published ports bind to; 0.0.0.0 to reach them from the network', default: '127.0.0.1' })),
   support: Type.Object({
     enabled: Type.Boolean({ description: 'SUPPORT_MODULE_ENABLED: false keeps the ERP from calling Support (seed 3.1); `up` refuses to start it' }),
-    chatwoot_account_id: Type.String({ minLength: 1, maxLength: 100, description: 'CHATWOOT_ACCOUNT_ID: this franchise\'s Chatwoot account (seed 6.2)', examples: ['kgc-franchise-a'] }),
+    chatwoot_account_id: Type.String({ minLength: 1, maxLength: 100, description: 'CHATWOOT_ACCOUNT_ID: the seed\'s per-franchise account identifier (seed 6.2, default kgc-<id>), given to the chatbot and the context manager; not Chatwoot\'s numeric account id', examples: ['kgc-franchise-a'] }),
+    chatwoot_account_number: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, default: 1, description: 'CHATWOOT_ACCOUNT_NUMBER: Chatwoot\'s numeric account id, the <n> in /app/accounts/<n>/ (default 1, the first account); the daemon and the chatbot call Chatwoot\'s API with it' })),
     knowledge_base_path: Type.String({ minLength: 1, pattern: '^/', description: 'KNOWLEDGE_BASE_PATH inside the context manager container (seed 6.2)', examples: ['/opt/chatwoot/knowledge-bases/kgc-franchise-a/'] }),
     knowledge_base_dir: Type.Optional(Type.String({ minLength: 1, description: 'Host directory mounted there read-only; relative to the franchise directory', default: 'knowledge-base' })),
     chatwoot_frontend_url: Type.Optional(Type.String({ pattern: '^https?://', description: 'FRONTEND_URL of Chatwoot as agents open it; default http://localhost:<chatwoot port>' })),
@@ -96,6 +97,7 @@ export const DEFAULT_HEALTH: HealthTiming = { interval: '10s', timeout: '5s', re
 export const DEFAULT_TIMEZONE = 'Europe/Budapest';
 export const DEFAULT_BIND_ADDRESS = '127.0.0.1';
 export const DEFAULT_KNOWLEDGE_BASE_DIR = 'knowledge-base';
+export const DEFAULT_CHATWOOT_ACCOUNT_NUMBER = 1;
 
 export function imageOf(f: Franchise, key: ImageKey): ImageRef {
   const o = f.images?.[key];

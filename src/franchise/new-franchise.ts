@@ -12,6 +12,7 @@ export interface InitAnswers {
   readonly layout?: Layout | undefined;
   readonly enabled?: boolean | undefined;
   readonly chatwootAccountId?: string | undefined;
+  readonly chatwootAccountNumber?: number | undefined;
   readonly knowledgeBasePath?: string | undefined;
   readonly timezone?: string | undefined;
   readonly bindAddress?: string | undefined;
@@ -61,6 +62,7 @@ export function newFranchise(a: InitAnswers, ports: Ports): Franchise {
     support: {
       enabled: a.enabled ?? true,
       chatwoot_account_id: a.chatwootAccountId ?? `kgc-${a.id}`,
+      ...(a.chatwootAccountNumber !== undefined ? { chatwoot_account_number: a.chatwootAccountNumber } : {}),
       knowledge_base_path: a.knowledgeBasePath ?? `/opt/chatwoot/knowledge-bases/kgc-${a.id}/`,
     },
     ports,

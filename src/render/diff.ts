@@ -9,6 +9,16 @@ import { isSecretName, SECRET_NAMES, type Secrets } from './secrets.js';
 
 const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/gm;
 
+function urlPassword(value: string): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return undefined;
+  try {
+    const p = decodeURIComponent(new URL(value).password);
+    return p === '' ? undefined : p;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Replaces secret values: whole values on `KEY=` lines of secret names, and any known value elsewhere. */
 export function redact(text: string, label: (key: string, encodedValue: string) => string, known: ReadonlyMap<string, string>): string {
   let out = text.replace(KEY_LINE, (line, key: string, value: string) => (isSecretName(key) && value !== '' ? `${key}=${label(key, value)}` : line));
@@ -23,9 +33,13 @@ export function redact(text: string, label: (key: string, encodedValue: string) 
 export function redactedDiff(path: string, current: string | undefined, next: string, previous: ReadonlyMap<string, string>, secrets: Secrets): string {
   const known = new Map<string, string>();
   for (const name of SECRET_NAMES) {
-    if (secrets[name] !== '') known.set(secrets[name], name);
-    const was = previous.get(name);
-    if (was !== undefined && was !== '') known.set(was, name);
+    for (const value of [secrets[name], previous.get(name)]) {
+      if (value === undefined || value === '') continue;
+      known.set(value, name);
+      // A URL's password also stands alone elsewhere (erp/kgc-support-erp.sql).
+      const password = urlPassword(value);
+      if (password !== undefined) known.set(password, `${name} password`);
+    }
   }
   // Values on key lines are compared as written (encoded), which is how both sides hold them.
   const written = new Map<string, string>();

@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import {
-  DEFAULT_BIND_ADDRESS, DEFAULT_KNOWLEDGE_BASE_DIR, DEFAULT_TIMEZONE, healthOf, imageOf, integrationNetworkName,
+  DEFAULT_BIND_ADDRESS, DEFAULT_CHATWOOT_ACCOUNT_NUMBER, DEFAULT_KNOWLEDGE_BASE_DIR, DEFAULT_TIMEZONE, healthOf, imageOf, integrationNetworkName,
   projectName, supportProjectName, type Franchise, type ImageKey, type Layout,
 } from '../franchise/franchise.schema.js';
 import type { Secrets } from './secrets.js';
@@ -18,7 +18,7 @@ export const INTERNAL_URLS = {
 } as const;
 
 /** The services of the Support module, in start order; everything else is the ERP's. */
-export const SUPPORT_SERVICES = ['chatwoot-postgres', 'chatwoot-redis', 'kgc-support', 'support-context', 'support-chatbot', 'chatwoot-web', 'chatwoot-worker'] as const;
+export const SUPPORT_SERVICES = ['chatwoot-postgres', 'chatwoot-redis', 'kgc-support-db', 'kgc-support', 'support-context', 'support-chatbot', 'chatwoot-web', 'chatwoot-worker'] as const;
 export const ERP_SERVICES = ['kgc-api'] as const;
 export type SupportService = (typeof SUPPORT_SERVICES)[number];
 
@@ -63,13 +63,52 @@ export function erpProjectOf(f: Franchise): ProjectFiles {
   return projectFilesOf(f)[0] as ProjectFiles;
 }
 
-/** The knowledge base directory as the compose file in `composeDir` must name it. */
-export function knowledgeBaseMount(f: Franchise, composeFile: string): string {
-  const dir = f.support.knowledge_base_dir ?? DEFAULT_KNOWLEDGE_BASE_DIR;
+/** A directory of the franchise as the compose file `composeFile` must name it (relative to that file). */
+function mountPath(dir: string, composeFile: string): string {
   if (posix.isAbsolute(dir)) return dir;
   const rel = posix.relative(posix.dirname(composeFile), posix.normalize(dir));
   return rel.startsWith('.') ? rel : `./${rel}`;
 }
+
+/** The knowledge base directory as the compose file in `composeDir` must name it. */
+export function knowledgeBaseMount(f: Franchise, composeFile: string): string {
+  return mountPath(f.support.knowledge_base_dir ?? DEFAULT_KNOWLEDGE_BASE_DIR, composeFile);
+}
+
+/**
+ * The host directory of the daemon's admin socket, relative to the franchise directory:
+ * bind-mounted at /run/kgc-support, where the daemon listens on admin.sock.
+ */
+export const RUN_DIR = 'run';
+export const ADMIN_SOCKET_IN_CONTAINER = '/run/kgc-support/admin.sock';
+/** The daemon image's user, which must own run/ so that it can create its socket there. */
+export const DAEMON_UID = 10001;
+
+/** What ERP's DBA applies: the daemon's read-only role, its grants and the outbox. */
+export const ERP_SQL_FILE = 'erp/kgc-support-erp.sql';
+
+/**
+ * Where each .env variable that is not a secret comes from (secrets come from their
+ * secrets.env line): what a message about a bad value tells the admin to change.
+ */
+export const ENV_SOURCES: Readonly<Record<string, string>> = {
+  KGC_FRANCHISE_ID: 'franchise.yaml id',
+  KGC_FRANCHISE_NAME: 'franchise.yaml name',
+  BIND_ADDRESS: 'franchise.yaml bind_address',
+  SUPPORT_MODULE_ENABLED: 'franchise.yaml support.enabled',
+  CHATWOOT_ACCOUNT_ID: 'franchise.yaml support.chatwoot_account_id',
+  CHATWOOT_ACCOUNT_NUMBER: 'franchise.yaml support.chatwoot_account_number',
+  CHATWOOT_FRONTEND_URL: 'franchise.yaml support.chatwoot_frontend_url',
+  KNOWLEDGE_BASE_PATH: 'franchise.yaml support.knowledge_base_path',
+  KNOWLEDGE_BASE_DIR: 'franchise.yaml support.knowledge_base_dir',
+  KGC_SUPPORT_TIMEZONE: 'franchise.yaml timezone',
+  KGC_API_PORT: 'franchise.yaml ports.erp_api',
+  KGC_SUPPORT_HOST_PORT: 'franchise.yaml ports.daemon',
+  SUPPORT_CHATBOT_PORT: 'franchise.yaml ports.chatbot',
+  SUPPORT_CONTEXT_PORT: 'franchise.yaml ports.context',
+  CHATWOOT_PORT: 'franchise.yaml ports.chatwoot',
+  ...Object.fromEntries(Object.entries(IMAGE_VARS).map(([k, v]) => [v, `franchise.yaml images.${k}`])),
+};
 
 /** Every variable of the franchise's .env files (COMPOSE_PROJECT_NAME and the mount are per file). */
 export function envValues(f: Franchise, secrets: Secrets, files: ProjectFiles): Record<string, string> {
@@ -88,9 +127,11 @@ export function envValues(f: Franchise, secrets: Secrets, files: ProjectFiles): 
     KGC_SUPPORT_URL: INTERNAL_URLS.daemon,
     KGC_API_URL: INTERNAL_URLS.daemon,
     CHATWOOT_ACCOUNT_ID: f.support.chatwoot_account_id,
+    CHATWOOT_ACCOUNT_NUMBER: String(f.support.chatwoot_account_number ?? DEFAULT_CHATWOOT_ACCOUNT_NUMBER),
     CHATWOOT_FRONTEND_URL: f.support.chatwoot_frontend_url ?? `http://localhost:${f.ports.chatwoot}`,
     KNOWLEDGE_BASE_PATH: f.support.knowledge_base_path,
     KNOWLEDGE_BASE_DIR: knowledgeBaseMount(f, files.composeFile),
+    KGC_SUPPORT_RUN_DIR: mountPath(RUN_DIR, files.composeFile),
     KGC_SUPPORT_TIMEZONE: f.timezone ?? DEFAULT_TIMEZONE,
     KGC_API_PORT: String(f.ports.erp_api),
     KGC_SUPPORT_HOST_PORT: String(f.ports.daemon),

@@ -3,15 +3,17 @@
  * the files, and say how they differ; writing is a separate step so that `--check` and
  * `--diff` never write. Validation by the compose tool is the caller's (docker/).
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Random } from '../context/clock.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { DEFAULT_KNOWLEDGE_BASE_DIR, type Franchise } from '../franchise/franchise.schema.js';
 import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { describeClash, portClashes } from '../franchise/ports.js';
+import { daemonEnvFindings, daemonFilesOf, describeFinding } from './daemon-env.js';
 import { redactedDiff } from './diff.js';
 import { compareFiles, writeFiles, type FileStatus, type WriteAction } from './files.js';
+import { DAEMON_UID, RUN_DIR } from './model.js';
 import { secretsOnDisk } from './secrets-on-disk.js';
 import { renderFranchise, type RenderedFile } from './render.js';
 import { completeSecrets, type SecretName, type Secrets } from './secrets.js';
@@ -34,10 +36,23 @@ export function assertNoPortClash(f: Franchise, others: readonly Franchise[]): v
   if (clashes.length > 0) throw new KgcError('port_clash', clashes.map(describeClash).join('; '));
 }
 
+/**
+ * Refuses rendered files whose daemon would refuse to start: its environment, as the
+ * container sees it, checked by the daemon's own start-time check. Each problem names
+ * the variable, the franchise.yaml field or secrets.env line it comes from, and the fix.
+ */
+export function assertDaemonAccepts(f: Franchise, files: readonly RenderedFile[]): void {
+  const d = daemonFilesOf(f, files);
+  if (d === undefined) throw new Error('render made no daemon compose and .env file');
+  const found = daemonEnvFindings(f, d);
+  if (found.length > 0) throw new KgcError('invalid_config', `the daemon would refuse to start with this configuration: ${found.map(describeFinding).join('; ')}`);
+}
+
 export function planRender(ref: FranchiseRef, templates: TemplateSet, random: Random, given: Partial<Record<SecretName, string>> = {}): RenderPlan {
   const previous = secretsOnDisk(ref);
   const { secrets, generated } = completeSecrets(previous, random, given);
   const files = renderFranchise(ref.franchise, secrets, templates);
+  assertDaemonAccepts(ref.franchise, files);
   return { ref, files, status: compareFiles(ref.dir, files), secrets, generated, previous };
 }
 
@@ -53,9 +68,23 @@ export function diffOf(plan: RenderPlan): string {
   }).join('');
 }
 
-/** Writes the plan (only what differs) and creates the knowledge base directory. */
+/**
+ * The daemon's run/ (its admin socket): owner only, and owned by the image's user when
+ * render runs as root, so that the daemon can create its socket there and nobody else
+ * on the host can reach it.
+ */
+export function prepareRunDir(dir: string): string {
+  const run = join(dir, RUN_DIR);
+  mkdirSync(run, { recursive: true, mode: 0o700 });
+  chmodSync(run, 0o700);
+  if (process.getuid?.() === 0) chownSync(run, DAEMON_UID, DAEMON_UID);
+  return run;
+}
+
+/** Writes the plan (only what differs) and creates the knowledge base and run/ directories. */
 export function applyRender(plan: RenderPlan): { path: string; action: WriteAction }[] {
   const kb = plan.ref.franchise.support.knowledge_base_dir ?? DEFAULT_KNOWLEDGE_BASE_DIR;
   mkdirSync(isAbsolute(kb) ? kb : join(plan.ref.dir, kb), { recursive: true, mode: 0o755 });
+  prepareRunDir(plan.ref.dir);
   return writeFiles(plan.ref.dir, plan.files);
 }

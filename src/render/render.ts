@@ -5,7 +5,8 @@
 import { stringify } from 'yaml';
 import type { Franchise } from '../franchise/franchise.schema.js';
 import { envLine } from './env-format.js';
-import { envValues, layoutLabel, projectFilesOf, templateValues, type ProjectFiles } from './model.js';
+import { assertErpDatabase, erpSql } from './erp-database.js';
+import { envValues, ERP_SQL_FILE, layoutLabel, projectFilesOf, templateValues, type ProjectFiles } from './model.js';
 import { secretsFileText, SECRETS_FILE, type Secrets } from './secrets.js';
 import { composeDocument, parseBlocks, parseEnvTemplate, type EnvEntry, type TemplateSet } from './template.js';
 
@@ -104,6 +105,8 @@ export function renderFranchise(f: Franchise, secrets: Secrets, t: TemplateSet):
     files.push({ path: p.composeFile, content: compose, mode: PUBLIC_MODE, secret: false });
     files.push({ path: p.envFile, content: envText(f, p, entries, envValues(f, secrets, p)), mode: SECRET_MODE, secret: true });
   }
+  // Holds the daemon's ERP role password, like ERP_DATABASE_URL itself.
+  files.push({ path: ERP_SQL_FILE, content: erpSql(f.id, assertErpDatabase(secrets.ERP_DATABASE_URL)), mode: SECRET_MODE, secret: true });
   files.push({ path: SECRETS_FILE, content: secretsFileText(secrets), mode: SECRET_MODE, secret: true });
   return files;
 }

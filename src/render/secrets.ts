@@ -26,7 +26,9 @@ export const SECRET_SPECS = {
   CHATWOOT_REDIS_PASSWORD: { doc: 'Password of Chatwoot\'s Redis', generate: (r) => randomBase62(r, 32) },
   CHATWOOT_API_ACCESS_TOKEN: { doc: 'Chatwoot agent-bot token for the chatbot: create it in Chatwoot (Settings > Integrations > Bots), then paste it here' },
   GEMINI_API_KEY: { doc: 'Gemini API key of the context manager (seed 6.2)' },
-  ERP_DATABASE_URL: { doc: 'PostgreSQL URL of the ERP read contract for the daemon (read-only role); empty: the daemon\'s own store' },
+  KGC_SUPPORT_DB_PASSWORD: { doc: 'Password of the daemon\'s own PostgreSQL (service kgc-support-db): hex, safe inside DATABASE_URL', generate: (r) => r.bytes(24).toString('hex') },
+  KGC_SUPPORT_PUBLISH_KEY: { doc: 'The ERP\'s erp:publish key for the daemon (a kgc_ key): kgc-api gets it as KGC_SUPPORT_API_KEY', generate: (r) => generateKey(r) },
+  ERP_DATABASE_URL: { doc: 'PostgreSQL URL of the ERP\'s database for the daemon (the read-only role of erp/kgc-support-erp.sql); required: render refuses without it. Not localhost: that is the container itself' },
 } as const satisfies Record<string, SecretSpec>;
 
 export type SecretName = keyof typeof SECRET_SPECS;

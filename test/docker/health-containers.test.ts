@@ -15,7 +15,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { parseEnv } from '../../src/render/env-format.js';
 import { buildTestImages, dockerUnavailable, removeProject, TEST_HEALTHCHECK, type TestImages } from '../helpers/docker.js';
-import { cliEnv, editFranchise, freePortFlags, runCli, tempRoot } from '../helpers/cli.js';
+import { cliEnv, editFranchise, ERP_FLAGS, freePortFlags, runCli, tempRoot } from '../helpers/cli.js';
 import { until } from '../helpers/receiver.js';
 
 const reason = await dockerUnavailable();
@@ -39,7 +39,7 @@ suite('health --franchise on a real Docker engine', { timeout: 300_000 }, () => 
     root = tempRoot();
     env = cliEnv(root);
     const imageFlags = Object.entries(images.overrides).flatMap(([k, v]) => ['--image', `${k}=${v.image}:${v.tag}`]);
-    const init = await cli('init', '--franchise', ID, '--name', 'Health Kft.', ...imageFlags, ...(await freePortFlags()));
+    const init = await cli('init', '--franchise', ID, '--name', 'Health Kft.', ...imageFlags, ...(await freePortFlags()), ...ERP_FLAGS);
     expect(init.code, init.err).toBe(0);
     const dir = join(root, ID);
     editFranchise(dir, (doc) => { doc.healthcheck = { ...TEST_HEALTHCHECK }; });

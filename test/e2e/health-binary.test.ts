@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
-import { cliEnv, runCli, tempRoot } from '../helpers/cli.js';
+import { cliEnv, ERP_FLAGS, runCli, tempRoot } from '../helpers/cli.js';
 import { chatwootBody, refusedPort, silentServer, standIn, type StandIn } from '../helpers/health.js';
 import { createDatabase } from '../helpers/pg.js';
 import { until } from '../helpers/receiver.js';
@@ -45,7 +45,7 @@ interface FranchisePorts { daemon: number; chatbot: number; context: number; cha
 /** A franchise under `root` whose services are expected on the given ports. */
 async function initFranchise(root: string, id: string, p: FranchisePorts): Promise<void> {
   const init = await runCli(['init', '--franchise', id, '--name', `${id} Kft.`, '--daemon-port', String(p.daemon), '--chatbot-port', String(p.chatbot),
-    '--context-port', String(p.context), '--chatwoot-port', String(p.chatwoot), '--erp-port', String(p.erp)], cliEnv(root));
+    '--context-port', String(p.context), '--chatwoot-port', String(p.chatwoot), '--erp-port', String(p.erp), ...ERP_FLAGS], cliEnv(root));
   expect(init.code, init.err).toBe(0);
 }
 

@@ -7,7 +7,7 @@ import { readFileSync, rmSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/render/env-format.js';
-import { cliEnv, runCli, tempRoot } from '../helpers/cli.js';
+import { cliEnv, ERP_FLAGS, runCli, TEST_ERP_DATABASE_URL, tempRoot } from '../helpers/cli.js';
 import { PtySession, ptyUnavailable } from '../helpers/pty.js';
 
 const reason = ptyUnavailable();
@@ -36,6 +36,11 @@ suite('init wizard on a terminal', () => {
     session.type('budapest-1\r');
     await session.waitFor('Franchise name');
     session.type(`${NAME}\r`);
+    await session.waitFor('The ERP\'s PostgreSQL');
+    session.type('postgres://kgc_reader:pw@localhost:5432/kgc\r');
+    await session.waitFor('that is the container itself');
+    session.type('\x7f'.repeat(45));
+    session.type(`${TEST_ERP_DATABASE_URL}\r`);
     await session.waitFor('Gemini API key');
     session.type(`${GEMINI}\r`);
     await session.waitFor(/Write .*franchise\.yaml\?/);
@@ -43,7 +48,7 @@ suite('init wizard on a terminal', () => {
     code = await session.exit();
   }, 60_000);
 
-  it('asks the id (again after a bad one), the name and the Gemini key, then confirms and writes', () => {
+  it('asks the id (again after a bad one), the name, the ERP database (again after a loopback one) and the Gemini key, then confirms and writes', () => {
     expect(code, session.output).toBe(0);
     expect(session.output).toContain('Franchise budapest-1 written to');
     expect(session.output).not.toMatch(/\? .*(layout|port|time zone)/i); // never asked: they have defaults
@@ -54,12 +59,13 @@ suite('init wizard on a terminal', () => {
     expect(session.output).not.toContain(GEMINI);
     const secrets = join(wizardRoot, 'budapest-1', 'secrets.env');
     expect(parseEnv(readFileSync(secrets, 'utf8')).get('GEMINI_API_KEY')).toBe(GEMINI);
+    expect(parseEnv(readFileSync(secrets, 'utf8')).get('ERP_DATABASE_URL')).toBe(TEST_ERP_DATABASE_URL);
     expect(statSync(secrets).mode & 0o777).toBe(0o600);
   });
 
   it('writes the same franchise.yaml as the same answers given as flags, without a prompt', async () => {
     const flagsRoot = root();
-    const r = await runCli(['init', '--franchise', 'budapest-1', '--name', NAME], cliEnv(flagsRoot, { GEMINI_API_KEY: GEMINI }));
+    const r = await runCli(['init', '--franchise', 'budapest-1', '--name', NAME, ...ERP_FLAGS], cliEnv(flagsRoot, { GEMINI_API_KEY: GEMINI }));
     expect(r.code, r.err).toBe(0);
     const wizard = readFileSync(join(wizardRoot, 'budapest-1', 'franchise.yaml'), 'utf8');
     const flags = readFileSync(join(flagsRoot, 'budapest-1', 'franchise.yaml'), 'utf8');

@@ -32,6 +32,13 @@ export function cliEnv(root: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Proc
   return { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', KGC_SUPPORT_FRANCHISES_DIR: root, ...extra };
 }
 
+/**
+ * The ERP database URL the installer tests give `init` (render refuses a franchise without
+ * one). Never connected to by these tests: erp-db is a name on the franchise's compose network.
+ */
+export const TEST_ERP_DATABASE_URL = 'postgres://kgc_reader:pw@erp-db:5432/kgc';
+export const ERP_FLAGS = ['--erp-database-url', TEST_ERP_DATABASE_URL] as const;
+
 /** Five free host ports in a random high range, as init flags. */
 export async function freePortFlags(): Promise<string[]> {
   for (let attempt = 0; attempt < 50; attempt++) {

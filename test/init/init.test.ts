@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseEnv } from '../../src/render/env-format.js';
-import { cliEnv, runCli, tempRoot } from '../helpers/cli.js';
+import { cliEnv, runCli, TEST_ERP_DATABASE_URL, tempRoot } from '../helpers/cli.js';
 
 type Ports = Record<'erp_api' | 'daemon' | 'chatbot' | 'context' | 'chatwoot', number>;
 
@@ -17,7 +17,8 @@ describe('init with flags', () => {
   const cli = (...args: string[]) => runCli(args, env);
   const yamlOf = (id: string) => parse(readFileSync(join(root, id, 'franchise.yaml'), 'utf8')) as { ports: Ports; layout: string; images?: unknown; support: { enabled: boolean } };
 
-  beforeAll(() => { root = tempRoot(); env = cliEnv(root); });
+  // ERP_DATABASE_URL from the environment, as a script may give it.
+  beforeAll(() => { root = tempRoot(); env = cliEnv(root, { ERP_DATABASE_URL: TEST_ERP_DATABASE_URL }); });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('without a terminal, a missing value is a usage error naming its flag', async () => {
@@ -27,6 +28,18 @@ describe('init with flags', () => {
     const noName = await cli('init', '--franchise', 'x');
     expect(noName.code).toBe(2);
     expect(noName.err).toContain('pass --name <name>');
+    const noErp = await runCli(['init', '--franchise', 'x', '--name', 'X'], cliEnv(root));
+    expect(noErp.code).toBe(2);
+    expect(noErp.err).toContain('pass --erp-database-url <url> (or set ERP_DATABASE_URL)');
+    expect(existsSync(join(root, 'x'))).toBe(false);
+  });
+
+  it('refuses an ERP database the daemon\'s container cannot reach: localhost is the container itself', async () => {
+    for (const url of ['postgres://r:pw@localhost:5432/kgc', 'postgres://r:pw@127.0.0.1/kgc', 'postgresql://r:pw@[::1]:5432/kgc', 'postgres:///kgc?host=/var/run/postgresql', 'mysql://r:pw@erp-db/kgc', 'postgres://erp-db/kgc']) {
+      const r = await cli('init', '--franchise', 'x', '--name', 'X', '--erp-database-url', url);
+      expect(r.code, url).toBe(2);
+      expect(r.err, url).toMatch(/--erp-database-url: ERP_DATABASE_URL/);
+    }
     expect(existsSync(join(root, 'x'))).toBe(false);
   });
 
@@ -44,7 +57,9 @@ describe('init with flags', () => {
     expect(res.next).toEqual(['kgc-support render --franchise one', 'kgc-support up --franchise one']);
     const secrets = parseEnv(readFileSync(join(root, 'one', 'secrets.env'), 'utf8'));
     expect(statSync(join(root, 'one', 'secrets.env')).mode & 0o777).toBe(0o600);
-    expect(res.secrets_generated).toEqual(expect.arrayContaining(['SUPPORT_API_KEY', 'SUPPORT_WEBHOOK_SECRET', 'KGC_API_KEY']));
+    expect(res.secrets_generated).toEqual(expect.arrayContaining(['SUPPORT_API_KEY', 'SUPPORT_WEBHOOK_SECRET', 'KGC_API_KEY', 'KGC_SUPPORT_DB_PASSWORD', 'KGC_SUPPORT_PUBLISH_KEY']));
+    expect(secrets.get('ERP_DATABASE_URL')).toBe(TEST_ERP_DATABASE_URL);
+    expect(secrets.get('KGC_SUPPORT_DB_PASSWORD')).toMatch(/^[0-9a-f]{48}$/);
     for (const v of secrets.values()) if (v.length > 0) expect(r.out + r.err).not.toContain(v);
     const doc = yamlOf('one');
     expect(doc.layout).toBe('profiles');
@@ -84,6 +99,12 @@ describe('init with flags', () => {
     const doc = yamlOf('one');
     expect(doc.support.enabled).toBe(false);
     expect(doc.images).toEqual({ chatwoot: { image: 'registry.local:5000/cw', tag: 'v4.1.0' } });
+    // The ERP's URL is the admin's: given again, it replaces the kept one; nothing else changes.
+    const moved = 'postgres://kgc_reader:new@erp2.lan:5432/kgc';
+    expect((await cli('init', '--franchise', 'one', '--name', 'Más', '--erp-database-url', moved, '--force')).code).toBe(0);
+    const after = parseEnv(readFileSync(join(root, 'one', 'secrets.env'), 'utf8'));
+    expect(after.get('ERP_DATABASE_URL')).toBe(moved);
+    for (const [k, v] of parseEnv(before)) if (k !== 'ERP_DATABASE_URL') expect(after.get(k), k).toBe(v);
   });
 
   it('refuses an image override for an unknown image', async () => {

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/render/env-format.js';
 import { SUPPORT_SERVICES } from '../../src/render/model.js';
-import { cliEnv, editFranchise, runCli, tempRoot } from '../helpers/cli.js';
+import { cliEnv, editFranchise, ERP_FLAGS, runCli, tempRoot } from '../helpers/cli.js';
 
 const HOSTILE = 'Kovács és Fia Kft. #2 $';
 const QUOTED = 'Szabó & "Társa" Bt.\nO\'Neil \\ 100% # ő';
@@ -37,7 +37,7 @@ describe('render', () => {
   const dirOf = (id: string) => join(root, id);
 
   async function init(id: string, ...extra: string[]): Promise<string> {
-    const r = await cli('init', '--franchise', id, '--name', HOSTILE, ...extra);
+    const r = await cli('init', '--franchise', id, '--name', HOSTILE, ...ERP_FLAGS, ...extra);
     expect(r.code, r.err).toBe(0);
     return dirOf(id);
   }
@@ -53,7 +53,7 @@ describe('render', () => {
     const r = await cli('render', '--franchise', 'alpha', '--json');
     expect(r.code, r.err).toBe(0);
     const [res] = r.json<{ files: { path: string; action: string }[]; validated_by: string | null }[]>();
-    expect(res?.files.map((f) => f.path)).toEqual(['docker-compose.yml', '.env', 'secrets.env']);
+    expect(res?.files.map((f) => f.path)).toEqual(['docker-compose.yml', '.env', 'erp/kgc-support-erp.sql', 'secrets.env']);
     expect(mode(dir, '.env')).toBe(0o600);
     expect(mode(dir, 'secrets.env')).toBe(0o600);
     expect(mode(dir, 'docker-compose.yml')).toBe(0o644);
@@ -83,7 +83,7 @@ describe('render', () => {
 
   it('an unchanged re-render writes nothing: same bytes, same mtimes, same secrets', async () => {
     const dir = dirOf('alpha');
-    const files = ['docker-compose.yml', '.env', 'secrets.env'];
+    const files = ['docker-compose.yml', '.env', 'erp/kgc-support-erp.sql', 'secrets.env'];
     const before = files.map((f) => [read(dir, f), mtime(dir, f)] as const);
     await new Promise((r) => setTimeout(r, 20));
     const again = await cli('render', '--franchise', 'alpha', '--json');
@@ -177,7 +177,7 @@ describe('render', () => {
     const r = await cli('render', '--franchise', 'beta', '--json');
     expect(r.code, r.err).toBe(0);
     expect(r.json<{ files: { path: string }[] }[]>()[0]?.files.map((f) => f.path))
-      .toEqual(['docker-compose.yml', '.env', 'support/docker-compose.support.yml', 'support/.env', 'secrets.env']);
+      .toEqual(['docker-compose.yml', '.env', 'support/docker-compose.support.yml', 'support/.env', 'erp/kgc-support-erp.sql', 'secrets.env']);
     expect(mode(dir, 'support/.env')).toBe(0o600);
     for (const [cwd, file] of [[dir, 'docker-compose.yml'], [join(dir, 'support'), 'docker-compose.support.yml']] as const) {
       const v = await execa('docker-compose', ['-f', file, 'config', '-q'], { cwd, reject: false });
@@ -190,6 +190,8 @@ describe('render', () => {
     expect(supEnv.get('COMPOSE_PROJECT_NAME')).toBe('kgc-beta-support');
     expect(supEnv.get('KOKO_CHATBOT_IMAGE')).toBe('registry.local:5000/koko/chatbot:1.4.2');
     expect(supEnv.get('KNOWLEDGE_BASE_DIR')).toBe('../knowledge-base');
+    expect(supEnv.get('KGC_SUPPORT_RUN_DIR')).toBe('../run');
+    expect(erpEnv.get('KGC_SUPPORT_PUBLISH_KEY')).toBe(supEnv.get('KGC_SUPPORT_PUBLISH_KEY'));
     expect(erpEnv.get('SUPPORT_API_KEY')).toBe(supEnv.get('SUPPORT_API_KEY'));
     const sup = parse(read(dir, 'support/docker-compose.support.yml')) as { networks: Record<string, { external?: boolean; name?: string }>; services: ComposeDoc['services'] };
     expect(sup.networks['support-integration']).toEqual({ external: true, name: 'kgc-beta-support-integration' });

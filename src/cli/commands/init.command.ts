@@ -10,6 +10,8 @@ export interface InitFlags {
   layout?: string;
   disabled?: boolean;
   chatwootAccountId?: string;
+  chatwootAccountNumber?: string;
+  erpDatabaseUrl?: string;
   knowledgeBasePath?: string;
   timezone?: string;
   bindAddress?: string;
@@ -30,7 +32,9 @@ export function registerInitCommand(program: Command, io: CliIO): void {
     .option('--name <name>', 'the franchise as customers see it (any characters)')
     .option('--layout <layout>', 'profiles (seed Option B, default) or separate (seed Option A)')
     .option('--disabled', 'install with the Support module switched off (SUPPORT_MODULE_ENABLED=false)')
-    .option('--chatwoot-account-id <id>', 'CHATWOOT_ACCOUNT_ID (default kgc-<id>)')
+    .option('--erp-database-url <url>', 'the ERP\'s PostgreSQL as the daemon\'s container reaches it, with the daemon\'s read-only role (env ERP_DATABASE_URL; kept in secrets.env)')
+    .option('--chatwoot-account-id <id>', 'CHATWOOT_ACCOUNT_ID, the seed\'s account identifier for the chatbot (default kgc-<id>)')
+    .option('--chatwoot-account-number <n>', 'CHATWOOT_ACCOUNT_NUMBER, Chatwoot\'s numeric account id: the <n> of /app/accounts/<n>/ (default 1)')
     .option('--knowledge-base-path <path>', 'KNOWLEDGE_BASE_PATH in the context manager (default /opt/chatwoot/knowledge-bases/kgc-<id>/)')
     .option('--timezone <tz>', 'the franchise\'s time zone (default Europe/Budapest)')
     .option('--bind-address <addr>', 'host address for the published ports (default 127.0.0.1)')
@@ -43,13 +47,16 @@ export function registerInitCommand(program: Command, io: CliIO): void {
     .option('--dir <dir>', 'the franchises directory (env KGC_SUPPORT_FRANCHISES_DIR; default /var/lib/kgc-support/franchises for root, else ~/.local/share/kgc-support/franchises)')
     .option('--force', 'write franchise.yaml again although it exists (its secrets are kept)')
     .addHelpText('after', `
-Asks only what it cannot default (the id, the name, an optional Gemini API key) and only on a
-terminal; with --yes, --json or no terminal it never asks, and a missing value is an error
-naming its flag. The Gemini key is read from GEMINI_API_KEY when set.
+Asks only what it cannot default (the id, the name, the ERP's database URL, an optional
+Gemini API key) and only on a terminal; with --yes, --json or no terminal it never asks, and
+a missing value is an error naming its flag. ERP_DATABASE_URL and GEMINI_API_KEY are read
+from the environment when set. It checks every value the way the daemon will, before it
+writes anything.
 
 Examples:
   $ kgc-support init
-  $ kgc-support init --franchise budapest-1 --name "Kovács és Fia Kft." --yes
+  $ kgc-support init --franchise budapest-1 --name "Kovács és Fia Kft." \
+      --erp-database-url postgres://kgc_reader:secret@erp-db:5432/kgc --yes
   $ kgc-support init --franchise pecs --name "KGC Pécs" --layout separate --chatbot-port 5201 --json
   $ kgc-support init --franchise szeged --name "KGC Szeged" --image koko-chatbot=registry.local/koko-ai-chatbot:1.4.2
 

@@ -6,12 +6,15 @@ import { DEFAULT_BIND_ADDRESS, PORT_KEYS, type Franchise, type ImageKey, type Po
 import { FRANCHISE_FILE, franchiseDir, loadAllFranchises, saveFranchise } from '../../franchise/franchise.store.js';
 import { idProblem, newFranchise, parseImageSpec, parseLayout } from '../../franchise/new-franchise.js';
 import { choosePorts, isPortFree } from '../../franchise/ports.js';
+import { encodeEnvValue } from '../../render/env-format.js';
+import { erpDatabaseProblem } from '../../render/erp-database.js';
 import { writeFiles } from '../../render/files.js';
-import { assertNoPortClash } from '../../render/render.service.js';
+import { renderFranchise } from '../../render/render.js';
+import { assertDaemonAccepts, assertNoPortClash } from '../../render/render.service.js';
 import { secretsOnDisk } from '../../render/secrets-on-disk.js';
 import { completeSecrets, secretsFileText, SECRETS_FILE } from '../../render/secrets.js';
 import { canPrompt, outputFor, type GlobalOptions } from '../globals.js';
-import { rootOf, schemaFile } from '../installer-context.js';
+import { rootOf, schemaFile, shippedTemplates } from '../installer-context.js';
 import type { CliIO } from '../io.js';
 import { table } from '../output.js';
 import type { InitFlags } from './init.command.js';
@@ -27,6 +30,23 @@ function missing(flag: string, what: string): never {
 function parsePort(flag: string, raw: string): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n < 1 || n > 65535) throw new KgcError('usage', `--${flag} "${raw}": a port is a whole number from 1 to 65535`);
+  return n;
+}
+
+/** The name as render will write it: a value no .env spelling keeps is refused with render's own message. */
+export function nameProblem(name: string): string | undefined {
+  try {
+    encodeEnvValue('KGC_FRANCHISE_NAME', name);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+function parseAccountNumber(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 2_147_483_647) throw new KgcError('usage', `--chatwoot-account-number "${raw}": Chatwoot's numeric account id is a whole number from 1 (the <n> of /app/accounts/<n>/)`);
   return n;
 }
 
@@ -65,8 +85,11 @@ export async function init(io: CliIO, g: GlobalOptions, o: InitFlags): Promise<v
   const file = join(dir, FRANCHISE_FILE);
   if (existsSync(file) && !o.force) throw new KgcError('franchise_exists', `${file} exists`);
 
-  const name = o.name ?? (ask ? await ask.askName() : missing('--name <name>', 'the franchise name'));
+  const name = o.name ?? (ask ? await ask.askName(nameProblem) : missing('--name <name>', 'the franchise name'));
+  const badName = nameProblem(name);
+  if (badName) throw new KgcError('unportable_value', badName);
   checkTimezone(o.timezone);
+  const accountNumber = parseAccountNumber(o.chatwootAccountNumber);
   const others = loadAllFranchises(root).map((r) => r.franchise).filter((f) => f.id !== id);
   const images: Partial<Record<ImageKey, { image?: string; tag?: string }>> = {};
   for (const spec of o.image ?? []) {
@@ -78,6 +101,7 @@ export async function init(io: CliIO, g: GlobalOptions, o: InitFlags): Promise<v
     layout: o.layout === undefined ? undefined : parseLayout(o.layout),
     enabled: o.disabled ? false : undefined,
     chatwootAccountId: o.chatwootAccountId,
+    chatwootAccountNumber: accountNumber,
     knowledgeBasePath: o.knowledgeBasePath,
     timezone: o.timezone,
     bindAddress: o.bindAddress,
@@ -86,8 +110,20 @@ export async function init(io: CliIO, g: GlobalOptions, o: InitFlags): Promise<v
 
   const ref = { id, dir, franchise };
   const known = secretsOnDisk(ref);
+  // Given now (flag, then environment) it replaces a kept one: it is the admin's, not generated.
+  let erpUrl = o.erpDatabaseUrl ?? io.env.ERP_DATABASE_URL ?? '';
+  if (erpUrl === '') erpUrl = known.get('ERP_DATABASE_URL') ?? '';
+  if (erpUrl === '') erpUrl = ask ? await ask.askErpDatabaseUrl(erpDatabaseProblem) : missing('--erp-database-url <url> (or set ERP_DATABASE_URL)', 'the ERP\'s database URL');
+  const badUrl = erpDatabaseProblem(erpUrl);
+  if (badUrl) throw new KgcError('usage', `--erp-database-url: ${badUrl}`);
   let gemini = io.env.GEMINI_API_KEY ?? '';
   if (ask && gemini === '' && !known.get('GEMINI_API_KEY')) gemini = await ask.askGeminiKey();
+
+  // Everything the daemon will get is checked the way it checks it, before anything is written.
+  const kept = new Map([...known].filter(([k]) => k !== 'ERP_DATABASE_URL'));
+  const { secrets, generated } = completeSecrets(kept, cryptoRandom, { GEMINI_API_KEY: gemini, ERP_DATABASE_URL: erpUrl });
+  assertDaemonAccepts(franchise, renderFranchise(franchise, secrets, shippedTemplates()));
+
   if (ask && !(await ask.askConfirm(`Write ${file}?`))) {
     out.info('Nothing written.');
     io.exitCode = 1;
@@ -95,7 +131,6 @@ export async function init(io: CliIO, g: GlobalOptions, o: InitFlags): Promise<v
   }
 
   saveFranchise(dir, franchise, schemaFile());
-  const { secrets, generated } = completeSecrets(known, cryptoRandom, { GEMINI_API_KEY: gemini });
   writeFiles(dir, [{ path: SECRETS_FILE, content: secretsFileText(secrets), mode: 0o600, secret: true }]);
 
   const result = {

@@ -23,10 +23,17 @@ export function askId(problem: (id: string) => string | undefined): Promise<stri
   })).then((v) => v.trim());
 }
 
-export function askName(): Promise<string> {
+export function askName(problem: (name: string) => string | undefined): Promise<string> {
   return asked(input({
     message: 'Franchise name, as customers see it:',
-    validate: (v) => (v.trim() === '' ? 'a name is needed' : v.length > 200 ? 'at most 200 characters' : true),
+    validate: (v) => (v.trim() === '' ? 'a name is needed' : v.length > 200 ? 'at most 200 characters' : problem(v.trim()) ?? true),
+  })).then((v) => v.trim());
+}
+
+export function askErpDatabaseUrl(problem: (url: string) => string | undefined): Promise<string> {
+  return asked(input({
+    message: 'The ERP\'s PostgreSQL, as the daemon\'s container reaches it (postgres://<role>:<password>@<host>:5432/<db>):',
+    validate: (v) => (v.trim() === '' ? 'the daemon reads the ERP\'s database: a URL is needed' : problem(v.trim()) ?? true),
   })).then((v) => v.trim());
 }
 
