@@ -20,8 +20,8 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 const HOW = 'Give the ERP\'s PostgreSQL as the daemon\'s container reaches it (its compose service name or the server\'s address), '
-  + 'e.g. postgres://kgc_reader:<password>@erp-db:5432/kgc: `kgc-support init --force --erp-database-url <url>` '
-  + '(or the ERP_DATABASE_URL line of secrets.env), then `kgc-support render`.';
+  + 'e.g. postgres://kgc_reader:<password>@erp-db:5432/kgc, in the ERP_DATABASE_URL line of the franchise\'s secrets.env '
+  + '(a new franchise: `kgc-support init --erp-database-url <url>`), then `kgc-support render`.';
 
 /** What is wrong with an ERP_DATABASE_URL for the rendered stack, or undefined. */
 export function erpDatabaseProblem(url: string): string | undefined {
