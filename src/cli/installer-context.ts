@@ -30,7 +30,7 @@ export function rootOf(io: CliIO, g: GlobalOptions, flags: FranchiseFlags): stri
 }
 
 export function franchiseOf(io: CliIO, g: GlobalOptions, flags: FranchiseFlags): FranchiseRef {
-  return resolveFranchise(rootOf(io, g, flags), flags.franchise);
+  return resolveFranchise(rootOf(io, g, flags), flags.franchise ?? (io.env.KGC_SUPPORT_FRANCHISE?.trim() || undefined));
 }
 
 export function shippedTemplates(): TemplateSet {

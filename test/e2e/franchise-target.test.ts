@@ -82,6 +82,21 @@ describe('--franchise: the host CLI reaches the franchise\'s daemon', () => {
     expect(await pull()).not.toBe(503);
   });
 
+  it('health and status --franchise say which daemon answered: the one on the franchise\'s socket', async () => {
+    const socket = join(root, ID, 'run', 'admin.sock');
+    const h = await runCli(['health', '--franchise', ID, '--json', '--timeout', '2s'], env());
+    const state = (h.json<{ checks: Record<string, { output: string }[]> }>().checks['support-module:state'] ?? [])[0];
+    expect(state?.output).toContain(`answered by franchise ${ID}'s daemon (admin socket ${socket}, pid ${daemon.proc.pid})`);
+
+    const st = await runCli(['status', '--json'], env({ KGC_SUPPORT_FRANCHISE: ID }));
+    expect(st.code, st.err).toBe(0);
+    expect(st.json<{ franchise: string; support_module: { daemon: unknown } }>()).toMatchObject({
+      franchise: ID, support_module: { daemon: { franchise: ID, socket, pid: daemon.proc.pid } },
+    });
+    const text = await runCli(['status', '--franchise', ID], env());
+    expect(text.out).toContain(`answered by franchise ${ID}'s daemon on ${socket} (pid ${daemon.proc.pid}, store `);
+  });
+
   it('without a target, installed franchises make a state command refuse, listing them (exit 2)', async () => {
     for (const args of [['disable'], ['keys', 'list'], ['dlq', 'list'], ['audit'], ['events', 'stats'], ['gdpr', 'status'], ['secrets', 'list']]) {
       const r = await runCli([...args, '--json'], env());

@@ -17,7 +17,7 @@ export interface HealthFlags {
 export function registerHealthCommand(program: Command, io: CliIO): void {
   program.command('health')
     .description('check the daemon, the Kokó chatbot and context manager, Chatwoot, Redis, the database, the containers, the DLQ, keys and the webhook secret')
-    .option('--franchise <id>', 'check what this franchise publishes on this host, and its containers (default: the environment\'s settings)')
+    .option('--franchise <id>', 'check this franchise: its daemon (admin socket in the franchise directory, else its published port) and its containers (env KGC_SUPPORT_FRANCHISE; default: the environment\'s settings)')
     .option('--dir <dir>', 'the franchises directory (env KGC_SUPPORT_FRANCHISES_DIR; default /var/lib/kgc-support/franchises for root, else ~/.local/share/kgc-support/franchises)')
     .option('--format <format>', 'table, json (application/health+json; same as --json) or nagios')
     .option('--timeout <duration>', 'time limit of each check; the whole run ends within it plus 1 s (env KGC_SUPPORT_HEALTH_TIMEOUT, default 5s)')

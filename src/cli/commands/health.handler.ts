@@ -59,19 +59,21 @@ async function planOf(io: CliIO, g: GlobalOptions, o: HealthFlags): Promise<Plan
   const thresholds = thresholdsOf(config, o);
   const within = `${Math.round((thresholds.keyExpiry.warn ?? thresholds.keyExpiry.crit ?? 14 * 86_400_000) / 1000)}s`;
   const base = { config, env: io.env, timeoutMs, keyExpiryWithin: within };
-  if (o.franchise === undefined) {
+  // --franchise, or its env twin KGC_SUPPORT_FRANCHISE (read here: target.ts would load yaml).
+  const franchise = o.franchise ?? (io.env.KGC_SUPPORT_FRANCHISE?.trim() || undefined);
+  if (franchise === undefined) {
     const daemon = localDaemon(config);
     return { targets: targetsFromConfig(config, daemon), thresholds, timeoutMs, sources: { ...base, localDaemon: daemon, apiKey: undefined, franchise: undefined } };
   }
   // Only with --franchise: yaml, the franchise schema and its secrets file (not the renderer, compose or execa).
-  const [{ franchisesRoot, resolveFranchise }, { targetsFromFranchise }, { supportProjectOf }] = await Promise.all([
+  const [{ franchiseAdminSocket, franchisesRoot, resolveFranchise }, { targetsFromFranchise }, { supportProjectOf }] = await Promise.all([
     import('../../franchise/franchise.store.js'), import('../../health/franchise-targets.js'), import('../../render/model.js'),
   ]);
-  const ref = resolveFranchise(franchisesRoot(config.franchisesDir, o.dir), o.franchise);
+  const ref = resolveFranchise(franchisesRoot(config.franchisesDir, o.dir), franchise);
   const t = targetsFromFranchise(ref, config.redisUrl);
   return {
     targets: t, thresholds, timeoutMs,
-    sources: { ...base, localDaemon: undefined, apiKey: t.apiKey, franchise: { id: ref.id, project: supportProjectOf(ref.franchise).project } },
+    sources: { ...base, localDaemon: undefined, apiKey: t.apiKey, franchise: { id: ref.id, project: supportProjectOf(ref.franchise).project, socket: franchiseAdminSocket(ref.dir) } },
   };
 }
 

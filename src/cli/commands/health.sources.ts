@@ -17,7 +17,9 @@ import type { HealthJobs, Job } from '../../health/run.js';
 import type { HealthTargets } from '../../health/targets.js';
 import type { Db } from '../../store/db.js';
 import type { LockInfo } from '../../store/lock.js';
-import { adminInfo, callAdmin } from '../../admin/client.js';
+import { existsSync } from 'node:fs';
+import { adminInfo, callAdmin, DaemonUnreachable } from '../../admin/client.js';
+import { KgcError } from '../../errors/kgc-error.js';
 import { cliActor } from '../globals.js';
 
 export interface SourceOptions {
@@ -30,8 +32,8 @@ export interface SourceOptions {
   readonly localDaemon: LockInfo | undefined;
   /** The franchise's KGC_API_KEY (for /api/support/health), with --franchise. */
   readonly apiKey: string | undefined;
-  /** With --franchise: its id and compose project. */
-  readonly franchise: { readonly id: string; readonly project: string } | undefined;
+  /** With --franchise: its id, compose project and its daemon's admin socket (<franchise dir>/run/admin.sock). */
+  readonly franchise: { readonly id: string; readonly project: string; readonly socket: string } | undefined;
 }
 
 /** The daemon's /api/support/health, with a key: the lifecycle and the facts in one answer. */
@@ -82,24 +84,47 @@ export class PgSession {
   }
 }
 
+/** The facts and the lifecycle from a daemon's admin socket, saying which daemon answered. */
+async function socketFacts(socket: string, who: string, o: SourceOptions): Promise<DaemonFacts> {
+  const [facts, info] = await Promise.all([
+    callAdmin(socket, HEALTH_FACTS_OP, { key_expiry_within: o.keyExpiryWithin }, cliActor(), o.timeoutMs) as Promise<HealthFacts>,
+    adminInfo(socket, o.timeoutMs),
+  ]);
+  const pid = typeof info.pid === 'number' ? `, pid ${info.pid}` : '';
+  return { facts, lifecycle: (info.support as LifecycleView | undefined) ?? null, source: `${who} (admin socket ${socket}${pid})` };
+}
+
+/** No daemon listens on the socket (or this user may not use it): another way may still reach it. */
+const socketMissed = (err: unknown): boolean => err instanceof DaemonUnreachable || (err instanceof KgcError && err.code === 'daemon_unreachable');
+
 const httpJob = (url: string | undefined, path: string, unsetWhy: string, timeoutMs: number): Job<HttpOutcome> =>
   (url ? (signal) => httpGet(`${url}${path}`, { timeoutMs, signal }) : { unset: unsetWhy });
 
 function factsJob(t: HealthTargets, o: SourceOptions, pg: PgSession | undefined): Job<DaemonFacts> {
   if (o.franchise) {
-    if (!o.apiKey) return { unset: `no KGC_API_KEY in franchise ${o.franchise.id}'s secrets.env: run kgc-support render --franchise ${o.franchise.id}` };
+    // Its daemon's admin socket first (the rendered stack bind-mounts it into the franchise
+    // directory), else its published /api/support/health with the franchise's key.
+    const f = o.franchise;
     const key = o.apiKey;
-    return (signal) => daemonApiFacts(t.daemonUrl, key, o.keyExpiryWithin, o.timeoutMs, signal);
+    if (!key && !existsSync(f.socket)) {
+      return { unset: `no daemon answers on ${f.socket} and there is no KGC_API_KEY in franchise ${f.id}'s secrets.env: run kgc-support render --franchise ${f.id}, then up` };
+    }
+    const who = `franchise ${f.id}'s daemon`;
+    return async (signal) => {
+      if (existsSync(f.socket)) {
+        try {
+          return await socketFacts(f.socket, who, o);
+        } catch (err) {
+          if (!key || !socketMissed(err)) throw err;
+        }
+      }
+      if (!key) throw new Error(`${who} does not answer on ${f.socket}: start it with kgc-support up --franchise ${f.id}`);
+      return { ...await daemonApiFacts(t.daemonUrl, key, o.keyExpiryWithin, o.timeoutMs, signal), source: `${who} (${t.daemonUrl}/api/support/health)` };
+    };
   }
   const socket = o.localDaemon?.adminSocket;
   if (socket) {
-    return async () => {
-      const [facts, info] = await Promise.all([
-        callAdmin(socket, HEALTH_FACTS_OP, { key_expiry_within: o.keyExpiryWithin }, cliActor(), o.timeoutMs) as Promise<HealthFacts>,
-        adminInfo(socket, o.timeoutMs),
-      ]);
-      return { facts, lifecycle: (info.support as LifecycleView | undefined) ?? null, source: 'the daemon (admin socket)' };
-    };
+    return () => socketFacts(socket, `the daemon of ${o.config.dataDir}`, o);
   }
   if (pg) {
     return async () => {

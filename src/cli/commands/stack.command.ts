@@ -16,7 +16,7 @@ const SERVICES_HELP = 'kgc-support, support-chatbot, support-context, chatwoot-w
 
 function common(cmd: Command): Command {
   return cmd
-    .option('--franchise <id>', 'the franchise (default: the only one)')
+    .option('--franchise <id>', 'the franchise (env KGC_SUPPORT_FRANCHISE; default: the only one)')
     .option('--service <name>', `only these services (repeat or comma-separate): ${SERVICES_HELP}`, collect)
     .option('--dir <dir>', 'the franchises directory (env KGC_SUPPORT_FRANCHISES_DIR; default /var/lib/kgc-support/franchises for root, else ~/.local/share/kgc-support/franchises)');
 }

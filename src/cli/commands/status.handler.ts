@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
+import { adminInfo } from '../../admin/client.js';
 import { connectDocker, engineVersion, lastLogLines, projectContainers } from '../../docker/engine.js';
 import { KgcError } from '../../errors/kgc-error.js';
 import { targetsFromFranchise } from '../../health/franchise-targets.js';
 import type { LifecycleView } from '../../health/health.schema.js';
 import { humanDuration } from '../../health/report.js';
-import type { FranchiseRef } from '../../franchise/franchise.store.js';
+import { franchiseAdminSocket, type FranchiseRef } from '../../franchise/franchise.store.js';
 import { execaExec, mustCompose, requireCompose } from '../../docker/compose.js';
 import { chosenServices, stackState, supportProject, type ServiceState } from '../../docker/stack.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
@@ -60,21 +62,53 @@ function healthCell(s: ServiceStatus, style: Style): string {
   return s.health === 'starting' ? style.yellow(s.health) : style.dim('-');
 }
 
+/** Which daemon answered: its admin socket (with pid and store), or its published URL. */
+export type AnsweredBy =
+  | { franchise: string; socket: string; pid: number | null; store: string | null }
+  | { franchise: string; url: string };
+
 export type SupportModuleStatus =
-  | (Pick<LifecycleView, 'state' | 'since' | 'checked_at' | 'detail' | 'deliveries_held'> & { module_enabled: boolean })
+  | (Pick<LifecycleView, 'state' | 'since' | 'checked_at' | 'detail' | 'deliveries_held'> & { module_enabled: boolean; daemon: AnsweredBy })
   | { state: 'UNKNOWN'; detail: string };
 
-/** The module's lifecycle as the franchise's daemon sees it (its /api/support/health, with the franchise's key). */
+/** The lifecycle from the admin socket in the franchise directory, or undefined when no daemon answers there. */
+async function viaSocket(ref: FranchiseRef, timeoutMs: number): Promise<SupportModuleStatus | undefined> {
+  const socket = franchiseAdminSocket(ref.dir);
+  if (!existsSync(socket)) return undefined;
+  let info: Record<string, unknown>;
+  try {
+    info = await adminInfo(socket, timeoutMs);
+  } catch {
+    return undefined;
+  }
+  const l = info.support as LifecycleView | undefined;
+  if (!l) return undefined;
+  const daemon: AnsweredBy = { franchise: ref.id, socket, pid: typeof info.pid === 'number' ? info.pid : null, store: typeof info.store === 'string' ? info.store : null };
+  return { state: l.state, since: l.since, checked_at: l.checked_at, detail: l.detail, deliveries_held: l.deliveries_held, module_enabled: info.module_enabled === true, daemon };
+}
+
+/**
+ * The module's lifecycle as the franchise's daemon sees it: from its admin socket
+ * (<franchise dir>/run/admin.sock), else its /api/support/health with the franchise's key.
+ */
 export async function supportModuleOf(ref: FranchiseRef, timeoutMs: number): Promise<SupportModuleStatus> {
+  const bySocket = await viaSocket(ref, timeoutMs);
+  if (bySocket) return bySocket;
   const t = targetsFromFranchise(ref, undefined);
-  if (!t.apiKey) return { state: 'UNKNOWN', detail: `no KGC_API_KEY in ${ref.dir}/secrets.env to ask the daemon with` };
+  if (!t.apiKey) return { state: 'UNKNOWN', detail: `no daemon answers on ${franchiseAdminSocket(ref.dir)}, and no KGC_API_KEY in ${ref.dir}/secrets.env to ask its URL with` };
   try {
     const { lifecycle: l, facts } = await daemonApiFacts(t.daemonUrl, t.apiKey, '14d', timeoutMs);
     if (!l) return { state: 'UNKNOWN', detail: 'the daemon did not say' };
-    return { state: l.state, since: l.since, checked_at: l.checked_at, detail: l.detail, deliveries_held: l.deliveries_held, module_enabled: facts.module_enabled };
+    return { state: l.state, since: l.since, checked_at: l.checked_at, detail: l.detail, deliveries_held: l.deliveries_held, module_enabled: facts.module_enabled, daemon: { franchise: ref.id, url: t.daemonUrl } };
   } catch (err) {
     return { state: 'UNKNOWN', detail: (err as Error).message };
   }
+}
+
+function answeredBy(d: AnsweredBy): string {
+  if ('url' in d) return `franchise ${d.franchise}'s daemon at ${d.url}`;
+  const facts = [d.pid === null ? '' : `pid ${d.pid}`, d.store ? `store ${d.store}` : ''].filter(Boolean).join(', ');
+  return `franchise ${d.franchise}'s daemon on ${d.socket}${facts ? ` (${facts})` : ''}`;
 }
 
 function moduleLine(m: SupportModuleStatus, style: Style, now: number): string {
@@ -82,7 +116,8 @@ function moduleLine(m: SupportModuleStatus, style: Style, now: number): string {
   const colour = m.state === 'DOWN' ? style.red : m.state === 'DEGRADED' || m.state === 'DISABLED' ? style.yellow : style.green;
   const checked = m.checked_at ? `, checked ${humanDuration(now - Date.parse(m.checked_at))} ago` : '';
   const deliveries = m.state === 'DISABLED' ? '' : `; webhook deliveries ${m.deliveries_held ? style.yellow('held (Support unreachable)') : 'flowing'}`;
-  return `Support module: ${colour(m.state)} since ${m.since}${checked}${deliveries}${m.state === 'HEALTHY' ? '' : `\n  ${style.dim(m.detail)}`}`;
+  return `Support module: ${colour(m.state)} since ${m.since}${checked}${deliveries}${m.state === 'HEALTHY' ? '' : `\n  ${style.dim(m.detail)}`}` +
+    `\n  ${style.dim(`answered by ${answeredBy(m.daemon)}`)}`;
 }
 
 export async function status(io: CliIO, g: GlobalOptions, o: StackFlags): Promise<void> {

@@ -131,7 +131,7 @@ export function lifecycleCheck(f: DaemonFacts, at: number): CheckResult {
   const checked = l.checked_at ? `, checked ${humanDuration(at - Date.parse(l.checked_at))} ago` : '';
   return result('support-module', 'state', at, {
     status: STATE_STATUS[l.state], observedValue: l.state,
-    output: `${l.state} since ${l.since}${checked}: ${l.detail}`,
+    output: `${l.state} since ${l.since}${checked}: ${l.detail} (answered by ${f.source})`,
     hint: l.state === 'DISABLED' ? 'Switch it on: kgc-support enable' : 'The checks of support-chatbot, support-context and chatwoot above say what fails.',
   });
 }
