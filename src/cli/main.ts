@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { isKgcError } from '../errors/kgc-error.js';
 import { registerAuditCommands } from './commands/audit.command.js';
+import { registerBackupCommands } from './commands/backup.command.js';
 import { registerConfigCommand } from './commands/config.command.js';
 import { registerDemoCommands } from './commands/demo.command.js';
 import { registerDoctorCommand } from './commands/doctor.command.js';
@@ -46,6 +47,7 @@ const COMMANDS: readonly Register[] = [
   registerEventsCommands,
   registerDlqCommands,
   registerWebhookCommands,
+  registerBackupCommands,
 ];
 
 export function buildProgram(io: CliIO): Command {
