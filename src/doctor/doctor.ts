@@ -12,6 +12,7 @@ import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { describeClash, portClashes } from '../franchise/ports.js';
 import { projectFilesOf } from '../render/model.js';
 import { ADMIN_SECRETS, GENERATED_SECRETS, SECRETS_FILE } from '../render/secrets.js';
+import { renderedConfigChecks } from './rendered-config.js';
 import { imageCheck, type ImageProbe } from './images.js';
 
 /** health's statuses, less `unknown`: doctor always finds out. */
@@ -150,6 +151,7 @@ export async function runDoctor(p: DoctorProbes, refs: readonly FranchiseRef[], 
     out.push(f(`config ${ref.id}`, 'pass', `franchise.yaml valid (layout ${ref.franchise.layout}, Support ${ref.franchise.support.enabled ? 'enabled' : 'disabled'})`));
     out.push(await ports(p, ref, all, base.engineUp));
     out.push(...files(p, ref));
+    out.push(...renderedConfigChecks(p, ref));
     if (base.engineUp) out.push(await daemon(p, ref));
     if (base.engineUp && p.images) out.push(await imageCheck({ images: p.images }, ref));
   }

@@ -8,6 +8,7 @@ import { connectDocker, engineVersion, projectContainers } from '../docker/engin
 import { hostPorts } from '../docker/host-ports.js';
 import { checkImages, stackImages } from '../docker/images.js';
 import { erpProject, supportProject } from '../docker/stack.js';
+import { isKgcError } from '../errors/kgc-error.js';
 import { httpGet } from '../health/probes/http.js';
 import { driftOf, planRender } from '../render/render.service.js';
 import { SECRETS_FILE } from '../render/secrets.js';
@@ -61,7 +62,13 @@ export function realProbes(c: ProbeConfig): DoctorProbes {
       }
     },
     renderDrift(ref) {
-      const plan = planRender(ref, c.templates, c.random);
+      let plan;
+      try {
+        plan = planRender(ref, c.templates, c.random);
+      } catch (err) {
+        if (isKgcError(err)) return `render refuses it: ${err.message}`; // doctor's other checks say more
+        throw err;
+      }
       const drift = driftOf(plan);
       if (drift.length === 0) return undefined;
       const rendered = plan.files.filter((x) => x.path !== SECRETS_FILE).length;

@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { overall, runDoctor, type DoctorProbes, type Finding } from '../../src/doctor/doctor.js';
 import type { Franchise } from '../../src/franchise/franchise.schema.js';
 import type { FranchiseRef } from '../../src/franchise/franchise.store.js';
-import { cliEnv, freePortFlags, runCli, tempRoot } from '../helpers/cli.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cryptoRandom } from '../../src/context/clock.js';
+import { packageRoot } from '../../src/config/paths.js';
+import { renderFranchise } from '../../src/render/render.js';
+import { completeSecrets, secretsFileText } from '../../src/render/secrets.js';
+import { loadTemplateSet } from '../../src/render/template.js';
+import { cliEnv, ERP_FLAGS, freePortFlags, runCli, TEST_ERP_DATABASE_URL, tempRoot } from '../helpers/cli.js';
 import { dockerUnavailable } from '../helpers/docker.js';
 
 const franchise = (id: string, chatbot = 5001): Franchise => ({
@@ -17,7 +23,16 @@ const franchise = (id: string, chatbot = 5001): Franchise => ({
   ports: { erp_api: 3000, daemon: 3030, chatbot, context: 5004, chatwoot: 3080 },
 });
 const ref = (f: Franchise): FranchiseRef => ({ id: f.id, dir: `/srv/${f.id}`, franchise: f });
-const SECRETS = 'SUPPORT_API_KEY=a\nSUPPORT_WEBHOOK_SECRET=b\nKGC_API_KEY=c\nCHATWOOT_SECRET_KEY_BASE=d\nCHATWOOT_POSTGRES_PASSWORD=e\nCHATWOOT_REDIS_PASSWORD=f\nCHATWOOT_API_ACCESS_TOKEN=g\nGEMINI_API_KEY=h\nERP_DATABASE_URL=\n';
+const TEMPLATES = loadTemplateSet(packageRoot());
+const GIVEN = { CHATWOOT_API_ACCESS_TOKEN: 'g', GEMINI_API_KEY: 'h', ERP_DATABASE_URL: TEST_ERP_DATABASE_URL };
+const SECRETS_VALUES = completeSecrets(new Map(), cryptoRandom, GIVEN).secrets;
+const SECRETS = secretsFileText(SECRETS_VALUES);
+
+/** The files of a franchise rendered with SECRETS, by path, as readText finds them; `edit` changes one. */
+function renderedFiles(r: FranchiseRef, edit: (path: string, text: string) => string = (_p, t) => t): (path: string) => string | undefined {
+  const files = new Map(renderFranchise(r.franchise, SECRETS_VALUES, TEMPLATES).map((x) => [`${r.dir}/${x.path}`, edit(x.path, x.content)]));
+  return (path) => files.get(path);
+}
 
 function healthyHost(over: Partial<DoctorProbes> = {}): DoctorProbes {
   return {
@@ -26,7 +41,7 @@ function healthyHost(over: Partial<DoctorProbes> = {}): DoctorProbes {
     freeBytes: async () => 50 * 1024 ** 3,
     hostPorts: async (f) => (['erp_api', 'daemon', 'chatbot', 'context', 'chatwoot'] as const).map((key) => ({ key, port: f.ports[key], state: 'ours' as const, by: 'container x' })),
     fileMode: () => 0o600,
-    readText: () => SECRETS,
+    readText: renderedFiles(ref(franchise('a'))),
     renderDrift: () => undefined,
     httpOk: async () => ({ ok: true, detail: 'HTTP 200' }),
     daemonContainerRunning: async () => true,
@@ -69,13 +84,38 @@ describe('doctor checks', () => {
 
   it('warns, without failing, before anything is installed', async () => {
     const fs = await runDoctor(healthyHost({
-      renderDrift: () => 'missing', readText: () => SECRETS.replace('GEMINI_API_KEY=h', 'GEMINI_API_KEY='),
+      renderDrift: () => 'missing', readText: (p) => (p.endsWith('/secrets.env') ? SECRETS.replace('GEMINI_API_KEY=h', 'GEMINI_API_KEY=') : undefined),
       httpOk: async () => ({ ok: false, detail: 'ECONNREFUSED' }), daemonContainerRunning: async () => false,
       compose: async () => ({ kind: 'v1', version: '1.29.2', file: 'docker-compose', prefix: [], display: 'docker-compose' }),
     }), [a], [], '/srv');
     expect(fs.filter((f) => f.status === 'warn').map((f) => f.check).sort()).toEqual(['compose', 'daemon a', 'rendered a', 'secrets a']);
     expect(overall(fs)).toBe('warn');
     expect(find(fs, 'daemon a')?.hint).toBe('Start it: kgc-support up --franchise a');
+  });
+
+  it('fails without the ERP database, or with the daemon\'s container itself as its host', async () => {
+    for (const url of ['', 'postgres://r:pw@localhost:5432/kgc']) {
+      const fs = await runDoctor(healthyHost({ readText: renderedFiles(a, (p, t) => (p === 'secrets.env' ? t.replace(/^ERP_DATABASE_URL=.*$/m, `ERP_DATABASE_URL=${url}`) : t)) }), [a], [], '/srv');
+      expect(find(fs, 'erp database a'), url).toMatchObject({ status: 'fail', hint: expect.stringContaining('ERP_DATABASE_URL=postgres://') });
+    }
+  });
+
+  it('fails an installed franchise whose rendered .env the daemon would refuse, naming the value, its source and the fix', async () => {
+    const fs = await runDoctor(healthyHost({ readText: renderedFiles(a, (p, t) => (p === '.env' ? t.replace(/^SUPPORT_WEBHOOK_SECRET=.*$/m, 'SUPPORT_WEBHOOK_SECRET=webhook_secret') : t)) }), [a], [], '/srv');
+    const x = find(fs, 'daemon env a');
+    expect(x?.status).toBe('fail');
+    expect(x?.detail).toContain('SUPPORT_WEBHOOK_SECRET');
+    expect(x?.detail).toContain('from secrets.env line SUPPORT_WEBHOOK_SECRET');
+    expect(x?.detail).toContain('kgc-support render --franchise a');
+    expect(find(fs, 'daemon env a')?.hint).toMatch(/render --franchise a/);
+  });
+
+  it('warns when an installed daemon keeps its state in PGlite (a stack rendered before kgc-support-db)', async () => {
+    const fs = await runDoctor(healthyHost({ readText: renderedFiles(a, (p, t) => (p === 'docker-compose.yml' ? t.replace(/^ *DATABASE_URL: .*\n/m, '') : t)) }), [a], [], '/srv');
+    expect(find(fs, 'daemon store a')).toMatchObject({ status: 'warn', detail: expect.stringContaining('PGlite'), hint: expect.stringContaining('kgc-support-db') });
+    expect(find(fs, 'daemon env a')?.status).toBe('pass');
+    const ok = await runDoctor(healthyHost(), [a], [], '/srv');
+    expect(find(ok, 'daemon store a')).toMatchObject({ status: 'pass', detail: 'PostgreSQL at kgc-support-db:5432' });
   });
 
   it('finds ports that two franchises share and an invalid franchise.yaml', async () => {
@@ -102,17 +142,19 @@ describe.skipIf(noDocker !== undefined)('kgc-support doctor on this host', () =>
     root = tempRoot();
     env = cliEnv(root, { KGC_SUPPORT_DATA_DIR: join(root, 'data') });
     const ports = await freePortFlags();
-    expect((await runCli(['init', '--franchise', 'doc', '--name', 'Doktor Kft.', ...ports], env)).code).toBe(0);
+    expect((await runCli(['init', '--franchise', 'doc', '--name', 'Doktor Kft.', ...ports, ...ERP_FLAGS], env)).code).toBe(0);
     expect((await runCli(['render', '--franchise', 'doc'], env)).code).toBe(0);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('reports the engine, compose, disk and the franchise, and exits 0 with warnings only', async () => {
+  it('reports the engine, compose, disk and the franchise, and fails only for images this host lacks', async () => {
     const r = await runCli(['doctor', '--json'], env);
     const res = r.json<{ status: string; checks: Finding[] }>();
-    expect(res.checks.map((c) => c.check)).toEqual(expect.arrayContaining(['engine', 'compose', 'disk franchises', 'config doc', 'ports doc', 'rendered doc', 'permissions doc', 'secrets doc', 'daemon doc']));
-    expect(res.checks.filter((c) => c.status === 'fail')).toEqual([]);
-    expect(r.code).toBe(0);
+    expect(res.checks.map((c) => c.check)).toEqual(expect.arrayContaining(['engine', 'compose', 'disk franchises', 'config doc', 'ports doc', 'rendered doc', 'permissions doc', 'secrets doc', 'daemon doc',
+      'erp database doc', 'daemon env doc', 'daemon store doc', 'images doc']));
+    // The released images are not on a test host, so the image check may fail here.
+    expect(res.checks.filter((c) => c.status === 'fail' && c.check !== 'images doc')).toEqual([]);
+    expect(r.code).toBe(res.checks.some((c) => c.status === 'fail') ? 1 : 0);
   });
 
   it('exits 1 when a .env file is readable by others, and says how to fix it', async () => {
@@ -122,6 +164,19 @@ describe.skipIf(noDocker !== undefined)('kgc-support doctor on this host', () =>
     expect(r.out).toMatch(/fail\s+permissions doc\s+\.env is 644/);
     expect(r.out).toContain(`chmod 600 ${join(root, 'doc', '.env')}`);
     chmodSync(join(root, 'doc', '.env'), 0o600);
+  });
+
+  it('exits 1 when the rendered .env holds a value the daemon would refuse', async () => {
+    const file = join(root, 'doc', '.env');
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, good.replace(/^SUPPORT_WEBHOOK_SECRET=.*$/m, 'SUPPORT_WEBHOOK_SECRET=webhook_secret'));
+    try {
+      const r = await runCli(['doctor', '--json'], env);
+      expect(r.code).toBe(1);
+      expect(r.json<{ checks: Finding[] }>().checks.find((c) => c.check === 'daemon env doc')).toMatchObject({ status: 'fail', detail: expect.stringContaining('SUPPORT_WEBHOOK_SECRET') });
+    } finally {
+      writeFileSync(file, good);
+    }
   });
 
   it('exits 1 when the engine cannot be reached', async () => {
