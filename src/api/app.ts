@@ -26,6 +26,8 @@ export interface ApiDeps {
   audit: { push(entry: AuditEntry): void };
   metrics: Metrics;
   moduleEnabled: () => boolean;
+  /** Whether the daemon serves: false while it starts and from the moment it shuts down (/health answers 503). Default: always. */
+  live?: () => boolean;
   readiness?: ReadinessCheck;
   /** Refreshes gauges just before /metrics is read. */
   beforeMetrics?: () => void;
@@ -76,6 +78,6 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   for (const routes of [customerRoutes, rentalRoutes, serviceRoutes, orderRoutes, inventoryRoutes, ...(deps.extraRoutes ?? [])]) {
     await app.register(routes as FastifyPluginAsync<{ ctx: Ctx }>, opts);
   }
-  await app.register(healthRoutes, { metrics: deps.metrics, readiness: deps.readiness, moduleEnabled: deps.moduleEnabled, beforeMetrics: deps.beforeMetrics });
+  await app.register(healthRoutes, { metrics: deps.metrics, readiness: deps.readiness, moduleEnabled: deps.moduleEnabled, beforeMetrics: deps.beforeMetrics, live: deps.live });
   return app;
 }

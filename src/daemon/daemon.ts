@@ -4,17 +4,21 @@
  * in step with the store through change notifications, and shuts down in order on
  * SIGTERM: stop accepting, finish in-flight requests, flush the audit, release the lock.
  */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { buildApiApp } from '../api/app.js';
 import { RateLimiter } from '../api/rate-limit.js';
 import type { ReadinessReport } from '../api/routes/health.js';
 import { AuditWriter } from '../audit/audit-writer.js';
+import { checkDaemonConfig, describeProblems } from '../config/daemon-env-check.js';
 import type { Config } from '../config/settings.js';
 import { cryptoRandom, systemClock, type Clock, type Random } from '../context/clock.js';
 import type { Ctx } from '../context/context.js';
 import type { Logger } from '../context/logger.js';
-import { missingContractTables } from '../erp/contract.js';
+import { contractCheck } from '../erp/contract.js';
+import { KgcError } from '../errors/kgc-error.js';
 import { seedDemo } from '../erp/demo/seed.js';
 import { IngestBatcher } from '../events/ingest-batcher.js';
 import { startErasureWorker, type ErasureWorker } from '../gdpr/worker.js';
@@ -29,7 +33,6 @@ import type { Db } from '../store/db.js';
 import { openStore, type Store } from '../store/open.js';
 import { ALL_OPS } from '../admin/registry.js';
 import { buildAdminApp, listenOnSocket } from '../admin/server.js';
-import { adminSocketPath } from '../admin/socket-path.js';
 import { eventRoutes } from '../api/routes/events.js';
 import { supportHealthRoutes } from '../api/routes/support-health.js';
 import type { PublishResult } from '../events/events.schema.js';
@@ -93,13 +96,27 @@ async function issueDemoKey(ctx: Ctx): Promise<{ key: string; id: string }> {
   return { key: issued.api_key, id: issued.key.id };
 }
 
+async function importEnvKey(ctx: Ctx, variable: string, key: string | undefined, name: string, scopes: string[]): Promise<void> {
+  if (!key) return;
+  const imported = await importKey({ ...ctx, actor: `env:${variable}` }, { name, scopes, api_key: key, expires_in: '365d' });
+  if (imported.created) ctx.logger.info({ keyId: imported.key.id, scopes }, `imported the key in ${variable}`);
+  else if (imported.key.status !== 'active') ctx.logger.warn({ keyId: imported.key.id, status: imported.key.status }, `the key in ${variable} is not active; issue a new one`);
+}
+
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config } = opts;
   const pinoLogger = opts.logger ?? createDaemonLogger(config.logLevel, await logDestination(config.logFormat, process.env, process.stdout.isTTY === true));
   const logger = pinoLogger as unknown as Logger;
   const clock = opts.clock ?? systemClock;
+  // Refused before anything is opened, every problem at once (the same check as init, render and doctor).
+  const problems = checkDaemonConfig(config);
+  if (problems.length > 0) throw new KgcError('invalid_config', `the daemon cannot start:\n${describeProblems(problems)}`);
   const store: Store = await openStore({ config, logger, command: 'serve', holdLock: true, memory: opts.memory === true });
   const cleanups: (() => Promise<void> | void)[] = [];
+  // What a failed start must close besides the cleanups: the listening servers, the dispatcher, the audit writer.
+  const opened: (() => Promise<void> | void)[] = [];
+  // /health passes only between a complete start and the beginning of the shutdown.
+  let serving = false;
   try {
     const ctx: Ctx = { config, db: store.db, erp: store.erp, logger, clock, random: opts.random ?? cryptoRandom, actor: 'daemon' };
 
@@ -110,14 +127,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       opts.onDemoKey?.(demoKey.key, demoKey.id);
     }
 
-    if (config.inboundApiKey) {
-      // The key the installer rendered for the Support system: known by its hash from now on.
-      const imported = await importKey({ ...ctx, actor: 'env:KGC_API_KEY' }, {
-        name: 'support-system (KGC_API_KEY)', scopes: ['support:read', 'support:appointments'], api_key: config.inboundApiKey, expires_in: '365d',
-      });
-      if (imported.created) logger.info({ keyId: imported.key.id }, 'imported the Support system\'s key from KGC_API_KEY');
-      else if (imported.key.status !== 'active') logger.warn({ keyId: imported.key.id, status: imported.key.status }, 'the key in KGC_API_KEY is not active; issue a new one');
-    }
+    // The keys the installer rendered (the Support system's, the ERP's): known by their hash from now on.
+    await importEnvKey(ctx, 'KGC_API_KEY', config.inboundApiKey, 'support-system (KGC_API_KEY)', ['support:read', 'support:appointments']);
+    await importEnvKey(ctx, 'KGC_SUPPORT_PUBLISH_KEY', config.publishApiKey, 'erp (KGC_SUPPORT_PUBLISH_KEY)', ['erp:publish']);
 
     let enabled = (await applyEnvSwitch(ctx, config.supportModuleEnabled)).enabled;
     const metrics = createMetrics();
@@ -166,16 +178,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       onFlush: (rows) => metrics.auditWritten.inc(rows),
       onDrop: (rows) => metrics.auditDropped.inc(rows),
     });
+    opened.push(() => audit.close());
 
     const readiness = async (): Promise<ReadinessReport> => {
       const checks: ReadinessReport['checks'] = { store: await ping(store.db, 2_000) };
       if (store.erp !== store.db) checks.erp = await ping(store.erp, 2_000);
-      const erpCheck = checks.erp ?? checks.store;
-      if (erpCheck?.status === 'pass') {
-        const missing = await missingContractTables(store.erp).catch((err: Error) => [`(${err.message})`]);
-        if (missing.length > 0) checks.erp_contract = { status: 'fail', detail: `kgc_erp lacks ${missing.join(', ')}` };
-        else checks.erp_contract = { status: 'pass' };
-      }
+      checks.erp_contract = await contractCheck(store.erp, checks.erp ?? checks.store, store.erp !== store.db);
       const status = Object.values(checks).every((c) => c.status === 'pass') ? 'pass' : 'fail';
       return { status, checks };
     };
@@ -188,6 +196,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       limiter: new RateLimiter(clock, config.rateLimit),
       moduleEnabled: () => enabled,
       logger: pinoLogger,
+      live: () => serving,
       extraRoutes: [eventRoutes({
         publish: (input) => ingest.publish(input),
         onPublished: (e) => {
@@ -197,6 +206,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         },
       }), supportHealthRoutes(() => support.view())],
     });
+    opened.push(() => api.close());
     await api.listen({ port: config.port, host: config.host });
     const addr = api.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -205,10 +215,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     // Webhooks start once the API listens; they stop before the store closes.
     const theDispatcher = await startDispatcher({ ctx, enabled: () => enabled, metrics: webhookMetrics, onHeldChange: (held) => support.deliveriesHeld(held) });
     dispatcher = theDispatcher;
-    cleanups.push(() => theDispatcher.close());
+    opened.push(() => theDispatcher.close());
     support.start();
 
-    const socketPath = adminSocketPath(config.dataDir);
+    const socketPath = config.adminSocket;
     const admin = await buildAdminApp({
       ctx, ops: ALL_OPS,
       beforeOp: async (op) => { if (op.name.startsWith('audit.')) await audit.flush(); },
@@ -223,8 +233,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       },
       info: () => ({ pid: process.pid, url, store: store.db.label, module_enabled: enabled, support: support.view() }),
     });
+    opened.push(() => admin.close());
     if (!opts.memory) {
-      await listenOnSocket(admin, socketPath);
+      // An installed daemon's socket sits in a bind-mounted directory: created owner-only when missing.
+      try {
+        if (!existsSync(dirname(socketPath))) mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
+        await listenOnSocket(admin, socketPath);
+      } catch (err) {
+        throw new KgcError('invalid_config', `KGC_SUPPORT_ADMIN_SOCKET: cannot open the admin socket ${socketPath} (${(err as Error).message})`, { cause: err });
+      }
       store.lock?.update({ adminSocket: socketPath, url });
     }
 
@@ -243,6 +260,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => {
       closing ??= (async () => {
+        serving = false;
         logger.info('shutting down: finishing in-flight requests');
         support.close();
         const deadline = setTimeout(() => {
@@ -263,9 +281,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       return closing;
     };
 
+    serving = true;
     return { url, adminSocket: socketPath, ctx, api, metrics, verifier, audit, erasures, dispatcher: theDispatcher, webhookMetrics, support, moduleEnabled: () => enabled, close };
   } catch (err) {
-    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
+    // A start that fails after the API (or the admin socket) listened closes them too: no half-started daemon keeps running.
+    serving = false;
+    for (const c of [...opened.reverse(), ...cleanups.reverse()]) await Promise.resolve().then(c).catch(() => {});
     await store.close().catch(() => {});
     throw err;
   }

@@ -90,7 +90,8 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
           opts.logger.warn({ err: err.message }, 'LISTEN connection lost; reconnecting');
           if (listenClient === client) listenClient = undefined;
           client.end().catch(() => {});
-          if (!closed) void ensureListener();
+          // Rejects only once closed (it retries until then): nothing left to tell.
+          if (!closed) void ensureListener().catch(() => {});
         });
         for (const channel of listeners.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
         listenClient = client;

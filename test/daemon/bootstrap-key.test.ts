@@ -31,6 +31,8 @@ describe('daemon bootstrap key', () => {
 
   it('refuses to start with a malformed KGC_API_KEY', async () => {
     const config = loadConfig({ KGC_SUPPORT_DATA_DIR: dataDir, KGC_SUPPORT_PORT: '0', KGC_API_KEY: 'secret_key_here' });
-    await expect(startDaemon({ config, logger: silentLogger as never })).rejects.toMatchObject({ code: 'malformed_api_key' });
+    const refusal = startDaemon({ config, logger: silentLogger as never });
+    await expect(refusal).rejects.toMatchObject({ code: 'invalid_config' });
+    await expect(refusal).rejects.toThrow(/KGC_API_KEY: is not a kgc_ API key/);
   });
 });

@@ -51,8 +51,9 @@ suite('health --franchise on a real Docker engine', { timeout: 300_000 }, () => 
     // The daemon, in this process, where the franchise publishes its daemon (its container is not started).
     const ports = (parse(readFileSync(join(dir, 'franchise.yaml'), 'utf8')) as { ports: { daemon: number; chatbot: number; context: number } }).ports;
     const secrets = parseEnv(readFileSync(join(dir, 'secrets.env'), 'utf8'));
+    // The demo data fills the ERP contract its /ready checks (an empty one fails).
     daemon = await startDaemon({
-      memory: true,
+      memory: true, demo: true,
       config: loadConfig({
         KGC_SUPPORT_DATA_DIR: dir, KGC_SUPPORT_PORT: String(ports.daemon), KGC_SUPPORT_LOG_LEVEL: 'silent',
         KGC_API_KEY: secrets.get('KGC_API_KEY') ?? '', SUPPORT_API_URL: `http://127.0.0.1:${ports.chatbot}`, SUPPORT_CONTEXT_URL: `http://127.0.0.1:${ports.context}`,

@@ -60,7 +60,9 @@ describe('kgc-support health against stand-ins', () => {
       KGC_SUPPORT_DATA_DIR: dataDir, DATABASE_URL: db.url,
       SUPPORT_API_URL: chatbot.url, SUPPORT_CONTEXT_URL: context.url, CHATWOOT_URL: chatwoot.url, REDIS_URL: 'redis://127.0.0.1:6379',
     };
+    // The demo data fills the ERP contract its /ready checks (an empty one fails).
     daemon = await startDaemon({
+      demo: true,
       config: loadConfig({
         ...env, KGC_SUPPORT_PORT: '0', KGC_SUPPORT_LOG_LEVEL: 'silent', SUPPORT_WEBHOOK_SECRET: SECRET,
         KGC_SUPPORT_WEBHOOK_SCHEDULE: '0', KGC_SUPPORT_WEBHOOK_POLL: '100ms',

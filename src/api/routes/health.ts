@@ -9,14 +9,29 @@ export interface ReadinessReport {
 
 export type ReadinessCheck = () => Promise<ReadinessReport>;
 
-export const healthRoutes: FastifyPluginAsync<{ metrics: Metrics; readiness: ReadinessCheck | undefined; moduleEnabled: () => boolean; beforeMetrics?: (() => void) | undefined }> = async (app, opts) => {
+export interface HealthRouteOptions {
+  metrics: Metrics;
+  readiness: ReadinessCheck | undefined;
+  moduleEnabled: () => boolean;
+  beforeMetrics?: (() => void) | undefined;
+  /** False while the daemon starts and once it shuts down: /health and /ready answer 503 then. */
+  live?: (() => boolean) | undefined;
+}
+
+export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, opts) => {
+  const live = opts.live ?? (() => true);
+
+  // Liveness for the container healthcheck: it never passes for a daemon that cannot serve.
   app.get('/health', async (_req, reply) => {
     reply.header('cache-control', 'no-store').type('application/health+json');
+    if (!live()) return reply.code(503).send({ status: 'fail', output: 'the daemon is starting or shutting down', module_enabled: opts.moduleEnabled() });
     return { status: 'pass', module_enabled: opts.moduleEnabled() };
   });
 
   app.get('/ready', async (_req, reply) => {
-    const report: ReadinessReport = opts.readiness ? await opts.readiness() : { status: 'pass', checks: {} };
+    const report: ReadinessReport = !live()
+      ? { status: 'fail', checks: { daemon: { status: 'fail', detail: 'the daemon is starting or shutting down' } } }
+      : opts.readiness ? await opts.readiness() : { status: 'pass', checks: {} };
     reply.header('cache-control', 'no-store').type('application/health+json');
     return reply.code(report.status === 'pass' ? 200 : 503).send(report);
   });

@@ -1,4 +1,6 @@
+import { checkDaemonEnv, describeProblems } from '../../config/daemon-env-check.js';
 import { startDaemon } from '../../daemon/daemon.js';
+import { KgcError } from '../../errors/kgc-error.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
 import { cliConfig } from '../run-op.js';
@@ -6,6 +8,9 @@ import { cliConfig } from '../run-op.js';
 /** Runs until SIGTERM or SIGINT, then shuts down in order and returns. */
 export async function serve(io: CliIO, g: GlobalOptions, o: { port?: string; host?: string; demo?: boolean }): Promise<void> {
   const out = outputFor(io, g);
+  // Every value the daemon would refuse, all at once, before anything is opened.
+  const problems = checkDaemonEnv(io.env, { dataDir: g.dataDir, port: o.port, host: o.host });
+  if (problems.length > 0) throw new KgcError('invalid_config', `the daemon cannot start:\n${describeProblems(problems)}`);
   const config = cliConfig(io, g, { port: o.port, host: o.host });
   let demoKey: { key: string; id: string } | undefined;
   const daemon = await startDaemon({

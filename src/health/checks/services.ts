@@ -110,9 +110,13 @@ export function daemonReadyCheck(url: string, p: Probed<HttpOutcome>, hint: stri
   const body = jsonBody(o) as ReadyBody | undefined;
   const failing = Object.entries(body?.checks ?? {}).filter(([, c]) => c.status !== 'pass').map(([k, c]) => `${k}: ${c.detail ?? c.status ?? '?'}`);
   if (o.status === 200) return result('daemon', 'ready', p.at, { status: 'pass', output: `${url} ready (${Object.keys(body?.checks ?? {}).join(', ') || 'no dependencies'})`, observedValue: true });
+  const contract = body?.checks?.erp_contract?.status === 'fail';
   return result('daemon', 'ready', p.at, {
     status: 'fail', output: `${url} answers ${o.status}${failing.length ? `: ${failing.join('; ')}` : ''}`,
-    hint: 'The daemon runs but cannot use its database: check DATABASE_URL / ERP_DATABASE_URL and the daemon\'s log.', observedValue: false,
+    hint: contract
+      ? 'The daemon cannot serve the ERP\'s data: set ERP_DATABASE_URL (secrets.env of an installed franchise) to the ERP\'s database, whose kgc_erp schema holds its customers.'
+      : 'The daemon runs but cannot use its database: check DATABASE_URL / ERP_DATABASE_URL and the daemon\'s log.',
+    observedValue: false,
   });
 }
 
