@@ -57,8 +57,10 @@ Examples:
   $ kgc-support init
   $ kgc-support init --franchise budapest-1 --name "Kovács és Fia Kft." \
       --erp-database-url postgres://kgc_reader:secret@erp-db:5432/kgc --yes
+  $ export ERP_DATABASE_URL=postgres://kgc_reader:secret@10.0.0.12:5432/kgc_pecs
   $ kgc-support init --franchise pecs --name "KGC Pécs" --layout separate --chatbot-port 5201 --json
-  $ kgc-support init --franchise szeged --name "KGC Szeged" --image koko-chatbot=registry.local/koko-ai-chatbot:1.4.2
+  $ kgc-support init --franchise szeged --name "KGC Szeged" --image koko-chatbot=registry.local/koko-ai-chatbot:1.4.2 \
+      --erp-database-url postgres://kgc_reader:secret@erp-db:5432/kgc --chatwoot-account-number 3
 
 Then: kgc-support render --franchise <id> && kgc-support up --franchise <id>`)
     .action(async (opts: InitFlags, cmd: Command) => {
