@@ -8,8 +8,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, freePortFlags, runCli, tempRoot } from '../helpers/cli.js';
+import { createDatabase } from '../helpers/pg.js';
 import { spawnDaemon, type DaemonProcess } from './daemon-process.js';
 
 const ID = 'pecs-1';
@@ -21,8 +23,10 @@ interface Problem { error: { code: string; message: string; franchises?: string[
 describe('--franchise: the host CLI reaches the franchise\'s daemon', () => {
   const root = tempRoot();
   const scratch = mkdtempSync(join(tmpdir(), 'kgc-target-'));
-  /** A local store beside the franchises, which --franchise must leave alone. */
+  /** A local store beside the franchises (PostgreSQL, to look into), which --franchise must leave alone. */
   const localDir = join(scratch, 'local');
+  let local: Awaited<ReturnType<typeof createDatabase>>;
+  let daemonDb: Awaited<ReturnType<typeof createDatabase>>;
   /** A HOME without anything in it: the default data directory must not appear there. */
   const home = join(scratch, 'home');
   let daemon: DaemonProcess;
@@ -32,6 +36,7 @@ describe('--franchise: the host CLI reaches the franchise\'s daemon', () => {
   const pull = async () => (await fetch(`${daemon.url}/api/service/worklogs/M-2025-0123/status`, { headers: { authorization: `Bearer ${apiKey}` } })).status;
 
   beforeAll(async () => {
+    [local, daemonDb] = await Promise.all([createDatabase('kgc_target_local'), createDatabase('kgc_target_daemon')]);
     mkdirSync(home);
     for (const id of [ID, OTHER]) {
       const r = await runCli(['init', '--franchise', id, '--name', `${id} Kft.`, '--erp-database-url', ERP_URL, ...(await freePortFlags())], env());
@@ -39,40 +44,45 @@ describe('--franchise: the host CLI reaches the franchise\'s daemon', () => {
     }
     const run = join(root, ID, 'run');
     mkdirSync(run, { recursive: true, mode: 0o700 });
-    // Until the daemon honours KGC_SUPPORT_ADMIN_SOCKET: its data directory is the run
-    // directory, so its admin socket is <franchise dir>/run/admin.sock.
-    daemon = await spawnDaemon({ KGC_SUPPORT_DATA_DIR: run, KGC_SUPPORT_ADMIN_SOCKET: join(run, 'admin.sock') });
+    // As in the rendered stack: the daemon's socket in the franchise's run directory, its store elsewhere.
+    daemon = await spawnDaemon({ KGC_SUPPORT_DATA_DIR: join(scratch, 'daemon'), DATABASE_URL: daemonDb.url, KGC_SUPPORT_ADMIN_SOCKET: join(run, 'admin.sock') });
   });
 
   afterAll(async () => {
     await daemon?.stop();
+    await Promise.all([local?.drop(), daemonDb?.drop()]);
     rmSync(root, { recursive: true, force: true });
     rmSync(scratch, { recursive: true, force: true });
   });
 
   it('keys and disable --franchise change that daemon, and say so; a local store is untouched', async () => {
-    const local = await runCli(['enable', '--json'], env({ KGC_SUPPORT_DATA_DIR: localDir }));
-    expect(local.code, local.err).toBe(0);
-    expect(local.json<{ daemon: unknown }>().daemon).toMatchObject({ local: localDir });
+    const localEnv = env({ KGC_SUPPORT_DATA_DIR: localDir, DATABASE_URL: local.url });
+    const on = await runCli(['enable', '--json'], localEnv);
+    expect(on.code, on.err).toBe(0);
+    expect(on.json<{ daemon: unknown }>().daemon).toMatchObject({ local: localDir, store: expect.stringContaining('postgres') });
 
-    // KGC_SUPPORT_DATA_DIR names a local store, but --franchise wins.
-    const created = await runCli(['keys', 'create', '--franchise', ID, '--name', 'koko', '--scope', 'support:read', '--json'], env({ KGC_SUPPORT_DATA_DIR: localDir }));
+    // The environment names a local store, but --franchise wins.
+    const created = await runCli(['keys', 'create', '--franchise', ID, '--name', 'koko', '--scope', 'support:read', '--json'], localEnv);
     expect(created.code, created.err).toBe(0);
     const key = created.json<{ api_key: string; daemon: Record<string, unknown> }>();
     expect(key.daemon).toEqual({ franchise: ID, socket: join(root, ID, 'run', 'admin.sock'), pid: daemon.proc.pid, store: expect.any(String) });
     apiKey = key.api_key;
     expect(await pull()).not.toBe(503);
 
-    const off = await runCli(['disable', '--franchise', ID], env({ KGC_SUPPORT_DATA_DIR: localDir }));
+    const off = await runCli(['disable', '--franchise', ID], localEnv);
     expect(off.code, off.err).toBe(0);
     expect(off.out).toContain(`Support module disabled on franchise ${ID}'s daemon (pid ${daemon.proc.pid}, store `);
     expect(await pull()).toBe(503);
 
     // The local store knows nothing of it: no key, the module still on.
-    const localKeys = await runCli(['keys', 'list', '--json', '--data-dir', localDir], env());
-    expect(localKeys.json<unknown[]>()).toEqual([]);
-    const again = await runCli(['enable', '--json', '--data-dir', localDir], env());
-    expect(again.json<{ enabled: boolean; changed?: boolean }>().enabled).toBe(true);
+    const db = new pg.Client({ connectionString: local.url });
+    await db.connect();
+    try {
+      expect((await db.query('SELECT count(*)::int AS n FROM kgc_support.api_keys')).rows[0]).toEqual({ n: 0 });
+      expect((await db.query('SELECT enabled FROM kgc_support.plugin_state')).rows).toEqual([{ enabled: true }]);
+    } finally {
+      await db.end();
+    }
   });
 
   it('KGC_SUPPORT_FRANCHISE works like the flag', async () => {
