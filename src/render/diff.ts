@@ -28,17 +28,22 @@ export function redact(text: string, label: (key: string, encodedValue: string) 
 
 /**
  * The redacted diff of one file. `secrets` are the values the render writes,
- * `previous` those found on disk before it (absent: the render generates them).
+ * `previous` those found on disk before it (absent: the render generates them),
+ * `alsoOnDisk` every other secret value the files on disk hold (an older value in a .env
+ * that secrets.env no longer has), so that neither the old nor the new value shows.
  */
-export function redactedDiff(path: string, current: string | undefined, next: string, previous: ReadonlyMap<string, string>, secrets: Secrets): string {
+export function redactedDiff(path: string, current: string | undefined, next: string, previous: ReadonlyMap<string, string>, secrets: Secrets,
+  alsoOnDisk: readonly (readonly [string, string])[] = []): string {
   const known = new Map<string, string>();
+  const onDisk = (name: string) => alsoOnDisk.filter(([k]) => k === name).map(([, v]) => v);
   for (const name of SECRET_NAMES) {
-    for (const value of [secrets[name], previous.get(name)]) {
+    const now = urlPassword(secrets[name]);
+    for (const value of [secrets[name], previous.get(name), ...onDisk(name)]) {
       if (value === undefined || value === '') continue;
-      known.set(value, name);
-      // A URL's password also stands alone elsewhere (erp/kgc-support-erp.sql).
+      if (!known.has(value)) known.set(value, name);
+      // A URL's password also stands alone elsewhere (erp/kgc-support-erp.sql); an old one is told apart.
       const password = urlPassword(value);
-      if (password !== undefined) known.set(password, `${name} password`);
+      if (password !== undefined && !known.has(password)) known.set(password, password === now ? `${name} password` : `${name} password: another value`);
     }
   }
   // Values on key lines are compared as written (encoded), which is how both sides hold them.

@@ -16,7 +16,8 @@ import { compareFiles, writeFiles, type FileStatus, type WriteAction } from './f
 import { DAEMON_UID, RUN_DIR } from './model.js';
 import { secretsOnDisk } from './secrets-on-disk.js';
 import { renderFranchise, type RenderedFile } from './render.js';
-import { completeSecrets, type SecretName, type Secrets } from './secrets.js';
+import { parseEnv } from './env-format.js';
+import { completeSecrets, isSecretName, type SecretName, type Secrets } from './secrets.js';
 import type { TemplateSet } from './template.js';
 
 export interface RenderPlan {
@@ -61,10 +62,13 @@ export function driftOf(plan: RenderPlan): FileStatus[] {
 }
 
 export function diffOf(plan: RenderPlan): string {
+  // Every secret value in any file on disk, not only the ones render keeps.
+  const onDisk = plan.status.filter((s) => s.current !== undefined && /(^|\/)(\.env|secrets\.env)$/.test(s.path))
+    .flatMap((s) => [...parseEnv(s.current as string)].filter(([k, v]) => isSecretName(k) && v !== ''));
   return driftOf(plan).map((s) => {
     const file = plan.files.find((f) => f.path === s.path) as RenderedFile;
     if (s.drift === 'mode') return `--- ${s.path}: mode ${(s.mode ?? 0).toString(8)}, render writes ${file.mode.toString(8)}\n`;
-    return redactedDiff(s.path, s.current, file.content, plan.previous, plan.secrets);
+    return redactedDiff(s.path, s.current, file.content, plan.previous, plan.secrets, onDisk);
   }).join('');
 }
 

@@ -115,6 +115,29 @@ describe('the daemon in the rendered stack', () => {
     }
   });
 
+  it('--diff never shows the ERP role\'s password, old or new, from the .env or erp/kgc-support-erp.sql', async () => {
+    const file = join(root, 's', 'secrets.env');
+    const good = readFileSync(file, 'utf8');
+    const oldPw = 'old-Reader-Pw-123';
+    const newPw = 'new-Reader-Pw-456';
+    try {
+      writeFileSync(file, good.replace(/^ERP_DATABASE_URL=.*$/m, `ERP_DATABASE_URL=postgres://kgc_reader:${oldPw}@erp-db:5432/kgc`), { mode: 0o600 });
+      expect((await cli('render', '--franchise', 's', '--no-validate')).code).toBe(0);
+      expect(read('s', 'erp/kgc-support-erp.sql')).toContain(`PASSWORD '${oldPw}'`);
+      writeFileSync(file, readFileSync(file, 'utf8').replace(oldPw, newPw), { mode: 0o600 });
+      const diff = await cli('render', '--franchise', 's', '--diff');
+      expect(diff.code, diff.err).toBe(0);
+      expect(diff.out).toContain('erp/kgc-support-erp.sql');
+      expect(diff.out).toContain('+ALTER ROLE "kgc_reader" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD \'<secret ERP_DATABASE_URL password>\';');
+      expect(diff.out).toContain('-ALTER ROLE "kgc_reader" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD \'<secret ERP_DATABASE_URL password: another value>\';');
+      expect(diff.out).not.toContain(oldPw);
+      expect(diff.out).not.toContain(newPw);
+    } finally {
+      writeFileSync(file, good, { mode: 0o600 });
+      await cli('render', '--franchise', 's', '--no-validate');
+    }
+  });
+
   it('a bad Chatwoot account number is refused where it is written: franchise.yaml', async () => {
     editFranchise(join(root, 'p'), (doc) => { (doc.support as Record<string, unknown>).chatwoot_account_number = 0; });
     const r = await cli('render', '--franchise', 'p');
