@@ -13,9 +13,10 @@ import { execa } from 'execa';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/render/env-format.js';
+import { daemonEnvironment } from '../../src/render/daemon-env.js';
 import { SUPPORT_SERVICES } from '../../src/render/model.js';
 import { buildTestImages, dockerUnavailable, removeProject, TEST_HEALTHCHECK, type TestImages } from '../helpers/docker.js';
-import { cliEnv, editFranchise, freePortFlags, runCli, tempRoot } from '../helpers/cli.js';
+import { cliEnv, editFranchise, ERP_FLAGS, freePortFlags, runCli, TEST_ERP_DATABASE_URL, tempRoot } from '../helpers/cli.js';
 
 const reason = await dockerUnavailable();
 if (reason) console.warn(`SKIP docker tests: ${reason}`);
@@ -47,7 +48,7 @@ suite('the support profile on a real Docker engine', { timeout: 300_000 }, () =>
 
   async function install(id: string, extra: string[]): Promise<string> {
     const imageFlags = Object.entries(images.overrides).flatMap(([k, v]) => ['--image', `${k}=${v.image}:${v.tag}`]);
-    const init = await cli('init', '--franchise', id, '--name', HOSTILE, ...imageFlags, ...(await freePortFlags()), ...extra);
+    const init = await cli('init', '--franchise', id, '--name', HOSTILE, ...imageFlags, ...(await freePortFlags()), ...ERP_FLAGS, ...extra);
     expect(init.code, init.err).toBe(0);
     const dir = join(root, id);
     editFranchise(dir, (doc) => { doc.healthcheck = { ...TEST_HEALTHCHECK }; });
@@ -104,6 +105,20 @@ suite('the support profile on a real Docker engine', { timeout: 300_000 }, () =>
     expect(envOf('kgc-api').get('SUPPORT_WEBHOOK_SECRET')).toBe(secrets.get('SUPPORT_WEBHOOK_SECRET'));
     expect(envOf('chatwoot-web').get('POSTGRES_PASSWORD')).toBe(secrets.get('CHATWOOT_POSTGRES_PASSWORD'));
     expect(envOf('kgc-api').get('SUPPORT_API_URL')).toBe('http://support-chatbot:5001');
+    // The daemon: its own PostgreSQL, the ERP's database, its keys, Chatwoot's numeric account id.
+    const daemon = envOf('kgc-support');
+    expect(daemon.get('DATABASE_URL')).toBe(`postgres://kgc_support:${secrets.get('KGC_SUPPORT_DB_PASSWORD')}@kgc-support-db:5432/kgc_support`);
+    expect(envOf('kgc-support-db').get('POSTGRES_PASSWORD')).toBe(secrets.get('KGC_SUPPORT_DB_PASSWORD'));
+    expect(daemon.get('ERP_DATABASE_URL')).toBe(TEST_ERP_DATABASE_URL);
+    expect(daemon.get('CHATWOOT_ACCOUNT_NUMBER')).toBe('1');
+    expect(daemon.has('CHATWOOT_ACCOUNT_ID')).toBe(false);
+    expect(daemon.get('KGC_SUPPORT_PUBLISH_KEY')).toBe(secrets.get('KGC_SUPPORT_PUBLISH_KEY'));
+    expect(envOf('kgc-api').get('KGC_SUPPORT_API_KEY')).toBe(secrets.get('KGC_SUPPORT_PUBLISH_KEY'));
+    // What render checked is what the container got.
+    const computed = daemonEnvironment({ composeText: readFileSync(join(root, A, 'docker-compose.yml'), 'utf8'), envText: readFileSync(join(root, A, '.env'), 'utf8') });
+    for (const [k, v] of Object.entries(computed)) expect(daemon.get(k), k).toBe(v);
+    const mounts = JSON.parse((await execa('docker', ['inspect', '--format', '{{json .Mounts}}', live.get('kgc-support')?.Id as string])).stdout) as { Source: string; Destination: string }[];
+    expect(mounts.find((m) => m.Destination === '/run/kgc-support')?.Source).toBe(join(root, A, 'run'));
   });
 
   it('status reports each service\'s state, health and uptime', async () => {
@@ -130,6 +145,8 @@ suite('the support profile on a real Docker engine', { timeout: 300_000 }, () =>
     expect(live.get('kgc-api')?.State.Status).toBe('running');
     const nets = (await execa('docker', ['network', 'ls', '--format', '{{.Name}}'])).stdout;
     expect(nets).toContain(`kgc-${A}_erp`);
+    // The daemon's state stays for the next up.
+    expect((await execa('docker', ['volume', 'ls', '-q'])).stdout.split('\n')).toContain(`kgc-${A}_kgc-support-db`);
   });
 
   it('up works again after down', async () => {
