@@ -60,6 +60,7 @@ export const CATALOGUE = {
   invalid_reason: spec(400, 2, 'Invalid erasure reason', 'Use a lower-case code: user_request, retention_expired, legal_obligation …'),
   gdpr_request_not_found: spec(404, 1, 'Erasure request not found', 'List requests with: kgc-support gdpr status.'),
   gdpr_request_busy: spec(409, 1, 'Erasure request is being run', 'Another process is running it now; look again with kgc-support gdpr status <id>.'),
+  erp_not_empty: spec(409, 1, 'ERP database holds data other than the demo\'s', 'The demo data would overwrite or mix with real rows: point ERP_DATABASE_URL (or DATABASE_URL) at an empty database, or pass --force (it asks first; --yes without a terminal) to load it anyway.'),
   // 5xx / environment.
   internal: spec(500, 1, 'Internal error', 'The daemon log has the details, under the request id.'),
   store_locked: spec(503, 1, 'Data directory in use', 'Stop the other process, or point this one at another --data-dir.'),

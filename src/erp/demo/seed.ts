@@ -1,8 +1,11 @@
 /**
  * `kgc-support demo seed`: loads the demo data into kgc_erp. Safe to run again:
- * rows are upserted by their ids, nothing else is touched.
+ * rows are upserted by their ids, nothing else is touched. It refuses a database
+ * that holds anything else (a row the demo does not have, or one of its ids with
+ * other values: a real ERP's C-456 is never overwritten) unless forced.
  */
 import type { Ctx } from '../../context/context.js';
+import { KgcError } from '../../errors/kgc-error.js';
 import type { Queryable } from '../../store/db.js';
 import { localParts } from '../local-time.js';
 import * as data from './demo-data.js';
@@ -32,25 +35,80 @@ export interface SeedSummary {
   customers: number; rentals: number; worklogs: number; orders: number; products: number; locations: number;
 }
 
-export async function seedDemo(ctx: Pick<Ctx, 'erp' | 'clock' | 'config'>): Promise<SeedSummary> {
+/** One table's demo rows: its key, and the columns a re-seed on another day may change (dates around today). */
+interface DemoTable { table: string; key: readonly string[]; rows: readonly Row[]; moving?: readonly string[] }
+
+function demoTables(today: string): DemoTable[] {
+  return [
+    { table: 'locations', key: ['id'], rows: data.LOCATIONS },
+    { table: 'customers', key: ['id'], rows: data.CUSTOMERS as unknown as Row[] },
+    { table: 'machines', key: ['id'], rows: data.MACHINES },
+    {
+      table: 'rentals', key: ['id'], moving: ['rental_start', 'rental_end', 'returned_on'],
+      rows: data.RENTALS.map((r) => ({
+        id: r.id, customer_id: r.customer_id, machine_id: r.machine_id, location_id: r.location_id,
+        rental_start: addDays(today, r.start), rental_end: addDays(today, r.end),
+        returned_on: r.returned === null ? null : addDays(today, r.returned), status: r.status,
+      })),
+    },
+    { table: 'worklogs', key: ['id'], rows: data.WORKLOGS as unknown as Row[] },
+    { table: 'products', key: ['sku'], rows: data.PRODUCTS },
+    { table: 'inventory', key: ['sku', 'location_id'], rows: data.INVENTORY },
+    {
+      table: 'orders', key: ['id'], moving: ['estimated_arrival'],
+      rows: data.ORDERS.map((o) => {
+        const offset = data.ORDER_ETA_OFFSETS[o.id];
+        return { ...o, estimated_arrival: offset === undefined ? o.estimated_arrival : addDays(today, offset) };
+      }),
+    },
+    { table: 'order_items', key: ['order_id', 'line_no'], rows: data.ORDER_ITEMS },
+  ];
+}
+
+const SHOWN = 5;
+const keyText = (t: DemoTable): string => (t.key.length === 1 ? `t.${t.key[0]}` : `concat_ws('/', ${t.key.map((k) => `t.${k}`).join(', ')})`);
+
+/**
+ * What in kgc_erp is not the demo's own: rows under other keys, and demo keys whose
+ * row differs (typed by PostgreSQL itself: jsonb_populate_recordset casts the demo
+ * rows to the table's row type). Appointments are left out: the daemon books them.
+ */
+export async function foreignErpData(q: Queryable, today: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const t of demoTables(today)) {
+    const demo = `jsonb_populate_recordset(NULL::kgc_erp.${t.table}, $1::jsonb) AS v`;
+    const match = t.key.map((k) => `v.${k} = t.${k}`).join(' AND ');
+    const compared = Object.keys(t.rows[0] as Row).filter((c) => !t.key.includes(c) && !(t.moving ?? []).includes(c));
+    const json = JSON.stringify(t.rows);
+    const others = await q.query<{ k: string; n: number }>(
+      `SELECT ${keyText(t)} AS k, count(*) OVER ()::int AS n FROM kgc_erp.${t.table} t
+        WHERE NOT EXISTS (SELECT 1 FROM ${demo} WHERE ${match}) ORDER BY 1 LIMIT ${SHOWN}`, [json]);
+    const n = others.rows[0]?.n ?? 0;
+    if (n > 0) found.push(`${t.table}: ${n} row(s) the demo does not have (${others.rows.map((r) => r.k).join(', ')}${n > SHOWN ? ', …' : ''})`);
+    if (compared.length === 0) continue;
+    const differ = await q.query<{ k: string }>(
+      `SELECT ${keyText(t)} AS k FROM kgc_erp.${t.table} t JOIN ${demo} ON ${match}
+        WHERE ROW(${compared.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM ROW(${compared.map((c) => `v.${c}`).join(', ')}) ORDER BY 1`, [json]);
+    if (differ.rows.length > 0) found.push(`${t.table}: ${differ.rows.map((r) => r.k).join(', ')} differ(s) from the demo's row`);
+  }
+  return found;
+}
+
+export interface SeedOptions {
+  /** Load even into a database holding other data (overwrites the demo's ids). */
+  readonly force?: boolean;
+}
+
+export async function seedDemo(ctx: Pick<Ctx, 'erp' | 'clock' | 'config'>, opts: SeedOptions = {}): Promise<SeedSummary> {
   const today = localParts(ctx.clock.now(), ctx.config.timezone).date;
   await ctx.erp.tx(async (q) => {
-    await upsert(q, 'locations', ['id'], data.LOCATIONS);
-    await upsert(q, 'customers', ['id'], data.CUSTOMERS as unknown as Row[]);
-    await upsert(q, 'machines', ['id'], data.MACHINES);
-    await upsert(q, 'rentals', ['id'], data.RENTALS.map((r) => ({
-      id: r.id, customer_id: r.customer_id, machine_id: r.machine_id, location_id: r.location_id,
-      rental_start: addDays(today, r.start), rental_end: addDays(today, r.end),
-      returned_on: r.returned === null ? null : addDays(today, r.returned), status: r.status,
-    })));
-    await upsert(q, 'worklogs', ['id'], data.WORKLOGS as unknown as Row[]);
-    await upsert(q, 'products', ['sku'], data.PRODUCTS);
-    await upsert(q, 'inventory', ['sku', 'location_id'], data.INVENTORY);
-    await upsert(q, 'orders', ['id'], data.ORDERS.map((o) => {
-      const offset = data.ORDER_ETA_OFFSETS[o.id];
-      return { ...o, estimated_arrival: offset === undefined ? o.estimated_arrival : addDays(today, offset) };
-    }));
-    await upsert(q, 'order_items', ['order_id', 'line_no'], data.ORDER_ITEMS);
+    if (opts.force !== true) {
+      const foreign = await foreignErpData(q, today);
+      if (foreign.length > 0) {
+        throw new KgcError('erp_not_empty', `the ERP database (${ctx.erp.label}) holds data other than the demo's; loading it would overwrite or mix with it:\n  ${foreign.join('\n  ')}`);
+      }
+    }
+    for (const t of demoTables(today)) await upsert(q, t.table, t.key, t.rows);
   });
   return {
     customers: data.CUSTOMERS.length, rentals: data.RENTALS.length, worklogs: data.WORKLOGS.length,
