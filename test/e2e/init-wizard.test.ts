@@ -36,9 +36,9 @@ suite('init wizard on a terminal', () => {
     session.type('budapest-1\r');
     await session.waitFor('Franchise name');
     session.type(`${NAME}\r`);
-    await session.waitFor('The ERP\'s PostgreSQL');
+    await session.waitFor('ERP database URL');
     session.type('postgres://kgc_reader:pw@localhost:5432/kgc\r');
-    await session.waitFor('that is the container itself');
+    await session.waitFor('names localhost');
     session.type('\x7f'.repeat(45));
     session.type(`${TEST_ERP_DATABASE_URL}\r`);
     await session.waitFor('Gemini API key');

@@ -32,7 +32,7 @@ export function askName(problem: (name: string) => string | undefined): Promise<
 
 export function askErpDatabaseUrl(problem: (url: string) => string | undefined): Promise<string> {
   return asked(input({
-    message: 'The ERP\'s PostgreSQL, as the daemon\'s container reaches it (postgres://<role>:<password>@<host>:5432/<db>):',
+    message: 'ERP database URL, as the daemon\'s container reaches it (postgres://…):',
     validate: (v) => (v.trim() === '' ? 'the daemon reads the ERP\'s database: a URL is needed' : problem(v.trim()) ?? true),
   })).then((v) => v.trim());
 }
