@@ -5,10 +5,13 @@
  * wait step is not shown as done, and a second `up` counts the crash-looping
  * container's port as the franchise's own instead of "taken by a process".
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDocker } from '../../src/docker/engine.js';
+import { configuredPorts } from '../../src/docker/host-ports.js';
 import { buildTestImages, dockerUnavailable, removeProject, TEST_HEALTHCHECK, type TestImages } from '../helpers/docker.js';
 import { cliEnv, editFranchise, freePortFlags, runCli, tempRoot } from '../helpers/cli.js';
 
@@ -110,6 +113,9 @@ suite('up before and while starting, on a real Docker engine', { timeout: 300_00
   });
 
   it('a second up counts the crash-looping container\'s port as the franchise\'s own', async () => {
+    // Whether it is between restarts (no port listed) or running (its docker-proxy holds the port), the port is its own.
+    const port = (parse(readFileSync(join(root, CRASH, 'franchise.yaml'), 'utf8')) as { ports: { daemon: number } }).ports.daemon;
+    expect((await configuredPorts(connectDocker(), [`kgc-${CRASH}`])).get(port)?.name).toMatch(/kgc-support/);
     const up = await cli('up', '--franchise', CRASH, '--service', 'kgc-support', '--timeout', '240s', '--json');
     expect(up.code).toBe(1);
     expect(up.err).not.toContain('taken by');
