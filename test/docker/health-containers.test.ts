@@ -74,7 +74,7 @@ suite('health --franchise on a real Docker engine', { timeout: 300_000 }, () => 
     const r = await cli('health', '--franchise', ID, '--json', '--timeout', '3s');
     const j = r.json<HealthJson>();
     expect(containers(j)).toEqual({
-      'chatwoot-postgres': 'fail', 'chatwoot-redis': 'fail', 'kgc-support': 'fail', 'support-context': 'pass', 'support-chatbot': 'pass', 'chatwoot-web': 'fail', 'chatwoot-worker': 'fail',
+      'chatwoot-postgres': 'fail', 'chatwoot-redis': 'fail', 'kgc-support-db': 'fail', 'kgc-support': 'fail', 'support-context': 'pass', 'support-chatbot': 'pass', 'chatwoot-web': 'fail', 'chatwoot-worker': 'fail',
     });
     expect(j.checks['containers:health']?.find((c) => c.componentId === 'support-chatbot')?.observedValue).toBe('healthy');
     expect(j.checks['containers:health']?.find((c) => c.componentId === 'kgc-support')?.output).toBe('kgc-support: no container');
