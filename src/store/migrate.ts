@@ -72,6 +72,10 @@ export async function migrate(db: Db, set: MigrationSet, logger: Logger): Promis
       await q.query('INSERT INTO kgc_support.migrations (set_name, version, name, checksum) VALUES ($1, $2, $3, $4)', [
         set.name, m.version, m.name, m.checksum,
       ]);
+      // A role named like the daemon's schema (kgc_support) has "$user" first in its search
+      // path, so CREATE EXTENSION would land in kgc_support and kgc_erp.fold()'s
+      // public.unaccent would not exist. Migrations qualify their own objects; the rest is public.
+      await q.query('SET LOCAL search_path TO public');
       await q.exec(m.sql);
       return true;
     });

@@ -5,7 +5,8 @@ import { loadMigrations, migrate } from '../../src/store/migrate.js';
 import { migrationsDir, storeMigrations } from '../../src/store/open.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { openPglite } from '../../src/store/pglite.js';
-import { createDatabase } from '../helpers/pg.js';
+import pg from 'pg';
+import { adminUrl, createDatabase } from '../helpers/pg.js';
 
 const set = storeMigrations();
 
@@ -42,6 +43,37 @@ describe('migrations', () => {
       expect(rows[0]?.n).toBe(total);
     } finally {
       for (const db of dbs) await db.close();
+    }
+  });
+
+  it('apply as a role named like the daemon schema (kgc_support), as the rendered stack connects', async () => {
+    // The rendered kgc-support-db runs as POSTGRES_USER=kgc_support: "$user" comes first in its
+    // search path, and once migration 001 creates schema kgc_support, an unqualified
+    // CREATE EXTENSION would land there and kgc_erp.fold() (public.unaccent) would fail.
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    try {
+      await admin.query(`DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kgc_support') THEN CREATE ROLE kgc_support SUPERUSER LOGIN; END IF;
+      EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+    } finally {
+      await admin.end();
+    }
+    const created = await createDatabase();
+    drops.push(created.drop);
+    const u = new URL(created.url);
+    u.username = 'kgc_support';
+    const db = await openPostgres({ url: u.toString(), poolMax: 1, logger: silentLogger });
+    try {
+      expect((await migrate(db, set, silentLogger)).length).toBe(loadMigrations(migrationsDir()).length);
+      const { rows } = await db.query<{ schema: string }>(
+        `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname IN ('unaccent', 'pg_trgm')`,
+      );
+      expect(rows.map((r) => r.schema)).toEqual(['public', 'public']);
+      const folded = await db.query<{ f: string }>(`SELECT kgc_erp.fold('Kovács') AS f`);
+      expect(folded.rows[0]?.f).toBe('kovacs');
+    } finally {
+      await db.close();
     }
   });
 });
