@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import type { AuditEntry } from '../audit/audit.service.js';
 import type { Ctx } from '../context/context.js';
+import { KgcError } from '../errors/kgc-error.js';
 import type { KeyVerifier } from '../keys/key-verifier.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { apiGuard } from './auth.js';
@@ -38,6 +39,7 @@ export interface ApiDeps {
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+const NUL_IN_URL = /%00|\u0000/i;
 
 export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -66,6 +68,12 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  // A NUL in a path or query value can reach no valid resource, and PostgreSQL
+  // refuses it in text: refused here, before it could fail a statement (or the
+  // audit batch that records the request) with a 500.
+  app.addHook('onRequest', async (req) => {
+    if (NUL_IN_URL.test(req.url)) throw new KgcError('bad_request', 'the URL holds a NUL character (%00)');
+  });
   await app.register(apiGuard, {
     verifier: deps.verifier,
     limiter: deps.limiter,

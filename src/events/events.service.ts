@@ -13,6 +13,7 @@ import type { Queryable } from '../store/db.js';
 import { envelopeBody, EVENT_TYPES, isEventType, PAYLOADS, type EventType } from './catalogue.js';
 import { toEventInfo, type EventRow } from './event-row.js';
 import * as sql from './events.queries.js';
+import { unstorableField } from './storable-text.js';
 import type { AttemptInfo, EventDetail, EventInfo, EventSource, EventStats, PublishInput, PublishResult } from './events.schema.js';
 
 const checkers = new Map<EventType, TypeCheck<TSchema>>(EVENT_TYPES.map((t) => [t, TypeCompiler.Compile(PAYLOADS[t])]));
@@ -20,6 +21,9 @@ const checkers = new Map<EventType, TypeCheck<TSchema>>(EVENT_TYPES.map((t) => [
 /** Why a payload is refused, or undefined when it is valid. */
 export function payloadProblem(type: string, data: unknown): { code: 'unknown_event_type' | 'invalid_event'; message: string } | undefined {
   if (!isEventType(type)) return { code: 'unknown_event_type', message: `unknown event type "${type}"; types are ${EVENT_TYPES.join(', ')}` };
+  // Before the schema: text the database cannot store must fail this event alone.
+  const unstorable = unstorableField(data);
+  if (unstorable) return { code: 'invalid_event', message: `${type}: ${unstorable}` };
   const check = checkers.get(type) as TypeCheck<TSchema>;
   if (check.Check(data)) return undefined;
   const first = check.Errors(data).First();

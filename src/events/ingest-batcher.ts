@@ -47,11 +47,41 @@ export class IngestBatcher {
             else w.reject(r.reason);
           });
         } catch (err) {
-          for (const w of batch) w.reject(err);
+          if (batch.length > 1 && isStatementError(err)) await this.oneByOne(batch);
+          else for (const w of batch) w.reject(err);
         }
       }
     } finally {
       this.writing = false;
     }
   }
+
+  /**
+   * The shared statement failed on something in the data: each request again on its
+   * own, so the row the database refuses fails its caller alone and the others are
+   * stored. Rare by design (the edge refuses what it knows the database cannot
+   * store), so the extra round trips cost nothing in the common case.
+   */
+  private async oneByOne(batch: readonly Waiting[]): Promise<void> {
+    for (const w of batch) {
+      try {
+        const [r] = await publishEvents(this.ctx, [w.input], this.source);
+        if (r?.status === 'fulfilled') w.resolve(r.value);
+        else w.reject(r?.reason);
+      } catch (err) {
+        w.reject(err);
+      }
+    }
+  }
+}
+
+// SQLSTATE classes that say the database, not the data, failed: connection (08),
+// resources (53: disk full, out of memory), operator intervention (57: shutdown),
+// system (58), internal (XX). Retrying row by row would only repeat the failure.
+const NOT_THE_DATA = new Set(['08', '53', '57', '58', 'XX']);
+
+/** Whether a failed statement was refused for its data (a SQLSTATE outside the classes above). */
+function isStatementError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !NOT_THE_DATA.has(code.slice(0, 2));
 }
