@@ -124,6 +124,17 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     },
     async tx(fn) {
       const client = await pool.connect();
+      // A checked-out client has no listener of the pool's: a connection reset while
+      // the transaction waits between statements (the audit flush, the outbox drain
+      // across two databases) would be an unhandled 'error' event and end the process.
+      // Noted instead; the failure reaches the caller through its next statement, and
+      // the client goes back with the error so that the pool discards it.
+      let broken: Error | undefined;
+      const onError = (err: Error): void => {
+        broken ??= err;
+        opts.logger.warn({ err: err.message }, 'PostgreSQL connection failed during a transaction');
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -138,10 +149,13 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
+        if (!broken) await client.query('ROLLBACK').catch((e: unknown) => { broken = e as Error; });
         throw err;
       } finally {
-        client.release();
+        // Released with an error, the client is destroyed; ours stays attached to it
+        // so that an error on its way out is still handled.
+        client.release(broken ?? false);
+        if (!broken) client.off('error', onError);
       }
     },
     async listen(channel, onPayload) {
