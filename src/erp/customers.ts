@@ -1,5 +1,6 @@
 import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
+import type { Queryable } from '../store/db.js';
 import * as sql from './erp.queries.js';
 import type { CustomerSummary, Duplicates, DuplicatesQuery } from './erp.schema.js';
 import { normalizeOptionalPhone, normalizePhone } from './phone.js';
@@ -27,6 +28,19 @@ export async function customerByPhone(ctx: Pick<Ctx, 'erp'>, phoneInput: string)
     customer_id: c.id, name: c.name, phone: c.phone, email: c.email, company: c.company, is_business: c.is_business,
     active_rentals: c.active_rentals, pending_repairs: c.pending_repairs, payment_status: c.payment_status,
   };
+}
+
+/**
+ * The one customer id behind each of these E.164 phones, for events sent in the
+ * seed's form (`customer_phone`). A phone with no customer, or shared by several,
+ * is left out: an event is never pinned on a guess.
+ */
+export async function customerIdsByPhones(erp: Queryable, phones: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (phones.length === 0) return found;
+  const { rows } = await erp.query<{ phone: string; ids: string[] }>(sql.CUSTOMER_IDS_BY_PHONES, [[...new Set(phones)]]);
+  for (const r of rows) if (r.ids.length === 1) found.set(r.phone, r.ids[0] as string);
+  return found;
 }
 
 interface CandidateRow { id: string; name: string; phone: string | null; email: string | null; name_similarity: number; phone_match: boolean }

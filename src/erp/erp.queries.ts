@@ -13,6 +13,10 @@ export const CUSTOMERS_BY_PHONE = `
   ORDER BY c.id
   LIMIT 10`;
 
+/** Uses idx_customer_phone: the ids behind a few E.164 phones (seed-form events). */
+export const CUSTOMER_IDS_BY_PHONES = `
+  SELECT phone, array_agg(id ORDER BY id) AS ids FROM kgc_erp.customers WHERE phone = ANY($1::text[]) GROUP BY phone`;
+
 /**
  * Trigram candidates: \`%\` uses the GIN index on fold(name) (accent- and case-free)
  * with pg_trgm.similarity_threshold; phone matches are exact.

@@ -16,9 +16,14 @@ const Phone = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', examples: ['+36301
 const Text = (max: number) => Type.String({ maxLength: max });
 const closed = { additionalProperties: false } as const;
 
-/** Who the event is about: enough for Support to find the conversation, no more. */
+/**
+ * Who the event is about: enough for Support to find the conversation, no more. The
+ * id, or the phone alone when the event came in the seed's form (`customer_phone`)
+ * and no single ERP customer has that phone; one of the two is required (checked
+ * beside the schema, see payloadProblem).
+ */
 export const EventCustomer = Type.Object({
-  id: Id('C-123'),
+  id: Type.Optional(Id('C-123')),
   name: Type.Optional(Text(200)),
   phone: Type.Optional(Phone),
   email: Type.Optional(Type.String({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' })),

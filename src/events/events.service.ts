@@ -11,7 +11,9 @@ import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
 import type { Queryable } from '../store/db.js';
 import { envelopeBody, EVENT_TYPES, isEventType, PAYLOADS, type EventType } from './catalogue.js';
+import { customerIdsByPhones } from '../erp/customers.js';
 import { toEventInfo, type EventRow } from './event-row.js';
+import { normaliseSeedForm, seedFormPhones, type SeedFormResult } from './seed-forms.js';
 import * as sql from './events.queries.js';
 import { unstorableField } from './storable-text.js';
 import type { AttemptInfo, EventDetail, EventInfo, EventSource, EventStats, PublishInput, PublishResult } from './events.schema.js';
@@ -25,11 +27,28 @@ export function payloadProblem(type: string, data: unknown): { code: 'unknown_ev
   const unstorable = unstorableField(data);
   if (unstorable) return { code: 'invalid_event', message: `${type}: ${unstorable}` };
   const check = checkers.get(type) as TypeCheck<TSchema>;
-  if (check.Check(data)) return undefined;
+  if (check.Check(data)) {
+    const customer = (data as { customer?: { id?: string; phone?: string } }).customer;
+    if (customer && customer.id === undefined && customer.phone === undefined) {
+      return { code: 'invalid_event', message: `${type}: data.customer needs an id or a phone` };
+    }
+    return undefined;
+  }
   const first = check.Errors(data).First();
   const where = first?.path ? `data${first.path.replace(/\//g, '.')}` : 'data';
   const extra = first?.type === ValueErrorType.ObjectAdditionalProperties ? ' (fields not in the schema are refused: data minimisation)' : '';
   return { code: 'invalid_event', message: `${type}: ${where} ${first?.message ?? 'is invalid'}${extra}` };
+}
+
+/**
+ * Rewrites payloads sent in the seed document's form into the closed form
+ * (seed-forms.ts), looking their customers' phones up in the ERP in one query.
+ * Every publishing path runs this before validating: the API, the CLI, the outbox.
+ */
+export async function normaliseSeedForms(erp: Queryable, items: readonly { type: string; data: unknown }[]): Promise<SeedFormResult[]> {
+  const phones = items.flatMap((i) => seedFormPhones(i.type, i.data));
+  const ids = await customerIdsByPhones(erp, phones);
+  return items.map((i) => normaliseSeedForm(i.type, i.data, ids));
 }
 
 export function newEventId(ctx: Pick<Ctx, 'random'>): string {
@@ -94,9 +113,12 @@ export async function publishEvent(ctx: Ctx, input: PublishInput, source: EventS
 export async function publishEvents(ctx: Ctx, inputs: readonly PublishInput[], source: EventSource): Promise<PromiseSettledResult<PublishResult>[]> {
   const results: PromiseSettledResult<PublishResult>[] = new Array(inputs.length);
   const prepared: { index: number; event: PreparedEvent }[] = [];
+  const normalised = await normaliseSeedForms(ctx.erp, inputs.map((i) => ({ type: i.event, data: i.data })));
   inputs.forEach((input, index) => {
     try {
-      prepared.push({ index, event: preparePublish(ctx, input) });
+      const n = normalised[index] as SeedFormResult;
+      if (n.problem !== undefined) throw new KgcError('invalid_event', n.problem);
+      prepared.push({ index, event: preparePublish(ctx, { ...input, data: n.data as PublishInput['data'] }) });
     } catch (reason) {
       results[index] = { status: 'rejected', reason };
     }

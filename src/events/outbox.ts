@@ -17,7 +17,8 @@ import type { Ctx } from '../context/context.js';
 import type { Queryable } from '../store/db.js';
 import { migrationsDir } from '../store/open.js';
 import type { EventRow } from './event-row.js';
-import { insertEvents, payloadProblem, type PreparedEvent } from './events.service.js';
+import { insertEvents, normaliseSeedForms, payloadProblem, type PreparedEvent } from './events.service.js';
+import type { SeedFormResult } from './seed-forms.js';
 import * as sql from './outbox.queries.js';
 
 /** The outbox DDL: the marked block of migration 003, idempotent, for the ERP's DBA. */
@@ -33,9 +34,12 @@ interface OutboxRow { seq: number; id: string; event: string; data: unknown; occ
 async function moveBatch(src: Queryable, dst: Queryable | ((fn: (q: Queryable) => Promise<EventRow[]>) => Promise<EventRow[]>), limit: number, now: Date): Promise<{ moved: number; inserted: EventRow[] }> {
   const { rows } = await src.query<OutboxRow>(sql.LOCK_BATCH, [limit]);
   if (rows.length === 0) return { moved: 0, inserted: [] };
-  const prepared: PreparedEvent[] = rows.map((r) => {
-    const problem = payloadProblem(r.event, r.data);
-    return { id: r.id, type: r.event, occurredAt: r.occurred_at, data: r.data, error: problem ? `rejected: ${problem.message}` : null };
+  // The ERP's own database answers the seed form's phone lookups (src is it, or its transaction).
+  const normalised = await normaliseSeedForms(src, rows.map((r) => ({ type: r.event, data: r.data })));
+  const prepared: PreparedEvent[] = rows.map((r, i) => {
+    const n = normalised[i] as SeedFormResult;
+    const problem = n.problem !== undefined ? { message: n.problem } : payloadProblem(r.event, n.data);
+    return { id: r.id, type: r.event, occurredAt: r.occurred_at, data: n.data ?? r.data, error: problem ? `rejected: ${problem.message}` : null };
   });
   const inserted = typeof dst === 'function'
     ? await dst((q) => insertEvents(q, prepared, 'outbox', now))
