@@ -26,5 +26,6 @@ export const SELECT_ROWS = `
     AND ($4::text IS NULL OR route = $4 OR route LIKE $4 || '%')
     AND ($5::text IS NULL OR kind = $5)
     AND ($6::int IS NULL OR status = $6)
+    AND ($8::text IS NULL OR resource_id = $8) -- audit_log_resource_at_idx
   ORDER BY at DESC, id DESC
   LIMIT $7`;

@@ -60,7 +60,7 @@ export async function queryAudit(ctx: Ctx, q: AuditQuery): Promise<AuditRow[]> {
   const since = parseSince(q.since ?? '24h', now, 'since');
   const until = q.until ? parseSince(q.until, now, 'until') : null;
   const { rows } = await ctx.db.query<Omit<AuditRow, 'at'> & { at: Date }>(sql.SELECT_ROWS, [
-    since, until, q.key ?? null, q.route ?? null, q.kind ?? null, q.status ?? null, q.limit ?? 100,
+    since, until, q.key ?? null, q.route ?? null, q.kind ?? null, q.status ?? null, q.limit ?? 100, q.resource ?? null,
   ]);
   return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
 }

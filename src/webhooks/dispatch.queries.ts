@@ -42,6 +42,16 @@ export const SETTLE = `
     INSERT INTO kgc_support.delivery_attempts (event_id, attempt, at, url, outcome, status, duration_ms, response, error, worker)
     SELECT id, attempt, at, url, outcome, http_status, duration_ms, response, error, $13 FROM u
     ON CONFLICT (event_id, attempt) DO NOTHING
+  ), noted AS (
+    -- Seed 9.2 "Support notification sent: M-2025-0123": an audit row per delivery,
+    -- naming the event type and its business id. Same snapshot and same conditions
+    -- as the UPDATE below, so only a settle that takes effect writes one.
+    INSERT INTO kgc_support.audit_log (at, kind, request_id, actor, method, route, resource_id, status, latency_ms)
+    SELECT u.at, 'notification', ev.id, $13, 'POST', ev.type,
+           COALESCE(ev.data->>'worklog_id', ev.data->>'order_id', ev.data->>'rental_id', ev.data->>'customer_id'),
+           u.http_status, u.duration_ms
+    FROM u JOIN kgc_support.events ev ON ev.id = u.id
+    WHERE u.status = 'delivered' AND ev.attempts = u.attempt AND ev.status = 'pending' AND ev.locked_by = $13
   )
   UPDATE kgc_support.events e SET
     status = u.status,

@@ -1,20 +1,20 @@
 import { auditQuery } from '../../audit/audit.ops.js';
-import type { AuditRow } from '../../audit/audit.schema.js';
+import type { AuditKind, AuditRow } from '../../audit/audit.schema.js';
 import { KgcError } from '../../errors/kgc-error.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
 import { table } from '../output.js';
 import { runTargetedOp } from '../run-op.js';
 
-export async function audit(io: CliIO, g: GlobalOptions, o: { since: string; until?: string; key?: string; route?: string; kind?: string; status?: number; limit: number }): Promise<void> {
+export async function audit(io: CliIO, g: GlobalOptions, o: { since: string; until?: string; key?: string; route?: string; kind?: string; resource?: string; status?: number; limit: number }): Promise<void> {
   const out = outputFor(io, g);
-  if (o.kind !== undefined && o.kind !== 'api' && o.kind !== 'admin') throw new KgcError('usage', '--kind is api or admin');
+  if (o.kind !== undefined && o.kind !== 'api' && o.kind !== 'admin' && o.kind !== 'notification') throw new KgcError('usage', '--kind is api, admin or notification');
   if (o.status !== undefined && !Number.isInteger(o.status)) throw new KgcError('usage', '--status is an HTTP status such as 401');
   if (!Number.isInteger(o.limit) || o.limit < 1) throw new KgcError('usage', '--limit is a positive number');
   const input = {
     since: o.since, limit: o.limit,
     ...(o.until ? { until: o.until } : {}), ...(o.key ? { key: o.key } : {}), ...(o.route ? { route: o.route } : {}),
-    ...(o.kind ? { kind: o.kind as 'api' | 'admin' } : {}), ...(o.status !== undefined ? { status: o.status } : {}),
+    ...(o.kind ? { kind: o.kind as AuditKind } : {}), ...(o.resource ? { resource: o.resource } : {}), ...(o.status !== undefined ? { status: o.status } : {}),
   };
   const { result: rows } = await runTargetedOp(auditQuery, input, io, g);
   out.result(rows, () => rows.length === 0
