@@ -33,6 +33,7 @@ import type { Db } from '../store/db.js';
 import { openStore, type Store } from '../store/open.js';
 import { ALL_OPS } from '../admin/registry.js';
 import { buildAdminApp, listenOnSocket } from '../admin/server.js';
+import { customerErasureRoutes } from '../api/routes/customer-erasure.js';
 import { eventRoutes } from '../api/routes/events.js';
 import { supportHealthRoutes } from '../api/routes/support-health.js';
 import type { PublishResult } from '../events/events.schema.js';
@@ -204,7 +205,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           if (e.status === 'pending') dispatcher?.wake();
           if (e.event === 'customer.deleted') void erasures.intake().catch(() => {});
         },
-      }), supportHealthRoutes(() => support.view())],
+      }), customerErasureRoutes({ erase: (input) => erasures.fromApi(input) }), supportHealthRoutes(() => support.view())],
     });
     opened.push(() => api.close());
     await api.listen({ port: config.port, host: config.host });

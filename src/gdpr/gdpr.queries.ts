@@ -27,6 +27,10 @@ export const REQUEST_BY_ID = `SELECT ${REQUEST_COLUMNS} FROM kgc_support.gdpr_re
 
 export const REQUEST_BY_TRIGGER = `SELECT id FROM kgc_support.gdpr_requests WHERE trigger_event_id = $1`;
 
+/** The newest request for a customer (by its keyed hash, all a completed request keeps): DELETE /api/customers is idempotent on it. */
+export const LATEST_REQUEST_BY_HASH = `
+  SELECT id FROM kgc_support.gdpr_requests WHERE customer_hash = $1 ORDER BY created_at DESC, id DESC LIMIT 1`;
+
 /** The request whose step 2 published this event: the cascade's own customer.deleted coming back. */
 export const REQUEST_BY_WEBHOOK_REF = `SELECT request_id AS id FROM kgc_support.gdpr_steps WHERE step = 'webhook' AND ref = $1`;
 

@@ -48,7 +48,7 @@ export const RequestView = Type.Object({
   request_id: Type.String(),
   state: RequestState,
   reason: Type.String(),
-  source: Type.Union([Type.Literal('cli'), Type.Literal('admin'), Type.Literal('event')]),
+  source: Type.Union([Type.Literal('cli'), Type.Literal('admin'), Type.Literal('event'), Type.Literal('api')]),
   erase_mode: EraseMode,
   customer_id: Nullable(Type.String({ description: 'Until the request completes; then only the hash is kept' })),
   customer_hash: Type.String(),

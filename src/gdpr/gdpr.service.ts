@@ -33,7 +33,10 @@ async function record(ctx: Ctx, o: { customerId: string; reason: string; source:
     source: o.source, triggerEventId: o.triggerEventId, mode: ctx.config.gdprEraseMode, lookupPhone: phone, phoneShared: shared,
   });
   if (id === undefined) {
-    const { rows } = await ctx.db.query<{ id: string }>(sql.REQUEST_BY_TRIGGER, [o.triggerEventId]);
+    // Taken: by the trigger event's unique id, or (API requests) by the customer's one API request.
+    const { rows } = o.triggerEventId === null
+      ? await ctx.db.query<{ id: string }>(sql.LATEST_REQUEST_BY_HASH, [customerHash(key, o.customerId)])
+      : await ctx.db.query<{ id: string }>(sql.REQUEST_BY_TRIGGER, [o.triggerEventId]);
     return { requestId: (rows[0] as { id: string }).id, created: false };
   }
   await recordAdminAction(ctx, { action: 'gdpr.request.received', resourceId: id, status: 201, latencyMs: 0 });
@@ -90,6 +93,31 @@ export async function erasureStatus(ctx: Ctx, input: StatusInput): Promise<Reque
 export async function erasureReceipt(ctx: Ctx, requestId: string): Promise<Receipt> {
   const row = await requestRow(ctx, requestId);
   return toReceipt(toView(row, await stepRows(ctx, [requestId])), row.hash_key_id);
+}
+
+export interface ApiErasure extends EventErasure {
+  /** The request as recorded (or as it stands, when one already existed). */
+  readonly view: RequestView;
+}
+
+/**
+ * DELETE /api/customers/{id} (seed 2.4, 5.2): the ERP asks for an erasure. Validates
+ * the id as the CLI does, then returns the customer's existing request if there is
+ * one (open, failed or completed: asking again starts nothing), else records one and
+ * starts the cascade in the background; the ERP follows it at its status URL.
+ */
+export async function requestErasureFromApi(ctx: Ctx, deps: ErasureDeps, input: { customer_id: string; reason: string }): Promise<ApiErasure> {
+  const customerId = validateCustomerId(input.customer_id);
+  const reason = validateReason(input.reason);
+  const { rows } = await ctx.db.query<{ id: string }>(sql.LATEST_REQUEST_BY_HASH, [customerHash(await receiptKey(ctx), customerId)]);
+  const existing = rows[0];
+  if (existing) return { requestId: existing.id, created: false, done: undefined, view: await requestView(ctx, existing.id) };
+  const recorded = await record(ctx, { customerId, reason, source: 'api', triggerEventId: null });
+  const view = await requestView(ctx, recorded.requestId);
+  if (!recorded.created) return { ...recorded, done: undefined, view };
+  const done = runErasure(ctx, deps, recorded.requestId);
+  done.catch((err) => ctx.logger.warn({ request: recorded.requestId, err: (err as Error).message }, 'erasure run failed; the daemon retries it'));
+  return { ...recorded, done, view };
 }
 
 export interface EventErasure extends Recorded {

@@ -10,11 +10,13 @@ import { onChange } from '../store/changes.js';
 import { runErasure } from './cascade.js';
 import { createErasureDeps, type ErasureDeps } from './deps.js';
 import * as sql from './gdpr.queries.js';
-import { startErasureFromEvent, type EventErasure } from './gdpr.service.js';
+import { requestErasureFromApi, startErasureFromEvent, type ApiErasure, type EventErasure } from './gdpr.service.js';
 
 export interface ErasureWorker {
   /** The ERP published customer.deleted: record (once per event id) and run the cascade in the background. */
   fromEvent(e: { eventId: string; customerId: string; reason: string }): Promise<EventErasure>;
+  /** DELETE /api/customers/{id}: the customer's request (an existing one, or a new one whose cascade now runs). */
+  fromApi(input: { customer_id: string; reason: string }): Promise<ApiErasure>;
   /**
    * Starts an erasure for every customer.deleted event the ERP published that has
    * none yet (HTTP, outbox or CLI; the cascade's own events are not the ERP's).
@@ -124,6 +126,11 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
 
   return {
     intake,
+    async fromApi(input) {
+      const started = await requestErasureFromApi(ctx, deps, input);
+      if (started.done) track(started.done);
+      return started;
+    },
     async fromEvent(e) {
       const started = await startErasureFromEvent(ctx, deps, e);
       if (started.done) track(started.done);

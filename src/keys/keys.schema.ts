@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-export const SCOPES = ['support:read', 'support:appointments', 'erp:publish', 'admin'] as const;
+export const SCOPES = ['support:read', 'support:appointments', 'erp:publish', 'erp:gdpr', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
