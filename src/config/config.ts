@@ -55,11 +55,27 @@ export function describeConfig(config: Config): { key: string; env: string; valu
   });
 }
 
-/** postgres://user:pw@host/db → postgres://user:***@host/db */
+/**
+ * A query parameter that carries a secret: libpq reads `?password=` and `?sslpassword=`
+ * (the client key's passphrase) as well as the userinfo; Redis clients read `?password=`.
+ */
+const SECRET_PARAM = /pass(word)?$|secret|token|^key$/i;
+
+/** postgres://user:pw@host/db?sslpassword=x → postgres://user:***@host/db?sslpassword=*** */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
+    // Only the values are replaced, in place: the rest of the query stays as written.
+    if (u.search) {
+      u.search = u.search.slice(1).split('&').map((pair) => {
+        const eq = pair.indexOf('=');
+        if (eq < 0) return pair;
+        let name = pair.slice(0, eq);
+        try { name = decodeURIComponent(name.replace(/\+/g, ' ')); } catch { /* shown as written */ }
+        return SECRET_PARAM.test(name) && eq < pair.length - 1 ? `${pair.slice(0, eq)}=***` : pair;
+      }).join('&');
+    }
     return u.toString();
   } catch {
     return '***';

@@ -7,7 +7,13 @@
 import { createTwoFilesPatch } from 'diff';
 import { isSecretName, SECRET_NAMES, type Secrets } from './secrets.js';
 
-const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/gm;
+/**
+ * An assignment line as a hand may write it: `KEY=value`, `KEY = value`,
+ * `export KEY=value`, indented. Groups: the lead (`export `), the key, the separator
+ * (` = `), the value. Every form a shell or dotenv reads must be recognised, or a
+ * hand-edited secret would show in clear.
+ */
+const KEY_LINE = /^([ \t]*(?:export[ \t]+)?)([A-Za-z_][A-Za-z0-9_]*)([ \t]*=[ \t]*)(.*?)[ \t]*$/gm;
 
 function urlPassword(value: string): string | undefined {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return undefined;
@@ -19,9 +25,9 @@ function urlPassword(value: string): string | undefined {
   }
 }
 
-/** Replaces secret values: whole values on `KEY=` lines of secret names, and any known value elsewhere. */
+/** Replaces secret values: whole values on assignment lines of secret names, and any known value elsewhere. */
 export function redact(text: string, label: (key: string, encodedValue: string) => string, known: ReadonlyMap<string, string>): string {
-  let out = text.replace(KEY_LINE, (line, key: string, value: string) => (isSecretName(key) && value !== '' ? `${key}=${label(key, value)}` : line));
+  let out = text.replace(KEY_LINE, (line, lead: string, key: string, sep: string, value: string) => (isSecretName(key) && value !== '' ? `${lead}${key}${sep}${label(key, value)}` : line));
   for (const [value, name] of known) if (value.length >= 6) out = out.split(value).join(`<secret ${name}>`);
   return out;
 }
@@ -48,7 +54,7 @@ export function redactedDiff(path: string, current: string | undefined, next: st
   }
   // Values on key lines are compared as written (encoded), which is how both sides hold them.
   const written = new Map<string, string>();
-  for (const m of next.matchAll(KEY_LINE)) written.set(m[1] as string, m[2] as string);
+  for (const m of next.matchAll(KEY_LINE)) written.set(m[2] as string, m[4] as string);
   const oldLabel = (key: string, value: string) => (value === written.get(key) ? `<secret ${key}>` : `<secret ${key}: another value>`);
   const newLabel = (key: string) => (previous.has(key) ? `<secret ${key}>` : `<secret ${key}: new>`);
   const a = current === undefined ? '' : redact(current, oldLabel, known);

@@ -146,6 +146,28 @@ describe('render', () => {
     expect((await cli('render', '--franchise', 'alpha', '--check')).code).toBe(0);
   });
 
+  it('--diff redacts a hand-edited secret written `KEY = value` or `export KEY=value`', async () => {
+    const dir = dirOf('alpha');
+    expect((await cli('render', '--franchise', 'alpha', '--check')).code).toBe(0);
+    const original = read(dir, '.env');
+    const edited = original
+      .replace(/^SUPPORT_API_KEY=.*$/m, 'SUPPORT_API_KEY = sk_spaced_by_hand_4567')
+      .replace(/^KGC_SUPPORT_PUBLISH_KEY=.*$/m, 'export KGC_SUPPORT_PUBLISH_KEY=kgc_exported_by_hand_8910');
+    expect(edited).toContain('export KGC_SUPPORT_PUBLISH_KEY='); // both lines exist in the rendered .env
+    expect(edited).toContain('SUPPORT_API_KEY = ');
+    writeFileSync(join(dir, '.env'), edited);
+    try {
+      const diff = await cli('render', '--franchise', 'alpha', '--diff');
+      expect(diff.code).toBe(0);
+      expect(diff.out).toContain('-SUPPORT_API_KEY = <secret SUPPORT_API_KEY: another value>');
+      expect(diff.out).toContain('-export KGC_SUPPORT_PUBLISH_KEY=<secret KGC_SUPPORT_PUBLISH_KEY: another value>');
+      expect(diff.out).not.toContain('sk_spaced_by_hand_4567');
+      expect(diff.out).not.toContain('kgc_exported_by_hand_8910');
+    } finally {
+      writeFileSync(join(dir, '.env'), original);
+    }
+  });
+
   it.skipIf(!composeV1)('hostile names survive YAML and .env: the compose tool reads them back exactly', async () => {
     for (const [id, name] of [['hostile', HOSTILE], ['quoted', QUOTED]] as const) {
       const dir = await init(id, '--chatwoot-account-id', `acct #1 'x'`);

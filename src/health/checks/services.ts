@@ -3,6 +3,7 @@
  * context manager, Chatwoot, Redis, the database. Pure: a probe's outcome in, a
  * CheckResult out. The daemon's lifecycle judges Support with the same functions.
  */
+import { redactUrl } from '../../config/config.js';
 import { jsonBody, type HttpOutcome } from '../probes/http.js';
 import type { RedisOutcome } from '../probes/redis.js';
 import type { Probed } from '../probed.js';
@@ -120,7 +121,9 @@ export function daemonReadyCheck(url: string, p: Probed<HttpOutcome>, hint: stri
   });
 }
 
-export function redisCheck(url: string, p: Probed<RedisOutcome>): CheckResult {
+export function redisCheck(target: string, p: Probed<RedisOutcome>): CheckResult {
+  // The URL may carry Redis's password (userinfo or ?password=): described masked.
+  const url = target === '' ? target : redactUrl(target);
   const hint = 'Check that Redis runs and that REDIS_URL (with its password: redis://:password@host:6379) is right.';
   if (p.kind !== 'ok') return withoutValue('redis', 'responseTime', p, 'fail', hint, url);
   const o = p.value;
