@@ -17,6 +17,7 @@ import { silentLogger } from '../../src/context/logger.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { createKey } from '../../src/keys/keys.service.js';
 import { ChatwootStandin } from '../helpers/chatwoot-standin.js';
+import { runCli } from '../helpers/cli.js';
 import { createDatabase } from '../helpers/pg.js';
 import { startReceiver, until, type TestReceiver } from '../helpers/receiver.js';
 import { STORE_KINDS } from '../helpers/store.js';
@@ -31,11 +32,12 @@ describe.each(STORE_KINDS)('the seed\'s endpoints in the daemon on %s', (kind) =
   let daemon: Daemon;
   let drop: (() => Promise<void>) | undefined;
   const keys = { gdpr: '', publish: '' };
+  let env: Record<string, string> = {};
 
   beforeAll(async () => {
     receiver = await startReceiver();
     await chatwoot.start();
-    const env: Record<string, string> = {
+    env = {
       ...fastEnv(receiver.url), KGC_SUPPORT_DATA_DIR: join(dir, 'data'), KGC_SUPPORT_PORT: '0', SUPPORT_MEMORY_ROOT: memoryRoot,
       CHATWOOT_URL: chatwoot.url, CHATWOOT_API_TOKEN: token, CHATWOOT_ACCOUNT_NUMBER: '7',
       KGC_GDPR_WEBHOOK_WAIT: '10s', KGC_GDPR_HTTP_TIMEOUT: '5s',
@@ -90,6 +92,9 @@ describe.each(STORE_KINDS)('the seed\'s endpoints in the daemon on %s', (kind) =
     expect([...chatwoot.contacts.values()].map((c) => c.identifier)).toEqual(['C-505']);
     const told = receiver.deliveries.filter((d) => d.path === '/webhook/kgc/customer-deleted').map((d) => JSON.parse(d.body).data);
     expect(told).toEqual([{ customer_id: 'C-502', gdpr_reason: 'user_request' }]);
+    // Step 2 completes on Support's answer, whose settle wrote the notification audit row under the customer it named.
+    const audited = await executeOp(daemon.ctx, auditQuery as never, { resource: 'C-502', kind: 'notification', since: '1h' }) as { route: string }[];
+    expect(audited.map((r) => r.route)).toEqual(['customer.deleted']);
 
     // Asking again (body or query) returns the same request and starts nothing.
     const again = await call('DELETE', '/api/customers/C-502?gdpr_reason=user_request', keys.gdpr);
@@ -133,8 +138,9 @@ describe.each(STORE_KINDS)('the seed\'s endpoints in the daemon on %s', (kind) =
     expect(rows.filter((r) => r.kind === 'notification')).toEqual([
       expect.objectContaining({ route: 'service.repair_done', resource_id: 'M-2025-0123', request_id: 'evt-repair-0123', status: 204 }),
     ]);
-    // The erasure's own customer.deleted was audited under the customer it named.
-    const erased = await executeOp(daemon.ctx, auditQuery as never, { resource: 'C-502', kind: 'notification', since: '1h' }) as Row[];
-    expect(erased.map((r) => r.route)).toEqual(['customer.deleted']);
+    // What the admin types: the CLI, through the running daemon's admin socket.
+    const cli = await runCli(['audit', '--resource', 'M-2025-0123', '--kind', 'notification', '--since', '1h'], { PATH: process.env.PATH, NO_COLOR: '1', ...env });
+    expect([cli.code, cli.err]).toEqual([0, '']);
+    expect(cli.out).toMatch(/notification .*POST service\.repair_done .*M-2025-0123 .*204/);
   });
 });
