@@ -67,7 +67,8 @@ describe('kgc-support health, the real binary', () => {
       PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', KGC_SUPPORT_DATA_DIR: dataDir, DATABASE_URL: db.url,
       SUPPORT_API_URL: chatbot.url, SUPPORT_CONTEXT_URL: context.url, CHATWOOT_URL: chatwoot.url, REDIS_URL: 'redis://127.0.0.1:6379',
     };
-    daemon = await startDaemon({ config: loadConfig({ ...healthyEnv, KGC_SUPPORT_PORT: '0', KGC_SUPPORT_LOG_LEVEL: 'silent' }) });
+    // With the demo ERP data: an empty read contract fails /ready (and so daemon:ready) by design.
+    daemon = await startDaemon({ config: loadConfig({ ...healthyEnv, KGC_SUPPORT_PORT: '0', KGC_SUPPORT_LOG_LEVEL: 'silent' }), demo: true });
     await until(() => daemon.support.view().state === 'ACTIVE', 20_000, 'discovery');
     // Closed in reverse: the daemon first, its database last.
     closers.push(() => db.drop(), () => chatbot.close(), () => context.close(), () => chatwoot.close(), () => daemon.close());

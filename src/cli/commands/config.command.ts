@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { globalsOf, outputFor } from '../globals.js';
 import type { CliIO } from '../io.js';
 import { table } from '../output.js';
-import { cliConfig } from '../run-op.js';
 
 export function registerConfigCommand(program: Command, io: CliIO): void {
   program.command('config')
@@ -13,7 +12,8 @@ Example:
     .action(async (_opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const out = outputFor(io, g);
-      const { describeConfig } = await import('../../config/config.js');
+      // Loaded when it runs: run-op reaches the franchise store (yaml, TypeBox), which `health` must not load.
+      const [{ describeConfig }, { cliConfig }] = await Promise.all([import('../../config/config.js'), import('../run-op.js')]);
       const rows = describeConfig(cliConfig(io, g));
       out.result(Object.fromEntries(rows.map((r) => [r.key, { env: r.env, value: r.value }])),
         () => table(['SETTING', 'ENV', 'VALUE', 'MEANING'], rows.map((r) => [r.key, r.env, r.value || out.style.dim('(unset)'), r.doc]), out.style));
