@@ -20,7 +20,15 @@ export interface Metrics {
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'kgc_support_' });
+  if (opts.defaultMetrics !== false) {
+    collectDefaultMetrics({ register: registry, prefix: 'kgc_support_' });
+    // prom-client names three gauges `_total`, a suffix Prometheus keeps for counters
+    // (`promtool check metrics` refuses them). The same counts stay as the gauges
+    // by type (nodejs_active_handles{type=…} and the others): sum() gives the total.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      registry.removeSingleMetric(`kgc_support_${name}`);
+    }
+  }
   const registers = [registry];
   return {
     registry,
