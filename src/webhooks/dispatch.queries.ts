@@ -45,10 +45,13 @@ export const SETTLE = `
   ), noted AS (
     -- Seed 9.2 "Support notification sent: M-2025-0123": an audit row per delivery,
     -- naming the event type and its business id. Same snapshot and same conditions
-    -- as the UPDATE below, so only a settle that takes effect writes one.
+    -- as the UPDATE below, so only a settle that takes effect writes one. customer.deleted
+    -- names no one: the customer is being erased, and the audit log must not keep the id
+    -- (the row keeps the event id; the erasure receipt has the customer's keyed hash).
     INSERT INTO kgc_support.audit_log (at, kind, request_id, actor, method, route, resource_id, status, latency_ms)
     SELECT u.at, 'notification', ev.id, $13, 'POST', ev.type,
-           COALESCE(ev.data->>'worklog_id', ev.data->>'order_id', ev.data->>'rental_id', ev.data->>'customer_id'),
+           CASE WHEN ev.type = 'customer.deleted' THEN NULL
+                ELSE COALESCE(ev.data->>'worklog_id', ev.data->>'order_id', ev.data->>'rental_id') END,
            u.http_status, u.duration_ms
     FROM u JOIN kgc_support.events ev ON ev.id = u.id
     WHERE u.status = 'delivered' AND ev.attempts = u.attempt AND ev.status = 'pending' AND ev.locked_by = $13

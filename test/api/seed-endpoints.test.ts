@@ -92,9 +92,10 @@ describe.each(STORE_KINDS)('the seed\'s endpoints in the daemon on %s', (kind) =
     expect([...chatwoot.contacts.values()].map((c) => c.identifier)).toEqual(['C-505']);
     const told = receiver.deliveries.filter((d) => d.path === '/webhook/kgc/customer-deleted').map((d) => JSON.parse(d.body).data);
     expect(told).toEqual([{ customer_id: 'C-502', gdpr_reason: 'user_request' }]);
-    // Step 2 completes on Support's answer, whose settle wrote the notification audit row under the customer it named.
-    const audited = await executeOp(daemon.ctx, auditQuery as never, { resource: 'C-502', kind: 'notification', since: '1h' }) as { route: string }[];
-    expect(audited.map((r) => r.route)).toEqual(['customer.deleted']);
+    // Step 2 completes on Support's answer, whose settle wrote a notification audit row; it names no customer (GDPR).
+    const audited = await executeOp(daemon.ctx, auditQuery as never, { kind: 'notification', since: '1h' }) as { route: string; resource_id: string | null }[];
+    expect(audited.filter((r) => r.route === 'customer.deleted').map((r) => r.resource_id)).toEqual([null]);
+    expect(await executeOp(daemon.ctx, auditQuery as never, { resource: 'C-502', since: '1h' })).toEqual([]);
 
     // Asking again (body or query) returns the same request and starts nothing.
     const again = await call('DELETE', '/api/customers/C-502?gdpr_reason=user_request', keys.gdpr);
