@@ -94,9 +94,19 @@ describe.each(STORE_KINDS)('hostile input on %s', (kind) => {
     '/api/inventory/check?sku=SKU%00',
     '/api/orders/O%00/status',
     '/api/events/evt%00',
+    '/api/inventory/check?sku=%ED%B0%80', // a lone surrogate, UTF-8 encoded
+    '/api/orders/O%ED%A0%80/status',
   ])('GET %s is 400, not 500', async (url) => {
     const key = url.startsWith('/api/events') ? t.keys.publish : t.keys.read;
     const res = await t.app.inject({ method: 'GET', url, headers: bearer(key) });
     expect(res.statusCode, res.body).toBe(400);
+  });
+
+  it.each([
+    '/api/customers/duplicates?name=ab%ED%A0%80cd', // a lone surrogate, UTF-8 encoded
+    '/api/customers/duplicates?name=ab%FF%FEcd', // not UTF-8 at all
+  ])('GET %s is answered without a 5xx (the query keeps what it cannot decode as written)', async (url) => {
+    const res = await t.app.inject({ method: 'GET', url, headers: bearer(t.keys.read) });
+    expect(res.statusCode, res.body).toBeLessThan(500);
   });
 });
