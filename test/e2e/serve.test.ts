@@ -46,10 +46,12 @@ describe('kgc-support serve (the real binary)', () => {
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does)');
     first = startServe(['--demo']);
-    url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(first.stderr())?.[1], 60_000, 'the daemon to listen');
+    // A first start creates the embedded store (initdb and migrations in WASM) and loads the demo
+    // data: seconds when quiet, and it took over 60 s in a full run on two saturated cores.
+    url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(first.stderr())?.[1], 150_000, 'the daemon to listen');
     key = /\n {2}(kgc_[0-9A-Za-z]{36})\n/.exec(first.stderr())?.[1] ?? '';
     keyId = /Demo API key (key_\w+)/.exec(first.stderr())?.[1] ?? '';
-  });
+  }, 180_000);
   afterAll(() => {
     first?.child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });

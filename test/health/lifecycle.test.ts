@@ -47,7 +47,9 @@ describe('the Support module\'s lifecycle in the daemon', () => {
     env = {
       KGC_SUPPORT_DATA_DIR: dataDir, DATABASE_URL: db.url, KGC_SUPPORT_PORT: '0',
       ...fastEnv(support.url), SUPPORT_CONTEXT_URL: context.url, CHATWOOT_URL: chatwoot.url,
-      KGC_SUPPORT_HEALTH_INTERVAL: '200ms', KGC_SUPPORT_HEALTH_TIMEOUT: '500ms',
+      // Checks every 200 ms; each may take 3 s: in a full run on two saturated cores a stand-in's
+      // answer took over 500 ms and a healthy Support read as DOWN. A refused one fails at once.
+      KGC_SUPPORT_HEALTH_INTERVAL: '200ms', KGC_SUPPORT_HEALTH_TIMEOUT: '3s',
       // The breaker's own probe is slow here, so held deliveries resume only because the
       // daemon's health check found Support up again (what the DOWN → HEALTHY case checks).
       KGC_SUPPORT_WEBHOOK_PROBE_INTERVAL: '1h',
