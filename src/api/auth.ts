@@ -2,20 +2,36 @@
  * The /api guard, run on every request before its body is read: API key
  * (Authorization: Bearer or X-API-Key), scope, the module switch, the per-key
  * rate limit. Then, once the response is out, one audit row and the metrics.
+ *
+ * It fails closed: every route registered after it must declare a scope (one of
+ * the key scopes, or ANY_KEY) or the PUBLIC marker, and a PUBLIC route cannot be
+ * one that answers under /api. Anything else makes buildApiApp throw, naming the
+ * route, so a route without a scope check never starts serving.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuditEntry } from '../audit/audit.service.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { hasScope, type KeyVerifier, type VerifiedKey } from '../keys/key-verifier.js';
+import { SCOPES, type Scope } from '../keys/keys.schema.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { sendProblem } from './problem.js';
 import type { RateLimiter } from './rate-limit.js';
 
+/** A route scope that any valid key satisfies, whatever its scopes; not closed by the module switch. */
+export const ANY_KEY = 'any-key';
+/** The explicit marker of a route that needs no key (/health, /ready, /metrics); refused under /api. */
+export const PUBLIC = 'public';
+/** What a route declares: the key scope it needs, any key, or explicitly none. */
+export type RouteScope = Scope | typeof ANY_KEY | typeof PUBLIC;
+
+/** One route as the guard admitted it. */
+export interface GuardedRoute { method: string; url: string; scope: RouteScope }
+
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The scope a route needs; routes without one are not under the guard. */
-    scope?: string;
+    /** The scope a route needs (required: a route without one makes the app refuse to start). */
+    scope?: RouteScope;
     /** Resource id for the audit log, from the request (by-phone sets it from its answer instead). */
     auditResource?: (req: FastifyRequest) => string | undefined;
   }
@@ -23,10 +39,35 @@ declare module 'fastify' {
     apiKey: VerifiedKey | null;
     auditResource: string | null;
   }
+  interface FastifyInstance {
+    /** Every route the guard admitted, with its scope, in registration order. */
+    guardedRoutes(): readonly GuardedRoute[];
+  }
 }
 
-/** A route scope that any valid key satisfies, whatever its scopes; not closed by the module switch. */
-export const ANY_KEY = 'any-key';
+const KEY_SCOPES: ReadonlySet<string> = new Set<string>([...SCOPES, ANY_KEY]);
+
+/**
+ * Whether a route path can answer a request under /api. Case-insensitive (a
+ * router set to ignore case would serve /API/x for /api/x), and a path that
+ * starts with a parameter or wildcard can match /api/... too.
+ */
+export function mayServeApi(url: string): boolean {
+  const path = url.replace(/^\/+/, '/').toLowerCase();
+  return path === '/api' || path.startsWith('/api/') || path === '' || path === '*' || path.startsWith('/:') || path.startsWith('/*');
+}
+
+/** Throws, naming the route, unless it declares a scope the guard knows (and PUBLIC only outside /api). */
+export function checkRouteScope(method: string, url: string, scope: unknown): RouteScope {
+  const where = `route ${method} ${url}`;
+  if (scope === PUBLIC) {
+    if (mayServeApi(url)) throw new Error(`${where} is marked public but answers under /api, where every route needs a key scope`);
+    return PUBLIC;
+  }
+  if (typeof scope === 'string' && KEY_SCOPES.has(scope)) return scope as RouteScope;
+  if (scope === undefined) throw new Error(`${where} declares no scope: set config.scope to one of ${[...KEY_SCOPES].join(', ')} (or PUBLIC outside /api)`);
+  throw new Error(`${where} declares an unknown scope ${JSON.stringify(scope)}: scopes are ${[...KEY_SCOPES].join(', ')}`);
+}
 
 export interface GuardDeps {
   verifier: KeyVerifier;
@@ -49,7 +90,7 @@ function presentedKey(req: FastifyRequest): string | undefined {
 }
 
 /** The checks after the key is known: scope, module switch, rate limit. */
-function admit(deps: GuardDeps, key: VerifiedKey, scope: string, reply: FastifyReply): KgcError | undefined {
+function admit(deps: GuardDeps, key: VerifiedKey, scope: Scope | typeof ANY_KEY, reply: FastifyReply): KgcError | undefined {
   if (scope !== ANY_KEY && !hasScope(key, scope)) {
     return new KgcError('insufficient_scope', `this endpoint needs scope ${scope}`, { extras: { required_scope: scope } });
   }
@@ -90,12 +131,25 @@ export const apiGuard = fp<GuardDeps>(async (app: FastifyInstance, deps) => {
   const cacheMiss = deps.metrics.keyCache.labels({ result: 'miss' });
   const perRoute = metricChildren(deps.metrics);
 
+  // Fail closed at start: a route without a known scope is refused before it can serve.
+  const admitted: GuardedRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    const method = Array.isArray(route.method) ? route.method.join(',') : String(route.method);
+    admitted.push({ method, url: route.url, scope: checkRouteScope(method, route.url, route.config?.scope) });
+  });
+  app.decorate('guardedRoutes', () => admitted.slice());
+
   // Callback style on purpose: a cached key is judged without a promise, which is
   // most requests; only a cache miss waits for the database.
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     const scope = req.routeOptions.config.scope;
-    if (!scope) return done();
+    if (scope === PUBLIC) return done();
+    if (scope === undefined) {
+      // Only the not-found handler has no scope (every route was checked at start).
+      if (req.is404) return done();
+      return sendProblem(req, reply, new KgcError('internal', `route ${req.method} ${req.routeOptions.url ?? req.url} has no scope`));
+    }
     const presented = presentedKey(req);
     const finish = (key: VerifiedKey) => {
       req.apiKey = key;

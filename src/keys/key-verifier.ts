@@ -9,6 +9,7 @@ import type { Rate } from '../config/duration.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { checkKeyShape, hashKey, KEY_LENGTH } from './key-format.js';
 import * as sql from './keys.queries.js';
+import type { Scope } from './keys.schema.js';
 import type { KeyRow } from './keys.service.js';
 
 export interface VerifiedKey {
@@ -127,6 +128,6 @@ export class KeyVerifier {
 }
 
 /** `admin` holds every scope. */
-export function hasScope(key: VerifiedKey, scope: string): boolean {
+export function hasScope(key: VerifiedKey, scope: Scope): boolean {
   return key.scopes.has(scope) || key.scopes.has('admin');
 }

@@ -1,6 +1,7 @@
 /** Liveness, readiness and Prometheus metrics: no key needed, nothing personal in them. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Metrics } from '../../metrics/metrics.js';
+import { PUBLIC } from '../auth.js';
 
 export interface ReadinessReport {
   status: 'pass' | 'fail';
@@ -21,14 +22,17 @@ export interface HealthRouteOptions {
 export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, opts) => {
   const live = opts.live ?? (() => true);
 
+  // No key: the explicit marker the guard requires of a route outside /api.
+  const open = { config: { scope: PUBLIC } } as const;
+
   // Liveness for the container healthcheck: it never passes for a daemon that cannot serve.
-  app.get('/health', async (_req, reply) => {
+  app.get('/health', open, async (_req, reply) => {
     reply.header('cache-control', 'no-store').type('application/health+json');
     if (!live()) return reply.code(503).send({ status: 'fail', output: 'the daemon is starting or shutting down', module_enabled: opts.moduleEnabled() });
     return { status: 'pass', module_enabled: opts.moduleEnabled() };
   });
 
-  app.get('/ready', async (_req, reply) => {
+  app.get('/ready', open, async (_req, reply) => {
     const report: ReadinessReport = !live()
       ? { status: 'fail', checks: { daemon: { status: 'fail', detail: 'the daemon is starting or shutting down' } } }
       : opts.readiness ? await opts.readiness() : { status: 'pass', checks: {} };
@@ -36,7 +40,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, 
     return reply.code(report.status === 'pass' ? 200 : 503).send(report);
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', open, async (_req, reply) => {
     opts.metrics.moduleEnabled.set(opts.moduleEnabled() ? 1 : 0);
     opts.beforeMetrics?.();
     reply.type(opts.metrics.registry.contentType);
