@@ -130,7 +130,14 @@ async function daemon(p: DoctorProbes, ref: FranchiseRef): Promise<Finding> {
   const host = (ref.franchise.bind_address ?? DEFAULT_BIND_ADDRESS) === '0.0.0.0' ? '127.0.0.1' : (ref.franchise.bind_address ?? DEFAULT_BIND_ADDRESS);
   const url = `http://${host}:${ref.franchise.ports.daemon}/health`;
   const r = await p.httpOk(url, 2000);
-  if (r.ok) return f(`daemon ${id}`, 'pass', `${url} answers`);
+  if (r.ok) {
+    // Alive is not enough: /ready says whether it can serve (its store, the ERP's database, a non-empty contract).
+    const readyUrl = url.replace(/\/health$/, '/ready');
+    const ready = await p.httpOk(readyUrl, 5000);
+    if (ready.ok) return f(`daemon ${id}`, 'pass', `${readyUrl} answers ready (the franchise's daemon on port ${ref.franchise.ports.daemon})`);
+    return f(`daemon ${id}`, 'fail', `the franchise's daemon answers but is not ready: ${ready.detail}`,
+      `An unreachable or empty ERP contract means ERP_DATABASE_URL in ${ref.dir}/secrets.env is not the ERP's database as the container reaches it, or the ERP's DBA has not applied erp/kgc-support-erp.sql; see: kgc-support logs --franchise ${id} --service kgc-support`);
+  }
   const local = p.localDaemon();
   if (local) {
     const lr = await p.httpOk(`http://127.0.0.1:${local.port}/health`, 2000);

@@ -9,7 +9,7 @@ import { hostPorts } from '../docker/host-ports.js';
 import { checkImages, stackImages } from '../docker/images.js';
 import { erpProject, supportProject } from '../docker/stack.js';
 import { isKgcError } from '../errors/kgc-error.js';
-import { httpGet } from '../health/probes/http.js';
+import { httpGet, jsonBody } from '../health/probes/http.js';
 import { driftOf, planRender } from '../render/render.service.js';
 import { SECRETS_FILE } from '../render/secrets.js';
 import type { TemplateSet } from '../render/template.js';
@@ -76,8 +76,10 @@ export function realProbes(c: ProbeConfig): DoctorProbes {
       return drift.map((d) => `${d.path} (${d.drift})`).join(', ');
     },
     async httpOk(url, timeoutMs) {
-      const o = await httpGet(url, { timeoutMs, maxBody: 0 });
-      return o.kind === 'answer' ? { ok: o.status >= 200 && o.status < 300, detail: `HTTP ${o.status}` } : { ok: false, detail: o.error };
+      const o = await httpGet(url, { timeoutMs, maxBody: 16_384 });
+      if (o.kind !== 'answer') return { ok: false, detail: o.error };
+      const ok = o.status >= 200 && o.status < 300;
+      return { ok, detail: ok ? `HTTP ${o.status}` : `HTTP ${o.status}${failingChecks(jsonBody(o))}` };
     },
     async daemonContainerRunning(ref) {
       const cs = await projectContainers(docker, supportProject(ref).project);
@@ -92,4 +94,12 @@ export function realProbes(c: ProbeConfig): DoctorProbes {
       return info && info.command === 'serve' && isHolderAlive(info) ? { pid: info.pid, port: c.daemonPort } : undefined;
     },
   };
+}
+
+/** The failing checks of an application/health+json body (the daemon's /ready), as ": name (detail); …". */
+function failingChecks(body: unknown): string {
+  const checks = (body as { checks?: Record<string, { status?: string; detail?: string }> } | undefined)?.checks;
+  if (!checks || typeof checks !== 'object') return '';
+  const failing = Object.entries(checks).filter(([, c]) => c?.status !== 'pass').map(([name, c]) => (c?.detail ? `${name} (${c.detail})` : name));
+  return failing.length > 0 ? `: ${failing.join('; ')}` : '';
 }

@@ -124,6 +124,19 @@ describe('doctor checks', () => {
     expect(find(fs, 'config c')?.status).toBe('fail');
   });
 
+  it('fails a franchise daemon that is alive but not ready, with the failing checks and where to look', async () => {
+    const fs = await runDoctor(healthyHost({
+      httpOk: async (url) => (url.endsWith('/ready')
+        ? { ok: false, detail: 'HTTP 503: erp_contract (the ERP contract is empty: kgc_erp.customers has no rows)' }
+        : { ok: true, detail: 'HTTP 200' }),
+    }), [a], [], '/srv');
+    const d = find(fs, 'daemon a');
+    expect(d?.status).toBe('fail');
+    expect(d?.detail).toContain('kgc_erp.customers has no rows');
+    expect(d?.hint).toContain('ERP_DATABASE_URL');
+    expect(find(fs, 'daemon a')?.detail).not.toContain('answers ready');
+  });
+
   it('accepts a local daemon holding the data directory', async () => {
     const fs = await runDoctor(healthyHost({
       httpOk: async (url) => ({ ok: url.includes(':4040/'), detail: 'x' }), localDaemon: () => ({ pid: 42, port: 4040 }),
