@@ -4,6 +4,7 @@
  * imported handlers, so `--help` loads no database, no HTTP server.
  */
 import { Command, CommanderError } from 'commander';
+import { CATALOGUE } from '../errors/catalogue.js';
 import { isKgcError } from '../errors/kgc-error.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerBackupCommands } from './commands/backup.command.js';
@@ -111,7 +112,8 @@ export function reportError(err: unknown, io: CliIO, g: GlobalOptions): number {
   }
   const out = createOutput(io, { json: g.json === true, color: colorWanted({ ...io, stdoutIsTTY: io.stderrIsTTY }, g), quiet: false });
   if (isKgcError(err)) {
-    if (g.json) io.writeErr(`${JSON.stringify({ error: { code: err.code, message: err.message, ...err.extras } })}\n`);
+    // The hint goes with the code in --json too: a script's user needs the same next step.
+    if (g.json) io.writeErr(`${JSON.stringify({ error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}), ...err.extras } })}\n`);
     else {
       out.error(err.message);
       if (err.hint) io.writeErr(`  ${out.style.dim(err.hint)}\n`);
@@ -119,7 +121,7 @@ export function reportError(err: unknown, io: CliIO, g: GlobalOptions): number {
     return err.exitCode;
   }
   const e = err as Error;
-  if (g.json) io.writeErr(`${JSON.stringify({ error: { code: 'internal', message: e?.message ?? String(err) } })}\n`);
+  if (g.json) io.writeErr(`${JSON.stringify({ error: { code: 'internal', message: e?.message ?? String(err), hint: CATALOGUE.internal.hint } })}\n`);
   else out.error(`unexpected error: ${e?.message ?? String(err)}`);
   if (g.verbose && e?.stack) io.writeErr(`${e.stack}\n`);
   return EXIT.FAILURE;

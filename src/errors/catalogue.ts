@@ -22,7 +22,7 @@ export const CATALOGUE = {
   invalid_slot: spec(400, 2, 'Invalid appointment slot'),
   invalid_idempotency_key: spec(400, 2, 'Invalid Idempotency-Key', 'Use 1 to 255 printable ASCII characters, such as a UUID.'),
   invalid_duration: spec(400, 2, 'Invalid duration', 'Use a number with a unit: 30s, 15m, 24h, 14d.'),
-  invalid_scope: spec(400, 2, 'Unknown scope', 'Scopes: support:read, support:appointments, erp:publish, admin.'),
+  invalid_scope: spec(400, 2, 'Unknown scope', 'Scopes: support:read, support:appointments, erp:publish, erp:gdpr, admin.'),
   invalid_config: spec(400, 2, 'Invalid configuration'),
   usage: spec(400, 2, 'Invalid usage', 'Run the command with --help for its options and examples.'),
   unknown_event_type: spec(400, 2, 'Unknown event type', 'Types: rental.started, rental.ended, service.quote_ready, service.repair_done, order.arrived, customer.deleted.'),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { CATALOGUE } from '../../src/errors/catalogue.js';
 import { recordingIO } from '../../src/cli/io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kgc-cli-'));
@@ -62,7 +63,8 @@ describe('kgc-support CLI', () => {
     const bad = await run(['--json', 'keys', 'revoke', 'key_nope']);
     expect(bad.code).toBe(1);
     expect(bad.out).toBe('');
-    expect(JSON.parse(bad.err).error.code).toBe('key_not_found');
+    expect(JSON.parse(bad.err).error).toEqual({ code: 'key_not_found', message: expect.any(String), hint: CATALOGUE.key_not_found.hint });
+    expect(CATALOGUE.key_not_found.hint).toBeTruthy();
   });
 
   it('colours only on a terminal and never with NO_COLOR', async () => {
