@@ -54,7 +54,9 @@ describe.each(STORE_KINDS)('the seed\'s endpoints in the daemon on %s', (kind) =
     daemon = await startDaemon({ config: loadConfig(env), logger: silentLogger as never, demo: true });
     keys.gdpr = (await createKey(daemon.ctx, { name: 'erp-gdpr', scopes: ['erp:gdpr'] })).api_key;
     keys.publish = (await createKey(daemon.ctx, { name: 'erp', scopes: ['erp:publish'] })).api_key;
-  });
+    // A daemon on a fresh data directory (its admin socket serves the CLI below): on PGlite its
+    // first start (initdb, migrations, demo data in WASM) took over 120 s in a saturated full run.
+  }, 300_000);
   afterAll(async () => {
     await daemon?.close();
     await receiver?.stop();
