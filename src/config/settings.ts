@@ -223,6 +223,7 @@ export const SETTINGS = {
   webhookLeaseMs: duration('KGC_SUPPORT_WEBHOOK_LEASE', 'How long a claimed event stays invisible to other daemons (must exceed the timeout)', '60s'),
   webhookPollMs: duration('KGC_SUPPORT_WEBHOOK_POLL', 'Safety-net poll of the queue and the outbox when no notification arrives', '1s'),
   webhookProbeMs: duration('KGC_SUPPORT_WEBHOOK_PROBE_INTERVAL', 'While Support is unreachable: how often its /health is probed', '5s'),
+  eventMaxAgeMs: { ...durationMin('KGC_SUPPORT_EVENT_MAX_AGE', 'An event older than this (by its occurred_at) is not delivered as if new: it is dead-lettered as expired (`dlq replay` sends it anyway)', '24h', 1_000), show: formatDuration },
   eventRetentionMs: duration('KGC_SUPPORT_EVENT_RETENTION', 'Delivered and skipped events are deleted after this long (dead ones stay until purged)', '30d'),
   // Health (seed 3.2, 13): the daemon's periodic check of Support, and what `kgc-support health` calls a warning.
   healthIntervalMs: durationMin('KGC_SUPPORT_HEALTH_INTERVAL', 'How often the daemon checks Support (chatbot, context manager, Chatwoot); seed 3.2 says every 5 minutes', '5m', 100),

@@ -55,7 +55,10 @@ export function newEventId(ctx: Pick<Ctx, 'random'>): string {
   return `evt_${ctx.random.bytes(16).toString('hex')}`;
 }
 
-/** One event ready to insert; `error` set means it is stored as rejected, without its data. */
+/**
+ * One event ready to insert; `error` set means it is stored as rejected, with its
+ * data as the ERP gave it (its own data: kept for `dlq replay` after a fix, never sent).
+ */
 export interface PreparedEvent {
   id: string;
   type: string;
@@ -69,7 +72,7 @@ export async function insertEvents(q: Queryable, events: readonly PreparedEvent[
   if (events.length === 0) return [];
   const cols: [string[], string[], Date[], string[], string[], (string | null)[]] = [[], [], [], [], [], []];
   for (const e of events) {
-    const data = e.error === null ? e.data : {};
+    const data = e.data;
     cols[0].push(e.id);
     cols[1].push(e.type);
     cols[2].push(e.occurredAt);

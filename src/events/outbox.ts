@@ -39,7 +39,10 @@ async function moveBatch(src: Queryable, dst: Queryable | ((fn: (q: Queryable) =
   const prepared: PreparedEvent[] = rows.map((r, i) => {
     const n = normalised[i] as SeedFormResult;
     const problem = n.problem !== undefined ? { message: n.problem } : payloadProblem(r.event, n.data);
-    return { id: r.id, type: r.event, occurredAt: r.occurred_at, data: n.data ?? r.data, error: problem ? `rejected: ${problem.message}` : null };
+    // A rejected row keeps the ERP's payload as it came (before any seed-form rewrite), so
+    // that `dlq replay` can run it through the same normalise-and-validate path again.
+    if (problem) return { id: r.id, type: r.event, occurredAt: r.occurred_at, data: r.data, error: `rejected: ${problem.message}` };
+    return { id: r.id, type: r.event, occurredAt: r.occurred_at, data: n.data, error: null };
   });
   const inserted = typeof dst === 'function'
     ? await dst((q) => insertEvents(q, prepared, 'outbox', now))
@@ -50,12 +53,21 @@ async function moveBatch(src: Queryable, dst: Queryable | ((fn: (q: Queryable) =
 
 /**
  * Moves up to `limit` outbox rows into the event store. A row whose payload fails
- * its schema is stored as `rejected` (without its data) and shows in `dlq list`.
+ * its schema is stored as `rejected` with its payload, never sent, shows in `dlq
+ * list`, and is logged at warn with the reason (never the payload: it may hold
+ * personal data); `dlq replay` validates it again, `dlq purge` discards it.
  */
-export async function drainOutbox(ctx: Pick<Ctx, 'db' | 'erp' | 'clock'>, limit = 500): Promise<{ moved: number; inserted: EventRow[] }> {
+export async function drainOutbox(ctx: Pick<Ctx, 'db' | 'erp' | 'clock' | 'logger'>, limit = 500): Promise<{ moved: number; inserted: EventRow[] }> {
   const now = new Date(ctx.clock.now());
-  if (ctx.erp === ctx.db) return ctx.db.tx((q) => moveBatch(q, q, limit, now));
-  return ctx.erp.tx((eq) => moveBatch(eq, (fn) => ctx.db.tx(fn), limit, now));
+  const moved = ctx.erp === ctx.db
+    ? await ctx.db.tx((q) => moveBatch(q, q, limit, now))
+    : await ctx.erp.tx((eq) => moveBatch(eq, (fn) => ctx.db.tx(fn), limit, now));
+  for (const r of moved.inserted) {
+    if (r.status !== 'rejected') continue;
+    ctx.logger.warn({ eventId: r.id, event: r.type, reason: r.last_error },
+      'outbox event rejected by its schema: kept in the DLQ, not sent (kgc-support dlq list; after a fix: dlq replay, or dlq purge to discard it)');
+  }
+  return moved;
 }
 
 export type OutboxState = 'present' | 'created' | 'missing';

@@ -8,20 +8,38 @@
 
 /**
  * One statement: pick the due events oldest first, skip rows another daemon has
- * locked, and lease them. $1 now, $2 lease end, $3 worker, $4 how many.
+ * locked, and lease them. $1 now, $2 lease end, $3 worker, $4 how many, $5 the
+ * oldest occurred_at still delivered unasked (older ones are EXPIREd, see below).
  */
 export const CLAIM = `
   UPDATE kgc_support.events e
   SET run_at = $2, locked_by = $3, attempts = e.attempts + 1
   FROM (
     SELECT id FROM kgc_support.events
-    WHERE status = 'pending' AND run_at <= $1
+    WHERE status = 'pending' AND run_at <= $1 AND (replays > 0 OR occurred_at >= $5)
     ORDER BY run_at, seq
     LIMIT $4
     FOR UPDATE SKIP LOCKED
   ) AS due
   WHERE e.id = due.id
   RETURNING e.id, e.type, e.body, e.attempts, e.failures, (extract(epoch FROM e.created_at) * 1000)::float8 AS created_ms`;
+
+/**
+ * Events too old to be delivered as if new (occurred before $2, the max age back
+ * from $1) are dead-lettered as expired, with the reason $3. Only due, unleased ones
+ * (run_at <= now walks events_queue_idx; SKIP LOCKED leaves another daemon's claim
+ * alone), and never one replayed by hand: a replay is the explicit "send it anyway".
+ */
+export const EXPIRE = `
+  UPDATE kgc_support.events e
+  SET status = 'dead', run_at = NULL, locked_by = NULL, dead_at = $1, last_error = $3
+  FROM (
+    SELECT id FROM kgc_support.events
+    WHERE status = 'pending' AND run_at <= $1 AND replays = 0 AND occurred_at < $2
+    FOR UPDATE SKIP LOCKED
+  ) AS old
+  WHERE e.id = old.id
+  RETURNING e.id, e.type`;
 
 /** When the next pending event falls due (a min over the queue index). */
 export const NEXT_DUE = `SELECT min(run_at) AS due FROM kgc_support.events WHERE status = 'pending'`;

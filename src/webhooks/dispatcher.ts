@@ -12,6 +12,7 @@
 import { hostname } from 'node:os';
 import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
+import { formatDuration } from '../config/duration.js';
 import { webhookUrl } from '../events/catalogue.js';
 import { drainOutbox, ensureOutbox } from '../events/outbox.js';
 import { onChange } from '../store/changes.js';
@@ -140,7 +141,10 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
     outboxDirty = false;
     for (;;) {
       const { moved, inserted } = await drainOutbox(ctx, 500);
-      for (const r of inserted) m?.published.inc({ event: r.type, source: 'outbox', status: r.status });
+      for (const r of inserted) {
+        m?.published.inc({ event: r.type, source: 'outbox', status: r.status });
+        if (r.status === 'rejected') m?.deadLettered.inc({ event: r.type, reason: 'rejected' });
+      }
       if (inserted.some((r) => r.status === 'pending')) maybeMore = true;
       if (moved < 500) return;
     }
@@ -164,10 +168,11 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
           break;
         }
         if (breaker.open) break;
+        if (maybeMore) await expire();
         while (running && maybeMore && inFlight < cfg.webhookConcurrency && !breaker.open && opts.enabled()) {
           const want = Math.min(cfg.webhookBatch, cfg.webhookConcurrency - inFlight);
           const now = ctx.clock.now();
-          const { rows } = await ctx.db.query<Claimed>(sql.CLAIM, [new Date(now), new Date(now + cfg.webhookLeaseMs), workerId, want]);
+          const { rows } = await ctx.db.query<Claimed>(sql.CLAIM, [new Date(now), new Date(now + cfg.webhookLeaseMs), workerId, want, new Date(now - cfg.eventMaxAgeMs)]);
           if (rows.length < want) maybeMore = false;
           for (const row of rows) start(row);
         }
@@ -183,6 +188,17 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
       maybeMore = true;
     } finally {
       pumping = false;
+    }
+  }
+
+  /** Dead-letters what is too old to be delivered as if new (issue 12: 20 days late "ready for pickup"). */
+  async function expire(): Promise<void> {
+    const now = ctx.clock.now();
+    const reason = `expired: occurred more than ${formatDuration(cfg.eventMaxAgeMs)} ago (KGC_SUPPORT_EVENT_MAX_AGE), not sent as if new; kgc-support dlq replay sends it anyway`;
+    const { rows } = await ctx.db.query<{ id: string; type: string }>(sql.EXPIRE, [new Date(now), new Date(now - cfg.eventMaxAgeMs), reason]);
+    for (const r of rows) {
+      m?.deadLettered.inc({ event: r.type, reason: 'expired' });
+      log.warn({ eventId: r.id, event: r.type }, 'webhook dead-lettered: expired (older than KGC_SUPPORT_EVENT_MAX_AGE)');
     }
   }
 
@@ -219,6 +235,7 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
       } else {
         outcome = { ...base, status: 'dead', runAt: null, failed: 1, outcome: 'dead', error: res.error ?? d.reason };
         log.warn({ eventId: row.id, event: row.type, status: res.status }, `webhook dead-lettered: ${d.reason}`);
+        m?.deadLettered.inc({ event: row.type, reason: 'failed' });
       }
     }
     m?.deliveries.inc({ outcome: outcome.outcome });

@@ -35,3 +35,25 @@ export const PURGE = `
     DELETE FROM kgc_support.delivery_attempts WHERE event_id IN (SELECT id FROM gone)
   )
   SELECT id FROM gone`;
+
+/** The kept payloads of rejected events, for `dlq replay` to validate again. */
+export const REJECTED_PAYLOADS = `
+  SELECT id, type, occurred_at, data FROM kgc_support.events WHERE id = ANY($1::text[]) AND status = 'rejected'`;
+
+/**
+ * Rejected events whose payload now passes its schema: pending with the payload as it
+ * validated and the body it is sent as. $1 ids, $2 data (json text), $3 bodies, $4 now.
+ */
+export const ACCEPT_REJECTED = `
+  UPDATE kgc_support.events e
+  SET status = 'pending', data = u.data::jsonb, body = u.body, run_at = $4, failures = 0, dead_at = NULL,
+      locked_by = NULL, last_error = NULL, replays = e.replays + 1
+  FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, data, body)
+  WHERE e.id = u.id AND e.status = 'rejected'
+  RETURNING e.id`;
+
+/** Rejected events that still fail: they stay rejected, with today's reason. $1 ids, $2 reasons. */
+export const STILL_REJECTED = `
+  UPDATE kgc_support.events e SET last_error = u.error
+  FROM unnest($1::text[], $2::text[]) AS u(id, error)
+  WHERE e.id = u.id AND e.status = 'rejected'`;

@@ -29,7 +29,7 @@ export const ReplayResult = Type.Object({
   matched: Type.Integer(),
   /** Replayed (or, with dry_run, would be): pending again, the schedule from the start. */
   replayed: Type.Array(Type.String()),
-  /** Named by id but not replayed: already delivered, still pending, rejected, unknown. */
+  /** Not replayed: already delivered, still pending, unknown, or rejected and still failing its schema (with the reason). */
   skipped: Skipped,
 });
 export type ReplayResult = Static<typeof ReplayResult>;

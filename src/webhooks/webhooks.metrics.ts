@@ -8,6 +8,8 @@ import type { EventStats } from '../events/events.schema.js';
 
 export interface WebhookMetrics {
   readonly published: Counter<'event' | 'source' | 'status'>;
+  /** Events put in the DLQ by this daemon: rejected (off its schema), expired (too old), failed (retries exhausted). */
+  readonly deadLettered: Counter<'event' | 'reason'>;
   readonly deliveries: Counter<'outcome'>;
   readonly attemptDuration: Histogram;
   readonly deliveryLatency: Histogram;
@@ -33,6 +35,10 @@ export function createWebhookMetrics(registry: Registry, stats: () => Promise<Ev
   fromStats('kgc_support_events_oldest_pending_age_seconds', 'Age of the oldest undelivered event; 0 when none', (s) => s.oldest_pending_age_s ?? 0);
   return {
     published: new Counter({ name: 'kgc_support_events_published_total', help: 'Events accepted, by type, source (api, outbox, cli, daemon) and initial status (pending, skipped, rejected)', labelNames: ['event', 'source', 'status'], registers }),
+    deadLettered: new Counter({
+      name: 'kgc_support_events_dead_lettered_total', labelNames: ['event', 'reason'], registers,
+      help: 'Events put in the DLQ, by type and reason: rejected (payload off its schema, kept), expired (older than KGC_SUPPORT_EVENT_MAX_AGE), failed (retries exhausted)',
+    }),
     deliveries: new Counter({ name: 'kgc_support_webhook_attempts_total', help: 'Delivery attempts by outcome: delivered, retry, dead, held (Support unreachable)', labelNames: ['outcome'], registers }),
     attemptDuration: new Histogram({
       name: 'kgc_support_webhook_attempt_duration_seconds', help: 'Duration of one webhook POST',
