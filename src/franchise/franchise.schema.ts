@@ -58,6 +58,14 @@ export const FranchiseSchema = Type.Object({
     knowledge_base_path: Type.String({ minLength: 1, pattern: '^/', description: 'KNOWLEDGE_BASE_PATH inside the context manager container (seed 6.2)', examples: ['/opt/chatwoot/knowledge-bases/kgc-franchise-a/'] }),
     knowledge_base_dir: Type.Optional(Type.String({ minLength: 1, description: 'Host directory mounted there read-only; relative to the franchise directory', default: 'knowledge-base' })),
     chatwoot_frontend_url: Type.Optional(Type.String({ pattern: '^https?://', description: 'FRONTEND_URL of Chatwoot as agents open it; default http://localhost:<chatwoot port>' })),
+    google_calendar: Type.Optional(Type.Object({
+      calendar_id: Type.String({ minLength: 1, maxLength: 300, description: 'GOOGLE_CALENDAR_ID: the calendar the chatbot books service appointments in (seed 2.2, 11.1)', examples: ['kgc-budapest@group.calendar.google.com'] }),
+      credentials_file: Type.String({ minLength: 1, description: 'Host path of the Google service account\'s JSON key (relative to the franchise directory), mounted read-only into the chatbot; GOOGLE_APPLICATION_CREDENTIALS names the mount', examples: ['google-credentials.json'] }),
+    }, { additionalProperties: false, description: 'Google Calendar for the chatbot\'s appointment booking (optional; absent: no mount, GOOGLE_CALENDAR_ID empty)' })),
+    sms: Type.Optional(Type.Object({
+      provider: Type.String({ minLength: 1, maxLength: 50, pattern: '^[a-z0-9][a-z0-9_.-]*$', description: 'SMS_PROVIDER: the SMS gateway the chatbot sends notifications through (its key is SMS_API_KEY in secrets.env)', examples: ['twilio', 'seeme'] }),
+      sender_id: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'SMS_SENDER_ID: the sender name or number customers see', examples: ['KGC'] })),
+    }, { additionalProperties: false, description: 'SMS notifications (optional; seed 2.3, 11.1; absent: SMS_PROVIDER empty)' })),
   }, { additionalProperties: false, description: 'The Support module of this franchise (seed 3.1, 6.2)' }),
   ports: Type.Object({
     erp_api: Port('Host port of the ERP API (kgc-api)'),
@@ -98,6 +106,8 @@ export const DEFAULT_TIMEZONE = 'Europe/Budapest';
 export const DEFAULT_BIND_ADDRESS = '127.0.0.1';
 export const DEFAULT_KNOWLEDGE_BASE_DIR = 'knowledge-base';
 export const DEFAULT_CHATWOOT_ACCOUNT_NUMBER = 1;
+/** Where the chatbot finds the Google credentials file (GOOGLE_APPLICATION_CREDENTIALS). */
+export const GOOGLE_CREDENTIALS_IN_CONTAINER = '/run/secrets/google-calendar-credentials.json';
 
 export function imageOf(f: Franchise, key: ImageKey): ImageRef {
   const o = f.images?.[key];

@@ -17,6 +17,8 @@ export interface InitAnswers {
   readonly timezone?: string | undefined;
   readonly bindAddress?: string | undefined;
   readonly images?: Partial<Record<ImageKey, { image?: string; tag?: string }>> | undefined;
+  readonly googleCalendar?: { calendar_id: string; credentials_file: string } | undefined;
+  readonly sms?: { provider: string; sender_id?: string } | undefined;
 }
 
 const ID_RE = new RegExp(FRANCHISE_ID_PATTERN);
@@ -64,6 +66,8 @@ export function newFranchise(a: InitAnswers, ports: Ports): Franchise {
       chatwoot_account_id: a.chatwootAccountId ?? `kgc-${a.id}`,
       ...(a.chatwootAccountNumber !== undefined ? { chatwoot_account_number: a.chatwootAccountNumber } : {}),
       knowledge_base_path: a.knowledgeBasePath ?? `/opt/chatwoot/knowledge-bases/kgc-${a.id}/`,
+      ...(a.googleCalendar ? { google_calendar: a.googleCalendar } : {}),
+      ...(a.sms ? { sms: a.sms } : {}),
     },
     ports,
     ...(a.images && Object.keys(a.images).length > 0 ? { images: a.images } : {}),

@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import {
-  DEFAULT_BIND_ADDRESS, DEFAULT_CHATWOOT_ACCOUNT_NUMBER, DEFAULT_KNOWLEDGE_BASE_DIR, DEFAULT_TIMEZONE, healthOf, imageOf, integrationNetworkName,
+  DEFAULT_BIND_ADDRESS, DEFAULT_CHATWOOT_ACCOUNT_NUMBER, DEFAULT_KNOWLEDGE_BASE_DIR, DEFAULT_TIMEZONE, GOOGLE_CREDENTIALS_IN_CONTAINER, healthOf, imageOf, integrationNetworkName,
   projectName, supportProjectName, type Franchise, type ImageKey, type Layout,
 } from '../franchise/franchise.schema.js';
 import type { Secrets } from './secrets.js';
@@ -75,6 +75,12 @@ export function knowledgeBaseMount(f: Franchise, composeFile: string): string {
   return mountPath(f.support.knowledge_base_dir ?? DEFAULT_KNOWLEDGE_BASE_DIR, composeFile);
 }
 
+/** The Google credentials file as the compose file must name it; undefined without Google Calendar. */
+export function googleCredentialsMount(f: Franchise, composeFile: string): string | undefined {
+  const file = f.support.google_calendar?.credentials_file;
+  return file === undefined ? undefined : mountPath(file, composeFile);
+}
+
 /**
  * The host directory of the daemon's admin socket, relative to the franchise directory:
  * bind-mounted at /run/kgc-support, where the daemon listens on admin.sock.
@@ -107,6 +113,11 @@ export const ENV_SOURCES: Readonly<Record<string, string>> = {
   SUPPORT_CHATBOT_PORT: 'franchise.yaml ports.chatbot',
   SUPPORT_CONTEXT_PORT: 'franchise.yaml ports.context',
   CHATWOOT_PORT: 'franchise.yaml ports.chatwoot',
+  GOOGLE_CALENDAR_ID: 'franchise.yaml support.google_calendar.calendar_id',
+  GOOGLE_CREDENTIALS_FILE: 'franchise.yaml support.google_calendar.credentials_file',
+  GOOGLE_APPLICATION_CREDENTIALS: 'franchise.yaml support.google_calendar.credentials_file',
+  SMS_PROVIDER: 'franchise.yaml support.sms.provider',
+  SMS_SENDER_ID: 'franchise.yaml support.sms.sender_id',
   ...Object.fromEntries(Object.entries(IMAGE_VARS).map(([k, v]) => [v, `franchise.yaml images.${k}`])),
 };
 
@@ -138,6 +149,12 @@ export function envValues(f: Franchise, secrets: Secrets, files: ProjectFiles): 
     SUPPORT_CHATBOT_PORT: String(f.ports.chatbot),
     SUPPORT_CONTEXT_PORT: String(f.ports.context),
     CHATWOOT_PORT: String(f.ports.chatwoot),
+    // The optional services (seed 11.1): empty when not configured, which the chatbot reads as off.
+    GOOGLE_CALENDAR_ID: f.support.google_calendar?.calendar_id ?? '',
+    GOOGLE_CREDENTIALS_FILE: googleCredentialsMount(f, files.composeFile) ?? '',
+    GOOGLE_APPLICATION_CREDENTIALS: f.support.google_calendar ? GOOGLE_CREDENTIALS_IN_CONTAINER : '',
+    SMS_PROVIDER: f.support.sms?.provider ?? '',
+    SMS_SENDER_ID: f.support.sms?.sender_id ?? '',
   };
 }
 

@@ -3,16 +3,17 @@
  * the files, and say how they differ; writing is a separate step so that `--check` and
  * `--diff` never write. Validation by the compose tool is the caller's (docker/).
  */
-import { chmodSync, chownSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Random } from '../context/clock.js';
 import { KgcError } from '../errors/kgc-error.js';
-import { DEFAULT_KNOWLEDGE_BASE_DIR, type Franchise } from '../franchise/franchise.schema.js';
+import type { Franchise } from '../franchise/franchise.schema.js';
 import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { describeClash, portClashes } from '../franchise/ports.js';
 import { daemonEnvFindings, daemonFilesOf, describeFinding } from './daemon-env.js';
 import { redactedDiff } from './diff.js';
 import { compareFiles, writeFiles, type FileStatus, type WriteAction } from './files.js';
+import { writeStarterFiles, type StarterAction } from './knowledge-base.js';
 import { DAEMON_UID, RUN_DIR } from './model.js';
 import { secretsOnDisk } from './secrets-on-disk.js';
 import { renderFranchise, type RenderedFile } from './render.js';
@@ -54,6 +55,7 @@ export function planRender(ref: FranchiseRef, templates: TemplateSet, random: Ra
   const { secrets, generated } = completeSecrets(previous, random, given);
   const files = renderFranchise(ref.franchise, secrets, templates);
   assertDaemonAccepts(ref.franchise, files);
+  assertOptionalFiles(ref);
   return { ref, files, status: compareFiles(ref.dir, files), secrets, generated, previous };
 }
 
@@ -85,10 +87,25 @@ export function prepareRunDir(dir: string): string {
   return run;
 }
 
-/** Writes the plan (only what differs) and creates the knowledge base and run/ directories. */
-export function applyRender(plan: RenderPlan): { path: string; action: WriteAction }[] {
-  const kb = plan.ref.franchise.support.knowledge_base_dir ?? DEFAULT_KNOWLEDGE_BASE_DIR;
-  mkdirSync(isAbsolute(kb) ? kb : join(plan.ref.dir, kb), { recursive: true, mode: 0o755 });
+/**
+ * Refuses a Google credentials file that is not there: `up` would fail on its mount, later
+ * and less clearly. Without Google Calendar there is nothing to check.
+ */
+export function assertOptionalFiles(ref: FranchiseRef): void {
+  const file = ref.franchise.support.google_calendar?.credentials_file;
+  if (file === undefined) return;
+  const path = isAbsolute(file) ? file : join(ref.dir, file);
+  let isFile = false;
+  try { isFile = statSync(path).isFile(); } catch { /* missing */ }
+  if (!isFile) throw new KgcError('invalid_config', `franchise.yaml support.google_calendar.credentials_file: ${path} is not a file; put the Google service account's JSON key there, or remove support.google_calendar`);
+}
+
+/**
+ * Writes the plan (only what differs), creates run/ and the knowledge base directory with
+ * its starter files (only those missing: an edited FAQ is the franchise's).
+ */
+export function applyRender(plan: RenderPlan, templates: TemplateSet): { files: { path: string; action: WriteAction }[]; knowledgeBase: { path: string; action: StarterAction }[] } {
+  const knowledgeBase = writeStarterFiles(plan.ref, templates);
   prepareRunDir(plan.ref.dir);
-  return writeFiles(plan.ref.dir, plan.files);
+  return { files: writeFiles(plan.ref.dir, plan.files), knowledgeBase };
 }

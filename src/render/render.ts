@@ -3,7 +3,7 @@
  * bytes (no timestamps, fixed key order). Writing them is files.ts.
  */
 import { stringify } from 'yaml';
-import type { Franchise } from '../franchise/franchise.schema.js';
+import { GOOGLE_CREDENTIALS_IN_CONTAINER, type Franchise } from '../franchise/franchise.schema.js';
 import { envLine } from './env-format.js';
 import { assertErpDatabase, erpSql } from './erp-database.js';
 import { envValues, ERP_SQL_FILE, layoutLabel, projectFilesOf, templateValues, type ProjectFiles } from './model.js';
@@ -89,6 +89,18 @@ export function composeReferences(text: string): Set<string> {
   return out;
 }
 
+/**
+ * The Google credentials file, mounted read-only into the chatbot only when franchise.yaml
+ * names one: a bind mount of a file that is not there would stop `up`, so without Google
+ * Calendar there is no mount at all (a compose file cannot leave one out by a variable).
+ */
+function withOptionalMounts(f: Franchise, doc: Record<string, unknown>): void {
+  if (f.support.google_calendar === undefined) return;
+  const chatbot = (doc.services as Record<string, { volumes?: unknown[] }> | undefined)?.['support-chatbot'];
+  if (chatbot === undefined) return; // the ERP's file of the separate layout
+  chatbot.volumes = [...(chatbot.volumes ?? []), { type: 'bind', source: '${GOOGLE_CREDENTIALS_FILE}', target: GOOGLE_CREDENTIALS_IN_CONTAINER, read_only: true }];
+}
+
 export function renderFranchise(f: Franchise, secrets: Secrets, t: TemplateSet): RenderedFile[] {
   const blocks = parseBlocks(t.blocks);
   const values = templateValues(f);
@@ -97,6 +109,7 @@ export function renderFranchise(f: Franchise, secrets: Secrets, t: TemplateSet):
     const skeleton = t.skeletons[p.skeleton];
     if (skeleton === undefined) throw new Error(`no template ${p.skeleton}`);
     const doc = composeDocument(skeleton, p.skeleton, blocks, values);
+    withOptionalMounts(f, doc);
     const compose = `${composeHeader(f, p)}${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`;
     const entries = envEntries(t, p.envSections);
     const known = new Set(entries.map((e) => e.key));

@@ -15,6 +15,8 @@ interface SecretSpec {
   readonly doc: string;
   /** Absent: the admin supplies it; it may stay empty. */
   readonly generate?: (random: Random) => string;
+  /** For an optional service: empty is a choice, not something still to do. */
+  readonly optional?: true;
 }
 
 export const SECRET_SPECS = {
@@ -28,6 +30,8 @@ export const SECRET_SPECS = {
   GEMINI_API_KEY: { doc: 'Gemini API key of the context manager (seed 6.2)' },
   KGC_SUPPORT_DB_PASSWORD: { doc: 'Password of the daemon\'s own PostgreSQL (service kgc-support-db): hex, safe inside DATABASE_URL', generate: (r) => r.bytes(24).toString('hex') },
   KGC_SUPPORT_PUBLISH_KEY: { doc: 'The ERP\'s erp:publish key for the daemon (a kgc_ key): kgc-api gets it as KGC_SUPPORT_API_KEY', generate: (r) => generateKey(r) },
+  OPENAI_API_KEY: { doc: 'OpenAI API key for Whisper, the chatbot\'s speech-to-text of voice messages (seed 11.1); optional: empty leaves voice messages untranscribed', optional: true },
+  SMS_API_KEY: { doc: 'API key or token of the SMS provider (franchise.yaml support.sms.provider, seed 11.1); optional: empty sends no SMS', optional: true },
   ERP_DATABASE_URL: { doc: 'PostgreSQL URL of the ERP\'s database for the daemon (the read-only role of erp/kgc-support-erp.sql); required: render refuses without it. Not localhost: that is the container itself' },
 } as const satisfies Record<string, SecretSpec>;
 
@@ -36,7 +40,10 @@ export type Secrets = Readonly<Record<SecretName, string>>;
 
 export const SECRET_NAMES = Object.keys(SECRET_SPECS) as SecretName[];
 export const GENERATED_SECRETS = SECRET_NAMES.filter((n) => 'generate' in SECRET_SPECS[n]);
-export const ADMIN_SECRETS = SECRET_NAMES.filter((n) => !('generate' in SECRET_SPECS[n]));
+/** Secrets only the admin can give and the stack needs (doctor asks for them). */
+export const ADMIN_SECRETS = SECRET_NAMES.filter((n) => !('generate' in SECRET_SPECS[n]) && !('optional' in SECRET_SPECS[n]));
+/** Secrets of optional services: empty switches the service off. */
+export const OPTIONAL_SECRETS = SECRET_NAMES.filter((n) => 'optional' in SECRET_SPECS[n]);
 
 export function isSecretName(name: string): name is SecretName {
   return Object.prototype.hasOwnProperty.call(SECRET_SPECS, name);

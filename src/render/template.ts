@@ -5,6 +5,7 @@
  *   templates/<layout>/<file>.yml  one skeleton per compose file: which services, their
  *                                  networks, labels, profiles, healthcheck timing
  *   templates/env/<section>.env    which variables a .env file holds, with comments
+ *   templates/knowledge-base/*.md  starter files of the knowledge base (the admin's once written)
  *
  * Templates are compose syntax already (${VAR} from .env, $$ a literal $). The only
  * addition is `{{ name }}`: a franchise value, written with every $ doubled so that
@@ -22,6 +23,8 @@ export interface TemplateSet {
   readonly skeletons: Readonly<Record<string, string>>;
   /** templates/env/<section>.env texts, keyed by section. */
   readonly env: Readonly<Record<string, string>>;
+  /** templates/knowledge-base/<file>: starter files of the knowledge base, keyed by file name. */
+  readonly knowledgeBase: Readonly<Record<string, string>>;
 }
 
 export type Literal = string | number | boolean;
@@ -42,7 +45,7 @@ export function loadTemplateSet(root: string): TemplateSet {
   }
   const env: Record<string, string> = {};
   for (const [name, text] of Object.entries(readDir(join(root, 'templates', 'env'), '.env'))) env[name.replace(/\.env$/, '')] = text;
-  return { blocks: readDir(join(root, 'compose'), '.yml'), skeletons, env };
+  return { blocks: readDir(join(root, 'compose'), '.yml'), skeletons, env, knowledgeBase: readDir(join(root, 'templates', 'knowledge-base'), '.md') };
 }
 
 /** A literal for compose YAML: compose interpolates $, so every $ is written $$. */

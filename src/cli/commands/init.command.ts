@@ -21,6 +21,10 @@ export interface InitFlags {
   contextPort?: string;
   chatwootPort?: string;
   image?: string[];
+  calendarId?: string;
+  calendarCredentials?: string;
+  smsProvider?: string;
+  smsSenderId?: string;
   dir?: string;
   force?: boolean;
 }
@@ -44,13 +48,18 @@ export function registerInitCommand(program: Command, io: CliIO): void {
     .option('--context-port <port>', 'host port of the context manager (default 5004, 5104, …)')
     .option('--chatwoot-port <port>', 'host port of Chatwoot (default 3080, 3180, …)')
     .option('--image <key=image[:tag]>', 'override an image: kgc-api, kgc-support, koko-chatbot, koko-context, chatwoot, postgres, redis (repeat)', collect)
+    .option('--calendar-id <id>', 'optional: GOOGLE_CALENDAR_ID, the Google Calendar the chatbot books appointments in (with --calendar-credentials)')
+    .option('--calendar-credentials <file>', 'optional: the Google service account\'s JSON key on this host (relative to the franchise directory), mounted read-only into the chatbot')
+    .option('--sms-provider <name>', 'optional: SMS_PROVIDER, the SMS gateway for notifications (its key: env SMS_API_KEY, kept in secrets.env)')
+    .option('--sms-sender-id <id>', 'optional: SMS_SENDER_ID, the sender name customers see (with --sms-provider)')
     .option('--dir <dir>', 'the franchises directory (env KGC_SUPPORT_FRANCHISES_DIR; default /var/lib/kgc-support/franchises for root, else ~/.local/share/kgc-support/franchises)')
     .option('--force', 'write franchise.yaml again although it exists (its secrets are kept)')
     .addHelpText('after', `
 Asks only what it cannot default (the id, the name, the ERP's database URL, an optional
 Gemini API key) and only on a terminal; with --yes, --json or no terminal it never asks, and
 a missing value is an error naming its flag. ERP_DATABASE_URL and GEMINI_API_KEY are read
-from the environment when set. It checks every value the way the daemon will, before it
+from the environment when set, and so are the optional services' keys: OPENAI_API_KEY
+(Whisper speech-to-text) and SMS_API_KEY (the SMS provider). It checks every value the way the daemon will, before it
 writes anything.
 
 Examples:
@@ -61,6 +70,8 @@ Examples:
   $ kgc-support init --franchise pecs --name "KGC Pécs" --layout separate --chatbot-port 5201 --json
   $ kgc-support init --franchise szeged --name "KGC Szeged" --image koko-chatbot=registry.local/koko-ai-chatbot:1.4.2 \
       --erp-database-url postgres://kgc_reader:secret@erp-db:5432/kgc --chatwoot-account-number 3
+  $ SMS_API_KEY=… OPENAI_API_KEY=sk-… kgc-support init --franchise gyor --name "KGC Győr" --sms-provider twilio \
+      --sms-sender-id KGC --calendar-id kgc-gyor@group.calendar.google.com --calendar-credentials google-credentials.json
 
 Then: kgc-support render --franchise <id> && kgc-support up --franchise <id>`)
     .action(async (opts: InitFlags, cmd: Command) => {

@@ -4,7 +4,7 @@ import { cryptoRandom } from '../../context/clock.js';
 import { KgcError } from '../../errors/kgc-error.js';
 import { DEFAULT_BIND_ADDRESS, PORT_KEYS, type Franchise, type ImageKey, type PortKey, type Ports } from '../../franchise/franchise.schema.js';
 import { FRANCHISE_FILE, franchiseDir, loadAllFranchises, saveFranchise } from '../../franchise/franchise.store.js';
-import { idProblem, newFranchise, parseImageSpec, parseLayout } from '../../franchise/new-franchise.js';
+import { idProblem, newFranchise, parseImageSpec, parseLayout, type InitAnswers } from '../../franchise/new-franchise.js';
 import { choosePorts, isPortFree } from '../../franchise/ports.js';
 import { encodeEnvValue } from '../../render/env-format.js';
 import { erpDatabaseProblem } from '../../render/erp-database.js';
@@ -12,7 +12,7 @@ import { writeFiles } from '../../render/files.js';
 import { renderFranchise } from '../../render/render.js';
 import { assertDaemonAccepts, assertNoPortClash } from '../../render/render.service.js';
 import { secretsOnDisk } from '../../render/secrets-on-disk.js';
-import { completeSecrets, secretsFileText, SECRETS_FILE } from '../../render/secrets.js';
+import { completeSecrets, OPTIONAL_SECRETS, secretsFileText, SECRETS_FILE } from '../../render/secrets.js';
 import { canPrompt, outputFor, type GlobalOptions } from '../globals.js';
 import { rootOf, schemaFile, shippedTemplates } from '../installer-context.js';
 import type { CliIO } from '../io.js';
@@ -72,6 +72,18 @@ async function portsFor(o: InitFlags, others: readonly Franchise[], bind: string
   return { ...chosen, ...given };
 }
 
+/** Google Calendar and SMS from their flags: optional, but each needs its main flag. */
+function optionalServices(o: InitFlags): Pick<InitAnswers, 'googleCalendar' | 'sms'> {
+  if ((o.calendarId === undefined) !== (o.calendarCredentials === undefined)) {
+    throw new KgcError('usage', 'Google Calendar needs both --calendar-id <id> and --calendar-credentials <file>');
+  }
+  if (o.smsSenderId !== undefined && o.smsProvider === undefined) throw new KgcError('usage', '--sms-sender-id needs --sms-provider <name>');
+  return {
+    googleCalendar: o.calendarId !== undefined && o.calendarCredentials !== undefined ? { calendar_id: o.calendarId, credentials_file: o.calendarCredentials } : undefined,
+    sms: o.smsProvider !== undefined ? { provider: o.smsProvider, ...(o.smsSenderId !== undefined ? { sender_id: o.smsSenderId } : {}) } : undefined,
+  };
+}
+
 export async function init(io: CliIO, g: GlobalOptions, o: InitFlags): Promise<void> {
   const out = outputFor(io, g);
   const root = rootOf(io, g, o);
@@ -97,6 +109,7 @@ export async function init(io: CliIO, g: GlobalOptions, o: InitFlags): Promise<v
     images[key] = { ...images[key], ...ref };
   }
   const franchise = newFranchise({
+    ...optionalServices(o),
     id, name, images,
     layout: o.layout === undefined ? undefined : parseLayout(o.layout),
     enabled: o.disabled ? false : undefined,
@@ -121,7 +134,9 @@ export async function init(io: CliIO, g: GlobalOptions, o: InitFlags): Promise<v
 
   // Everything the daemon will get is checked the way it checks it, before anything is written.
   const kept = new Map([...known].filter(([k]) => k !== 'ERP_DATABASE_URL'));
-  const { secrets, generated } = completeSecrets(kept, cryptoRandom, { GEMINI_API_KEY: gemini, ERP_DATABASE_URL: erpUrl });
+  const { secrets, generated } = completeSecrets(kept, cryptoRandom, {
+    GEMINI_API_KEY: gemini, ERP_DATABASE_URL: erpUrl, OPENAI_API_KEY: io.env.OPENAI_API_KEY ?? '', SMS_API_KEY: io.env.SMS_API_KEY ?? '',
+  });
   assertDaemonAccepts(franchise, renderFranchise(franchise, secrets, shippedTemplates()));
 
   if (ask && !(await ask.askConfirm(`Write ${file}?`))) {
@@ -135,7 +150,7 @@ export async function init(io: CliIO, g: GlobalOptions, o: InitFlags): Promise<v
 
   const result = {
     franchise: id, dir, file, layout: franchise.layout, support_enabled: franchise.support.enabled, ports: franchise.ports,
-    secrets_generated: generated, secrets_missing: Object.entries(secrets).filter(([, v]) => v === '').map(([k]) => k),
+    secrets_generated: generated, secrets_missing: Object.entries(secrets).filter(([k, v]) => v === '' && !(OPTIONAL_SECRETS as string[]).includes(k)).map(([k]) => k),
     next: [`kgc-support render --franchise ${id}`, `kgc-support up --franchise ${id}`],
   };
   out.result(result, () => [

@@ -59,13 +59,17 @@ export async function render(io: CliIO, g: GlobalOptions, o: RenderFlags): Promi
       out.warn('not validated: no compose tool found (install docker compose or docker-compose, or pass --no-validate)');
     }
   }
-  const results = plans.map((p) => ({
-    franchise: p.ref.id, dir: p.ref.dir, layout: p.ref.franchise.layout,
-    files: applyRender(p), secrets_generated: [...p.generated], validated_by: validatedBy ?? null,
-  }));
+  const results = plans.map((p) => {
+    const applied = applyRender(p, templates);
+    return {
+      franchise: p.ref.id, dir: p.ref.dir, layout: p.ref.franchise.layout,
+      files: applied.files, knowledge_base: applied.knowledgeBase, secrets_generated: [...p.generated], validated_by: validatedBy ?? null,
+    };
+  });
   out.result(results, () => results.map((r) => [
     `${out.style.bold(`franchise ${r.franchise}`)} (${r.layout}) in ${r.dir}`,
     ...r.files.map((f) => `  ${(f.action === 'unchanged' ? out.style.dim : out.style.green)(f.action)}${' '.repeat(12 - f.action.length)}${f.path}`),
+    ...r.knowledge_base.filter((k) => k.action === 'created').map((k) => `  ${out.style.green('created')}     ${k.path} (starter FAQ: yours to edit, never overwritten)`),
     ...(r.secrets_generated.length > 0 ? [`  new secrets: ${r.secrets_generated.join(', ')} (in secrets.env, 0600)`] : []),
     `  ${r.validated_by ? `validated by ${r.validated_by}` : out.style.yellow('not validated by a compose tool')}`,
   ].join('\n')).join('\n'));
