@@ -148,11 +148,39 @@ const durationList = (env: string, doc: string, dflt: string): Setting<readonly 
   },
 });
 
+/**
+ * The webhook path template, appended to SUPPORT_API_URL. Webhooks go to Support and
+ * nowhere else, so the template can only name a path below that URL: no scheme, no
+ * `//host`, no `..` segment, no backslash (a URL parser reads it as /), no encoded
+ * dot or slash, no query or fragment, and no placeholder but {name} and {event}.
+ */
 const webhookPath = (env: string, doc: string, dflt: string): Setting<string> => ({
   env, doc,
   parse: (raw) => {
     const v = raw === undefined || raw === '' ? dflt : raw;
-    if (!v.startsWith('/') || /\s/.test(v)) throw bad(env, `"${v}" must be a path starting with / (placeholders {name}, {event})`);
+    const refuse = (why: string) => bad(env, `"${v}" ${why}; give a path below SUPPORT_API_URL such as /webhook/kgc/{name}`);
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(v) || v.includes('://')) throw refuse('holds a scheme (a URL, not a path)');
+    if (!v.startsWith('/')) throw refuse('must start with /');
+    if (v.includes('//')) throw refuse('holds "//" (read as another host)');
+    if (v.includes('\\')) throw refuse('holds a backslash (read as /)');
+    if (v.split('/').some((seg) => seg === '..' || seg === '.')) throw refuse('holds a "." or ".." segment');
+    if (/%(2e|2f|5c)/i.test(v)) throw refuse('holds an encoded ".", "/" or "\\"');
+    if (!/^[A-Za-z0-9._~!$&'()*+,;=:@%/{}-]*$/.test(v)) throw refuse('holds a character not allowed in a path (space, ?, #, …)');
+    const unknown = v.replaceAll('{name}', '').replaceAll('{event}', '');
+    if (/[{}]/.test(unknown)) throw refuse('holds a placeholder other than {name} and {event}');
+    return v;
+  },
+});
+
+/** Where webhooks go: an http(s) base URL, without query or fragment (a path appended to those would not be a path). */
+const supportUrl = (env: string, doc: string): Setting<string | undefined> => ({
+  env, doc,
+  parse: (raw, e) => {
+    const v = optUrl(env, doc).parse(raw, e);
+    if (v === undefined) return undefined;
+    const u = new URL(v);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw bad(env, 'must be an http:// or https:// URL');
+    if (u.search !== '' || u.hash !== '' || v.includes('?') || v.includes('#')) throw bad(env, 'must have no query (?) or fragment (#): webhook paths are appended to it');
     return v;
   },
 });
@@ -167,7 +195,7 @@ export const SETTINGS = {
   logLevel: oneOf('KGC_SUPPORT_LOG_LEVEL', 'Log level', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   logFormat: oneOf('KGC_SUPPORT_LOG_FORMAT', 'Log lines: json (one object per line, for log shippers), pretty (for a person), or auto: pretty when stdout is a terminal', ['auto', 'json', 'pretty'] as const, 'auto'),
   supportModuleEnabled: optBool('SUPPORT_MODULE_ENABLED', 'Switch the module on or off at boot when this value changes; `kgc-support enable|disable` switch it at runtime'),
-  supportApiUrl: optUrl('SUPPORT_API_URL', 'The Kokó chatbot base URL (webhooks and its /health)'),
+  supportApiUrl: supportUrl('SUPPORT_API_URL', 'The Kokó chatbot base URL (webhooks and its /health): http(s), no query or fragment'),
   supportContextUrl: optUrl('SUPPORT_CONTEXT_URL', 'The Kokó context manager base URL (its /health)'),
   inboundApiKey: secretText('KGC_API_KEY', 'The key the Support system calls this daemon with (the installer renders it); imported at start, hash only, scopes support:read and support:appointments'),
   publishApiKey: secretText('KGC_SUPPORT_PUBLISH_KEY', 'The ERP\'s key for POST /api/events (the installer generates it and gives it to the ERP as KGC_SUPPORT_API_KEY); imported at start, hash only, scope erp:publish'),

@@ -104,10 +104,25 @@ export function isEventType(t: string): t is EventType {
   return Object.prototype.hasOwnProperty.call(PAYLOADS, t);
 }
 
-/** `${SUPPORT_API_URL}${template}` with {name} → quote-ready and {event} → service.quote_ready. */
+/**
+ * `${SUPPORT_API_URL}${template}` with {name} → quote-ready and {event} → service.quote_ready.
+ * The only way a webhook URL is made: it throws unless the result stays on Support's
+ * origin, below its base path (the settings refuse such a template at load; this holds
+ * whatever a caller passes).
+ */
 export function webhookUrl(baseUrl: string, template: string, type: string): string {
   const name = isEventType(type) ? PATH_NAMES[type] : type.replace(/[._]/g, '-');
-  return `${baseUrl.replace(/\/+$/, '')}${template.replaceAll('{name}', name).replaceAll('{event}', type)}`;
+  const base = baseUrl.replace(/\/+$/, '');
+  const url = `${base}${template.replaceAll('{name}', name).replaceAll('{event}', type)}`;
+  const b = new URL(base);
+  const u = new URL(url);
+  const under = b.pathname.replace(/\/+$/, '') + '/';
+  // Judged after the URL parser has resolved dot segments and backslashes, as the sender will.
+  if (u.origin !== b.origin || u.username !== b.username || !u.pathname.startsWith(under)
+    || /%(2e|2f|5c)/i.test(u.pathname) || u.search !== '' || u.hash !== '') {
+    throw new Error(`refusing webhook URL ${u.origin}${u.pathname}: not a path below SUPPORT_API_URL`);
+  }
+  return url;
 }
 
 /** The body every webhook carries: serialised once at publish, the same bytes on every attempt. */

@@ -1,6 +1,8 @@
 /**
  * `kgc-support webhook test`: one signed `ping` to Support right now, outside the
- * queue, to check the URL and that both sides hold the same secret.
+ * queue, to check the URL and that both sides hold the same secret. It goes where
+ * webhooks go (SUPPORT_API_URL + the path template) and nowhere else: no URL of the
+ * caller's choosing, so the daemon cannot be made to send signed requests elsewhere.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { Ctx } from '../context/context.js';
@@ -10,9 +12,7 @@ import { ensureWebhookSecret, validWebhookSecrets } from './secrets.service.js';
 import { createSender } from './sender.js';
 import { createSigner } from './signature.js';
 
-export const PingInput = Type.Object({
-  url: Type.Optional(Type.String({ description: 'Send here instead of SUPPORT_API_URL + the path template' })),
-});
+export const PingInput = Type.Object({}, { additionalProperties: false });
 
 export const PingResult = Type.Object({
   ok: Type.Boolean(),
@@ -26,10 +26,10 @@ export const PingResult = Type.Object({
 });
 export type PingResult = Static<typeof PingResult>;
 
-export async function sendPing(ctx: Ctx, input: Static<typeof PingInput>): Promise<PingResult> {
+export async function sendPing(ctx: Ctx, _input: Static<typeof PingInput>): Promise<PingResult> {
   const base = ctx.config.supportApiUrl;
-  if (!input.url && !base) throw new KgcError('support_url_missing', 'SUPPORT_API_URL is not set; set it or pass --url');
-  const url = input.url ?? webhookUrl(base as string, ctx.config.webhookPath, 'ping');
+  if (!base) throw new KgcError('support_url_missing', 'SUPPORT_API_URL is not set: webhook test sends where webhooks go');
+  const url = webhookUrl(base, ctx.config.webhookPath, 'ping');
   await ensureWebhookSecret(ctx, ctx.config.supportWebhookSecret);
   const { secrets } = await validWebhookSecrets(ctx);
   const now = ctx.clock.now();

@@ -31,14 +31,13 @@ Then set SUPPORT_WEBHOOK_SECRET=<new secret> in the .env Support and the daemon 
   addTargetOptions(program.command('webhook').description('check the webhook path to Support')
     .command('test'))
     .description('send a signed "ping" event to Support now and show its answer')
-    .option('--url <url>', 'send here instead of SUPPORT_API_URL/webhook/kgc/ping')
     .addHelpText('after', `
 Examples:
   $ kgc-support webhook test
-  $ kgc-support webhook test --url http://127.0.0.1:8000/webhook/kgc/ping --json
+  $ kgc-support webhook test --json
   $ kgc-support webhook test --franchise budapest-1`)
-    .action(async (opts: { url?: string }, cmd: Command) => {
+    .action(async (_opts: unknown, cmd: Command) => {
       const h = await import('./webhook.handler.js');
-      await h.webhookTest(io, globalsOf(cmd), opts);
+      await h.webhookTest(io, globalsOf(cmd));
     });
 }

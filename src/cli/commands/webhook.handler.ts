@@ -31,9 +31,9 @@ export async function secretsList(io: CliIO, g: GlobalOptions): Promise<void> {
   )));
 }
 
-export async function webhookTest(io: CliIO, g: GlobalOptions, o: { url?: string }): Promise<void> {
+export async function webhookTest(io: CliIO, g: GlobalOptions): Promise<void> {
   const out = outputFor(io, g);
-  const { result: res, daemon } = await runTargetedOp(testOp, o.url ? { url: o.url } : {}, io, g);
+  const { result: res, daemon } = await runTargetedOp(testOp, {}, io, g);
   out.result(withDaemon(res, daemon), () => res.ok
     ? `${out.style.green('✔')} ${res.url} answered ${res.status} in ${res.duration_ms} ms (sent by ${describeDaemon(daemon)}, signed with ${res.signatures} secret(s)).`
     : `${out.style.red('✖')} ${res.url}: ${res.status === null ? `no answer (${res.error})` : `HTTP ${res.status}`} after ${res.duration_ms} ms${res.response ? `\n  ${res.response.slice(0, 200)}` : ''}\n  ${out.style.dim('Check SUPPORT_API_URL, that Support runs, and that it has the same SUPPORT_WEBHOOK_SECRET.')}`);
