@@ -34,3 +34,12 @@ export function adminSocketPath(dataDir: string): string {
   if (Buffer.byteLength(inDir) < 100) return inDir;
   return join(tmpdir(), `kgc-support-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}.sock`);
 }
+
+/**
+ * The default franchises directory: fixed, never relative to the working directory, so cron,
+ * Nagios and systemd find the franchises from anywhere. Root (a server) uses
+ * /var/lib/kgc-support/franchises; anyone else the franchises folder of their data directory.
+ */
+export function defaultFranchisesDir(env: NodeJS.ProcessEnv = process.env, uid: number | undefined = process.getuid?.()): string {
+  return uid === 0 ? '/var/lib/kgc-support/franchises' : join(defaultDataDir(env), 'franchises');
+}

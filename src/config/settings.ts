@@ -5,7 +5,7 @@
  */
 import { KgcError } from '../errors/kgc-error.js';
 import { formatDuration, parseDuration, parseRate, type Rate } from './duration.js';
-import { adminSocketPath, defaultDataDir } from './paths.js';
+import { adminSocketPath, defaultDataDir, defaultFranchisesDir } from './paths.js';
 import { parseThreshold, type Threshold, type ThresholdKind } from './threshold.js';
 
 export interface Setting<T> {
@@ -261,7 +261,7 @@ export const SETTINGS = {
   healthKeyExpiry: threshold('KGC_SUPPORT_HEALTH_KEY_EXPIRY', 'health: an active API key expiring within this warns[,within this is critical]', 'duration', 'below', '14d,3d'),
   healthSecretAge: threshold('KGC_SUPPORT_HEALTH_SECRET_AGE', 'health: age of the current webhook secret that warns[,is critical] (rotate it: kgc-support secrets rotate-webhook)', 'duration', 'above', '180d'),
   shutdownTimeoutMs: duration('KGC_SUPPORT_SHUTDOWN_TIMEOUT', 'How long SIGTERM waits for in-flight requests', '10s'),
-  franchisesDir: str('KGC_SUPPORT_FRANCHISES_DIR', 'The directory holding one <id>/franchise.yaml per franchise: /var/lib/kgc-support/franchises for root, else $XDG_DATA_HOME/kgc-support/franchises', (e) => (process.getuid?.() === 0 ? '/var/lib/kgc-support/franchises' : `${defaultDataDir(e)}/franchises`)),
+  franchisesDir: str('KGC_SUPPORT_FRANCHISES_DIR', 'The directory holding one <id>/franchise.yaml per franchise: /var/lib/kgc-support/franchises for root, else $XDG_DATA_HOME/kgc-support/franchises', (e) => defaultFranchisesDir(e)),
   composeCommand: str('KGC_SUPPORT_COMPOSE', 'Installer: the compose command ("docker compose", "docker-compose" or a path); unset means detect, v2 first', () => ''),
 } as const;
 

@@ -1,6 +1,7 @@
 /** The franchises directory does not depend on the working directory (cron, Nagios, systemd run from /). */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
+import { defaultFranchisesDir } from '../../src/config/paths.js';
 import { franchisesRoot } from '../../src/franchise/franchise.store.js';
 
 describe('franchises directory', () => {
@@ -10,8 +11,10 @@ describe('franchises directory', () => {
     else expect(dir).toBe('/home/anna/.data/kgc-support/franchises');
   });
 
-  it.skipIf(process.getuid?.() === 0)('non-root without XDG_DATA_HOME: ~/.local/share/kgc-support/franchises', () => {
-    expect(loadConfig({ HOME: '/home/anna' }).franchisesDir).toBe('/home/anna/.local/share/kgc-support/franchises');
+  it('root and everyone else, whoever runs the tests', () => {
+    expect(defaultFranchisesDir({ HOME: '/home/anna' }, 0)).toBe('/var/lib/kgc-support/franchises');
+    expect(defaultFranchisesDir({ HOME: '/home/anna' }, 1000)).toBe('/home/anna/.local/share/kgc-support/franchises');
+    expect(defaultFranchisesDir({ HOME: '/home/anna', XDG_DATA_HOME: '/home/anna/.data' }, 1000)).toBe('/home/anna/.data/kgc-support/franchises');
   });
 
   it('KGC_SUPPORT_FRANCHISES_DIR, then --dir, win; the default is the same from any directory', () => {
