@@ -27,7 +27,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/render/env-format.js';
 import { cliEnv, editFranchise, freePortFlags, tempRoot } from '../helpers/cli.js';
-import { buildTestImages, dockerUnavailable, removeProject, TEST_HEALTHCHECK, type TestImages } from '../helpers/docker.js';
+import { buildTestImages, dockerUnavailable, pollFor, removeProject, TEST_HEALTHCHECK, type TestImages } from '../helpers/docker.js';
 import { buildPostgresImage, pgImageUnavailable, type PostgresImage } from '../helpers/pg-image.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -79,21 +79,6 @@ for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => { server.close(); pro
 interface Cli { code: number; out: string; err: string; json<T = Record<string, unknown>>(): T }
 interface Received { path: string; headers: Record<string, string>; body: string }
 interface Inspect { Id: string; State: { Status: string; Running: boolean; Health?: { Status: string } }; Config: { Labels: Record<string, string> } }
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`waited ${ms / 1000} s for ${what}${last ? `; last: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 async function containersOf(project: string): Promise<Map<string, Inspect>> {
   const ids = (await execa('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`])).stdout.split('\n').filter(Boolean);
@@ -149,7 +134,7 @@ describe.skipIf(skip !== undefined)('an installed franchise, end to end on a rea
     // The ERP's own PostgreSQL: not part of the franchise's compose project (the ERP owns it).
     await execa('docker', ['run', '-d', '--name', ERP_DB, '-e', 'POSTGRES_USER=erp_admin', '-e', `POSTGRES_PASSWORD=${ERP_ADMIN_PW}`, '-e', 'POSTGRES_DB=kgc', '-p', '127.0.0.1::5432', postgres.ref]);
     erpDbPort = (await execa('docker', ['port', ERP_DB, '5432/tcp'])).stdout.trim().split('\n')[0]?.split(':').pop() ?? '';
-    await until('the ERP database to accept connections', 120_000, async () => {
+    await pollFor('the ERP database to accept connections', 120_000, async () => {
       const c = new pg.Client({ connectionString: `postgres://erp_admin:${ERP_ADMIN_PW}@127.0.0.1:${erpDbPort}/kgc`, connectionTimeoutMillis: 5000 });
       await c.connect();
       await c.end();
@@ -260,7 +245,7 @@ describe.skipIf(skip !== undefined)('an installed franchise, end to end on a rea
     const data = { order_id: 'O-2025-0456', customer: { id: 'C-123', name: 'Kovács János', phone: '+36301234567' }, items: [{ sku: 'MAK-DGA452', name: 'Makita akkus fúró', quantity: 2, status: 'beérkezett' }] };
     const pub = await kgc(['events', 'publish', '--franchise', ID, '--type', 'order.arrived', '--data', JSON.stringify(data), '--id', eventId, '--json']);
     expect(pub.code, why(pub)).toBe(0);
-    const hook = await until('the webhook at the chatbot stand-in', 60_000, async () => {
+    const hook = await pollFor('the webhook at the chatbot stand-in', 60_000, async () => {
       const got = (await (await fetch(`http://127.0.0.1:${ports.chatbot}/received`)).json()) as Received[];
       return got.find((g) => g.path === '/webhook/kgc/order-arrived');
     });
@@ -287,14 +272,14 @@ describe.skipIf(skip !== undefined)('an installed franchise, end to end on a rea
   it('9. disable --franchise switches the franchise\'s daemon off: the Pull API answers 503', async () => {
     const r = await kgc(['disable', '--franchise', ID]);
     expect(r.code, why(r)).toBe(0);
-    const res = await until('the Pull API to answer 503', 20_000, async () => { const x = await pullApi(); return x.status === 503 ? x : undefined; });
+    const res = await pollFor('the Pull API to answer 503', 20_000, async () => { const x = await pullApi(); return x.status === 503 ? x : undefined; });
     expect(((await res.json()) as { code: string }).code).toBe('support_module_disabled');
   });
 
   it('10. enable --franchise switches it on again', async () => {
     const r = await kgc(['enable', '--franchise', ID]);
     expect(r.code, why(r)).toBe(0);
-    await until('the Pull API to answer 200', 20_000, async () => ((await pullApi()).status === 200 ? true : undefined));
+    await pollFor('the Pull API to answer 200', 20_000, async () => ((await pullApi()).status === 200 ? true : undefined));
   });
 
   it('11. backup --franchise writes the daemon\'s state to a file', async () => {

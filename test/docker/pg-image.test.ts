@@ -9,26 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerUnavailable } from '../helpers/docker.js';
+import { dockerUnavailable, pollFor } from '../helpers/docker.js';
 import { buildPostgresImage, pgImageUnavailable, type PostgresImage } from '../helpers/pg-image.js';
 
 const skip = (await dockerUnavailable()) ?? pgImageUnavailable();
 if (skip) console.warn(`\n!!! SKIP PostgreSQL image tests: ${skip}\n`);
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`waited ${ms / 1000} s for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 describe.skipIf(skip !== undefined)('the PostgreSQL test image', { timeout: 300_000 }, () => {
   let image: PostgresImage;
@@ -47,7 +32,7 @@ describe.skipIf(skip !== undefined)('the PostgreSQL test image', { timeout: 300_
     }
   }
 
-  const ready = () => until('PostgreSQL to accept password connections on the published port', 120_000, async () => (await query('SELECT 1 AS one')).rows[0]);
+  const ready = () => pollFor('PostgreSQL to accept password connections on the published port', 120_000, async () => (await query('SELECT 1 AS one')).rows[0], 300);
 
   beforeAll(async () => {
     image = await buildPostgresImage();

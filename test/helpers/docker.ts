@@ -119,3 +119,22 @@ export async function removeProject(project: string): Promise<void> {
   const vols = (await execa('docker', ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`], { reject: false })).stdout.split('\n').filter(Boolean);
   if (vols.length > 0) await execa('docker', ['volume', 'rm', '-f', ...vols], { reject: false });
 }
+
+/**
+ * Polls `probe` until it gives a value (a thrown error counts as "not yet" and is kept for the
+ * message), for at most `ms`: the Docker tests' wait on a container, a port or a delivery.
+ */
+export async function pollFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>, everyMs = 500): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`waited ${ms / 1000} s for ${what}${last ? `; last: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
