@@ -31,41 +31,61 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  process.stdout.write('Usage: npm run bench -- [--scenario by-phone,worklog-status,ingest,dispatch,cli,memory] [--store postgres,pglite] [--duration 10] [--warmup 3] [--connections 16] [--customers 1000000] [--events 20000] [--latency-events 1000] [--cli-runs 20] [--generator auto|wrk|autocannon] [--json]\n');
+  process.stdout.write(
+    'Usage: npm run bench -- [--scenario by-phone,worklog-status,ingest,dispatch,cli,memory] [--store postgres,pglite] [--duration 10] [--warmup 3] [--connections 16] [--customers 1000000] [--events 20000] [--latency-events 1000] [--cli-runs 20] [--generator auto|wrk|autocannon] [--json]\n',
+  );
   process.exit(0);
 }
 const scenarios = values.scenario.split(',').map((s) => s.trim());
 const opts = {
   stores: values.store.split(',').map((s) => s.trim()),
-  duration: Number(values.duration), warmup: Number(values.warmup), connections: Number(values.connections),
-  customers: Number(values.customers), cliRuns: Number(values['cli-runs']),
-  events: Number(values.events), latencyEvents: Number(values['latency-events']),
+  duration: Number(values.duration),
+  warmup: Number(values.warmup),
+  connections: Number(values.connections),
+  customers: Number(values.customers),
+  cliRuns: Number(values['cli-runs']),
+  events: Number(values.events),
+  latencyEvents: Number(values['latency-events']),
   only: scenarios,
 };
 const log = (m) => process.stderr.write(`${m}\n`);
 const machine = { ...describeMachine(), load_generator: chooseGenerator(values.generator) };
-log(`kgc-support benchmarks on ${machine.cpu}, ${machine.memory_gb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}, load ${machine.load_avg}, closed-loop generator ${machine.load_generator}`);
+log(
+  `kgc-support benchmarks on ${machine.cpu}, ${machine.memory_gb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}, load ${machine.load_avg}, closed-loop generator ${machine.load_generator}`,
+);
 
 const rows = [];
-if (scenarios.some((s) => s === 'by-phone' || s === 'worklog-status')) rows.push(...await pullApiScenarios(opts, log));
-if (scenarios.includes('ingest')) rows.push(...await ingestScenario(opts, log));
-if (scenarios.includes('dispatch')) rows.push(...await dispatchScenario(opts, log));
+if (scenarios.some((s) => s === 'by-phone' || s === 'worklog-status'))
+  rows.push(...(await pullApiScenarios(opts, log)));
+if (scenarios.includes('ingest')) rows.push(...(await ingestScenario(opts, log)));
+if (scenarios.includes('dispatch')) rows.push(...(await dispatchScenario(opts, log)));
 if (scenarios.includes('cli')) {
   // `health --json` against a running daemon on a fresh embedded store, as cron would run it.
   const { startHealthTarget } = await import('./scenarios/health-target.js');
   const target = await startHealthTarget();
   try {
-    rows.push(...await cliScenarios(opts, log, [{ name: 'kgc-support health --json', args: [target.bin, 'health', '--json'], env: target.env, target: 300 }]));
+    rows.push(
+      ...(await cliScenarios(opts, log, [
+        {
+          name: 'kgc-support health --json',
+          args: [target.bin, 'health', '--json'],
+          env: target.env,
+          target: 300,
+        },
+      ])),
+    );
   } finally {
     await target.stop();
   }
 }
-if (scenarios.includes('memory')) rows.push(...await memoryScenario(opts, log));
+if (scenarios.includes('memory')) rows.push(...(await memoryScenario(opts, log)));
 
 const result = { at: new Date().toISOString(), machine, options: opts, rows };
 saveResults(fileURLToPath(new URL('./results/latest.json', import.meta.url)), result);
 if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 else {
-  process.stdout.write(`\nMachine: ${machine.cpu}, ${machine.memory_gb} GB RAM, ${machine.kernel}, Node ${machine.node}, PostgreSQL ${machine.postgres}, closed-loop generator ${machine.load_generator}\n\n`);
+  process.stdout.write(
+    `\nMachine: ${machine.cpu}, ${machine.memory_gb} GB RAM, ${machine.kernel}, Node ${machine.node}, PostgreSQL ${machine.postgres}, closed-loop generator ${machine.load_generator}\n\n`,
+  );
   printTable(rows);
 }

@@ -7,5 +7,20 @@
  *   const r = verifyWebhook(req.headers, rawBody, [process.env.SUPPORT_WEBHOOK_SECRET]);
  *   if (!r.ok) return res.status(401).end();
  */
-export { verifyWebhook, createSigner, TOLERANCE_SECONDS, type HeaderSource, type VerifyOptions, type VerifyResult, type Signer } from './webhooks/signature.js';
-export { EVENT_TYPES, PATH_NAMES, PAYLOADS, type EventType, type EventPayload, type EventEnvelope } from './events/catalogue.js';
+export {
+  verifyWebhook,
+  createSigner,
+  TOLERANCE_SECONDS,
+  type HeaderSource,
+  type VerifyOptions,
+  type VerifyResult,
+  type Signer,
+} from './webhooks/signature.js';
+export {
+  EVENT_TYPES,
+  PATH_NAMES,
+  PAYLOADS,
+  type EventType,
+  type EventPayload,
+  type EventEnvelope,
+} from './events/catalogue.js';

@@ -2,8 +2,60 @@
 // a rental for every fifth, a worklog for every third. Generated once per store
 // (kept between runs), in chunks, with the trigram index built afterwards.
 
-const FIRST = ['János', 'Péter', 'László', 'István', 'Zoltán', 'Gábor', 'Ferenc', 'Attila', 'Tamás', 'Zsolt', 'Éva', 'Anna', 'Katalin', 'Erzsébet', 'Ilona', 'Mária', 'Judit', 'Ágnes', 'Zsófia', 'Eszter'];
-const LAST = ['Kovács', 'Nagy', 'Tóth', 'Szabó', 'Horváth', 'Varga', 'Kiss', 'Molnár', 'Németh', 'Farkas', 'Balogh', 'Papp', 'Takács', 'Juhász', 'Lakatos', 'Mészáros', 'Oláh', 'Simon', 'Rácz', 'Fekete', 'Szilágyi', 'Török', 'Fehér', 'Balázs', 'Gál', 'Kis', 'Szűcs', 'Kocsis', 'Orsós', 'Pintér'];
+const FIRST = [
+  'János',
+  'Péter',
+  'László',
+  'István',
+  'Zoltán',
+  'Gábor',
+  'Ferenc',
+  'Attila',
+  'Tamás',
+  'Zsolt',
+  'Éva',
+  'Anna',
+  'Katalin',
+  'Erzsébet',
+  'Ilona',
+  'Mária',
+  'Judit',
+  'Ágnes',
+  'Zsófia',
+  'Eszter',
+];
+const LAST = [
+  'Kovács',
+  'Nagy',
+  'Tóth',
+  'Szabó',
+  'Horváth',
+  'Varga',
+  'Kiss',
+  'Molnár',
+  'Németh',
+  'Farkas',
+  'Balogh',
+  'Papp',
+  'Takács',
+  'Juhász',
+  'Lakatos',
+  'Mészáros',
+  'Oláh',
+  'Simon',
+  'Rácz',
+  'Fekete',
+  'Szilágyi',
+  'Török',
+  'Fehér',
+  'Balázs',
+  'Gál',
+  'Kis',
+  'Szűcs',
+  'Kocsis',
+  'Orsós',
+  'Pintér',
+];
 
 const sqlArray = (xs) => `ARRAY[${xs.map((x) => `'${x}'`).join(',')}]`;
 
@@ -40,7 +92,9 @@ export async function ensureBulkData(db, n, log = () => {}) {
     log(`  generated ${to.toLocaleString('en-US')} / ${n.toLocaleString('en-US')} customers`);
   }
   log('  building the trigram index');
-  await db.exec('CREATE INDEX IF NOT EXISTS idx_customer_name_trgm ON kgc_erp.customers USING gin (kgc_erp.fold(name) gin_trgm_ops); ANALYZE kgc_erp.customers; ANALYZE kgc_erp.rentals; ANALYZE kgc_erp.worklogs;');
+  await db.exec(
+    'CREATE INDEX IF NOT EXISTS idx_customer_name_trgm ON kgc_erp.customers USING gin (kgc_erp.fold(name) gin_trgm_ops); ANALYZE kgc_erp.customers; ANALYZE kgc_erp.rentals; ANALYZE kgc_erp.worklogs;',
+  );
   log(`  data ready in ${Math.round((Date.now() - started) / 1000)} s`);
   return true;
 }

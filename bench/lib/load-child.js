@@ -11,15 +11,24 @@ if (opts.idReplacement) {
   let n = 0;
   delete opts.idReplacement;
   delete opts.body;
-  opts.requests = [{ method: opts.method, setupRequest: (req) => ({ ...req, body: template.replaceAll('[<id>]', `${prefix}${n++}`) }) }];
+  opts.requests = [
+    {
+      method: opts.method,
+      setupRequest: (req) => ({ ...req, body: template.replaceAll('[<id>]', `${prefix}${n++}`) }),
+    },
+  ];
 }
 const result = await autocannon(opts);
 const l = result.latency;
-process.stdout.write(`${JSON.stringify({
-  requests: result.requests.total,
-  duration_s: result.duration,
-  rps: result.requests.total / result.duration,
-  latency_ms: { p50: l.p50, p90: l.p90, p99: l.p99, max: l.max, mean: l.average },
-  errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx,
-  status: result.statusCodeStats,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    requests: result.requests.total,
+    duration_s: result.duration,
+    rps: result.requests.total / result.duration,
+    latency_ms: { p50: l.p50, p90: l.p90, p99: l.p99, max: l.max, mean: l.average },
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    status: result.statusCodeStats,
+  })}\n`,
+);

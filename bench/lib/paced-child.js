@@ -25,20 +25,34 @@ async function phase(seconds, record) {
     const path = o.paths ? o.paths[i % o.paths.length] : url.pathname + url.search;
     const body = o.body ? o.body.replaceAll('[<id>]', `${prefix}${i}`) : undefined;
     sent++;
-    pool.request({ path, method: o.method ?? 'GET', headers: o.headers ?? {}, body })
-      .then(async (res) => {
-        await res.body.dump();
-        if (res.statusCode < 200 || res.statusCode >= 300) non2xx++;
-        if (record) lat.push(performance.now() - dueAt);
-        if (record && process.env.PACED_TRACE && performance.now() - dueAt > 8) process.stderr.write(`slow at ${(dueAt - start).toFixed(0)} ms: ${(performance.now() - dueAt).toFixed(1)} ms\n`);
-      }, () => { errors++; })
-      .finally(() => { done++; });
+    pool
+      .request({ path, method: o.method ?? 'GET', headers: o.headers ?? {}, body })
+      .then(
+        async (res) => {
+          await res.body.dump();
+          if (res.statusCode < 200 || res.statusCode >= 300) non2xx++;
+          if (record) lat.push(performance.now() - dueAt);
+          if (record && process.env.PACED_TRACE && performance.now() - dueAt > 8)
+            process.stderr.write(
+              `slow at ${(dueAt - start).toFixed(0)} ms: ${(performance.now() - dueAt).toFixed(1)} ms\n`,
+            );
+        },
+        () => {
+          errors++;
+        },
+      )
+      .finally(() => {
+        done++;
+      });
   };
   await new Promise((resolve) => {
     const tick = () => {
       const now = performance.now();
       while (sent < total && start + sent * intervalMs <= now) fire(start + sent * intervalMs);
-      if (sent >= total) { resolve(); return; }
+      if (sent >= total) {
+        resolve();
+        return;
+      }
       // Sleep until the next request is due (spinning would take a core from the server).
       setTimeout(tick, Math.max(0, start + sent * intervalMs - performance.now()));
     };
@@ -48,7 +62,13 @@ async function phase(seconds, record) {
   const secs = (performance.now() - start) / 1000;
   lat.sort((a, b) => a - b);
   const q = (p) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0;
-  return { requests: done, rps: done / secs, latency_ms: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: lat[lat.length - 1] ?? 0 }, errors, non2xx };
+  return {
+    requests: done,
+    rps: done / secs,
+    latency_ms: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: lat[lat.length - 1] ?? 0 },
+    errors,
+    non2xx,
+  };
 }
 
 if (o.warmup > 0) await phase(o.warmup, false);

@@ -39,6 +39,15 @@ server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
 process.on('message', (m) => {
   if (m.cmd === 'stats') process.send({ stats: { valid, invalid, duplicates, unique: seen.size } });
-  if (m.cmd === 'reset') { seen.clear(); valid = 0; invalid = 0; duplicates = 0; process.send({ reset: true }); }
-  if (m.cmd === 'watch') { watch = m.prefix; process.send({ watching: true }); }
+  if (m.cmd === 'reset') {
+    seen.clear();
+    valid = 0;
+    invalid = 0;
+    duplicates = 0;
+    process.send({ reset: true });
+  }
+  if (m.cmd === 'watch') {
+    watch = m.prefix;
+    process.send({ watching: true });
+  }
 });

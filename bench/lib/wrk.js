@@ -14,7 +14,13 @@ export function wrkAvailable() {
     return true;
   } catch (err) {
     // wrk --version exits 1 after printing its banner: it is there when it ran at all.
-    return err && typeof err === 'object' && 'status' in err && err.status !== null && err.code !== 'ENOENT';
+    return (
+      err &&
+      typeof err === 'object' &&
+      'status' in err &&
+      err.status !== null &&
+      err.code !== 'ENOENT'
+    );
   }
 }
 
@@ -22,7 +28,9 @@ const lua = (s) => `"${String(s).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 
 function script(paths, headers) {
   return `local paths = { ${paths.map(lua).join(', ')} }
-local headers = { ${Object.entries(headers).map(([k, v]) => `[${lua(k)}] = ${lua(v)}`).join(', ')} }
+local headers = { ${Object.entries(headers)
+    .map(([k, v]) => `[${lua(k)}] = ${lua(v)}`)
+    .join(', ')} }
 local i = 0
 request = function()
   i = i % #paths + 1
@@ -39,19 +47,34 @@ end
 
 function runWrk(url, connections, seconds, file) {
   return new Promise((resolve, reject) => {
-    execFile('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', file, url], { maxBuffer: 1 << 20 }, (err, stdout) => {
-      if (err) return reject(err);
-      const line = stdout.split('\n').find((l) => l.startsWith('KGC-RESULT '));
-      if (!line) return reject(new Error(`wrk printed no result:\n${stdout}`));
-      const r = JSON.parse(line.slice('KGC-RESULT '.length));
-      const ms = (us) => Math.round(us / 10) / 100;
-      resolve({
-        generator: 'wrk',
-        requests: r.requests, duration_s: r.duration_us / 1e6, rps: r.requests / (r.duration_us / 1e6),
-        latency_ms: { p50: ms(r.p50), p90: ms(r.p90), p99: ms(r.p99), max: ms(r.max), mean: ms(r.mean) },
-        errors: r.errors, timeouts: 0, non2xx: r.non2xx,
-      });
-    });
+    execFile(
+      'wrk',
+      ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', file, url],
+      { maxBuffer: 1 << 20 },
+      (err, stdout) => {
+        if (err) return reject(err);
+        const line = stdout.split('\n').find((l) => l.startsWith('KGC-RESULT '));
+        if (!line) return reject(new Error(`wrk printed no result:\n${stdout}`));
+        const r = JSON.parse(line.slice('KGC-RESULT '.length));
+        const ms = (us) => Math.round(us / 10) / 100;
+        resolve({
+          generator: 'wrk',
+          requests: r.requests,
+          duration_s: r.duration_us / 1e6,
+          rps: r.requests / (r.duration_us / 1e6),
+          latency_ms: {
+            p50: ms(r.p50),
+            p90: ms(r.p90),
+            p99: ms(r.p99),
+            max: ms(r.max),
+            mean: ms(r.mean),
+          },
+          errors: r.errors,
+          timeouts: 0,
+          non2xx: r.non2xx,
+        });
+      },
+    );
   });
 }
 

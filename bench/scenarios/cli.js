@@ -11,7 +11,8 @@ function wallTimes(args, runs, env) {
     const t0 = performance.now();
     const res = spawnSync(process.execPath, args, { stdio: 'ignore', env });
     const ms = performance.now() - t0;
-    if (res.status === null || res.status > 3) throw new Error(`${args.join(' ')} exited ${res.status}`);
+    if (res.status === null || res.status > 3)
+      throw new Error(`${args.join(' ')} exited ${res.status}`);
     if (i >= 3) times.push(ms);
   }
   times.sort((a, b) => a - b);
@@ -25,14 +26,27 @@ export async function cliScenarios(opts, log, extra = []) {
   log(`\n[cli] ${runs} runs each (after 3 warm-up runs)`);
   const env = { ...process.env, NO_COLOR: '1' };
   const base = wallTimes(['-e', '0'], runs, env);
-  const rows = [row({ scenario: 'node -e 0', p50: base.p50, p99: base.p90, note: 'p99 column is p90 for process timings' })];
+  const rows = [
+    row({
+      scenario: 'node -e 0',
+      p50: base.p50,
+      p99: base.p90,
+      note: 'p99 column is p90 for process timings',
+    }),
+  ];
   for (const c of [{ name: 'kgc-support --help', args: [BIN, '--help'], target: 200 }, ...extra]) {
     const t = wallTimes(c.args, runs, { ...env, ...c.env });
-    rows.push(row({
-      scenario: c.name, p50: t.p50, p99: t.p90, baseline: { rps: undefined, p99: base.p90 },
-      target: `< ${c.target} ms wall`, verdict: t.p50 < c.target ? 'PASS' : 'MISS',
-      note: `${(t.p50 / base.p50).toFixed(1)} × node -e 0 (p50 ${t.p50.toFixed(0)} ms vs ${base.p50.toFixed(0)} ms)`,
-    }));
+    rows.push(
+      row({
+        scenario: c.name,
+        p50: t.p50,
+        p99: t.p90,
+        baseline: { rps: undefined, p99: base.p90 },
+        target: `< ${c.target} ms wall`,
+        verdict: t.p50 < c.target ? 'PASS' : 'MISS',
+        note: `${(t.p50 / base.p50).toFixed(1)} × node -e 0 (p50 ${t.p50.toFixed(0)} ms vs ${base.p50.toFixed(0)} ms)`,
+      }),
+    );
   }
   return rows;
 }

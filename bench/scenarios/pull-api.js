@@ -27,7 +27,8 @@ async function ensureDatabase(name) {
   }
   // The daemon reaches a PostgreSQL on the same host through its Unix socket when it
   // exists (as the README recommends): a loopback TCP write costs far more here.
-  if (existsSync(`${SOCKET_DIR}/.s.PGSQL.5432`) && !process.env.KGC_BENCH_PG_TCP) return `postgres://postgres@${encodeURIComponent(SOCKET_DIR)}/${name}`;
+  if (existsSync(`${SOCKET_DIR}/.s.PGSQL.5432`) && !process.env.KGC_BENCH_PG_TCP)
+    return `postgres://postgres@${encodeURIComponent(SOCKET_DIR)}/${name}`;
   const u = new URL(ADMIN_URL);
   u.pathname = `/${name}`;
   return u.toString();
@@ -40,17 +41,33 @@ export async function ensureBenchDatabase(name) {
 export async function startBenchDaemon(kind, log) {
   const dataDir = new URL(`../.data/${kind}`, import.meta.url).pathname;
   mkdirSync(dataDir, { recursive: true });
-  const env = { KGC_SUPPORT_DATA_DIR: dataDir, KGC_SUPPORT_PORT: '0', KGC_SUPPORT_LOG_LEVEL: 'silent', KGC_SUPPORT_PG_POOL_MAX: '16' };
+  const env = {
+    KGC_SUPPORT_DATA_DIR: dataDir,
+    KGC_SUPPORT_PORT: '0',
+    KGC_SUPPORT_LOG_LEVEL: 'silent',
+    KGC_SUPPORT_PG_POOL_MAX: '16',
+  };
   if (kind === 'postgres') env.DATABASE_URL = await ensureDatabase('kgc_bench');
   const daemon = await startDaemon({ config: loadConfig(env), demo: true, logger: silentLogger });
-  const key = (await createKey({ ...daemon.ctx, actor: 'bench' }, { name: 'bench', scopes: ['support:read', 'erp:publish'], rate_limit: '10000000/s' })).api_key;
+  const key = (
+    await createKey(
+      { ...daemon.ctx, actor: 'bench' },
+      { name: 'bench', scopes: ['support:read', 'erp:publish'], rate_limit: '10000000/s' },
+    )
+  ).api_key;
   return { daemon, key, log };
 }
 
 async function bareApp(erp) {
   const app = Fastify();
-  app.get('/bare/by-phone/:phone', async (req) => (await erp.query(CUSTOMERS_BY_PHONE, [req.params.phone])).rows[0]);
-  app.get('/bare/worklog/:id', async (req) => (await erp.query(WORKLOG_STATUS, [req.params.id])).rows[0]);
+  app.get(
+    '/bare/by-phone/:phone',
+    async (req) => (await erp.query(CUSTOMERS_BY_PHONE, [req.params.phone])).rows[0],
+  );
+  app.get(
+    '/bare/worklog/:id',
+    async (req) => (await erp.query(WORKLOG_STATUS, [req.params.id])).rows[0],
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, url: `http://127.0.0.1:${app.server.address().port}` };
 }
@@ -58,42 +75,99 @@ async function bareApp(erp) {
 export async function pullApiScenarios(opts, log) {
   const rows = [];
   for (const kind of opts.stores) {
-    log(`\n[pull-api] ${kind}: starting the daemon, making sure ${opts.customers.toLocaleString('en-US')} customers exist`);
+    log(
+      `\n[pull-api] ${kind}: starting the daemon, making sure ${opts.customers.toLocaleString('en-US')} customers exist`,
+    );
     const { daemon, key } = await startBenchDaemon(kind, log);
     try {
       await ensureBulkData(daemon.ctx.erp, opts.customers, log);
       const bare = await bareApp(daemon.ctx.erp);
       const ids = sample(opts.customers, 2000);
       const endpoints = [
-        { name: 'by-phone', target: kind === 'postgres' ? 5000 : 2000, full: (i) => `/api/customers/by-phone/${encodeURIComponent(benchPhone(i))}`, bare: (i) => `/bare/by-phone/${encodeURIComponent(benchPhone(i))}`, ids },
-        { name: 'worklog-status', target: kind === 'postgres' ? 5000 : 2000, full: (i) => `/api/service/worklogs/${benchWorklog(i)}/status`, bare: (i) => `/bare/worklog/${benchWorklog(i)}`, ids: ids.map((i) => i - (i % 3) || 3) },
+        {
+          name: 'by-phone',
+          target: kind === 'postgres' ? 5000 : 2000,
+          full: (i) => `/api/customers/by-phone/${encodeURIComponent(benchPhone(i))}`,
+          bare: (i) => `/bare/by-phone/${encodeURIComponent(benchPhone(i))}`,
+          ids,
+        },
+        {
+          name: 'worklog-status',
+          target: kind === 'postgres' ? 5000 : 2000,
+          full: (i) => `/api/service/worklogs/${benchWorklog(i)}/status`,
+          bare: (i) => `/bare/worklog/${benchWorklog(i)}`,
+          ids: ids.map((i) => i - (i % 3) || 3),
+        },
       ];
       const auth = { authorization: `Bearer ${key}` };
       for (const ep of endpoints) {
         if (opts.only && !opts.only.includes(ep.name)) continue;
-        log(`[pull-api] ${kind} ${ep.name}: baseline, then ours (${opts.connections} connections, ${opts.duration} s each after a ${opts.warmup} s warm-up)`);
-        const base = await load({ url: bare.url, connections: opts.connections, duration: opts.duration, warmup: opts.warmup, requests: ep.ids.map((i) => ({ path: ep.bare(i) })) });
-        const ours = await load({ url: daemon.url, connections: opts.connections, duration: opts.duration, warmup: opts.warmup, headers: auth, requests: ep.ids.map((i) => ({ path: ep.full(i) })) });
+        log(
+          `[pull-api] ${kind} ${ep.name}: baseline, then ours (${opts.connections} connections, ${opts.duration} s each after a ${opts.warmup} s warm-up)`,
+        );
+        const base = await load({
+          url: bare.url,
+          connections: opts.connections,
+          duration: opts.duration,
+          warmup: opts.warmup,
+          requests: ep.ids.map((i) => ({ path: ep.bare(i) })),
+        });
+        const ours = await load({
+          url: daemon.url,
+          connections: opts.connections,
+          duration: opts.duration,
+          warmup: opts.warmup,
+          headers: auth,
+          requests: ep.ids.map((i) => ({ path: ep.full(i) })),
+        });
         const errors = ours.errors + ours.non2xx;
         log(`[pull-api] ${kind} ${ep.name}: at a fixed ${ep.target} req/s`);
         // The same open-loop generator against the bare route: what this machine and this
         // generator allow at that rate, so the p99 below can be read against it.
-        const fixedBase = await paced({ url: bare.url, rate: ep.target, duration: opts.duration, warmup: 1, paths: ep.ids.map((i) => ep.bare(i)) });
-        const fixed = await paced({ url: daemon.url, rate: ep.target, duration: opts.duration, warmup: 1, headers: auth, paths: ep.ids.map((i) => ep.full(i)) });
+        const fixedBase = await paced({
+          url: bare.url,
+          rate: ep.target,
+          duration: opts.duration,
+          warmup: 1,
+          paths: ep.ids.map((i) => ep.bare(i)),
+        });
+        const fixed = await paced({
+          url: daemon.url,
+          rate: ep.target,
+          duration: opts.duration,
+          warmup: 1,
+          headers: auth,
+          paths: ep.ids.map((i) => ep.full(i)),
+        });
         // The target is a throughput with its p99: the closed-loop run gives both at once.
         const okMax = ours.rps >= ep.target && (kind !== 'postgres' || ours.latency_ms.p99 < 10);
         const okP99 = fixed.latency_ms.p99 < 10 && fixed.rps >= ep.target * 0.97;
         const okRatio = kind !== 'postgres' || ep.name !== 'by-phone' || ours.rps / base.rps >= 0.8;
-        rows.push(row({
-          scenario: `${ep.name} (max)`, store: kind, rps: ours.rps, p50: ours.latency_ms.p50, p99: ours.latency_ms.p99,
-          baseline: { rps: base.rps, p99: base.latency_ms.p99 }, target: `≥ ${ep.target}/s${kind === 'postgres' ? ', p99 < 10 ms' : ''}${kind === 'postgres' && ep.name === 'by-phone' ? ', ≥ 0.8 × baseline' : ''}`,
-          verdict: okMax && okRatio ? 'PASS' : 'MISS', note: errors ? `${errors} errors or non-2xx` : '',
-        }));
-        rows.push(row({
-          scenario: `${ep.name} @ ${ep.target}/s`, store: kind, rps: fixed.rps, p50: fixed.latency_ms.p50, p99: fixed.latency_ms.p99,
-          baseline: { rps: fixedBase.rps, p99: fixedBase.latency_ms.p99 },
-          target: 'p99 < 10 ms', verdict: okP99 ? 'PASS' : 'MISS',
-        }));
+        rows.push(
+          row({
+            scenario: `${ep.name} (max)`,
+            store: kind,
+            rps: ours.rps,
+            p50: ours.latency_ms.p50,
+            p99: ours.latency_ms.p99,
+            baseline: { rps: base.rps, p99: base.latency_ms.p99 },
+            target: `≥ ${ep.target}/s${kind === 'postgres' ? ', p99 < 10 ms' : ''}${kind === 'postgres' && ep.name === 'by-phone' ? ', ≥ 0.8 × baseline' : ''}`,
+            verdict: okMax && okRatio ? 'PASS' : 'MISS',
+            note: errors ? `${errors} errors or non-2xx` : '',
+          }),
+        );
+        rows.push(
+          row({
+            scenario: `${ep.name} @ ${ep.target}/s`,
+            store: kind,
+            rps: fixed.rps,
+            p50: fixed.latency_ms.p50,
+            p99: fixed.latency_ms.p99,
+            baseline: { rps: fixedBase.rps, p99: fixedBase.latency_ms.p99 },
+            target: 'p99 < 10 ms',
+            verdict: okP99 ? 'PASS' : 'MISS',
+          }),
+        );
       }
       await bare.app.close();
     } finally {

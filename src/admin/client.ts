@@ -4,9 +4,20 @@ import { errorFromProblem, KgcError } from '../errors/kgc-error.js';
 
 export class DaemonUnreachable extends Error {}
 
-function adminRequest(socketPath: string, method: 'GET' | 'POST', path: string, what: string, timeoutMs: number, body?: string, actor?: string): Promise<unknown> {
+function adminRequest(
+  socketPath: string,
+  method: 'GET' | 'POST',
+  path: string,
+  what: string,
+  timeoutMs: number,
+  body?: string,
+  actor?: string,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    const headers: Record<string, string | number> =
+      body === undefined
+        ? {}
+        : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
     if (actor !== undefined) headers['x-kgc-actor'] = actor;
     const req = request({ socketPath, path, method, headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
@@ -17,28 +28,61 @@ function adminRequest(socketPath: string, method: 'GET' | 'POST', path: string, 
         try {
           parsed = text === '' ? null : JSON.parse(text);
         } catch {
-          reject(new KgcError('daemon_unreachable', `the daemon answered something that is not JSON (HTTP ${res.statusCode})`));
+          reject(
+            new KgcError(
+              'daemon_unreachable',
+              `the daemon answered something that is not JSON (HTTP ${res.statusCode})`,
+            ),
+          );
           return;
         }
         if (res.statusCode === 200) resolve(parsed);
         else reject(errorFromProblem((parsed ?? {}) as Record<string, unknown>));
       });
     });
-    req.on('timeout', () => req.destroy(new KgcError('daemon_unreachable', `the daemon did not answer ${what} within ${timeoutMs / 1000}s`)));
+    req.on('timeout', () =>
+      req.destroy(
+        new KgcError(
+          'daemon_unreachable',
+          `the daemon did not answer ${what} within ${timeoutMs / 1000}s`,
+        ),
+      ),
+    );
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (err instanceof KgcError) reject(err);
-      else if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') reject(new DaemonUnreachable(err.message));
+      else if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT')
+        reject(new DaemonUnreachable(err.message));
       else reject(new KgcError('daemon_unreachable', `cannot talk to the daemon: ${err.message}`));
     });
     req.end(body);
   });
 }
 
-export async function callAdmin(socketPath: string, opName: string, input: unknown, actor: string, timeoutMs = 120_000): Promise<unknown> {
-  return adminRequest(socketPath, 'POST', `/v1/ops/${encodeURIComponent(opName)}`, opName, timeoutMs, JSON.stringify(input ?? {}), actor);
+export async function callAdmin(
+  socketPath: string,
+  opName: string,
+  input: unknown,
+  actor: string,
+  timeoutMs = 120_000,
+): Promise<unknown> {
+  return adminRequest(
+    socketPath,
+    'POST',
+    `/v1/ops/${encodeURIComponent(opName)}`,
+    opName,
+    timeoutMs,
+    JSON.stringify(input ?? {}),
+    actor,
+  );
 }
 
 /** What the daemon says about itself (pid, url, store, module switch, Support's lifecycle state). */
-export async function adminInfo(socketPath: string, timeoutMs = 10_000): Promise<Record<string, unknown>> {
-  return (await adminRequest(socketPath, 'GET', '/v1/info', 'info', timeoutMs)) as Record<string, unknown>;
+export async function adminInfo(
+  socketPath: string,
+  timeoutMs = 10_000,
+): Promise<Record<string, unknown>> {
+  return (await adminRequest(socketPath, 'GET', '/v1/info', 'info', timeoutMs)) as Record<
+    string,
+    unknown
+  >;
 }

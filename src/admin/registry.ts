@@ -9,4 +9,13 @@ import type { AnyOp } from '../ops/op.js';
 import { PLUGIN_OPS } from '../plugin/plugin.ops.js';
 import { WEBHOOKS_OPS } from '../webhooks/webhooks.ops.js';
 
-export const ALL_OPS: readonly AnyOp[] = [...KEYS_OPS, ...AUDIT_OPS, ...PLUGIN_OPS, ...DEMO_OPS, ...GDPR_OPS, ...EVENTS_OPS, ...WEBHOOKS_OPS, ...HEALTH_OPS] as unknown as AnyOp[];
+export const ALL_OPS: readonly AnyOp[] = [
+  ...KEYS_OPS,
+  ...AUDIT_OPS,
+  ...PLUGIN_OPS,
+  ...DEMO_OPS,
+  ...GDPR_OPS,
+  ...EVENTS_OPS,
+  ...WEBHOOKS_OPS,
+  ...HEALTH_OPS,
+] as unknown as AnyOp[];

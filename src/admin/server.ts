@@ -31,24 +31,37 @@ export async function buildAdminApp(deps: AdminDeps): Promise<FastifyInstance> {
   app.post<{ Params: { name: string }; Body: unknown }>('/v1/ops/:name', async (req, reply) => {
     const op = byName.get(req.params.name);
     const actorHeader = req.headers['x-kgc-actor'];
-    const actor = typeof actorHeader === 'string' && ACTOR_RE.test(actorHeader) ? actorHeader : 'admin-api';
+    const actor =
+      typeof actorHeader === 'string' && ACTOR_RE.test(actorHeader) ? actorHeader : 'admin-api';
     try {
       if (!op) throw new KgcError('not_found', `no operation ${req.params.name}`);
       await deps.beforeOp?.(op);
       const output = await executeOp({ ...deps.ctx, actor }, op, req.body);
       await deps.afterOp?.(op, output);
-      return reply.code(200).type('application/json').send(JSON.stringify(output ?? null));
+      return reply
+        .code(200)
+        .type('application/json')
+        .send(JSON.stringify(output ?? null));
     } catch (err) {
-      const e = err instanceof KgcError ? err : new KgcError('internal', 'internal error', { cause: err });
-      if (e.code === 'internal') deps.ctx.logger.error({ err, op: req.params.name }, 'admin operation failed');
-      return reply.code(e.status).type('application/problem+json').send(problemOf(e, req.url, String(req.id)));
+      const e =
+        err instanceof KgcError ? err : new KgcError('internal', 'internal error', { cause: err });
+      if (e.code === 'internal')
+        deps.ctx.logger.error({ err, op: req.params.name }, 'admin operation failed');
+      return reply
+        .code(e.status)
+        .type('application/problem+json')
+        .send(problemOf(e, req.url, String(req.id)));
     }
   });
   return app;
 }
 
 export async function listenOnSocket(app: FastifyInstance, socketPath: string): Promise<void> {
-  try { unlinkSync(socketPath); } catch { /* none left over */ }
+  try {
+    unlinkSync(socketPath);
+  } catch {
+    /* none left over */
+  }
   await app.listen({ path: socketPath });
   chmodSync(socketPath, 0o600);
 }

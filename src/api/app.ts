@@ -4,7 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { AuditEntry } from '../audit/audit.service.js';
 import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
@@ -52,7 +57,14 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: {
+        removeAdditional: true,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: false,
+      },
+    },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -61,7 +73,9 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   // While shutting down, a request that was in flight gets its answer and then
   // its connection is closed, so close() never waits on a kept-alive socket.
   let closing = false;
-  app.addHook('preClose', async () => { closing = true; });
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', (_req, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
     done(null, payload);
@@ -72,7 +86,8 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   // refuses it in text: refused here, before it could fail a statement (or the
   // audit batch that records the request) with a 500.
   app.addHook('onRequest', async (req) => {
-    if (NUL_IN_URL.test(req.url)) throw new KgcError('bad_request', 'the URL holds a NUL character (%00)');
+    if (NUL_IN_URL.test(req.url))
+      throw new KgcError('bad_request', 'the URL holds a NUL character (%00)');
   });
   await app.register(apiGuard, {
     verifier: deps.verifier,
@@ -83,9 +98,22 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     now: () => deps.ctx.clock.now(),
   });
   const opts = { ctx: deps.ctx };
-  for (const routes of [customerRoutes, rentalRoutes, serviceRoutes, orderRoutes, inventoryRoutes, ...(deps.extraRoutes ?? [])]) {
+  for (const routes of [
+    customerRoutes,
+    rentalRoutes,
+    serviceRoutes,
+    orderRoutes,
+    inventoryRoutes,
+    ...(deps.extraRoutes ?? []),
+  ]) {
     await app.register(routes as FastifyPluginAsync<{ ctx: Ctx }>, opts);
   }
-  await app.register(healthRoutes, { metrics: deps.metrics, readiness: deps.readiness, moduleEnabled: deps.moduleEnabled, beforeMetrics: deps.beforeMetrics, live: deps.live });
+  await app.register(healthRoutes, {
+    metrics: deps.metrics,
+    readiness: deps.readiness,
+    moduleEnabled: deps.moduleEnabled,
+    beforeMetrics: deps.beforeMetrics,
+    live: deps.live,
+  });
   return app;
 }

@@ -26,7 +26,11 @@ export const PUBLIC = 'public';
 export type RouteScope = Scope | typeof ANY_KEY | typeof PUBLIC;
 
 /** One route as the guard admitted it. */
-export interface GuardedRoute { method: string; url: string; scope: RouteScope }
+export interface GuardedRoute {
+  method: string;
+  url: string;
+  scope: RouteScope;
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -54,19 +58,34 @@ const KEY_SCOPES: ReadonlySet<string> = new Set<string>([...SCOPES, ANY_KEY]);
  */
 export function mayServeApi(url: string): boolean {
   const path = url.replace(/^\/+/, '/').toLowerCase();
-  return path === '/api' || path.startsWith('/api/') || path === '' || path === '*' || path.startsWith('/:') || path.startsWith('/*');
+  return (
+    path === '/api' ||
+    path.startsWith('/api/') ||
+    path === '' ||
+    path === '*' ||
+    path.startsWith('/:') ||
+    path.startsWith('/*')
+  );
 }
 
 /** Throws, naming the route, unless it declares a scope the guard knows (and PUBLIC only outside /api). */
 export function checkRouteScope(method: string, url: string, scope: unknown): RouteScope {
   const where = `route ${method} ${url}`;
   if (scope === PUBLIC) {
-    if (mayServeApi(url)) throw new Error(`${where} is marked public but answers under /api, where every route needs a key scope`);
+    if (mayServeApi(url))
+      throw new Error(
+        `${where} is marked public but answers under /api, where every route needs a key scope`,
+      );
     return PUBLIC;
   }
   if (typeof scope === 'string' && KEY_SCOPES.has(scope)) return scope as RouteScope;
-  if (scope === undefined) throw new Error(`${where} declares no scope: set config.scope to one of ${[...KEY_SCOPES].join(', ')} (or PUBLIC outside /api)`);
-  throw new Error(`${where} declares an unknown scope ${JSON.stringify(scope)}: scopes are ${[...KEY_SCOPES].join(', ')}`);
+  if (scope === undefined)
+    throw new Error(
+      `${where} declares no scope: set config.scope to one of ${[...KEY_SCOPES].join(', ')} (or PUBLIC outside /api)`,
+    );
+  throw new Error(
+    `${where} declares an unknown scope ${JSON.stringify(scope)}: scopes are ${[...KEY_SCOPES].join(', ')}`,
+  );
 }
 
 export interface GuardDeps {
@@ -90,18 +109,30 @@ function presentedKey(req: FastifyRequest): string | undefined {
 }
 
 /** The checks after the key is known: scope, module switch, rate limit. */
-function admit(deps: GuardDeps, key: VerifiedKey, scope: Scope | typeof ANY_KEY, reply: FastifyReply): KgcError | undefined {
+function admit(
+  deps: GuardDeps,
+  key: VerifiedKey,
+  scope: Scope | typeof ANY_KEY,
+  reply: FastifyReply,
+): KgcError | undefined {
   if (scope !== ANY_KEY && !hasScope(key, scope)) {
-    return new KgcError('insufficient_scope', `this endpoint needs scope ${scope}`, { extras: { required_scope: scope } });
+    return new KgcError('insufficient_scope', `this endpoint needs scope ${scope}`, {
+      extras: { required_scope: scope },
+    });
   }
   if (scope.startsWith('support:') && !deps.moduleEnabled()) {
-    return new KgcError('support_module_disabled', 'the Support module is switched off on this server');
+    return new KgcError(
+      'support_module_disabled',
+      'the Support module is switched off on this server',
+    );
   }
   const rl = deps.limiter.take(key.id, key.rate);
   reply.header('ratelimit-limit', rl.limit).header('ratelimit-remaining', rl.remaining);
   if (!rl.allowed) {
     deps.metrics.rateLimited.inc();
-    return new KgcError('rate_limited', `rate limit of key ${key.id} exceeded`, { headers: { 'retry-after': String(rl.retryAfterSec) } });
+    return new KgcError('rate_limited', `rate limit of key ${key.id} exceeded`, {
+      headers: { 'retry-after': String(rl.retryAfterSec) },
+    });
   }
   return undefined;
 }
@@ -114,82 +145,103 @@ function metricChildren(metrics: Metrics) {
     request(route: string, method: string, status: number, seconds: number): void {
       const rk = `${route} ${method}`;
       let h = histograms.get(rk);
-      if (!h) histograms.set(rk, h = metrics.httpDuration.handle({ route, method }));
+      if (!h) histograms.set(rk, (h = metrics.httpDuration.handle({ route, method })));
       h.observe(seconds);
       const ck = `${rk} ${status}`;
       let c = counters.get(ck);
-      if (!c) counters.set(ck, c = metrics.httpRequests.handle({ route, method, status: String(status) }));
+      if (!c)
+        counters.set(
+          ck,
+          (c = metrics.httpRequests.handle({ route, method, status: String(status) })),
+        );
       c.inc();
     },
   };
 }
 
-export const apiGuard = fp<GuardDeps>(async (app: FastifyInstance, deps) => {
-  app.decorateRequest('apiKey', null);
-  app.decorateRequest('auditResource', null);
-  const cacheHit = deps.metrics.keyCache.labels({ result: 'hit' });
-  const cacheMiss = deps.metrics.keyCache.labels({ result: 'miss' });
-  const perRoute = metricChildren(deps.metrics);
+export const apiGuard = fp<GuardDeps>(
+  async (app: FastifyInstance, deps) => {
+    app.decorateRequest('apiKey', null);
+    app.decorateRequest('auditResource', null);
+    const cacheHit = deps.metrics.keyCache.labels({ result: 'hit' });
+    const cacheMiss = deps.metrics.keyCache.labels({ result: 'miss' });
+    const perRoute = metricChildren(deps.metrics);
 
-  // Fail closed at start: a route without a known scope is refused before it can serve.
-  const admitted: GuardedRoute[] = [];
-  app.addHook('onRoute', (route) => {
-    const method = Array.isArray(route.method) ? route.method.join(',') : String(route.method);
-    admitted.push({ method, url: route.url, scope: checkRouteScope(method, route.url, route.config?.scope) });
-  });
-  app.decorate('guardedRoutes', () => admitted.slice());
-
-  // Callback style on purpose: a cached key is judged without a promise, which is
-  // most requests; only a cache miss waits for the database.
-  app.addHook('onRequest', (req, reply, done) => {
-    reply.header('x-request-id', req.id);
-    const scope = req.routeOptions.config.scope;
-    if (scope === PUBLIC) return done();
-    if (scope === undefined) {
-      // Only the not-found handler has no scope (every route was checked at start).
-      if (req.is404) return done();
-      return sendProblem(req, reply, new KgcError('internal', `route ${req.method} ${req.routeOptions.url ?? req.url} has no scope`));
-    }
-    const presented = presentedKey(req);
-    const finish = (key: VerifiedKey) => {
-      req.apiKey = key;
-      const refused = admit(deps, key, scope, reply);
-      if (refused) sendProblem(req, reply, refused);
-      else done();
-    };
-    const cached = deps.verifier.verifyCached(presented);
-    if (cached) {
-      cacheHit.inc();
-      finish(cached);
-      return;
-    }
-    deps.verifier.verify(presented).then((key) => {
-      cacheMiss.inc();
-      finish(key);
-    }, (err: unknown) => {
-      if (err instanceof KgcError) sendProblem(req, reply, err);
-      else done(err as Error);
+    // Fail closed at start: a route without a known scope is refused before it can serve.
+    const admitted: GuardedRoute[] = [];
+    app.addHook('onRoute', (route) => {
+      const method = Array.isArray(route.method) ? route.method.join(',') : String(route.method);
+      admitted.push({
+        method,
+        url: route.url,
+        scope: checkRouteScope(method, route.url, route.config?.scope),
+      });
     });
-  });
+    app.decorate('guardedRoutes', () => admitted.slice());
 
-  // On send rather than on response: the status is final here, and an onResponse hook
-  // costs every request a trip through Fastify's finish handling (measured: ~10 % of
-  // the by-phone throughput). The latency is taken when the answer is handed to Node.
-  app.addHook('onSend', (req, reply, payload, done) => {
-    if (!req.url.startsWith('/api/')) return done(null, payload);
-    const route = req.routeOptions.url ?? '(unmatched)';
-    const latencyMs = reply.elapsedTime;
-    perRoute.request(route, req.method, reply.statusCode, latencyMs / 1000);
-    deps.audit.push({
-      at: deps.now(),
-      requestId: String(req.id),
-      keyId: req.apiKey?.id ?? null,
-      method: req.method,
-      route,
-      resourceId: req.auditResource ?? req.routeOptions.config.auditResource?.(req) ?? null,
-      status: reply.statusCode,
-      latencyMs,
+    // Callback style on purpose: a cached key is judged without a promise, which is
+    // most requests; only a cache miss waits for the database.
+    app.addHook('onRequest', (req, reply, done) => {
+      reply.header('x-request-id', req.id);
+      const scope = req.routeOptions.config.scope;
+      if (scope === PUBLIC) return done();
+      if (scope === undefined) {
+        // Only the not-found handler has no scope (every route was checked at start).
+        if (req.is404) return done();
+        return sendProblem(
+          req,
+          reply,
+          new KgcError(
+            'internal',
+            `route ${req.method} ${req.routeOptions.url ?? req.url} has no scope`,
+          ),
+        );
+      }
+      const presented = presentedKey(req);
+      const finish = (key: VerifiedKey) => {
+        req.apiKey = key;
+        const refused = admit(deps, key, scope, reply);
+        if (refused) sendProblem(req, reply, refused);
+        else done();
+      };
+      const cached = deps.verifier.verifyCached(presented);
+      if (cached) {
+        cacheHit.inc();
+        finish(cached);
+        return;
+      }
+      deps.verifier.verify(presented).then(
+        (key) => {
+          cacheMiss.inc();
+          finish(key);
+        },
+        (err: unknown) => {
+          if (err instanceof KgcError) sendProblem(req, reply, err);
+          else done(err as Error);
+        },
+      );
     });
-    done(null, payload);
-  });
-}, { name: 'kgc-api-guard' });
+
+    // On send rather than on response: the status is final here, and an onResponse hook
+    // costs every request a trip through Fastify's finish handling (measured: ~10 % of
+    // the by-phone throughput). The latency is taken when the answer is handed to Node.
+    app.addHook('onSend', (req, reply, payload, done) => {
+      if (!req.url.startsWith('/api/')) return done(null, payload);
+      const route = req.routeOptions.url ?? '(unmatched)';
+      const latencyMs = reply.elapsedTime;
+      perRoute.request(route, req.method, reply.statusCode, latencyMs / 1000);
+      deps.audit.push({
+        at: deps.now(),
+        requestId: String(req.id),
+        keyId: req.apiKey?.id ?? null,
+        method: req.method,
+        route,
+        resourceId: req.auditResource ?? req.routeOptions.config.auditResource?.(req) ?? null,
+        status: reply.statusCode,
+        latencyMs,
+      });
+      done(null, payload);
+    });
+  },
+  { name: 'kgc-api-guard' },
+);

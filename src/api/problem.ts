@@ -8,15 +8,18 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { KgcError, problemOf } from '../errors/kgc-error.js';
 
-export const ProblemSchema = Type.Object({
-  type: Type.String(),
-  title: Type.String(),
-  status: Type.Integer(),
-  code: Type.String(),
-  detail: Type.Optional(Type.String()),
-  instance: Type.Optional(Type.String()),
-  request_id: Type.Optional(Type.String()),
-}, { additionalProperties: true });
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    request_id: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true },
+);
 
 /** Response schemas every route shares for its error statuses. */
 export const problemResponses = { '4xx': ProblemSchema, '5xx': ProblemSchema } as const;
@@ -37,15 +40,25 @@ export function toKgcError(err: FastifyError | Error): KgcError {
   }
   if (fe.validation) {
     const where = fe.validationContext === 'params' ? 'invalid_id' : 'bad_request';
-    return new KgcError(where, `${fe.validationContext ?? 'request'}: ${fe.message.replace(/^(params|querystring|body|headers)\/?/, '')}`);
+    return new KgcError(
+      where,
+      `${fe.validationContext ?? 'request'}: ${fe.message.replace(/^(params|querystring|body|headers)\/?/, '')}`,
+    );
   }
-  if (err instanceof SyntaxError || fe.statusCode === 400) return new KgcError('invalid_json', 'the body is not valid JSON');
-  if (fe.statusCode === 413) return new KgcError('payload_too_large', 'the request body is larger than the limit');
-  if (fe.statusCode === 415) return new KgcError('unsupported_media_type', 'send the body as application/json');
+  if (err instanceof SyntaxError || fe.statusCode === 400)
+    return new KgcError('invalid_json', 'the body is not valid JSON');
+  if (fe.statusCode === 413)
+    return new KgcError('payload_too_large', 'the request body is larger than the limit');
+  if (fe.statusCode === 415)
+    return new KgcError('unsupported_media_type', 'send the body as application/json');
   return new KgcError('internal', 'internal error', { cause: err });
 }
 
-export function sendProblem(req: FastifyRequest, reply: FastifyReply, error: KgcError): FastifyReply {
+export function sendProblem(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  error: KgcError,
+): FastifyReply {
   for (const [k, v] of Object.entries(error.headers)) reply.header(k, v);
   return reply
     .code(error.status)
@@ -53,7 +66,12 @@ export function sendProblem(req: FastifyRequest, reply: FastifyReply, error: Kgc
     .send(problemOf(error, req.url.split('?')[0], String(req.id)));
 }
 
-export function errorHandler(this: unknown, err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function errorHandler(
+  this: unknown,
+  err: FastifyError,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   const error = toKgcError(err);
   if (error.status >= 500 && error.code === 'internal') {
     req.log.error({ err, reqId: req.id }, 'request failed');
@@ -62,5 +80,9 @@ export function errorHandler(this: unknown, err: FastifyError, req: FastifyReque
 }
 
 export function notFoundHandler(req: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return sendProblem(req, reply, new KgcError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
+  return sendProblem(
+    req,
+    reply,
+    new KgcError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`),
+  );
 }

@@ -24,13 +24,20 @@ export function take(bucket: Bucket, now: number, rate: Rate): TakeResult {
     bucket.tokens -= 1;
     return { allowed: true, retryAfterSec: 0, remaining: Math.floor(bucket.tokens) };
   }
-  return { allowed: false, retryAfterSec: Math.max(1, Math.ceil((1 - bucket.tokens) / rate.perSecond)), remaining: 0 };
+  return {
+    allowed: false,
+    retryAfterSec: Math.max(1, Math.ceil((1 - bucket.tokens) / rate.perSecond)),
+    remaining: 0,
+  };
 }
 
 export class RateLimiter {
   private buckets = new Map<string, Bucket>();
 
-  constructor(private readonly clock: { now(): number }, private readonly defaultRate: Rate) {}
+  constructor(
+    private readonly clock: { now(): number },
+    private readonly defaultRate: Rate,
+  ) {}
 
   take(keyId: string, rate: Rate | undefined): TakeResult & { limit: number } {
     const r = rate ?? this.defaultRate;

@@ -26,7 +26,10 @@ export class AuditWriter {
   private readonly maxBatch: number;
   private readonly maxBuffered: number;
 
-  constructor(private readonly ctx: Pick<Ctx, 'db' | 'logger'>, private readonly opts: AuditWriterOptions) {
+  constructor(
+    private readonly ctx: Pick<Ctx, 'db' | 'logger'>,
+    private readonly opts: AuditWriterOptions,
+  ) {
     this.maxBatch = opts.maxBatch ?? 2000;
     this.maxBuffered = opts.maxBuffered ?? 200_000;
   }
@@ -53,7 +56,9 @@ export class AuditWriter {
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
     if (this.buffer.length === 0) return;
-    this.flushing = this.flushOnce().finally(() => { this.flushing = undefined; });
+    this.flushing = this.flushOnce().finally(() => {
+      this.flushing = undefined;
+    });
     await this.flushing;
   }
 
@@ -69,8 +74,17 @@ export class AuditWriter {
       try {
         await writeAuditBatch(this.ctx, batch);
       } catch (err) {
-        this.ctx.logger.warn({ err: (err as Error).message, pending: this.buffer.length }, 'audit flush failed; rows kept for the next attempt');
-        this.timer ??= setTimeout(() => { this.timer = undefined; void this.flush(); }, Math.max(this.opts.flushMs, 1000));
+        this.ctx.logger.warn(
+          { err: (err as Error).message, pending: this.buffer.length },
+          'audit flush failed; rows kept for the next attempt',
+        );
+        this.timer ??= setTimeout(
+          () => {
+            this.timer = undefined;
+            void this.flush();
+          },
+          Math.max(this.opts.flushMs, 1000),
+        );
         return;
       }
       // Only the part of the batch that an overflow did not already drop is still in front.

@@ -4,8 +4,11 @@ import { AuditQuery, AuditRow } from './audit.schema.js';
 import { queryAudit } from './audit.service.js';
 
 export const auditQuery = defineOp({
-  name: 'audit.query', summary: 'Read the audit log', mutates: false,
-  input: AuditQuery, output: Type.Array(AuditRow),
+  name: 'audit.query',
+  summary: 'Read the audit log',
+  mutates: false,
+  input: AuditQuery,
+  output: Type.Array(AuditRow),
   run: queryAudit,
 });
 

@@ -18,16 +18,36 @@ export interface AuditEntry {
 }
 
 /** Writes a batch of API audit rows in one statement and bumps the keys' last use. */
-export async function writeAuditBatch(ctx: Pick<Ctx, 'db'>, rows: readonly AuditEntry[]): Promise<void> {
+export async function writeAuditBatch(
+  ctx: Pick<Ctx, 'db'>,
+  rows: readonly AuditEntry[],
+): Promise<void> {
   if (rows.length === 0) return;
   const lastUse = new Map<string, number>();
-  const json = JSON.stringify(rows.map((r) => {
-    if (r.keyId) lastUse.set(r.keyId, r.at);
-    return [r.at, 'api', r.requestId, r.keyId, null, r.method, r.route, r.resourceId, r.status, r.latencyMs];
-  }));
+  const json = JSON.stringify(
+    rows.map((r) => {
+      if (r.keyId) lastUse.set(r.keyId, r.at);
+      return [
+        r.at,
+        'api',
+        r.requestId,
+        r.keyId,
+        null,
+        r.method,
+        r.route,
+        r.resourceId,
+        r.status,
+        r.latencyMs,
+      ];
+    }),
+  );
   await ctx.db.tx(async (q) => {
     await q.query(sql.INSERT_BATCH, [json]);
-    if (lastUse.size > 0) await q.query(sql.TOUCH_KEYS, [[...lastUse.keys()], [...lastUse.values()].map((ms) => new Date(ms))]);
+    if (lastUse.size > 0)
+      await q.query(sql.TOUCH_KEYS, [
+        [...lastUse.keys()],
+        [...lastUse.values()].map((ms) => new Date(ms)),
+      ]);
   });
 }
 
@@ -40,16 +60,30 @@ export interface AdminAction {
 
 /** Records a state change made through the CLI or the admin API, straight away. */
 export async function recordAdminAction(ctx: Ctx, a: AdminAction): Promise<void> {
-  await ctx.db.query(sql.INSERT_BATCH, [JSON.stringify([
-    [ctx.clock.now(), 'admin', null, null, ctx.actor, null, a.action, a.resourceId ?? null, a.status, a.latencyMs],
-  ])]);
+  await ctx.db.query(sql.INSERT_BATCH, [
+    JSON.stringify([
+      [
+        ctx.clock.now(),
+        'admin',
+        null,
+        null,
+        ctx.actor,
+        null,
+        a.action,
+        a.resourceId ?? null,
+        a.status,
+        a.latencyMs,
+      ],
+    ]),
+  ]);
 }
 
 /** "1h" → an hour ago; an ISO time → that time. */
 export function parseSince(text: string, now: number, what = 'since'): Date {
   if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
     const d = new Date(text);
-    if (Number.isNaN(d.getTime())) throw new KgcError('bad_request', `${what}: "${text}" is not a valid time`);
+    if (Number.isNaN(d.getTime()))
+      throw new KgcError('bad_request', `${what}: "${text}" is not a valid time`);
     return d;
   }
   return new Date(now - parseDuration(text, what));
@@ -60,7 +94,14 @@ export async function queryAudit(ctx: Ctx, q: AuditQuery): Promise<AuditRow[]> {
   const since = parseSince(q.since ?? '24h', now, 'since');
   const until = q.until ? parseSince(q.until, now, 'until') : null;
   const { rows } = await ctx.db.query<Omit<AuditRow, 'at'> & { at: Date }>(sql.SELECT_ROWS, [
-    since, until, q.key ?? null, q.route ?? null, q.kind ?? null, q.status ?? null, q.limit ?? 100, q.resource ?? null,
+    since,
+    until,
+    q.key ?? null,
+    q.route ?? null,
+    q.kind ?? null,
+    q.status ?? null,
+    q.limit ?? 100,
+    q.resource ?? null,
   ]);
   return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
 }

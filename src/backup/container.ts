@@ -14,7 +14,14 @@ import { startSupport, supportProject, type StackDeps } from '../docker/stack.js
 import { waitFor } from '../docker/wait.js';
 import { KgcError } from '../errors/kgc-error.js';
 import type { FranchiseRef } from '../franchise/franchise.store.js';
-import { expectStart, headOf, PG_DUMP_MAGIC, sha256Of, writeDurably, type BackupFacts } from './durable.js';
+import {
+  expectStart,
+  headOf,
+  PG_DUMP_MAGIC,
+  sha256Of,
+  writeDurably,
+  type BackupFacts,
+} from './durable.js';
 
 export const DB_SERVICE = 'kgc-support-db';
 export const DAEMON_SERVICE = 'kgc-support';
@@ -26,66 +33,145 @@ const LIVE = new Set(['running', 'restarting', 'paused']);
 
 function assertHasDb(ref: FranchiseRef): void {
   if (!renderedServices(ref).has(DB_SERVICE)) {
-    throw new KgcError('render_stale', `franchise ${ref.id}'s rendered stack has no ${DB_SERVICE} service (its daemon's state is not in PostgreSQL): run kgc-support render --franchise ${ref.id}, then kgc-support up --franchise ${ref.id}`);
+    throw new KgcError(
+      'render_stale',
+      `franchise ${ref.id}'s rendered stack has no ${DB_SERVICE} service (its daemon's state is not in PostgreSQL): run kgc-support render --franchise ${ref.id}, then kgc-support up --franchise ${ref.id}`,
+    );
   }
 }
 
-async function serviceContainer(ref: FranchiseRef, deps: Pick<StackDeps, 'docker'>, service: string): Promise<ServiceContainer | undefined> {
-  return (await projectContainers(deps.docker, supportProject(ref).project)).find((c) => c.service === service);
+async function serviceContainer(
+  ref: FranchiseRef,
+  deps: Pick<StackDeps, 'docker'>,
+  service: string,
+): Promise<ServiceContainer | undefined> {
+  return (await projectContainers(deps.docker, supportProject(ref).project)).find(
+    (c) => c.service === service,
+  );
 }
 
-function failed(what: string, r: { exitCode?: number; stderr?: unknown; shortMessage?: string }): KgcError {
-  const said = (typeof r.stderr === 'string' && r.stderr.trim() !== '' ? r.stderr : r.shortMessage ?? '').trim().split('\n').slice(-10).join('\n');
-  return new KgcError('internal', `${what} in ${DB_SERVICE} failed${r.exitCode !== undefined ? ` with exit code ${r.exitCode}` : ''}: ${said}`);
+function failed(
+  what: string,
+  r: { exitCode?: number; stderr?: unknown; shortMessage?: string },
+): KgcError {
+  const said = (
+    typeof r.stderr === 'string' && r.stderr.trim() !== '' ? r.stderr : (r.shortMessage ?? '')
+  )
+    .trim()
+    .split('\n')
+    .slice(-10)
+    .join('\n');
+  return new KgcError(
+    'internal',
+    `${what} in ${DB_SERVICE} failed${r.exitCode !== undefined ? ` with exit code ${r.exitCode}` : ''}: ${said}`,
+  );
 }
 
-export async function backupFranchise(ref: FranchiseRef, deps: Pick<StackDeps, 'docker'>, target: string, env: NodeJS.ProcessEnv): Promise<BackupFacts> {
+export async function backupFranchise(
+  ref: FranchiseRef,
+  deps: Pick<StackDeps, 'docker'>,
+  target: string,
+  env: NodeJS.ProcessEnv,
+): Promise<BackupFacts> {
   assertHasDb(ref);
   const db = await serviceContainer(ref, deps, DB_SERVICE);
   if (db?.state !== 'running') {
-    throw new KgcError('not_ready', `franchise ${ref.id}'s ${DB_SERVICE} is ${db ? db.state : 'not created'}: start it with kgc-support up --franchise ${ref.id}`);
+    throw new KgcError(
+      'not_ready',
+      `franchise ${ref.id}'s ${DB_SERVICE} is ${db ? db.state : 'not created'}: start it with kgc-support up --franchise ${ref.id}`,
+    );
   }
-  return writeDurably(target, 'postgres-container', async (tmp) => {
-    const r = await execa('docker', ['exec', db.id, 'pg_dump', '-Fc', '-U', DB_USER, DB_NAME], { reject: false, env: cleanEnv(env), extendEnv: false, stdout: { file: tmp } });
-    if (r.exitCode !== 0) throw failed('pg_dump', r);
-  }, (tmp) => expectStart(tmp, PG_DUMP_MAGIC, 'pg_dump'));
+  return writeDurably(
+    target,
+    'postgres-container',
+    async (tmp) => {
+      const r = await execa('docker', ['exec', db.id, 'pg_dump', '-Fc', '-U', DB_USER, DB_NAME], {
+        reject: false,
+        env: cleanEnv(env),
+        extendEnv: false,
+        stdout: { file: tmp },
+      });
+      if (r.exitCode !== 0) throw failed('pg_dump', r);
+    },
+    (tmp) => expectStart(tmp, PG_DUMP_MAGIC, 'pg_dump'),
+  );
 }
 
 /** The database container running and healthy: started alone (compose up -d kgc-support-db) when it is not. */
-async function runningDb(ref: FranchiseRef, deps: StackDeps, timeoutMs: number): Promise<ServiceContainer> {
+async function runningDb(
+  ref: FranchiseRef,
+  deps: StackDeps,
+  timeoutMs: number,
+): Promise<ServiceContainer> {
   let db = await serviceContainer(ref, deps, DB_SERVICE);
   if (db?.state !== 'running') await startSupport(ref, deps, [DB_SERVICE]);
   const v = await waitFor(() => serviceContainer(ref, deps, DB_SERVICE), { timeoutMs });
-  if (v.kind !== 'ready') throw new KgcError('support_unhealthy', `franchise ${ref.id}'s ${DB_SERVICE}: ${v.detail}`);
+  if (v.kind !== 'ready')
+    throw new KgcError('support_unhealthy', `franchise ${ref.id}'s ${DB_SERVICE}: ${v.detail}`);
   db = await serviceContainer(ref, deps, DB_SERVICE);
-  if (!db) throw new KgcError('support_unhealthy', `franchise ${ref.id}'s ${DB_SERVICE} disappeared`);
+  if (!db)
+    throw new KgcError('support_unhealthy', `franchise ${ref.id}'s ${DB_SERVICE} disappeared`);
   return db;
 }
 
 /** Refuses while the daemon's container is live; the container found is returned for the message. */
-export async function assertDaemonStopped(ref: FranchiseRef, deps: Pick<StackDeps, 'docker'>): Promise<void> {
+export async function assertDaemonStopped(
+  ref: FranchiseRef,
+  deps: Pick<StackDeps, 'docker'>,
+): Promise<void> {
   const daemon = await serviceContainer(ref, deps, DAEMON_SERVICE);
   if (daemon && LIVE.has(daemon.state)) {
-    throw new KgcError('target_running',
+    throw new KgcError(
+      'target_running',
       `franchise ${ref.id}'s daemon container ${daemon.name} is ${daemon.state}: stop it first with kgc-support down --franchise ${ref.id} --service ${DAEMON_SERVICE}, restore, then kgc-support up --franchise ${ref.id}`,
-      { extras: { container: daemon.name } });
+      { extras: { container: daemon.name } },
+    );
   }
 }
 
 export function assertPgDump(file: string): void {
   if (headOf(file, PG_DUMP_MAGIC.length).toString('latin1') !== PG_DUMP_MAGIC) {
-    throw new KgcError('bad_request', `${file} is not a pg_dump archive (custom format), as kgc-support backup --franchise writes`);
+    throw new KgcError(
+      'bad_request',
+      `${file} is not a pg_dump archive (custom format), as kgc-support backup --franchise writes`,
+    );
   }
 }
 
-export async function restoreFranchise(ref: FranchiseRef, deps: StackDeps, file: string, env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<BackupFacts> {
+export async function restoreFranchise(
+  ref: FranchiseRef,
+  deps: StackDeps,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 180_000,
+): Promise<BackupFacts> {
   assertHasDb(ref);
   assertPgDump(file);
   await assertDaemonStopped(ref, deps);
   const db = await runningDb(ref, deps, timeoutMs);
   await assertDaemonStopped(ref, deps); // started meanwhile by someone else: still refused
-  const r = await execa('docker', ['exec', '-i', db.id, 'pg_restore', '--clean', '--if-exists', '--single-transaction', '-U', DB_USER, '-d', DB_NAME],
-    { reject: false, env: cleanEnv(env), extendEnv: false, stdin: { file } });
+  const r = await execa(
+    'docker',
+    [
+      'exec',
+      '-i',
+      db.id,
+      'pg_restore',
+      '--clean',
+      '--if-exists',
+      '--single-transaction',
+      '-U',
+      DB_USER,
+      '-d',
+      DB_NAME,
+    ],
+    { reject: false, env: cleanEnv(env), extendEnv: false, stdin: { file } },
+  );
   if (r.exitCode !== 0) throw failed('pg_restore', r);
-  return { file, bytes: statSync(file).size, sha256: await sha256Of(file), store: 'postgres-container' };
+  return {
+    file,
+    bytes: statSync(file).size,
+    sha256: await sha256Of(file),
+    store: 'postgres-container',
+  };
 }

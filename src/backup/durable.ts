@@ -5,7 +5,17 @@
  * on the way leaves no file under the final name.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, closeSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { KgcError } from '../errors/kgc-error.js';
 
@@ -24,7 +34,10 @@ export const PG_DUMP_MAGIC = 'PGDMP';
 
 /** 2026-12-02T00:53:07Z → 20261202T005307Z: sortable, no characters a shell or a file system minds. */
 export function utcStamp(at: Date): string {
-  return at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return at
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 function fsyncPath(path: string, flags: 'r' | 'r+'): void {
@@ -58,10 +71,18 @@ export async function sha256Of(path: string): Promise<string> {
  * Runs `produce` into a temporary file next to `target`, then `check` on it, then
  * makes it durable under `target` (mode 0600). Returns its size and SHA-256.
  */
-export async function writeDurably(target: string, store: StoreKind, produce: (tmp: string) => Promise<void>, check: (tmp: string) => void): Promise<BackupFacts> {
+export async function writeDurably(
+  target: string,
+  store: StoreKind,
+  produce: (tmp: string) => Promise<void>,
+  check: (tmp: string) => void,
+): Promise<BackupFacts> {
   const dir = dirname(target);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
+  const tmp = join(
+    dir,
+    `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.partial`,
+  );
   // Created owner-only before a byte is written: a dump holds key hashes and the audit trail.
   closeSync(openSync(tmp, 'wx', 0o600));
   try {
@@ -83,6 +104,9 @@ export async function writeDurably(target: string, store: StoreKind, produce: (t
 export function expectStart(tmp: string, magic: string, what: string): void {
   const head = headOf(tmp, magic.length).toString('latin1');
   if (statSync(tmp).size === 0 || head !== magic) {
-    throw new KgcError('internal', `the ${what} wrote ${statSync(tmp).size} byte(s) that are not a ${what} archive; nothing was kept`);
+    throw new KgcError(
+      'internal',
+      `the ${what} wrote ${statSync(tmp).size} byte(s) that are not a ${what} archive; nothing was kept`,
+    );
   }
 }

@@ -10,14 +10,25 @@ function scrub(obj: object): object {
   return out;
 }
 
-export function cliLogger(io: CliIO, verbose: boolean, bindings: Record<string, unknown> = {}): Logger {
+export function cliLogger(
+  io: CliIO,
+  verbose: boolean,
+  bindings: Record<string, unknown> = {},
+): Logger {
   if (!verbose) return silentLogger;
   const write = (level: string) => (obj: object | string, msg?: string) => {
     const fields = typeof obj === 'string' ? { msg: obj } : { ...scrub(obj), msg };
-    io.writeErr(`${JSON.stringify({ level, time: new Date().toISOString(), ...bindings, ...fields })}\n`);
+    io.writeErr(
+      `${JSON.stringify({ level, time: new Date().toISOString(), ...bindings, ...fields })}\n`,
+    );
   };
   return {
-    fatal: write('fatal'), error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug'), trace: () => {},
+    fatal: write('fatal'),
+    error: write('error'),
+    warn: write('warn'),
+    info: write('info'),
+    debug: write('debug'),
+    trace: () => {},
     child: (b) => cliLogger(io, verbose, { ...bindings, ...b }),
   };
 }

@@ -18,12 +18,16 @@ export interface GlobalOptions {
 }
 
 /** Where the franchises directory is by default, for --dir help texts. */
-export const FRANCHISES_DIR_HELP = 'the franchises directory (env KGC_SUPPORT_FRANCHISES_DIR; default /var/lib/kgc-support/franchises for root, else ~/.local/share/kgc-support/franchises)';
+export const FRANCHISES_DIR_HELP =
+  'the franchises directory (env KGC_SUPPORT_FRANCHISES_DIR; default /var/lib/kgc-support/franchises for root, else ~/.local/share/kgc-support/franchises)';
 
 /** --franchise and --dir of every command that reads or changes a daemon's state. */
 export function addTargetOptions(cmd: Command): Command {
   return cmd
-    .option('--franchise <id>', 'act on this installed franchise\'s daemon, through its admin socket (env KGC_SUPPORT_FRANCHISE)')
+    .option(
+      '--franchise <id>',
+      "act on this installed franchise's daemon, through its admin socket (env KGC_SUPPORT_FRANCHISE)",
+    )
     .option('--dir <dir>', FRANCHISES_DIR_HELP);
 }
 
@@ -42,13 +46,21 @@ export function globalsOf(cmd: Command): GlobalOptions {
 }
 
 export function outputFor(io: CliIO, g: GlobalOptions): Output {
-  return createOutput(io, { json: g.json === true, color: colorWanted(io, g), quiet: g.quiet === true });
+  return createOutput(io, {
+    json: g.json === true,
+    color: colorWanted(io, g),
+    quiet: g.quiet === true,
+  });
 }
 
 /** Who is acting, for the audit log. */
 export function cliActor(): string {
   let user = 'unknown';
-  try { user = userInfo().username; } catch { /* no passwd entry (containers) */ }
+  try {
+    user = userInfo().username;
+  } catch {
+    /* no passwd entry (containers) */
+  }
   return `cli:${user}@${hostname()}`.replace(/[^\w.@:+-]/g, '_');
 }
 

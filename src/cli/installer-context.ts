@@ -11,7 +11,11 @@ import { execaExec, requireCompose } from '../docker/compose.js';
 import { connectDocker, engineVersion } from '../docker/engine.js';
 import type { StackDeps } from '../docker/stack.js';
 import { JSON_SCHEMA_FILE } from '../franchise/json-schema.js';
-import { franchisesRoot, resolveFranchise, type FranchiseRef } from '../franchise/franchise.store.js';
+import {
+  franchisesRoot,
+  resolveFranchise,
+  type FranchiseRef,
+} from '../franchise/franchise.store.js';
 import { loadTemplateSet, type TemplateSet } from '../render/template.js';
 import type { GlobalOptions } from './globals.js';
 import type { CliIO } from './io.js';
@@ -30,7 +34,10 @@ export function rootOf(io: CliIO, g: GlobalOptions, flags: FranchiseFlags): stri
 }
 
 export function franchiseOf(io: CliIO, g: GlobalOptions, flags: FranchiseFlags): FranchiseRef {
-  return resolveFranchise(rootOf(io, g, flags), flags.franchise ?? (io.env.KGC_SUPPORT_FRANCHISE?.trim() || undefined));
+  return resolveFranchise(
+    rootOf(io, g, flags),
+    flags.franchise ?? (io.env.KGC_SUPPORT_FRANCHISE?.trim() || undefined),
+  );
 }
 
 export function shippedTemplates(): TemplateSet {

@@ -19,25 +19,51 @@ export function processIO(): CliIO {
     stderrIsTTY: process.stderr.isTTY === true,
     stdinIsTTY: process.stdin.isTTY === true,
     exitCode: undefined,
-    writeOut: (t) => { process.stdout.write(t); },
-    writeErr: (t) => { process.stderr.write(t); },
+    writeOut: (t) => {
+      process.stdout.write(t);
+    },
+    writeErr: (t) => {
+      process.stderr.write(t);
+    },
     onInterrupt(handler) {
       process.on('SIGINT', handler);
-      return () => { process.off('SIGINT', handler); };
+      return () => {
+        process.off('SIGINT', handler);
+      };
     },
   };
 }
 
 /** An in-memory CliIO for tests: everything written is kept. */
-export function recordingIO(env: NodeJS.ProcessEnv = {}, tty = false): CliIO & { out: string; err: string; interrupt(): void } {
+export function recordingIO(
+  env: NodeJS.ProcessEnv = {},
+  tty = false,
+): CliIO & { out: string; err: string; interrupt(): void } {
   const handlers = new Set<() => void>();
   const io = {
-    env, stdoutIsTTY: tty, stderrIsTTY: tty, stdinIsTTY: tty, out: '', err: '', exitCode: undefined as number | undefined,
-    writeOut(t: string) { io.out += t; },
-    writeErr(t: string) { io.err += t; },
-    onInterrupt(handler: () => void) { handlers.add(handler); return () => { handlers.delete(handler); }; },
+    env,
+    stdoutIsTTY: tty,
+    stderrIsTTY: tty,
+    stdinIsTTY: tty,
+    out: '',
+    err: '',
+    exitCode: undefined as number | undefined,
+    writeOut(t: string) {
+      io.out += t;
+    },
+    writeErr(t: string) {
+      io.err += t;
+    },
+    onInterrupt(handler: () => void) {
+      handlers.add(handler);
+      return () => {
+        handlers.delete(handler);
+      };
+    },
     /** As if the user pressed Ctrl-C. */
-    interrupt() { for (const h of [...handlers]) h(); },
+    interrupt() {
+      for (const h of [...handlers]) h();
+    },
   };
   return io;
 }

@@ -53,23 +53,32 @@ const COMMANDS: readonly Register[] = [
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('kgc-support')
-    .description('The KGC ERP Support module as a switchable plugin: daemon, Pull API, webhooks, installer, health checks.')
+    .description(
+      'The KGC ERP Support module as a switchable plugin: daemon, Pull API, webhooks, installer, health checks.',
+    )
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) })
     .exitOverride();
   addGlobalOptions(program);
-  program.addHelpText('after', `
+  program.addHelpText(
+    'after',
+    `
 Examples:
   $ kgc-support serve --demo                    run the daemon on the embedded store with demo data
   $ kgc-support keys create --name chatbot --scope support:read
   $ kgc-support audit --since 1h --json
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 unknown (health), 130 interrupted.
-Documentation: README.md`);
+Documentation: README.md`,
+  );
   for (const register of COMMANDS) register(program, io);
   // Every subcommand reports usage errors the same way.
-  const walk = (cmd: Command) => { cmd.exitOverride(); cmd.configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) }); cmd.commands.forEach(walk); };
+  const walk = (cmd: Command) => {
+    cmd.exitOverride();
+    cmd.configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) });
+    cmd.commands.forEach(walk);
+  };
   program.commands.forEach(walk);
   return program;
 }
@@ -96,24 +105,40 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
  * of those that take one) and `--format nagios` (or `--format=nagios`) follows it.
  */
 export function nagiosRequested(program: Command, argv: readonly string[]): boolean {
-  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short]));
+  const takesValue = new Set(
+    program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short]),
+  );
   const args = argv.slice(2);
   let at = 0;
   while (at < args.length && args[at]?.startsWith('-')) at += takesValue.has(args[at]) ? 2 : 1;
   if (args[at] !== 'health') return false;
   const rest = args.slice(at + 1);
-  return rest.some((a, i) => a === '--format=nagios' || (a === '--format' && rest[i + 1] === 'nagios'));
+  return rest.some(
+    (a, i) => a === '--format=nagios' || (a === '--format' && rest[i + 1] === 'nagios'),
+  );
 }
 
 export function reportError(err: unknown, io: CliIO, g: GlobalOptions): number {
   if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
+    if (
+      err.code === 'commander.helpDisplayed' ||
+      err.code === 'commander.version' ||
+      err.code === 'commander.help'
+    )
+      return EXIT.OK;
     return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
-  const out = createOutput(io, { json: g.json === true, color: colorWanted({ ...io, stdoutIsTTY: io.stderrIsTTY }, g), quiet: false });
+  const out = createOutput(io, {
+    json: g.json === true,
+    color: colorWanted({ ...io, stdoutIsTTY: io.stderrIsTTY }, g),
+    quiet: false,
+  });
   if (isKgcError(err)) {
     // The hint goes with the code in --json too: a script's user needs the same next step.
-    if (g.json) io.writeErr(`${JSON.stringify({ error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}), ...err.extras } })}\n`);
+    if (g.json)
+      io.writeErr(
+        `${JSON.stringify({ error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}), ...err.extras } })}\n`,
+      );
     else {
       out.error(err.message);
       if (err.hint) io.writeErr(`  ${out.style.dim(err.hint)}\n`);
@@ -121,7 +146,10 @@ export function reportError(err: unknown, io: CliIO, g: GlobalOptions): number {
     return err.exitCode;
   }
   const e = err as Error;
-  if (g.json) io.writeErr(`${JSON.stringify({ error: { code: 'internal', message: e?.message ?? String(err), hint: CATALOGUE.internal.hint } })}\n`);
+  if (g.json)
+    io.writeErr(
+      `${JSON.stringify({ error: { code: 'internal', message: e?.message ?? String(err), hint: CATALOGUE.internal.hint } })}\n`,
+    );
   else out.error(`unexpected error: ${e?.message ?? String(err)}`);
   if (g.verbose && e?.stack) io.writeErr(`${e.stack}\n`);
   return EXIT.FAILURE;

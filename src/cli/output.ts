@@ -14,12 +14,26 @@ export interface Style {
   cyan(s: string): string;
 }
 
-const plain: Style = { bold: (s) => s, dim: (s) => s, green: (s) => s, yellow: (s) => s, red: (s) => s, cyan: (s) => s };
+const plain: Style = {
+  bold: (s) => s,
+  dim: (s) => s,
+  green: (s) => s,
+  yellow: (s) => s,
+  red: (s) => s,
+  cyan: (s) => s,
+};
 
 function ansi(open: number, close: number) {
   return (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
 }
-const colored: Style = { bold: ansi(1, 22), dim: ansi(2, 22), green: ansi(32, 39), yellow: ansi(33, 39), red: ansi(31, 39), cyan: ansi(36, 39) };
+const colored: Style = {
+  bold: ansi(1, 22),
+  dim: ansi(2, 22),
+  green: ansi(32, 39),
+  yellow: ansi(33, 39),
+  red: ansi(31, 39),
+  cyan: ansi(36, 39),
+};
 
 export interface OutputOptions {
   json: boolean;
@@ -56,16 +70,32 @@ export function createOutput(io: CliIO, opts: OutputOptions): Output {
         if (t !== '') io.writeOut(t.endsWith('\n') ? t : `${t}\n`);
       }
     },
-    info(message) { if (!opts.quiet) io.writeErr(`${message}\n`); },
-    success(message) { if (!opts.quiet) io.writeErr(`${style.green('✔')} ${message}\n`); },
-    warn(message) { io.writeErr(`${style.yellow('!')} ${message}\n`); },
-    error(message) { io.writeErr(`${style.red('✖')} ${message}\n`); },
+    info(message) {
+      if (!opts.quiet) io.writeErr(`${message}\n`);
+    },
+    success(message) {
+      if (!opts.quiet) io.writeErr(`${style.green('✔')} ${message}\n`);
+    },
+    warn(message) {
+      io.writeErr(`${style.yellow('!')} ${message}\n`);
+    },
+    error(message) {
+      io.writeErr(`${style.red('✖')} ${message}\n`);
+    },
   };
 }
 
 /** A plain text table: left-aligned columns, a header, two spaces apart. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[], style: Style = plain): string {
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  style: Style = plain,
+): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [style.bold(line(headers)), ...rows.map(line)].join('\n');
 }

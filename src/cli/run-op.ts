@@ -20,7 +20,11 @@ import { cliActor, type GlobalOptions } from './globals.js';
 import type { CliIO } from './io.js';
 import { resolveTarget, type DaemonRef, type FranchiseTarget } from './target.js';
 
-export function cliConfig(io: CliIO, g: GlobalOptions, overrides: Record<string, string | undefined> = {}): Config {
+export function cliConfig(
+  io: CliIO,
+  g: GlobalOptions,
+  overrides: Record<string, string | undefined> = {},
+): Config {
   return loadConfig(io.env, { dataDir: g.dataDir, ...overrides });
 }
 
@@ -33,14 +37,23 @@ export async function findDaemon(config: Config, waitMs = 15_000): Promise<LockI
     if (holder.command !== 'serve') return undefined;
     if (holder.adminSocket) return holder;
     if (Date.now() > deadline) {
-      throw new KgcError('daemon_unreachable', `the daemon ${describeHolder(holder)} has not opened its admin socket yet; try again`);
+      throw new KgcError(
+        'daemon_unreachable',
+        `the daemon ${describeHolder(holder)} has not opened its admin socket yet; try again`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
 /** Opens the store in this process and gives a context for `fn`; always closes it. */
-export async function withLocalContext<T>(config: Config, io: CliIO, g: GlobalOptions, command: string, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+export async function withLocalContext<T>(
+  config: Config,
+  io: CliIO,
+  g: GlobalOptions,
+  command: string,
+  fn: (ctx: Ctx) => Promise<T>,
+): Promise<T> {
   const logger = cliLogger(io, g.verbose === true);
   const { openStore } = await import('../store/open.js');
   // Another short CLI command may hold the embedded store for a moment: wait for it
@@ -53,13 +66,25 @@ export async function withLocalContext<T>(config: Config, io: CliIO, g: GlobalOp
       break;
     } catch (err) {
       const holder = readLock(config.dataDir);
-      const busyCli = err instanceof KgcError && err.code === 'store_locked' && holder !== undefined && holder.command !== 'serve';
+      const busyCli =
+        err instanceof KgcError &&
+        err.code === 'store_locked' &&
+        holder !== undefined &&
+        holder.command !== 'serve';
       if (!busyCli || Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 100));
     }
   }
   try {
-    return await fn({ config, db: store.db, erp: store.erp, logger, clock: systemClock, random: cryptoRandom, actor: cliActor() });
+    return await fn({
+      config,
+      db: store.db,
+      erp: store.erp,
+      logger,
+      clock: systemClock,
+      random: cryptoRandom,
+      actor: cliActor(),
+    });
   } finally {
     await store.close();
   }
@@ -80,26 +105,40 @@ const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 function unreachable(t: FranchiseTarget, why: string): KgcError {
-  const access = /EACCES|EPERM/.test(why) ? ' (the socket is owner-only: run this as root or as the daemon\'s user)' : '';
-  return new KgcError('daemon_unreachable',
+  const access = /EACCES|EPERM/.test(why)
+    ? " (the socket is owner-only: run this as root or as the daemon's user)"
+    : '';
+  return new KgcError(
+    'daemon_unreachable',
     `franchise ${t.id}'s daemon does not answer on ${t.socket}: ${why}${access}. Start it with: kgc-support up --franchise ${t.id}`,
-    { extras: { franchise: t.id, socket: t.socket } });
+    { extras: { franchise: t.id, socket: t.socket } },
+  );
 }
 
 /** The franchise's daemon, as it describes itself; daemon_unreachable when none answers. */
-export async function franchiseDaemon(t: FranchiseTarget, timeoutMs = 10_000): Promise<DaemonRef & { franchise: string }> {
+export async function franchiseDaemon(
+  t: FranchiseTarget,
+  timeoutMs = 10_000,
+): Promise<DaemonRef & { franchise: string }> {
   try {
     const info = await adminInfo(t.socket, timeoutMs);
     return { franchise: t.id, socket: t.socket, pid: num(info.pid), store: text(info.store) };
   } catch (err) {
     if (err instanceof DaemonUnreachable) throw unreachable(t, err.message);
-    if (err instanceof KgcError && err.code === 'daemon_unreachable') throw unreachable(t, err.message);
+    if (err instanceof KgcError && err.code === 'daemon_unreachable')
+      throw unreachable(t, err.message);
     throw err;
   }
 }
 
 /** Runs `op` on the daemon the command line names (see target.ts) and says which one answered. */
-export async function runTargetedOp<I extends TSchema, O extends TSchema>(op: Op<I, O>, input: Static<I>, io: CliIO, g: GlobalOptions, opts: RunOpOptions = {}): Promise<Answer<Static<O>>> {
+export async function runTargetedOp<I extends TSchema, O extends TSchema>(
+  op: Op<I, O>,
+  input: Static<I>,
+  io: CliIO,
+  g: GlobalOptions,
+  opts: RunOpOptions = {},
+): Promise<Answer<Static<O>>> {
   type T = Static<O>;
   const target = resolveTarget(io, g);
   if (target.kind === 'franchise') {
@@ -118,7 +157,15 @@ export async function runTargetedOp<I extends TSchema, O extends TSchema>(op: Op
     if (holder?.adminSocket) {
       try {
         const result = (await callAdmin(holder.adminSocket, op.name, input, cliActor())) as T;
-        return { result, daemon: { local: config.dataDir, socket: holder.adminSocket, pid: holder.pid, store: holder.store ?? null } };
+        return {
+          result,
+          daemon: {
+            local: config.dataDir,
+            socket: holder.adminSocket,
+            pid: holder.pid,
+            store: holder.store ?? null,
+          },
+        };
       } catch (err) {
         if (!(err instanceof DaemonUnreachable)) throw err;
         // The daemon is gone: fall through and open the store ourselves.
@@ -134,6 +181,12 @@ export async function runTargetedOp<I extends TSchema, O extends TSchema>(op: Op
   return { result, daemon: { local: config.dataDir, store } };
 }
 
-export async function runOp<I extends TSchema, O extends TSchema>(op: Op<I, O>, input: Static<I>, io: CliIO, g: GlobalOptions, opts: RunOpOptions = {}): Promise<Static<O>> {
+export async function runOp<I extends TSchema, O extends TSchema>(
+  op: Op<I, O>,
+  input: Static<I>,
+  io: CliIO,
+  g: GlobalOptions,
+  opts: RunOpOptions = {},
+): Promise<Static<O>> {
   return (await runTargetedOp(op, input, io, g, opts)).result;
 }

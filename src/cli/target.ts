@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/config.js';
 import type { Config } from '../config/settings.js';
 import { KgcError } from '../errors/kgc-error.js';
-import { FRANCHISE_FILE, franchiseAdminSocket, franchiseDir, franchisesRoot, listFranchiseIds } from '../franchise/franchise.store.js';
+import {
+  FRANCHISE_FILE,
+  franchiseAdminSocket,
+  franchiseDir,
+  franchisesRoot,
+  listFranchiseIds,
+} from '../franchise/franchise.store.js';
 import { FRANCHISE_ID_PATTERN } from '../franchise/franchise.schema.js';
 import type { GlobalOptions } from './globals.js';
 import type { CliIO } from './io.js';
@@ -37,7 +43,8 @@ export type DaemonRef =
   | { franchise: string; socket: string; pid: number | null; store: string | null }
   | { local: string; socket?: string; pid?: number | null; store?: string | null };
 
-const set = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' ? undefined : v);
+const set = (v: string | undefined): string | undefined =>
+  v === undefined || v.trim() === '' ? undefined : v;
 
 /** The franchise named by --franchise or KGC_SUPPORT_FRANCHISE, if any. */
 export function franchiseIdOf(io: CliIO, g: GlobalOptions): string | undefined {
@@ -45,25 +52,39 @@ export function franchiseIdOf(io: CliIO, g: GlobalOptions): string | undefined {
 }
 
 /** The franchises directory (--dir, KGC_SUPPORT_FRANCHISES_DIR, or the default for this user). */
-export function franchisesRootOf(io: CliIO, g: GlobalOptions, config: Config = loadConfig(io.env, { dataDir: g.dataDir })): string {
+export function franchisesRootOf(
+  io: CliIO,
+  g: GlobalOptions,
+  config: Config = loadConfig(io.env, { dataDir: g.dataDir }),
+): string {
   return franchisesRoot(config.franchisesDir, g.dir);
 }
 
 export function franchiseTarget(root: string, id: string): FranchiseTarget {
   if (!new RegExp(FRANCHISE_ID_PATTERN).test(id)) {
-    throw new KgcError('usage', `--franchise ${JSON.stringify(id)}: a franchise id is lowercase letters, digits and dashes`);
+    throw new KgcError(
+      'usage',
+      `--franchise ${JSON.stringify(id)}: a franchise id is lowercase letters, digits and dashes`,
+    );
   }
   const dir = franchiseDir(root, id);
   if (!existsSync(join(dir, FRANCHISE_FILE))) {
     const known = listFranchiseIds(root);
-    throw new KgcError('franchise_not_found', `no franchise "${id}" in ${root}${known.length ? ` (there: ${known.join(', ')})` : ''}`);
+    throw new KgcError(
+      'franchise_not_found',
+      `no franchise "${id}" in ${root}${known.length ? ` (there: ${known.join(', ')})` : ''}`,
+    );
   }
   return { kind: 'franchise', id, dir, socket: franchiseAdminSocket(dir) };
 }
 
 /** Whether the command line or the environment names a local store. */
 export function hasLocalTarget(io: CliIO, g: GlobalOptions): boolean {
-  return set(g.dataDir) !== undefined || set(io.env.KGC_SUPPORT_DATA_DIR) !== undefined || set(io.env.DATABASE_URL) !== undefined;
+  return (
+    set(g.dataDir) !== undefined ||
+    set(io.env.KGC_SUPPORT_DATA_DIR) !== undefined ||
+    set(io.env.DATABASE_URL) !== undefined
+  );
 }
 
 /** The one answer to "which daemon?" for every state command. */
@@ -75,9 +96,12 @@ export function resolveTarget(io: CliIO, g: GlobalOptions): Target {
   if (!hasLocalTarget(io, g)) {
     const ids = listFranchiseIds(root);
     if (ids.length > 0) {
-      throw new KgcError('franchise_ambiguous',
+      throw new KgcError(
+        'franchise_ambiguous',
         `${ids.length === 1 ? 'a franchise is' : `${ids.length} franchises are`} installed in ${root} (${ids.join(', ')}) and no target was named: ` +
-        'pass --franchise <id> (or --data-dir for a local store)', { extras: { franchises: ids } });
+          'pass --franchise <id> (or --data-dir for a local store)',
+        { extras: { franchises: ids } },
+      );
     }
   }
   return { kind: 'local', config };
@@ -85,7 +109,12 @@ export function resolveTarget(io: CliIO, g: GlobalOptions): Target {
 
 /** "franchise budapest-1's daemon (pid 42, store PostgreSQL …)", for success messages. */
 export function describeDaemon(d: DaemonRef): string {
-  const facts = [d.pid != null ? `pid ${d.pid}` : undefined, d.store ? `store ${d.store}` : undefined].filter(Boolean).join(', ');
+  const facts = [
+    d.pid != null ? `pid ${d.pid}` : undefined,
+    d.store ? `store ${d.store}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const tail = facts === '' ? '' : ` (${facts})`;
   if ('franchise' in d) return `franchise ${d.franchise}'s daemon${tail}`;
   if (d.socket !== undefined) return `the daemon of ${d.local}${tail}`;

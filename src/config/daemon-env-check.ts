@@ -44,14 +44,25 @@ export function checkDaemonConfig(config: Imported): DaemonEnvProblem[] {
     const value = config[key];
     if (value === undefined) continue;
     const shape = checkKeyShape(value.trim());
-    if (shape === 'malformed') problems.push({ variable, message: 'is not a kgc_ API key (kgc_ and 36 letters and digits)' });
-    if (shape === 'bad_checksum') problems.push({ variable, message: 'the key\'s checksum does not match: it was mistyped or truncated' });
+    if (shape === 'malformed')
+      problems.push({
+        variable,
+        message: 'is not a kgc_ API key (kgc_ and 36 letters and digits)',
+      });
+    if (shape === 'bad_checksum')
+      problems.push({
+        variable,
+        message: "the key's checksum does not match: it was mistyped or truncated",
+      });
   }
   return problems;
 }
 
 /** Every problem the daemon would refuse to start with, given this environment (and flags). */
-export function checkDaemonEnv(env: Readonly<Record<string, string | undefined>>, overrides: ConfigOverrides = {}): DaemonEnvProblem[] {
+export function checkDaemonEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: ConfigOverrides = {},
+): DaemonEnvProblem[] {
   const { problems } = parseConfig({ ...env }, overrides);
   // These parse whatever else fails, so their format is checked even beside other problems.
   const imported: Imported = {

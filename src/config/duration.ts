@@ -1,12 +1,23 @@
 /** Parsing of the human units the CLI and the environment use: 30s, 15m, 24h, 14d, 100/s. */
 import { KgcError } from '../errors/kgc-error.js';
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 /** "24h" → 86400000. A bare number is taken as seconds. */
 export function parseDuration(text: string, what = 'duration'): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text);
-  if (!m) throw new KgcError('invalid_duration', `${what}: "${text}" is not a duration (examples: 30s, 15m, 24h, 14d)`);
+  if (!m)
+    throw new KgcError(
+      'invalid_duration',
+      `${what}: "${text}" is not a duration (examples: 30s, 15m, 24h, 14d)`,
+    );
   const n = Number(m[1]);
   const unit = (m[2] ?? 's').toLowerCase();
   const ms = Math.round(n * (UNIT_MS[unit] ?? 1_000));
@@ -34,8 +45,15 @@ export interface Rate {
 
 /** "100/s", "6000/min", "100/s,burst=300". */
 export function parseRate(text: string, what = 'rate'): Rate {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(s|sec|second|m|min|minute|h|hour)\s*(?:,\s*burst\s*=\s*(\d+))?\s*$/i.exec(text);
-  if (!m) throw new KgcError('invalid_config', `${what}: "${text}" is not a rate (examples: 100/s, 6000/min, 100/s,burst=300)`);
+  const m =
+    /^\s*(\d+(?:\.\d+)?)\s*\/\s*(s|sec|second|m|min|minute|h|hour)\s*(?:,\s*burst\s*=\s*(\d+))?\s*$/i.exec(
+      text,
+    );
+  if (!m)
+    throw new KgcError(
+      'invalid_config',
+      `${what}: "${text}" is not a rate (examples: 100/s, 6000/min, 100/s,burst=300)`,
+    );
   const n = Number(m[1]);
   const unit = (m[2] ?? 's').toLowerCase();
   const per = unit.startsWith('h') ? 3600 : unit.startsWith('m') ? 60 : 1;

@@ -18,10 +18,14 @@ export function packageRoot(): string {
  * The default data directory: $XDG_DATA_HOME/kgc-support on Linux,
  * ~/Library/Application Support/kgc-support on macOS, %LOCALAPPDATA% on Windows.
  */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   const home = env.HOME ?? homedir();
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'kgc-support');
-  if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'kgc-support', 'Data');
+  if (platform === 'win32')
+    return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'kgc-support', 'Data');
   return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'kgc-support');
 }
 
@@ -32,7 +36,10 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
 export function adminSocketPath(dataDir: string): string {
   const inDir = join(dataDir, 'admin.sock');
   if (Buffer.byteLength(inDir) < 100) return inDir;
-  return join(tmpdir(), `kgc-support-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}.sock`);
+  return join(
+    tmpdir(),
+    `kgc-support-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}.sock`,
+  );
 }
 
 /**
@@ -40,6 +47,9 @@ export function adminSocketPath(dataDir: string): string {
  * Nagios and systemd find the franchises from anywhere. Root (a server) uses
  * /var/lib/kgc-support/franchises; anyone else the franchises folder of their data directory.
  */
-export function defaultFranchisesDir(env: NodeJS.ProcessEnv = process.env, uid: number | undefined = process.getuid?.()): string {
+export function defaultFranchisesDir(
+  env: NodeJS.ProcessEnv = process.env,
+  uid: number | undefined = process.getuid?.(),
+): string {
   return uid === 0 ? '/var/lib/kgc-support/franchises' : join(defaultDataDir(env), 'franchises');
 }

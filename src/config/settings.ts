@@ -21,19 +21,29 @@ export interface Setting<T> {
   readonly show?: (value: T) => string;
 }
 
-const bad = (env: string, msg: string): KgcError => new KgcError('invalid_config', `${env}: ${msg}`);
+const bad = (env: string, msg: string): KgcError =>
+  new KgcError('invalid_config', `${env}: ${msg}`);
 
-export const str = (env: string, doc: string, fallback: (e: NodeJS.ProcessEnv) => string): Setting<string> => ({
-  env, doc, parse: (raw, e) => (raw === undefined || raw === '' ? fallback(e) : raw),
+export const str = (
+  env: string,
+  doc: string,
+  fallback: (e: NodeJS.ProcessEnv) => string,
+): Setting<string> => ({
+  env,
+  doc,
+  parse: (raw, e) => (raw === undefined || raw === '' ? fallback(e) : raw),
 });
 
 export const optUrl = (env: string, doc: string, secret = false): Setting<string | undefined> => ({
-  env, doc, secret,
+  env,
+  doc,
+  secret,
   parse: (raw) => {
     if (raw === undefined || raw === '') return undefined;
     try {
       const u = new URL(raw);
-      if (!/^(https?|postgres|postgresql|redis|rediss|unix):$/.test(u.protocol)) throw new Error('scheme');
+      if (!/^(https?|postgres|postgresql|redis|rediss|unix):$/.test(u.protocol))
+        throw new Error('scheme');
     } catch {
       throw bad(env, 'is not a valid URL');
     }
@@ -41,8 +51,15 @@ export const optUrl = (env: string, doc: string, secret = false): Setting<string
   },
 });
 
-export const int = (env: string, doc: string, dflt: number, min: number, max: number): Setting<number> => ({
-  env, doc,
+export const int = (
+  env: string,
+  doc: string,
+  dflt: number,
+  min: number,
+  max: number,
+): Setting<number> => ({
+  env,
+  doc,
   parse: (raw) => {
     if (raw === undefined || raw === '') return dflt;
     if (!/^\d+$/.test(raw.trim())) throw bad(env, `"${raw}" is not a whole number`);
@@ -53,7 +70,8 @@ export const int = (env: string, doc: string, dflt: number, min: number, max: nu
 });
 
 export const optBool = (env: string, doc: string): Setting<boolean | undefined> => ({
-  env, doc,
+  env,
+  doc,
   parse: (raw) => {
     if (raw === undefined || raw.trim() === '') return undefined;
     const v = raw.trim().toLowerCase();
@@ -64,23 +82,32 @@ export const optBool = (env: string, doc: string): Setting<boolean | undefined> 
 });
 
 export const duration = (env: string, doc: string, dflt: string): Setting<number> => ({
-  env, doc,
+  env,
+  doc,
   parse: (raw) => parseDuration(raw === undefined || raw === '' ? dflt : raw, env),
   show: formatDuration,
 });
 
-export const oneOf = <T extends string>(env: string, doc: string, values: readonly T[], dflt: T): Setting<T> => ({
-  env, doc,
+export const oneOf = <T extends string>(
+  env: string,
+  doc: string,
+  values: readonly T[],
+  dflt: T,
+): Setting<T> => ({
+  env,
+  doc,
   parse: (raw) => {
     if (raw === undefined || raw === '') return dflt;
-    if (!(values as readonly string[]).includes(raw)) throw bad(env, `"${raw}" is not one of ${values.join(', ')}`);
+    if (!(values as readonly string[]).includes(raw))
+      throw bad(env, `"${raw}" is not one of ${values.join(', ')}`);
     return raw as T;
   },
 });
 
 /** A duration with a floor (an interval of 0 would spin). */
 const durationMin = (env: string, doc: string, dflt: string, minMs: number): Setting<number> => ({
-  env, doc,
+  env,
+  doc,
   parse: (raw) => {
     const ms = parseDuration(raw === undefined || raw === '' ? dflt : raw, env);
     if (ms < minMs) throw bad(env, `at least ${minMs} ms`);
@@ -89,13 +116,22 @@ const durationMin = (env: string, doc: string, dflt: string, minMs: number): Set
 });
 
 /** WARN[,CRIT] of a health check (see threshold.ts). */
-const threshold = (env: string, doc: string, kind: ThresholdKind, worse: Threshold['worse'], dflt: string): Setting<Threshold> => ({
-  env, doc,
-  parse: (raw) => parseThreshold(raw === undefined || raw.trim() === '' ? dflt : raw, kind, worse, env),
+const threshold = (
+  env: string,
+  doc: string,
+  kind: ThresholdKind,
+  worse: Threshold['worse'],
+  dflt: string,
+): Setting<Threshold> => ({
+  env,
+  doc,
+  parse: (raw) =>
+    parseThreshold(raw === undefined || raw.trim() === '' ? dflt : raw, kind, worse, env),
 });
 
 const bytes = (env: string, doc: string, dflt: number): Setting<number> => ({
-  env, doc,
+  env,
+  doc,
   parse: (raw) => {
     if (raw === undefined || raw === '') return dflt;
     const m = /^\s*(\d+)\s*(b|kb|kib|mb|mib)?\s*$/i.exec(raw);
@@ -108,7 +144,9 @@ const bytes = (env: string, doc: string, dflt: number): Setting<number> => ({
 
 /** A secret that is not a URL (tokens, keys): never printed. */
 const secretText = (env: string, doc: string): Setting<string | undefined> => ({
-  env, doc, secret: true,
+  env,
+  doc,
+  secret: true,
   parse: (raw) => (raw === undefined || raw === '' ? undefined : raw),
 });
 
@@ -118,18 +156,27 @@ const secretText = (env: string, doc: string): Setting<string | undefined> => ({
  * can never reach another customer's keys (C-12 must not match C-123's).
  */
 const redisPatterns = (env: string, doc: string, dflt: string): Setting<readonly string[]> => ({
-  env, doc,
+  env,
+  doc,
   parse: (raw) => {
     const text = raw === undefined || raw.trim() === '' ? dflt : raw;
-    const list = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
-    if (list.length === 0 || list.length > 20) throw bad(env, 'give 1 to 20 patterns, e.g. support:customer:{id}:*');
+    const list = text
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    if (list.length === 0 || list.length > 20)
+      throw bad(env, 'give 1 to 20 patterns, e.g. support:customer:{id}:*');
     for (const p of list) {
       const at = p.indexOf('{id}');
-      if (at < 0 || p.indexOf('{id}', at + 1) >= 0) throw bad(env, `"${p}" must contain {id} exactly once`);
+      if (at < 0 || p.indexOf('{id}', at + 1) >= 0)
+        throw bad(env, `"${p}" must contain {id} exactly once`);
       const before = p.slice(0, at).slice(-1);
       const after = p.slice(at + 4, at + 5);
       if (/[A-Za-z0-9_*?\[\]\\-]/.test(before) || /[A-Za-z0-9_*?\[\]\\-]/.test(after)) {
-        throw bad(env, `"${p}": put a separator such as ":" on both sides of {id}, or another customer's keys could match`);
+        throw bad(
+          env,
+          `"${p}": put a separator such as ":" on both sides of {id}, or another customer's keys could match`,
+        );
       }
     }
     return list;
@@ -138,12 +185,14 @@ const redisPatterns = (env: string, doc: string, dflt: string): Setting<readonly
 
 /** "0,5s,5m,30m": the delay before each attempt, the first one included. */
 const durationList = (env: string, doc: string, dflt: string): Setting<readonly number[]> => ({
-  env, doc,
+  env,
+  doc,
   show: (v) => v.map((ms) => (ms === 0 ? '0' : formatDuration(ms))).join(','),
   parse: (raw) => {
     const text = raw === undefined || raw.trim() === '' ? dflt : raw;
     const list = text.split(',').map((part) => parseDuration(part.trim(), env));
-    if (list.length < 1 || list.length > 20) throw bad(env, 'give 1 to 20 delays, e.g. 0,5s,5m,30m');
+    if (list.length < 1 || list.length > 20)
+      throw bad(env, 'give 1 to 20 delays, e.g. 0,5s,5m,30m');
     return list;
   },
 });
@@ -155,17 +204,22 @@ const durationList = (env: string, doc: string, dflt: string): Setting<readonly 
  * dot or slash, no query or fragment, and no placeholder but {name} and {event}.
  */
 const webhookPath = (env: string, doc: string, dflt: string): Setting<string> => ({
-  env, doc,
+  env,
+  doc,
   parse: (raw) => {
     const v = raw === undefined || raw === '' ? dflt : raw;
-    const refuse = (why: string) => bad(env, `"${v}" ${why}; give a path below SUPPORT_API_URL such as /webhook/kgc/{name}`);
-    if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(v) || v.includes('://')) throw refuse('holds a scheme (a URL, not a path)');
+    const refuse = (why: string) =>
+      bad(env, `"${v}" ${why}; give a path below SUPPORT_API_URL such as /webhook/kgc/{name}`);
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(v) || v.includes('://'))
+      throw refuse('holds a scheme (a URL, not a path)');
     if (!v.startsWith('/')) throw refuse('must start with /');
     if (v.includes('//')) throw refuse('holds "//" (read as another host)');
     if (v.includes('\\')) throw refuse('holds a backslash (read as /)');
-    if (v.split('/').some((seg) => seg === '..' || seg === '.')) throw refuse('holds a "." or ".." segment');
+    if (v.split('/').some((seg) => seg === '..' || seg === '.'))
+      throw refuse('holds a "." or ".." segment');
     if (/%(2e|2f|5c)/i.test(v)) throw refuse('holds an encoded ".", "/" or "\\"');
-    if (!/^[A-Za-z0-9._~!$&'()*+,;=:@%/{}-]*$/.test(v)) throw refuse('holds a character not allowed in a path (space, ?, #, …)');
+    if (!/^[A-Za-z0-9._~!$&'()*+,;=:@%/{}-]*$/.test(v))
+      throw refuse('holds a character not allowed in a path (space, ?, #, …)');
     const unknown = v.replaceAll('{name}', '').replaceAll('{event}', '');
     if (/[{}]/.test(unknown)) throw refuse('holds a placeholder other than {name} and {event}');
     return v;
@@ -174,39 +228,90 @@ const webhookPath = (env: string, doc: string, dflt: string): Setting<string> =>
 
 /** Where webhooks go: an http(s) base URL, without query or fragment (a path appended to those would not be a path). */
 const supportUrl = (env: string, doc: string): Setting<string | undefined> => ({
-  env, doc,
+  env,
+  doc,
   parse: (raw, e) => {
     const v = optUrl(env, doc).parse(raw, e);
     if (v === undefined) return undefined;
     const u = new URL(v);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw bad(env, 'must be an http:// or https:// URL');
-    if (u.search !== '' || u.hash !== '' || v.includes('?') || v.includes('#')) throw bad(env, 'must have no query (?) or fragment (#): webhook paths are appended to it');
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw bad(env, 'must be an http:// or https:// URL');
+    if (u.search !== '' || u.hash !== '' || v.includes('?') || v.includes('#'))
+      throw bad(env, 'must have no query (?) or fragment (#): webhook paths are appended to it');
     return v;
   },
 });
 
 export const SETTINGS = {
-  dataDir: str('KGC_SUPPORT_DATA_DIR', 'Data directory: the embedded database, the lock, the admin socket', (e) => defaultDataDir(e)),
-  adminSocket: str('KGC_SUPPORT_ADMIN_SOCKET', 'The daemon\'s admin API socket (owner-only: the socket 0600, a directory the daemon creates 0700); unset: admin.sock in the data directory', (e) => adminSocketPath(e.KGC_SUPPORT_DATA_DIR || defaultDataDir(e))),
-  databaseUrl: optUrl('DATABASE_URL', 'PostgreSQL for the daemon state; unset means the embedded PGlite store in the data directory', true),
-  erpDatabaseUrl: optUrl('ERP_DATABASE_URL', 'PostgreSQL holding the ERP read contract (schema kgc_erp); unset means the daemon store', true),
+  dataDir: str(
+    'KGC_SUPPORT_DATA_DIR',
+    'Data directory: the embedded database, the lock, the admin socket',
+    (e) => defaultDataDir(e),
+  ),
+  adminSocket: str(
+    'KGC_SUPPORT_ADMIN_SOCKET',
+    "The daemon's admin API socket (owner-only: the socket 0600, a directory the daemon creates 0700); unset: admin.sock in the data directory",
+    (e) => adminSocketPath(e.KGC_SUPPORT_DATA_DIR || defaultDataDir(e)),
+  ),
+  databaseUrl: optUrl(
+    'DATABASE_URL',
+    'PostgreSQL for the daemon state; unset means the embedded PGlite store in the data directory',
+    true,
+  ),
+  erpDatabaseUrl: optUrl(
+    'ERP_DATABASE_URL',
+    'PostgreSQL holding the ERP read contract (schema kgc_erp); unset means the daemon store',
+    true,
+  ),
   host: str('KGC_SUPPORT_HOST', 'Address the Pull API listens on', () => '127.0.0.1'),
   port: int('KGC_SUPPORT_PORT', 'Port the Pull API listens on', 3030, 0, 65535),
-  logLevel: oneOf('KGC_SUPPORT_LOG_LEVEL', 'Log level', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-  logFormat: oneOf('KGC_SUPPORT_LOG_FORMAT', 'Log lines: json (one object per line, for log shippers), pretty (for a person), or auto: pretty when stdout is a terminal', ['auto', 'json', 'pretty'] as const, 'auto'),
-  supportModuleEnabled: optBool('SUPPORT_MODULE_ENABLED', 'Switch the module on or off at boot when this value changes; `kgc-support enable|disable` switch it at runtime'),
-  supportApiUrl: supportUrl('SUPPORT_API_URL', 'The Kokó chatbot base URL (webhooks and its /health): http(s), no query or fragment'),
-  supportContextUrl: optUrl('SUPPORT_CONTEXT_URL', 'The Kokó context manager base URL (its /health)'),
-  inboundApiKey: secretText('KGC_API_KEY', 'The key the Support system calls this daemon with (the installer renders it); imported at start, hash only, scopes support:read and support:appointments'),
-  publishApiKey: secretText('KGC_SUPPORT_PUBLISH_KEY', 'The ERP\'s key for POST /api/events (the installer generates it and gives it to the ERP as KGC_SUPPORT_API_KEY); imported at start, hash only, scope erp:publish'),
+  logLevel: oneOf(
+    'KGC_SUPPORT_LOG_LEVEL',
+    'Log level',
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+    'info',
+  ),
+  logFormat: oneOf(
+    'KGC_SUPPORT_LOG_FORMAT',
+    'Log lines: json (one object per line, for log shippers), pretty (for a person), or auto: pretty when stdout is a terminal',
+    ['auto', 'json', 'pretty'] as const,
+    'auto',
+  ),
+  supportModuleEnabled: optBool(
+    'SUPPORT_MODULE_ENABLED',
+    'Switch the module on or off at boot when this value changes; `kgc-support enable|disable` switch it at runtime',
+  ),
+  supportApiUrl: supportUrl(
+    'SUPPORT_API_URL',
+    'The Kokó chatbot base URL (webhooks and its /health): http(s), no query or fragment',
+  ),
+  supportContextUrl: optUrl(
+    'SUPPORT_CONTEXT_URL',
+    'The Kokó context manager base URL (its /health)',
+  ),
+  inboundApiKey: secretText(
+    'KGC_API_KEY',
+    'The key the Support system calls this daemon with (the installer renders it); imported at start, hash only, scopes support:read and support:appointments',
+  ),
+  publishApiKey: secretText(
+    'KGC_SUPPORT_PUBLISH_KEY',
+    "The ERP's key for POST /api/events (the installer generates it and gives it to the ERP as KGC_SUPPORT_API_KEY); imported at start, hash only, scope erp:publish",
+  ),
   bodyLimit: bytes('KGC_SUPPORT_BODY_LIMIT', 'Largest accepted request body', 64 * 1024),
   rateLimit: {
     env: 'KGC_SUPPORT_RATE_LIMIT',
     doc: 'Default per-key rate limit (a key may carry its own): 100/s, 6000/min, 100/s,burst=300',
-    parse: (raw: string | undefined) => parseRate(raw === undefined || raw === '' ? '100/s' : raw, 'KGC_SUPPORT_RATE_LIMIT'),
+    parse: (raw: string | undefined) =>
+      parseRate(raw === undefined || raw === '' ? '100/s' : raw, 'KGC_SUPPORT_RATE_LIMIT'),
     show: (r: Rate) => `${r.perSecond}/s,burst=${r.burst}`,
   },
-  auditFlushMs: int('KGC_SUPPORT_AUDIT_FLUSH_MS', 'Audit rows are written in batches at most this many milliseconds apart', 200, 10, 10_000),
+  auditFlushMs: int(
+    'KGC_SUPPORT_AUDIT_FLUSH_MS',
+    'Audit rows are written in batches at most this many milliseconds apart',
+    200,
+    10,
+    10_000,
+  ),
   pgPoolMax: int('KGC_SUPPORT_PG_POOL_MAX', 'Connections per PostgreSQL pool', 10, 1, 200),
   timezone: {
     env: 'KGC_SUPPORT_TIMEZONE',
@@ -224,45 +329,199 @@ export const SETTINGS = {
     },
   },
   // The GDPR erasure cascade (DESIGN.md 9): where the customer's traces live and how the steps retry.
-  redisUrl: optUrl('REDIS_URL', 'Redis of the Support system (the customer cache keys the erasure removes); unset: the Redis step is skipped', true),
-  memoryRoot: str('SUPPORT_MEMORY_ROOT', 'Support memory root; a customer\'s memory is <root>/kgc-support/customers/<id>.json', () => '/opt/chatwoot/memory'),
-  chatwootUrl: optUrl('CHATWOOT_URL', 'Chatwoot base URL (application API); unset: the Chatwoot step is skipped'),
-  chatwootApiToken: secretText('CHATWOOT_API_TOKEN', 'Chatwoot api_access_token of an agent or admin of the franchise\'s account'),
+  redisUrl: optUrl(
+    'REDIS_URL',
+    'Redis of the Support system (the customer cache keys the erasure removes); unset: the Redis step is skipped',
+    true,
+  ),
+  memoryRoot: str(
+    'SUPPORT_MEMORY_ROOT',
+    "Support memory root; a customer's memory is <root>/kgc-support/customers/<id>.json",
+    () => '/opt/chatwoot/memory',
+  ),
+  chatwootUrl: optUrl(
+    'CHATWOOT_URL',
+    'Chatwoot base URL (application API); unset: the Chatwoot step is skipped',
+  ),
+  chatwootApiToken: secretText(
+    'CHATWOOT_API_TOKEN',
+    "Chatwoot api_access_token of an agent or admin of the franchise's account",
+  ),
   chatwootAccountNumber: {
     env: 'CHATWOOT_ACCOUNT_NUMBER',
-    doc: 'Chatwoot\'s numeric account id of the franchise, the n in /app/accounts/<n>/ (required with CHATWOOT_URL: contacts of other accounts are never touched). Not CHATWOOT_ACCOUNT_ID, the seed\'s identifier (kgc-<id>) that the daemon never reads',
-    parse: (raw: string | undefined): number | undefined => (raw === undefined || raw.trim() === '' ? undefined : int('CHATWOOT_ACCOUNT_NUMBER', '', 0, 1, 2_147_483_647).parse(raw, {})),
+    doc: "Chatwoot's numeric account id of the franchise, the n in /app/accounts/<n>/ (required with CHATWOOT_URL: contacts of other accounts are never touched). Not CHATWOOT_ACCOUNT_ID, the seed's identifier (kgc-<id>) that the daemon never reads",
+    parse: (raw: string | undefined): number | undefined =>
+      raw === undefined || raw.trim() === ''
+        ? undefined
+        : int('CHATWOOT_ACCOUNT_NUMBER', '', 0, 1, 2_147_483_647).parse(raw, {}),
   },
-  gdprRedisPatterns: redisPatterns('KGC_GDPR_REDIS_PATTERNS', 'Redis key patterns of one customer, comma-separated, {id} for the customer id', 'support:customer:{id},support:customer:{id}:*,chat:{id},chat:{id}:*'),
-  gdprEraseMode: oneOf('KGC_GDPR_ERASE_MODE', 'ERP record on erasure: delete (with its rentals, worklogs, orders, appointments) or anonymise (keep the rows for invoice retention, remove name, phone, e-mail)', ['delete', 'anonymise'] as const, 'delete'),
-  gdprReceiptKey: secretText('KGC_GDPR_RECEIPT_KEY', 'Key of the receipts\' customer hash (HMAC-SHA256); unset: one is generated and kept in the store'),
-  gdprStepAttempts: int('KGC_GDPR_STEP_ATTEMPTS', 'Attempts of a failing erasure step within one run, before the request is left partial', 3, 1, 20),
-  gdprStepBackoffMs: duration('KGC_GDPR_STEP_BACKOFF', 'Delay before a step\'s second attempt; doubles each time, ±20 % jitter', '1s'),
-  gdprRetryEveryMs: duration('KGC_GDPR_RETRY_INTERVAL', 'The daemon resumes partial requests after this long (doubling per run, at most 6h)', '5m'),
-  gdprWebhookWaitMs: duration('KGC_GDPR_WEBHOOK_WAIT', 'How long one run waits for the customer.deleted webhook to be delivered', '30s'),
-  gdprHttpTimeoutMs: duration('KGC_GDPR_HTTP_TIMEOUT', 'Timeout of each Chatwoot request and of Redis commands during an erasure', '10s'),
-  supportWebhookSecret: secretText('SUPPORT_WEBHOOK_SECRET', 'Webhook signing secret shared with Support (.env); imported into the store when new, see `kgc-support secrets`'),
-  webhookSchedule: durationList('KGC_SUPPORT_WEBHOOK_SCHEDULE', 'Delay before each delivery attempt (first included); after the last failure the event is dead-lettered', '0,5s,5m,30m'),
-  webhookJitterPct: int('KGC_SUPPORT_WEBHOOK_JITTER', 'Random spread of each retry delay, in percent either way', 20, 0, 50),
-  webhookTimeoutMs: duration('KGC_SUPPORT_WEBHOOK_TIMEOUT', 'Per-attempt timeout of a webhook POST (connect to last byte)', '10s'),
-  webhookPath: webhookPath('KGC_SUPPORT_WEBHOOK_PATH', 'Webhook path under SUPPORT_API_URL; {name} is rental-started…, {event} is rental.started…', '/webhook/kgc/{name}'),
-  webhookConcurrency: int('KGC_SUPPORT_WEBHOOK_CONCURRENCY', 'Deliveries in flight at once per daemon', 64, 1, 1024),
-  webhookBatch: int('KGC_SUPPORT_WEBHOOK_BATCH', 'Events claimed per claim statement', 100, 1, 1000),
-  webhookLeaseMs: duration('KGC_SUPPORT_WEBHOOK_LEASE', 'How long a claimed event stays invisible to other daemons (must exceed the timeout)', '60s'),
-  webhookPollMs: duration('KGC_SUPPORT_WEBHOOK_POLL', 'Safety-net poll of the queue and the outbox when no notification arrives', '1s'),
-  webhookProbeMs: duration('KGC_SUPPORT_WEBHOOK_PROBE_INTERVAL', 'While Support is unreachable: how often its /health is probed', '5s'),
-  eventMaxAgeMs: { ...durationMin('KGC_SUPPORT_EVENT_MAX_AGE', 'An event older than this (by its occurred_at) is not delivered as if new: it is dead-lettered as expired (`dlq replay` sends it anyway)', '24h', 1_000), show: formatDuration },
-  eventRetentionMs: duration('KGC_SUPPORT_EVENT_RETENTION', 'Delivered and skipped events are deleted after this long (dead ones stay until purged)', '30d'),
+  gdprRedisPatterns: redisPatterns(
+    'KGC_GDPR_REDIS_PATTERNS',
+    'Redis key patterns of one customer, comma-separated, {id} for the customer id',
+    'support:customer:{id},support:customer:{id}:*,chat:{id},chat:{id}:*',
+  ),
+  gdprEraseMode: oneOf(
+    'KGC_GDPR_ERASE_MODE',
+    'ERP record on erasure: delete (with its rentals, worklogs, orders, appointments) or anonymise (keep the rows for invoice retention, remove name, phone, e-mail)',
+    ['delete', 'anonymise'] as const,
+    'delete',
+  ),
+  gdprReceiptKey: secretText(
+    'KGC_GDPR_RECEIPT_KEY',
+    "Key of the receipts' customer hash (HMAC-SHA256); unset: one is generated and kept in the store",
+  ),
+  gdprStepAttempts: int(
+    'KGC_GDPR_STEP_ATTEMPTS',
+    'Attempts of a failing erasure step within one run, before the request is left partial',
+    3,
+    1,
+    20,
+  ),
+  gdprStepBackoffMs: duration(
+    'KGC_GDPR_STEP_BACKOFF',
+    "Delay before a step's second attempt; doubles each time, ±20 % jitter",
+    '1s',
+  ),
+  gdprRetryEveryMs: duration(
+    'KGC_GDPR_RETRY_INTERVAL',
+    'The daemon resumes partial requests after this long (doubling per run, at most 6h)',
+    '5m',
+  ),
+  gdprWebhookWaitMs: duration(
+    'KGC_GDPR_WEBHOOK_WAIT',
+    'How long one run waits for the customer.deleted webhook to be delivered',
+    '30s',
+  ),
+  gdprHttpTimeoutMs: duration(
+    'KGC_GDPR_HTTP_TIMEOUT',
+    'Timeout of each Chatwoot request and of Redis commands during an erasure',
+    '10s',
+  ),
+  supportWebhookSecret: secretText(
+    'SUPPORT_WEBHOOK_SECRET',
+    'Webhook signing secret shared with Support (.env); imported into the store when new, see `kgc-support secrets`',
+  ),
+  webhookSchedule: durationList(
+    'KGC_SUPPORT_WEBHOOK_SCHEDULE',
+    'Delay before each delivery attempt (first included); after the last failure the event is dead-lettered',
+    '0,5s,5m,30m',
+  ),
+  webhookJitterPct: int(
+    'KGC_SUPPORT_WEBHOOK_JITTER',
+    'Random spread of each retry delay, in percent either way',
+    20,
+    0,
+    50,
+  ),
+  webhookTimeoutMs: duration(
+    'KGC_SUPPORT_WEBHOOK_TIMEOUT',
+    'Per-attempt timeout of a webhook POST (connect to last byte)',
+    '10s',
+  ),
+  webhookPath: webhookPath(
+    'KGC_SUPPORT_WEBHOOK_PATH',
+    'Webhook path under SUPPORT_API_URL; {name} is rental-started…, {event} is rental.started…',
+    '/webhook/kgc/{name}',
+  ),
+  webhookConcurrency: int(
+    'KGC_SUPPORT_WEBHOOK_CONCURRENCY',
+    'Deliveries in flight at once per daemon',
+    64,
+    1,
+    1024,
+  ),
+  webhookBatch: int(
+    'KGC_SUPPORT_WEBHOOK_BATCH',
+    'Events claimed per claim statement',
+    100,
+    1,
+    1000,
+  ),
+  webhookLeaseMs: duration(
+    'KGC_SUPPORT_WEBHOOK_LEASE',
+    'How long a claimed event stays invisible to other daemons (must exceed the timeout)',
+    '60s',
+  ),
+  webhookPollMs: duration(
+    'KGC_SUPPORT_WEBHOOK_POLL',
+    'Safety-net poll of the queue and the outbox when no notification arrives',
+    '1s',
+  ),
+  webhookProbeMs: duration(
+    'KGC_SUPPORT_WEBHOOK_PROBE_INTERVAL',
+    'While Support is unreachable: how often its /health is probed',
+    '5s',
+  ),
+  eventMaxAgeMs: {
+    ...durationMin(
+      'KGC_SUPPORT_EVENT_MAX_AGE',
+      'An event older than this (by its occurred_at) is not delivered as if new: it is dead-lettered as expired (`dlq replay` sends it anyway)',
+      '24h',
+      1_000,
+    ),
+    show: formatDuration,
+  },
+  eventRetentionMs: duration(
+    'KGC_SUPPORT_EVENT_RETENTION',
+    'Delivered and skipped events are deleted after this long (dead ones stay until purged)',
+    '30d',
+  ),
   // Health (seed 3.2, 13): the daemon's periodic check of Support, and what `kgc-support health` calls a warning.
-  healthIntervalMs: durationMin('KGC_SUPPORT_HEALTH_INTERVAL', 'How often the daemon checks Support (chatbot, context manager, Chatwoot); seed 3.2 says every 5 minutes', '5m', 100),
-  healthTimeoutMs: durationMin('KGC_SUPPORT_HEALTH_TIMEOUT', 'Timeout of one health check, in the daemon and in `kgc-support health` (--timeout)', '5s', 10),
-  healthDlq: threshold('KGC_SUPPORT_HEALTH_DLQ', 'health: DLQ depth (dead and rejected events) that warns[,is critical]; off to ignore', 'count', 'above', '1,100'),
-  healthPendingAge: threshold('KGC_SUPPORT_HEALTH_PENDING_AGE', 'health: age of the oldest undelivered event that warns[,is critical]', 'duration', 'above', '15m,1h'),
-  healthKeyExpiry: threshold('KGC_SUPPORT_HEALTH_KEY_EXPIRY', 'health: an active API key expiring within this warns[,within this is critical]', 'duration', 'below', '14d,3d'),
-  healthSecretAge: threshold('KGC_SUPPORT_HEALTH_SECRET_AGE', 'health: age of the current webhook secret that warns[,is critical] (rotate it: kgc-support secrets rotate-webhook)', 'duration', 'above', '180d'),
-  shutdownTimeoutMs: duration('KGC_SUPPORT_SHUTDOWN_TIMEOUT', 'How long SIGTERM waits for in-flight requests', '10s'),
-  franchisesDir: str('KGC_SUPPORT_FRANCHISES_DIR', 'The directory holding one <id>/franchise.yaml per franchise: /var/lib/kgc-support/franchises for root, else $XDG_DATA_HOME/kgc-support/franchises', (e) => defaultFranchisesDir(e)),
-  composeCommand: str('KGC_SUPPORT_COMPOSE', 'Installer: the compose command ("docker compose", "docker-compose" or a path); unset means detect, v2 first', () => ''),
+  healthIntervalMs: durationMin(
+    'KGC_SUPPORT_HEALTH_INTERVAL',
+    'How often the daemon checks Support (chatbot, context manager, Chatwoot); seed 3.2 says every 5 minutes',
+    '5m',
+    100,
+  ),
+  healthTimeoutMs: durationMin(
+    'KGC_SUPPORT_HEALTH_TIMEOUT',
+    'Timeout of one health check, in the daemon and in `kgc-support health` (--timeout)',
+    '5s',
+    10,
+  ),
+  healthDlq: threshold(
+    'KGC_SUPPORT_HEALTH_DLQ',
+    'health: DLQ depth (dead and rejected events) that warns[,is critical]; off to ignore',
+    'count',
+    'above',
+    '1,100',
+  ),
+  healthPendingAge: threshold(
+    'KGC_SUPPORT_HEALTH_PENDING_AGE',
+    'health: age of the oldest undelivered event that warns[,is critical]',
+    'duration',
+    'above',
+    '15m,1h',
+  ),
+  healthKeyExpiry: threshold(
+    'KGC_SUPPORT_HEALTH_KEY_EXPIRY',
+    'health: an active API key expiring within this warns[,within this is critical]',
+    'duration',
+    'below',
+    '14d,3d',
+  ),
+  healthSecretAge: threshold(
+    'KGC_SUPPORT_HEALTH_SECRET_AGE',
+    'health: age of the current webhook secret that warns[,is critical] (rotate it: kgc-support secrets rotate-webhook)',
+    'duration',
+    'above',
+    '180d',
+  ),
+  shutdownTimeoutMs: duration(
+    'KGC_SUPPORT_SHUTDOWN_TIMEOUT',
+    'How long SIGTERM waits for in-flight requests',
+    '10s',
+  ),
+  franchisesDir: str(
+    'KGC_SUPPORT_FRANCHISES_DIR',
+    'The directory holding one <id>/franchise.yaml per franchise: /var/lib/kgc-support/franchises for root, else $XDG_DATA_HOME/kgc-support/franchises',
+    (e) => defaultFranchisesDir(e),
+  ),
+  composeCommand: str(
+    'KGC_SUPPORT_COMPOSE',
+    'Installer: the compose command ("docker compose", "docker-compose" or a path); unset means detect, v2 first',
+    () => '',
+  ),
 } as const;
 
 export type Settings = typeof SETTINGS;

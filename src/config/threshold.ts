@@ -23,26 +23,40 @@ function one(part: string, kind: ThresholdKind, what: string): number | undefine
   const p = part.trim();
   if (p === '') return undefined;
   if (kind === 'duration') return parseDuration(p, what);
-  if (!/^\d+$/.test(p)) throw new KgcError('invalid_config', `${what}: "${p}" is not a whole number`);
+  if (!/^\d+$/.test(p))
+    throw new KgcError('invalid_config', `${what}: "${p}" is not a whole number`);
   return Number(p);
 }
 
-export function parseThreshold(text: string, kind: ThresholdKind, worse: Threshold['worse'], what: string): Threshold {
+export function parseThreshold(
+  text: string,
+  kind: ThresholdKind,
+  worse: Threshold['worse'],
+  what: string,
+): Threshold {
   const t = text.trim().toLowerCase();
   if (t === 'off' || t === 'none') return { warn: undefined, crit: undefined, worse, text: 'off' };
   const parts = t.split(',');
-  if (parts.length > 2) throw new KgcError('invalid_config', `${what}: "${text}" is not WARN[,CRIT] (examples: ${kind === 'count' ? '1,100' : '15m,1h'}, off)`);
+  if (parts.length > 2)
+    throw new KgcError(
+      'invalid_config',
+      `${what}: "${text}" is not WARN[,CRIT] (examples: ${kind === 'count' ? '1,100' : '15m,1h'}, off)`,
+    );
   const warn = one(parts[0] ?? '', kind, what);
   const crit = one(parts[1] ?? '', kind, what);
   if (warn !== undefined && crit !== undefined && (worse === 'above' ? warn > crit : warn < crit)) {
-    throw new KgcError('invalid_config', `${what}: the warning level must come before the critical one (${worse === 'above' ? 'warn ≤ crit' : 'warn ≥ crit'})`);
+    throw new KgcError(
+      'invalid_config',
+      `${what}: the warning level must come before the critical one (${worse === 'above' ? 'warn ≤ crit' : 'warn ≥ crit'})`,
+    );
   }
   return { warn, crit, worse, text: text.trim() };
 }
 
 /** Where a value stands against a threshold. */
 export function levelOf(value: number, t: Threshold): 'ok' | 'warn' | 'crit' {
-  const beyond = (limit: number | undefined) => limit !== undefined && (t.worse === 'above' ? value >= limit : value <= limit);
+  const beyond = (limit: number | undefined) =>
+    limit !== undefined && (t.worse === 'above' ? value >= limit : value <= limit);
   if (beyond(t.crit)) return 'crit';
   if (beyond(t.warn)) return 'warn';
   return 'ok';

@@ -9,12 +9,18 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** A clock a test can move by hand. */
-export function manualClock(start: number): Clock & { set(ms: number): void; advance(ms: number): void } {
+export function manualClock(
+  start: number,
+): Clock & { set(ms: number): void; advance(ms: number): void } {
   let t = start;
   return {
     now: () => t,
-    set: (ms) => { t = ms; },
-    advance: (ms) => { t += ms; },
+    set: (ms) => {
+      t = ms;
+    },
+    advance: (ms) => {
+      t += ms;
+    },
   };
 }
 

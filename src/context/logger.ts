@@ -18,15 +18,36 @@ export const REDACT_PATHS: readonly string[] = [
   'req.headers.cookie',
   'headers.authorization',
   'headers["x-api-key"]',
-  'key', 'apiKey', 'api_key', 'secret', 'secrets', 'password', 'token', 'plaintext',
-  '*.key', '*.apiKey', '*.api_key', '*.secret', '*.password', '*.token', '*.plaintext',
-  'databaseUrl', 'erpDatabaseUrl', 'config.databaseUrl', 'config.erpDatabaseUrl',
+  'key',
+  'apiKey',
+  'api_key',
+  'secret',
+  'secrets',
+  'password',
+  'token',
+  'plaintext',
+  '*.key',
+  '*.apiKey',
+  '*.api_key',
+  '*.secret',
+  '*.password',
+  '*.token',
+  '*.plaintext',
+  'databaseUrl',
+  'erpDatabaseUrl',
+  'config.databaseUrl',
+  'config.erpDatabaseUrl',
 ];
 
 const noop = (): void => {};
 
 /** A logger that drops everything (CLI commands run quietly unless asked). */
 export const silentLogger: Logger = {
-  fatal: noop, error: noop, warn: noop, info: noop, debug: noop, trace: noop,
+  fatal: noop,
+  error: noop,
+  warn: noop,
+  info: noop,
+  debug: noop,
+  trace: noop,
   child: () => silentLogger,
 };

@@ -73,17 +73,26 @@ export interface Daemon {
   close(): Promise<void>;
 }
 
-async function ping(db: Db, timeoutMs: number): Promise<{ status: 'pass' | 'fail'; latency_ms: number; detail?: string }> {
+async function ping(
+  db: Db,
+  timeoutMs: number,
+): Promise<{ status: 'pass' | 'fail'; latency_ms: number; detail?: string }> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       db.query('SELECT 1'),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); }),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
     ]);
     return { status: 'pass', latency_ms: Math.round(performance.now() - started) };
   } catch (err) {
-    return { status: 'fail', latency_ms: Math.round(performance.now() - started), detail: (err as Error).message };
+    return {
+      status: 'fail',
+      latency_ms: Math.round(performance.now() - started),
+      detail: (err as Error).message,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -92,34 +101,73 @@ async function ping(db: Db, timeoutMs: number): Promise<{ status: 'pass' | 'fail
 const DEMO_KEY_NAME = 'demo';
 
 async function issueDemoKey(ctx: Ctx): Promise<{ key: string; id: string }> {
-  for (const k of await listKeys(ctx, {})) if (k.name === DEMO_KEY_NAME) await revokeKey(ctx, { id: k.id });
-  const issued = await createKey(ctx, { name: DEMO_KEY_NAME, scopes: ['support:read', 'support:appointments'], expires_in: '30d' });
+  for (const k of await listKeys(ctx, {}))
+    if (k.name === DEMO_KEY_NAME) await revokeKey(ctx, { id: k.id });
+  const issued = await createKey(ctx, {
+    name: DEMO_KEY_NAME,
+    scopes: ['support:read', 'support:appointments'],
+    expires_in: '30d',
+  });
   return { key: issued.api_key, id: issued.key.id };
 }
 
-async function importEnvKey(ctx: Ctx, variable: string, key: string | undefined, name: string, scopes: string[]): Promise<void> {
+async function importEnvKey(
+  ctx: Ctx,
+  variable: string,
+  key: string | undefined,
+  name: string,
+  scopes: string[],
+): Promise<void> {
   if (!key) return;
-  const imported = await importKey({ ...ctx, actor: `env:${variable}` }, { name, scopes, api_key: key, expires_in: '365d' });
-  if (imported.created) ctx.logger.info({ keyId: imported.key.id, scopes }, `imported the key in ${variable}`);
-  else if (imported.key.status !== 'active') ctx.logger.warn({ keyId: imported.key.id, status: imported.key.status }, `the key in ${variable} is not active; issue a new one`);
+  const imported = await importKey(
+    { ...ctx, actor: `env:${variable}` },
+    { name, scopes, api_key: key, expires_in: '365d' },
+  );
+  if (imported.created)
+    ctx.logger.info({ keyId: imported.key.id, scopes }, `imported the key in ${variable}`);
+  else if (imported.key.status !== 'active')
+    ctx.logger.warn(
+      { keyId: imported.key.id, status: imported.key.status },
+      `the key in ${variable} is not active; issue a new one`,
+    );
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config } = opts;
-  const pinoLogger = opts.logger ?? createDaemonLogger(config.logLevel, await logDestination(config.logFormat, process.env, process.stdout.isTTY === true));
+  const pinoLogger =
+    opts.logger ??
+    createDaemonLogger(
+      config.logLevel,
+      await logDestination(config.logFormat, process.env, process.stdout.isTTY === true),
+    );
   const logger = pinoLogger as unknown as Logger;
   const clock = opts.clock ?? systemClock;
   // Refused before anything is opened, every problem at once (the same check as init, render and doctor).
   const problems = checkDaemonConfig(config);
-  if (problems.length > 0) throw new KgcError('invalid_config', `the daemon cannot start:\n${describeProblems(problems)}`);
-  const store: Store = await openStore({ config, logger, command: 'serve', holdLock: true, memory: opts.memory === true });
+  if (problems.length > 0)
+    throw new KgcError('invalid_config', `the daemon cannot start:\n${describeProblems(problems)}`);
+  const store: Store = await openStore({
+    config,
+    logger,
+    command: 'serve',
+    holdLock: true,
+    memory: opts.memory === true,
+  });
   const cleanups: (() => Promise<void> | void)[] = [];
   // What a failed start must close besides the cleanups: the listening servers, the dispatcher, the audit writer.
   const opened: (() => Promise<void> | void)[] = [];
   // /health passes only between a complete start and the beginning of the shutdown.
   let serving = false;
   try {
-    const ctx: Ctx = { config, db: store.db, erp: store.erp, logger, clock, random: opts.random ?? cryptoRandom, actor: 'daemon' };
+    const ctx: Ctx = {
+      config,
+      db: store.db,
+      erp: store.erp,
+      logger,
+      clock,
+      random: opts.random ?? cryptoRandom,
+      actor: 'daemon',
+    };
 
     if (opts.demo) {
       const summary = await seedDemo(ctx);
@@ -129,8 +177,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
 
     // The keys the installer rendered (the Support system's, the ERP's): known by their hash from now on.
-    await importEnvKey(ctx, 'KGC_API_KEY', config.inboundApiKey, 'support-system (KGC_API_KEY)', ['support:read', 'support:appointments']);
-    await importEnvKey(ctx, 'KGC_SUPPORT_PUBLISH_KEY', config.publishApiKey, 'erp (KGC_SUPPORT_PUBLISH_KEY)', ['erp:publish']);
+    await importEnvKey(ctx, 'KGC_API_KEY', config.inboundApiKey, 'support-system (KGC_API_KEY)', [
+      'support:read',
+      'support:appointments',
+    ]);
+    await importEnvKey(
+      ctx,
+      'KGC_SUPPORT_PUBLISH_KEY',
+      config.publishApiKey,
+      'erp (KGC_SUPPORT_PUBLISH_KEY)',
+      ['erp:publish'],
+    );
 
     let enabled = (await applyEnvSwitch(ctx, config.supportModuleEnabled)).enabled;
     const metrics = createMetrics();
@@ -138,8 +195,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     let dispatcher: Dispatcher | undefined;
     // The daemon's watch on Support; started once the dispatcher runs, since they keep one story.
     const support = createSupportMonitor({
-      urls: { chatbot: config.supportApiUrl, context: config.supportContextUrl, chatwoot: config.chatwootUrl },
-      intervalMs: config.healthIntervalMs, timeoutMs: config.healthTimeoutMs, clock, logger,
+      urls: {
+        chatbot: config.supportApiUrl,
+        context: config.supportContextUrl,
+        chatwoot: config.chatwootUrl,
+      },
+      intervalMs: config.healthIntervalMs,
+      timeoutMs: config.healthTimeoutMs,
+      clock,
+      logger,
       enabled: () => enabled,
       holdDeliveries: () => dispatcher?.hold(),
       resumeDeliveries: () => dispatcher?.resume(),
@@ -150,23 +214,34 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     // Refreshes run one after another, so a slow early read never overwrites a later one.
     let refreshing: Promise<void> = Promise.resolve();
     const refreshModule = (): Promise<void> => {
-      refreshing = refreshing.catch(() => {}).then(async () => {
-        const next = (await getPluginState(ctx)).enabled;
-        const changed = next !== enabled;
-        if (changed) logger.info({ enabled: next }, next ? 'Support module enabled' : 'Support module disabled');
-        enabled = next;
-        if (changed) support.moduleChanged(next);
-        if (enabled) dispatcher?.wake();
-      });
+      refreshing = refreshing
+        .catch(() => {})
+        .then(async () => {
+          const next = (await getPluginState(ctx)).enabled;
+          const changed = next !== enabled;
+          if (changed)
+            logger.info(
+              { enabled: next },
+              next ? 'Support module enabled' : 'Support module disabled',
+            );
+          enabled = next;
+          if (changed) support.moduleChanged(next);
+          if (enabled) dispatcher?.wake();
+        });
       return refreshing;
     };
     const unlisten = await onChange(store.db, (topic) => {
       if (topic === 'keys') verifier.invalidate();
-      else if (topic === 'plugin') void refreshModule().catch((err) => logger.warn({ err: (err as Error).message }, 'cannot read the module switch'));
+      else if (topic === 'plugin')
+        void refreshModule().catch((err) =>
+          logger.warn({ err: (err as Error).message }, 'cannot read the module switch'),
+        );
     });
     cleanups.push(unlisten);
     // Safety net for a missed notification (a dropped LISTEN connection): re-read every few seconds.
-    const poll = setInterval(() => { void refreshModule().catch(() => {}); }, 5_000);
+    const poll = setInterval(() => {
+      void refreshModule().catch(() => {});
+    }, 5_000);
     poll.unref();
     cleanups.push(() => clearInterval(poll));
 
@@ -184,7 +259,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const readiness = async (): Promise<ReadinessReport> => {
       const checks: ReadinessReport['checks'] = { store: await ping(store.db, 2_000) };
       if (store.erp !== store.db) checks.erp = await ping(store.erp, 2_000);
-      checks.erp_contract = await contractCheck(store.erp, checks.erp ?? checks.store, store.erp !== store.db);
+      checks.erp_contract = await contractCheck(
+        store.erp,
+        checks.erp ?? checks.store,
+        store.erp !== store.db,
+      );
       const status = Object.values(checks).every((c) => c.status === 'pass') ? 'pass' : 'fail';
       return { status, checks };
     };
@@ -193,19 +272,27 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const ingest = new IngestBatcher(ctx, 'api');
     const api = await buildApiApp({
       beforeMetrics: () => metrics.auditPending.set(audit.pending),
-      ctx, verifier, audit, metrics, readiness,
+      ctx,
+      verifier,
+      audit,
+      metrics,
+      readiness,
       limiter: new RateLimiter(clock, config.rateLimit),
       moduleEnabled: () => enabled,
       logger: pinoLogger,
       live: () => serving,
-      extraRoutes: [eventRoutes({
-        publish: (input) => ingest.publish(input),
-        onPublished: (e) => {
-          webhookMetrics.published.inc({ event: e.event, source: 'api', status: e.status });
-          if (e.status === 'pending') dispatcher?.wake();
-          if (e.event === 'customer.deleted') void erasures.intake().catch(() => {});
-        },
-      }), customerErasureRoutes({ erase: (input) => erasures.fromApi(input) }), supportHealthRoutes(() => support.view())],
+      extraRoutes: [
+        eventRoutes({
+          publish: (input) => ingest.publish(input),
+          onPublished: (e) => {
+            webhookMetrics.published.inc({ event: e.event, source: 'api', status: e.status });
+            if (e.status === 'pending') dispatcher?.wake();
+            if (e.event === 'customer.deleted') void erasures.intake().catch(() => {});
+          },
+        }),
+        customerErasureRoutes({ erase: (input) => erasures.fromApi(input) }),
+        supportHealthRoutes(() => support.view()),
+      ],
     });
     opened.push(() => api.close());
     await api.listen({ port: config.port, host: config.host });
@@ -214,49 +301,85 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
     // Webhooks start once the API listens; they stop before the store closes.
-    const theDispatcher = await startDispatcher({ ctx, enabled: () => enabled, metrics: webhookMetrics, onHeldChange: (held) => support.deliveriesHeld(held) });
+    const theDispatcher = await startDispatcher({
+      ctx,
+      enabled: () => enabled,
+      metrics: webhookMetrics,
+      onHeldChange: (held) => support.deliveriesHeld(held),
+    });
     dispatcher = theDispatcher;
     opened.push(() => theDispatcher.close());
     support.start();
 
     const socketPath = config.adminSocket;
     const admin = await buildAdminApp({
-      ctx, ops: ALL_OPS,
-      beforeOp: async (op) => { if (op.name.startsWith('audit.')) await audit.flush(); },
+      ctx,
+      ops: ALL_OPS,
+      beforeOp: async (op) => {
+        if (op.name.startsWith('audit.')) await audit.flush();
+      },
       afterOp: async (op, output) => {
         if (op.name.startsWith('keys.')) verifier.invalidate();
         if (op.name.startsWith('plugin.')) await refreshModule();
         if (op.name === 'events.publish') {
           const { event, replayed } = output as PublishResult;
-          if (!replayed) webhookMetrics.published.inc({ event: event.event, source: 'cli', status: event.status });
+          if (!replayed)
+            webhookMetrics.published.inc({
+              event: event.event,
+              source: 'cli',
+              status: event.status,
+            });
         }
         if (op.name === 'events.publish' || op.name === 'dlq.replay') theDispatcher.wake();
       },
-      info: () => ({ pid: process.pid, url, store: store.db.label, module_enabled: enabled, support: support.view() }),
+      info: () => ({
+        pid: process.pid,
+        url,
+        store: store.db.label,
+        module_enabled: enabled,
+        support: support.view(),
+      }),
     });
     opened.push(() => admin.close());
     if (!opts.memory) {
       // An installed daemon's socket sits in a bind-mounted directory: created owner-only when missing.
       try {
-        if (!existsSync(dirname(socketPath))) mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
+        if (!existsSync(dirname(socketPath)))
+          mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
         await listenOnSocket(admin, socketPath);
       } catch (err) {
-        throw new KgcError('invalid_config', `KGC_SUPPORT_ADMIN_SOCKET: cannot open the admin socket ${socketPath} (${(err as Error).message})`, { cause: err });
+        throw new KgcError(
+          'invalid_config',
+          `KGC_SUPPORT_ADMIN_SOCKET: cannot open the admin socket ${socketPath} (${(err as Error).message})`,
+          { cause: err },
+        );
       }
       store.lock?.update({ adminSocket: socketPath, url });
     }
 
     // Idempotency records are kept for a day.
     const sweep = setInterval(() => {
-      void store.db.query(`DELETE FROM kgc_support.idempotency WHERE created_at < $1`, [new Date(clock.now() - 86_400_000)])
+      void store.db
+        .query(`DELETE FROM kgc_support.idempotency WHERE created_at < $1`, [
+          new Date(clock.now() - 86_400_000),
+        ])
         .catch((err) => logger.warn({ err: (err as Error).message }, 'idempotency sweep failed'));
-      void sweepFinishedEvents(ctx, config.eventRetentionMs)
-        .catch((err) => logger.warn({ err: (err as Error).message }, 'event retention sweep failed'));
+      void sweepFinishedEvents(ctx, config.eventRetentionMs).catch((err) =>
+        logger.warn({ err: (err as Error).message }, 'event retention sweep failed'),
+      );
     }, 3_600_000);
     sweep.unref();
     cleanups.push(() => clearInterval(sweep));
 
-    logger.info({ url, store: store.db.label, adminSocket: opts.memory ? undefined : socketPath, moduleEnabled: enabled }, 'kgc-support daemon listening');
+    logger.info(
+      {
+        url,
+        store: store.db.label,
+        adminSocket: opts.memory ? undefined : socketPath,
+        moduleEnabled: enabled,
+      },
+      'kgc-support daemon listening',
+    );
 
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => {
@@ -265,7 +388,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         logger.info('shutting down: finishing in-flight requests');
         support.close();
         const deadline = setTimeout(() => {
-          logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'in-flight requests did not finish in time; closing connections');
+          logger.warn(
+            { timeoutMs: config.shutdownTimeoutMs },
+            'in-flight requests did not finish in time; closing connections',
+          );
           api.server.closeAllConnections();
         }, config.shutdownTimeoutMs);
         deadline.unref();
@@ -283,11 +409,28 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     };
 
     serving = true;
-    return { url, adminSocket: socketPath, ctx, api, metrics, verifier, audit, erasures, dispatcher: theDispatcher, webhookMetrics, support, moduleEnabled: () => enabled, close };
+    return {
+      url,
+      adminSocket: socketPath,
+      ctx,
+      api,
+      metrics,
+      verifier,
+      audit,
+      erasures,
+      dispatcher: theDispatcher,
+      webhookMetrics,
+      support,
+      moduleEnabled: () => enabled,
+      close,
+    };
   } catch (err) {
     // A start that fails after the API (or the admin socket) listened closes them too: no half-started daemon keeps running.
     serving = false;
-    for (const c of [...opened.reverse(), ...cleanups.reverse()]) await Promise.resolve().then(c).catch(() => {});
+    for (const c of [...opened.reverse(), ...cleanups.reverse()])
+      await Promise.resolve()
+        .then(c)
+        .catch(() => {});
     await store.close().catch(() => {});
     throw err;
   }

@@ -1,15 +1,23 @@
-import { pino, destination as pinoDestination, stdTimeFunctions, type Logger as PinoLogger } from 'pino';
+import {
+  pino,
+  destination as pinoDestination,
+  stdTimeFunctions,
+  type Logger as PinoLogger,
+} from 'pino';
 import { colorWanted } from '../context/color.js';
 import { REDACT_PATHS } from '../context/logger.js';
 
 /** The daemon's structured log: JSON lines on stdout, secrets redacted wherever they appear. */
 export function createDaemonLogger(level: string, destination?: NodeJS.WritableStream): PinoLogger {
-  return pino({
-    level,
-    base: { service: 'kgc-support' },
-    redact: { paths: [...REDACT_PATHS], censor: '[Redacted]' },
-    timestamp: stdTimeFunctions.isoTime,
-  }, destination ?? pinoDestination({ dest: 1, sync: false }));
+  return pino(
+    {
+      level,
+      base: { service: 'kgc-support' },
+      redact: { paths: [...REDACT_PATHS], censor: '[Redacted]' },
+      timestamp: stdTimeFunctions.isoTime,
+    },
+    destination ?? pinoDestination({ dest: 1, sync: false }),
+  );
 }
 
 /**
@@ -17,7 +25,12 @@ export function createDaemonLogger(level: string, destination?: NodeJS.WritableS
  * KGC_SUPPORT_LOG_FORMAT=pretty), one readable line per entry through pino-pretty, coloured
  * by the CLI's own rule (NO_COLOR, FORCE_COLOR, TERM=dumb). Redaction happens before either.
  */
-export async function logDestination(format: 'auto' | 'json' | 'pretty', env: NodeJS.ProcessEnv, stdoutIsTTY: boolean, out: number | NodeJS.WritableStream = 1): Promise<NodeJS.WritableStream | undefined> {
+export async function logDestination(
+  format: 'auto' | 'json' | 'pretty',
+  env: NodeJS.ProcessEnv,
+  stdoutIsTTY: boolean,
+  out: number | NodeJS.WritableStream = 1,
+): Promise<NodeJS.WritableStream | undefined> {
   if (format === 'json' || (format === 'auto' && !stdoutIsTTY)) return undefined;
   const { default: pretty } = await import('pino-pretty');
   return pretty({

@@ -10,8 +10,20 @@ import type Docker from 'dockerode';
 import { KgcError } from '../errors/kgc-error.js';
 import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { integrationNetworkName } from '../franchise/franchise.schema.js';
-import { ERP_SERVICES, erpProjectOf, SUPPORT_SERVICES, supportProjectOf, type ProjectFiles } from '../render/model.js';
-import { mustCompose, type ComposeProject, type ComposeTool, type Exec, type ExecOptions } from './compose.js';
+import {
+  ERP_SERVICES,
+  erpProjectOf,
+  SUPPORT_SERVICES,
+  supportProjectOf,
+  type ProjectFiles,
+} from '../render/model.js';
+import {
+  mustCompose,
+  type ComposeProject,
+  type ComposeTool,
+  type Exec,
+  type ExecOptions,
+} from './compose.js';
 import { ensureNetwork, projectContainers, type ServiceContainer } from './engine.js';
 
 export interface StackDeps {
@@ -43,12 +55,24 @@ export function erpProject(ref: FranchiseRef): ComposeProject {
 
 /** The support services named by --service (all when none), in start order; an unknown name is a usage error. */
 export function chosenServices(wanted: readonly string[] | undefined): string[] {
-  const unknown = (wanted ?? []).filter((s) => !(SUPPORT_SERVICES as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new KgcError('usage', `unknown service ${unknown.join(', ')}: the support services are ${SUPPORT_SERVICES.join(', ')}`);
-  return wanted === undefined || wanted.length === 0 ? [...SUPPORT_SERVICES] : SUPPORT_SERVICES.filter((s) => wanted.includes(s));
+  const unknown = (wanted ?? []).filter(
+    (s) => !(SUPPORT_SERVICES as readonly string[]).includes(s),
+  );
+  if (unknown.length > 0)
+    throw new KgcError(
+      'usage',
+      `unknown service ${unknown.join(', ')}: the support services are ${SUPPORT_SERVICES.join(', ')}`,
+    );
+  return wanted === undefined || wanted.length === 0
+    ? [...SUPPORT_SERVICES]
+    : SUPPORT_SERVICES.filter((s) => wanted.includes(s));
 }
 
-export async function startErp(ref: FranchiseRef, deps: StackDeps, opts: ExecOptions = {}): Promise<void> {
+export async function startErp(
+  ref: FranchiseRef,
+  deps: StackDeps,
+  opts: ExecOptions = {},
+): Promise<void> {
   await prepareNetwork(ref, deps);
   await mustCompose(deps.compose, deps.exec, erpProject(ref), ['up', '-d', ...ERP_SERVICES], opts);
 }
@@ -56,17 +80,32 @@ export async function startErp(ref: FranchiseRef, deps: StackDeps, opts: ExecOpt
 /** The separate layout's integration network must exist before either stack starts. */
 async function prepareNetwork(ref: FranchiseRef, deps: StackDeps): Promise<void> {
   if (ref.franchise.layout !== 'separate') return;
-  await ensureNetwork(deps.docker, integrationNetworkName(ref.franchise), erpProject(ref).project, 'support-integration');
+  await ensureNetwork(
+    deps.docker,
+    integrationNetworkName(ref.franchise),
+    erpProject(ref).project,
+    'support-integration',
+  );
 }
 
 /** `up -d` of the named support services only: the ERP's services are not named, so compose leaves them be. */
-export async function startSupport(ref: FranchiseRef, deps: StackDeps, services: readonly string[] = SUPPORT_SERVICES, opts: ExecOptions = {}): Promise<void> {
+export async function startSupport(
+  ref: FranchiseRef,
+  deps: StackDeps,
+  services: readonly string[] = SUPPORT_SERVICES,
+  opts: ExecOptions = {},
+): Promise<void> {
   await prepareNetwork(ref, deps);
   await mustCompose(deps.compose, deps.exec, supportProject(ref), ['up', '-d', ...services], opts);
 }
 
 /** Stops and removes the support services; the ERP's containers and networks stay. */
-export async function stopSupport(ref: FranchiseRef, deps: StackDeps, services: readonly string[] = SUPPORT_SERVICES, opts: ExecOptions = {}): Promise<void> {
+export async function stopSupport(
+  ref: FranchiseRef,
+  deps: StackDeps,
+  services: readonly string[] = SUPPORT_SERVICES,
+  opts: ExecOptions = {},
+): Promise<void> {
   const p = supportProject(ref);
   const all = services.length === SUPPORT_SERVICES.length;
   if (ref.franchise.layout === 'separate' && all) {
@@ -89,10 +128,22 @@ export async function stackState(ref: FranchiseRef, docker: Docker): Promise<Ser
   const erp = erpProject(ref).project;
   const sup = supportProject(ref).project;
   const containers = new Map<string, ServiceContainer[]>();
-  for (const project of new Set([erp, sup])) containers.set(project, await projectContainers(docker, project));
-  const pick = (project: string, service: string) => containers.get(project)?.find((c) => c.service === service);
+  for (const project of new Set([erp, sup]))
+    containers.set(project, await projectContainers(docker, project));
+  const pick = (project: string, service: string) =>
+    containers.get(project)?.find((c) => c.service === service);
   return [
-    ...ERP_SERVICES.map((service) => ({ service, role: 'erp' as const, project: erp, container: pick(erp, service) })),
-    ...SUPPORT_SERVICES.map((service) => ({ service, role: 'support' as const, project: sup, container: pick(sup, service) })),
+    ...ERP_SERVICES.map((service) => ({
+      service,
+      role: 'erp' as const,
+      project: erp,
+      container: pick(erp, service),
+    })),
+    ...SUPPORT_SERVICES.map((service) => ({
+      service,
+      role: 'support' as const,
+      project: sup,
+      container: pick(sup, service),
+    })),
   ];
 }

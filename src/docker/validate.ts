@@ -14,7 +14,12 @@ import type { RenderedFile } from '../render/render.js';
 import { runCompose, type ComposeTool, type Exec } from './compose.js';
 import { composeProject } from './stack.js';
 
-export async function validateRendered(tool: ComposeTool, exec: Exec, ref: FranchiseRef, files: readonly RenderedFile[]): Promise<void> {
+export async function validateRendered(
+  tool: ComposeTool,
+  exec: Exec,
+  ref: FranchiseRef,
+  files: readonly RenderedFile[],
+): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'kgc-render-'));
   try {
     writeFiles(scratch, files);
@@ -24,7 +29,10 @@ export async function validateRendered(tool: ComposeTool, exec: Exec, ref: Franc
       const r = await runCompose(tool, exec, composeProject(copy, p), ['config', '-q']);
       if (r.exitCode !== 0) {
         const said = (r.stderr || r.stdout).split(scratch).join(ref.dir).trim();
-        throw new KgcError('compose_failed', `the rendered ${p.composeFile} of franchise ${ref.id} does not pass \`${tool.display} config\`:\n${said}`);
+        throw new KgcError(
+          'compose_failed',
+          `the rendered ${p.composeFile} of franchise ${ref.id} does not pass \`${tool.display} config\`:\n${said}`,
+        );
       }
     }
   } finally {

@@ -20,7 +20,11 @@ export function modelImages(ref: FranchiseRef): StackImage[] {
     const i = imageOf(ref.franchise, key);
     const image = withTag(`${i.image}:${i.tag}`);
     const had = byRef.get(image);
-    byRef.set(image, { ref: image, services: [...(had?.services ?? []), `images.${key}`], key: had?.key ?? key });
+    byRef.set(image, {
+      ref: image,
+      services: [...(had?.services ?? []), `images.${key}`],
+      key: had?.key ?? key,
+    });
   }
   return [...byRef.values()];
 }
@@ -37,14 +41,16 @@ export async function imageCheck(p: ImageProbe, ref: FranchiseRef): Promise<Find
   const pullable = found.filter((x) => x.presence.state === 'pullable');
   if (missing.length > 0) {
     return {
-      check, status: 'fail',
+      check,
+      status: 'fail',
       detail: `not present, and no registry gives them: ${missing.map((x) => `${x.ref} (${x.services.join(', ')})`).join(', ')}`,
       hint: missing.map((x) => `${x.ref}: ${howToGet(x, ref.id)}`).join('\n  '),
     };
   }
   const present = found.length - pullable.length;
   return {
-    check, status: 'pass',
+    check,
+    status: 'pass',
     detail: `${present} of ${found.length} present on this engine${pullable.length > 0 ? `; pulled on up: ${pullable.map((x) => x.ref).join(', ')}` : ''}`,
   };
 }

@@ -72,14 +72,18 @@ export function realProbes(c: ProbeConfig): DoctorProbes {
       const drift = driftOf(plan);
       if (drift.length === 0) return undefined;
       const rendered = plan.files.filter((x) => x.path !== SECRETS_FILE).length;
-      if (drift.filter((d) => d.drift === 'missing' && d.path !== SECRETS_FILE).length === rendered) return 'missing';
+      if (drift.filter((d) => d.drift === 'missing' && d.path !== SECRETS_FILE).length === rendered)
+        return 'missing';
       return drift.map((d) => `${d.path} (${d.drift})`).join(', ');
     },
     async httpOk(url, timeoutMs) {
       const o = await httpGet(url, { timeoutMs, maxBody: 16_384 });
       if (o.kind !== 'answer') return { ok: false, detail: o.error };
       const ok = o.status >= 200 && o.status < 300;
-      return { ok, detail: ok ? `HTTP ${o.status}` : `HTTP ${o.status}${failingChecks(jsonBody(o))}` };
+      return {
+        ok,
+        detail: ok ? `HTTP ${o.status}` : `HTTP ${o.status}${failingChecks(jsonBody(o))}`,
+      };
     },
     async daemonContainerRunning(ref) {
       const cs = await projectContainers(docker, supportProject(ref).project);
@@ -91,15 +95,21 @@ export function realProbes(c: ProbeConfig): DoctorProbes {
     },
     localDaemon() {
       const info = readLock(c.dataDir);
-      return info && info.command === 'serve' && isHolderAlive(info) ? { pid: info.pid, port: c.daemonPort } : undefined;
+      return info && info.command === 'serve' && isHolderAlive(info)
+        ? { pid: info.pid, port: c.daemonPort }
+        : undefined;
     },
   };
 }
 
 /** The failing checks of an application/health+json body (the daemon's /ready), as ": name (detail); …". */
 function failingChecks(body: unknown): string {
-  const checks = (body as { checks?: Record<string, { status?: string; detail?: string }> } | undefined)?.checks;
+  const checks = (
+    body as { checks?: Record<string, { status?: string; detail?: string }> } | undefined
+  )?.checks;
   if (!checks || typeof checks !== 'object') return '';
-  const failing = Object.entries(checks).filter(([, c]) => c?.status !== 'pass').map(([name, c]) => (c?.detail ? `${name} (${c.detail})` : name));
+  const failing = Object.entries(checks)
+    .filter(([, c]) => c?.status !== 'pass')
+    .map(([name, c]) => (c?.detail ? `${name} (${c.detail})` : name));
   return failing.length > 0 ? `: ${failing.join('; ')}` : '';
 }

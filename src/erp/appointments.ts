@@ -26,7 +26,15 @@ export interface BookingResult {
   replayed: boolean;
 }
 
-interface AppointmentRow { id: string; location_id: string; slot_start: Date; slot_minutes: number; customer_id: string | null; status: string; idempotency_ref: string | null }
+interface AppointmentRow {
+  id: string;
+  location_id: string;
+  slot_start: Date;
+  slot_minutes: number;
+  customer_id: string | null;
+  status: string;
+  idempotency_ref: string | null;
+}
 
 const IDEM_KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
@@ -38,7 +46,10 @@ const INSERT_IDEM = `
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -58,32 +69,64 @@ function toAppointment(r: AppointmentRow): Appointment {
   };
 }
 
-async function resolveCustomer(ctx: Pick<Ctx, 'erp'>, req: AppointmentRequest): Promise<{ id: string | null; name: string | null; phone: string | null }> {
+async function resolveCustomer(
+  ctx: Pick<Ctx, 'erp'>,
+  req: AppointmentRequest,
+): Promise<{ id: string | null; name: string | null; phone: string | null }> {
   if (req.customer_id) {
-    const { rows } = await ctx.erp.query<{ id: string; name: string; phone: string | null }>(sql.CUSTOMER_BY_ID, [req.customer_id]);
+    const { rows } = await ctx.erp.query<{ id: string; name: string; phone: string | null }>(
+      sql.CUSTOMER_BY_ID,
+      [req.customer_id],
+    );
     if (!rows[0]) throw new KgcError('customer_not_found', `no customer ${req.customer_id}`);
     return { id: rows[0].id, name: rows[0].name, phone: rows[0].phone };
   }
-  if (!req.customer_phone) throw new KgcError('bad_request', 'give customer_id, or customer_phone (with customer_name for a new customer)');
+  if (!req.customer_phone)
+    throw new KgcError(
+      'bad_request',
+      'give customer_id, or customer_phone (with customer_name for a new customer)',
+    );
   const phone = normalizePhone(req.customer_phone);
   const { rows } = await ctx.erp.query<{ id: string }>(sql.CUSTOMERS_BY_PHONE, [phone]);
   // One customer on that number: link the booking. None or several: keep the phone and the name given.
-  return { id: rows.length === 1 ? (rows[0] as { id: string }).id : null, name: req.customer_name ?? null, phone };
+  return {
+    id: rows.length === 1 ? (rows[0] as { id: string }).id : null,
+    name: req.customer_name ?? null,
+    phone,
+  };
 }
 
-export async function bookAppointment(ctx: Pick<Ctx, 'erp' | 'db' | 'clock' | 'config'>, req: AppointmentRequest, opts: BookingOptions): Promise<BookingResult> {
+export async function bookAppointment(
+  ctx: Pick<Ctx, 'erp' | 'db' | 'clock' | 'config'>,
+  req: AppointmentRequest,
+  opts: BookingOptions,
+): Promise<BookingResult> {
   const idem = opts.idempotencyKey;
   if (idem !== undefined && !IDEM_KEY_RE.test(idem)) {
-    throw new KgcError('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
+    throw new KgcError(
+      'invalid_idempotency_key',
+      'Idempotency-Key must be 1 to 255 printable ASCII characters',
+    );
   }
   const hash = requestHash(req);
   if (idem !== undefined) {
-    const { rows } = await ctx.db.query<{ request_hash: string; status: number; response: Appointment | { detail?: string } }>(SELECT_IDEM, [opts.keyId, idem]);
+    const { rows } = await ctx.db.query<{
+      request_hash: string;
+      status: number;
+      response: Appointment | { detail?: string };
+    }>(SELECT_IDEM, [opts.keyId, idem]);
     const prior = rows[0];
     if (prior) {
-      if (prior.request_hash !== hash) throw new KgcError('idempotency_key_reused', 'this Idempotency-Key was used for a different request');
-      if (prior.status === 201) return { appointment: prior.response as Appointment, replayed: true };
-      throw new KgcError('slot_taken', (prior.response as { detail?: string }).detail, { headers: { 'idempotent-replayed': 'true' } });
+      if (prior.request_hash !== hash)
+        throw new KgcError(
+          'idempotency_key_reused',
+          'this Idempotency-Key was used for a different request',
+        );
+      if (prior.status === 201)
+        return { appointment: prior.response as Appointment, replayed: true };
+      throw new KgcError('slot_taken', (prior.response as { detail?: string }).detail, {
+        headers: { 'idempotent-replayed': 'true' },
+      });
     }
   }
 
@@ -96,14 +139,25 @@ export async function bookAppointment(ctx: Pick<Ctx, 'erp' | 'db' | 'clock' | 'c
   if (req.worklog_id) {
     const w = await ctx.erp.query<{ customer_id: string }>(sql.WORKLOG_OWNER, [req.worklog_id]);
     if (!w.rows[0]) throw new KgcError('worklog_not_found', `no worklog ${req.worklog_id}`);
-    if (customer.id && w.rows[0].customer_id !== customer.id) throw new KgcError('bad_request', `worklog ${req.worklog_id} belongs to another customer`);
+    if (customer.id && w.rows[0].customer_id !== customer.id)
+      throw new KgcError('bad_request', `worklog ${req.worklog_id} belongs to another customer`);
   }
 
   const ref = idem === undefined ? null : `${opts.keyId}:${idem}`;
   const year = localParts(now, ctx.config.timezone).date.slice(0, 4);
   const inserted = await ctx.erp.query<AppointmentRow>(sql.BOOK_APPOINTMENT, [
-    loc.id, start, loc.slot_minutes, customer.id, customer.name, customer.phone,
-    req.worklog_id ?? null, req.machine ?? null, req.note ?? null, ref, year, new Date(now),
+    loc.id,
+    start,
+    loc.slot_minutes,
+    customer.id,
+    customer.name,
+    customer.phone,
+    req.worklog_id ?? null,
+    req.machine ?? null,
+    req.note ?? null,
+    ref,
+    year,
+    new Date(now),
   ]);
 
   let result: BookingResult | undefined;
@@ -111,20 +165,35 @@ export async function bookAppointment(ctx: Pick<Ctx, 'erp' | 'db' | 'clock' | 'c
   if (inserted.rows[0]) {
     result = { appointment: toAppointment(inserted.rows[0]), replayed: false };
   } else {
-    const mine = ref ? (await ctx.erp.query<AppointmentRow>(sql.APPOINTMENT_BY_REF, [ref])).rows[0] : undefined;
+    const mine = ref
+      ? (await ctx.erp.query<AppointmentRow>(sql.APPOINTMENT_BY_REF, [ref])).rows[0]
+      : undefined;
     if (mine) {
       if (mine.location_id !== loc.id || mine.slot_start.getTime() !== start.getTime()) {
-        throw new KgcError('idempotency_key_reused', 'this Idempotency-Key was used for a different request');
+        throw new KgcError(
+          'idempotency_key_reused',
+          'this Idempotency-Key was used for a different request',
+        );
       }
       result = { appointment: toAppointment(mine), replayed: true };
     } else {
-      failure = new KgcError('slot_taken', `the ${isoSeconds(start)} slot at ${loc.id} is already booked`);
+      failure = new KgcError(
+        'slot_taken',
+        `the ${isoSeconds(start)} slot at ${loc.id} is already booked`,
+      );
     }
   }
   if (ref !== null && idem !== undefined) {
     const status = result ? 201 : 409;
     const response = result ? result.appointment : { detail: failure?.message };
-    await ctx.db.query(INSERT_IDEM, [opts.keyId, idem, hash, status, JSON.stringify(response), new Date(now)]);
+    await ctx.db.query(INSERT_IDEM, [
+      opts.keyId,
+      idem,
+      hash,
+      status,
+      JSON.stringify(response),
+      new Date(now),
+    ]);
   }
   if (failure) throw failure;
   return result as BookingResult;

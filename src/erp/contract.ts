@@ -2,7 +2,16 @@
 import type { Db } from '../store/db.js';
 
 export const CONTRACT_TABLES = [
-  'customers', 'machines', 'rentals', 'worklogs', 'orders', 'order_items', 'products', 'inventory', 'locations', 'appointments',
+  'customers',
+  'machines',
+  'rentals',
+  'worklogs',
+  'orders',
+  'order_items',
+  'products',
+  'inventory',
+  'locations',
+  'appointments',
 ] as const;
 
 export async function missingContractTables(db: Db): Promise<string[]> {
@@ -14,7 +23,8 @@ export async function missingContractTables(db: Db): Promise<string[]> {
   return CONTRACT_TABLES.filter((t) => !present.has(t));
 }
 
-const POINT_AT_ERP = 'ERP_DATABASE_URL must point at the ERP\'s database (the one whose kgc_erp schema holds its customers)';
+const POINT_AT_ERP =
+  "ERP_DATABASE_URL must point at the ERP's database (the one whose kgc_erp schema holds its customers)";
 
 /**
  * The ERP contract as /ready reports it: failing when its database does not answer,
@@ -22,19 +32,39 @@ const POINT_AT_ERP = 'ERP_DATABASE_URL must point at the ERP\'s database (the on
  * contract answers 404 to every Pull API call). `separate`: ERP_DATABASE_URL is set.
  */
 export async function contractCheck(
-  erp: Db, reach: { status: 'pass' | 'fail'; detail?: string } | undefined, separate: boolean,
+  erp: Db,
+  reach: { status: 'pass' | 'fail'; detail?: string } | undefined,
+  separate: boolean,
 ): Promise<{ status: 'pass' | 'fail'; detail?: string }> {
-  const where = separate ? 'the ERP database (ERP_DATABASE_URL)' : 'the daemon\'s own store (ERP_DATABASE_URL is unset)';
-  if (reach?.status !== 'pass') return { status: 'fail', detail: `${where} does not answer${reach?.detail ? ` (${reach.detail})` : ''}: ${POINT_AT_ERP}` };
+  const where = separate
+    ? 'the ERP database (ERP_DATABASE_URL)'
+    : "the daemon's own store (ERP_DATABASE_URL is unset)";
+  if (reach?.status !== 'pass')
+    return {
+      status: 'fail',
+      detail: `${where} does not answer${reach?.detail ? ` (${reach.detail})` : ''}: ${POINT_AT_ERP}`,
+    };
   try {
     const missing = await missingContractTables(erp);
-    if (missing.length > 0) return { status: 'fail', detail: `kgc_erp in ${where} lacks ${missing.join(', ')}: ${POINT_AT_ERP}` };
-    const { rows } = await erp.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM kgc_erp.customers) AS any');
+    if (missing.length > 0)
+      return {
+        status: 'fail',
+        detail: `kgc_erp in ${where} lacks ${missing.join(', ')}: ${POINT_AT_ERP}`,
+      };
+    const { rows } = await erp.query<{ any: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM kgc_erp.customers) AS any',
+    );
     if (rows[0]?.any !== true) {
-      return { status: 'fail', detail: `kgc_erp.customers in ${where} is empty: ${POINT_AT_ERP}${separate ? '' : ' (or load the demo data: kgc-support demo seed)'}` };
+      return {
+        status: 'fail',
+        detail: `kgc_erp.customers in ${where} is empty: ${POINT_AT_ERP}${separate ? '' : ' (or load the demo data: kgc-support demo seed)'}`,
+      };
     }
     return { status: 'pass' };
   } catch (err) {
-    return { status: 'fail', detail: `cannot read kgc_erp in ${where} (${(err as Error).message}): ${POINT_AT_ERP}` };
+    return {
+      status: 'fail',
+      detail: `cannot read kgc_erp in ${where} (${(err as Error).message}): ${POINT_AT_ERP}`,
+    };
   }
 }

@@ -9,26 +9,36 @@ const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const DateOnly = Type.String({ format: 'date', examples: ['2025-12-30'] });
 const DateTime = Type.String({ format: 'date-time', examples: ['2025-12-30T17:00:00Z'] });
 
-export const PaymentStatus = Type.Union([Type.Literal('good'), Type.Literal('late'), Type.Literal('blocked')]);
+export const PaymentStatus = Type.Union([
+  Type.Literal('good'),
+  Type.Literal('late'),
+  Type.Literal('blocked'),
+]);
 
-export const CustomerSummary = Type.Object({
-  customer_id: Type.String({ examples: ['C-123'] }),
-  name: Type.String(),
-  phone: Nullable(Type.String()),
-  email: Nullable(Type.String()),
-  company: Nullable(Type.String()),
-  is_business: Type.Boolean(),
-  active_rentals: Type.Integer(),
-  pending_repairs: Type.Integer(),
-  payment_status: PaymentStatus,
-}, { additionalProperties: false });
+export const CustomerSummary = Type.Object(
+  {
+    customer_id: Type.String({ examples: ['C-123'] }),
+    name: Type.String(),
+    phone: Nullable(Type.String()),
+    email: Nullable(Type.String()),
+    company: Nullable(Type.String()),
+    is_business: Type.Boolean(),
+    active_rentals: Type.Integer(),
+    pending_repairs: Type.Integer(),
+    payment_status: PaymentStatus,
+  },
+  { additionalProperties: false },
+);
 export type CustomerSummary = Static<typeof CustomerSummary>;
 
-export const DuplicatesQuery = Type.Object({
-  name: Type.Optional(Type.String({ minLength: 2, maxLength: 200 })),
-  phone: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
-}, { additionalProperties: false });
+export const DuplicatesQuery = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 2, maxLength: 200 })),
+    phone: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
+  },
+  { additionalProperties: false },
+);
 export type DuplicatesQuery = Static<typeof DuplicatesQuery>;
 
 export const DuplicateCandidate = Type.Object({
@@ -57,7 +67,14 @@ export const RentalStatus = Type.Object({
 });
 export type RentalStatus = Static<typeof RentalStatus>;
 
-export const WORKLOG_STATUSES = ['felvéve', 'diagnosztika', 'árajánlat', 'javítás', 'kész', 'átadva'] as const;
+export const WORKLOG_STATUSES = [
+  'felvéve',
+  'diagnosztika',
+  'árajánlat',
+  'javítás',
+  'kész',
+  'átadva',
+] as const;
 export const WorklogStatus = Type.Object({
   worklog_id: Type.String({ examples: ['M-2025-0123'] }),
   customer: Type.Object({ id: Type.String(), name: Type.String(), phone: Nullable(Type.String()) }),
@@ -97,15 +114,23 @@ export const OrderArrival = Type.Object({
   arrived: Type.Boolean(),
   arrived_at: Nullable(DateTime),
   estimated_arrival: Nullable(DateOnly),
-  days_until_arrival: Nullable(Type.Integer({ description: 'From today (local date); 0 today, negative when overdue; null once arrived or unknown' })),
+  days_until_arrival: Nullable(
+    Type.Integer({
+      description:
+        'From today (local date); 0 today, negative when overdue; null once arrived or unknown',
+    }),
+  ),
   items_pending: Type.Integer(),
 });
 export type OrderArrival = Static<typeof OrderArrival>;
 
-export const InventoryQuery = Type.Object({
-  sku: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }),
-  location: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-}, { additionalProperties: false });
+export const InventoryQuery = Type.Object(
+  {
+    sku: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }),
+    location: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
 export type InventoryQuery = Static<typeof InventoryQuery>;
 
 export const InventoryCheck = Type.Object({
@@ -113,26 +138,34 @@ export const InventoryCheck = Type.Object({
   name: Type.String(),
   total_available: Type.Integer(),
   in_stock: Type.Boolean(),
-  locations: Type.Array(Type.Object({
-    location_id: Type.String(),
-    location_name: Type.String(),
-    city: Type.String(),
-    available: Type.Integer(),
-    in_stock: Type.Boolean(),
-  })),
+  locations: Type.Array(
+    Type.Object({
+      location_id: Type.String(),
+      location_name: Type.String(),
+      city: Type.String(),
+      available: Type.Integer(),
+      in_stock: Type.Boolean(),
+    }),
+  ),
 });
 export type InventoryCheck = Static<typeof InventoryCheck>;
 
-export const AppointmentRequest = Type.Object({
-  location_id: Type.String({ minLength: 1, maxLength: 64 }),
-  slot_start: Type.String({ format: 'date-time', description: 'Start of the slot, with its offset: 2026-01-05T09:30:00+01:00' }),
-  customer_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  customer_phone: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-  customer_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  worklog_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  machine: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  note: Type.Optional(Type.String({ maxLength: 1000 })),
-}, { additionalProperties: false });
+export const AppointmentRequest = Type.Object(
+  {
+    location_id: Type.String({ minLength: 1, maxLength: 64 }),
+    slot_start: Type.String({
+      format: 'date-time',
+      description: 'Start of the slot, with its offset: 2026-01-05T09:30:00+01:00',
+    }),
+    customer_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    customer_phone: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    customer_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    worklog_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    machine: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    note: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
 export type AppointmentRequest = Static<typeof AppointmentRequest>;
 
 export const Appointment = Type.Object({
@@ -147,4 +180,11 @@ export type Appointment = Static<typeof Appointment>;
 
 /** Path parameters: ERP ids are short, printable, and never contain a slash. */
 export const IdParam = (name: string, example: string) =>
-  Type.Object({ [name]: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', examples: [example] }) });
+  Type.Object({
+    [name]: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+      examples: [example],
+    }),
+  });

@@ -5,8 +5,13 @@ import type { OrderArrival, OrderStatus } from './erp.schema.js';
 import { daysBetween, isoSeconds, localParts } from './local-time.js';
 
 interface OrderRow {
-  id: string; status: OrderStatus['status']; estimated_arrival: string | null; arrived_at: Date | null;
-  notification_sent: boolean; customer_phone: string | null; items: OrderStatus['items'];
+  id: string;
+  status: OrderStatus['status'];
+  estimated_arrival: string | null;
+  arrived_at: Date | null;
+  notification_sent: boolean;
+  customer_phone: string | null;
+  items: OrderStatus['items'];
 }
 
 async function loadOrder(ctx: Pick<Ctx, 'erp'>, orderId: string): Promise<OrderRow> {
@@ -18,15 +23,22 @@ async function loadOrder(ctx: Pick<Ctx, 'erp'>, orderId: string): Promise<OrderR
 export async function orderStatus(ctx: Pick<Ctx, 'erp'>, orderId: string): Promise<OrderStatus> {
   const o = await loadOrder(ctx, orderId);
   return {
-    order_id: o.id, customer_phone: o.customer_phone, status: o.status, items: o.items,
-    estimated_arrival: o.estimated_arrival, arrived_at: o.arrived_at ? isoSeconds(o.arrived_at) : null,
+    order_id: o.id,
+    customer_phone: o.customer_phone,
+    status: o.status,
+    items: o.items,
+    estimated_arrival: o.estimated_arrival,
+    arrived_at: o.arrived_at ? isoSeconds(o.arrived_at) : null,
     notification_sent: o.notification_sent,
   };
 }
 
 const ARRIVED = new Set(['beérkezett', 'átadva']);
 
-export async function orderArrival(ctx: Pick<Ctx, 'erp' | 'clock' | 'config'>, orderId: string): Promise<OrderArrival> {
+export async function orderArrival(
+  ctx: Pick<Ctx, 'erp' | 'clock' | 'config'>,
+  orderId: string,
+): Promise<OrderArrival> {
   const o = await loadOrder(ctx, orderId);
   const arrived = ARRIVED.has(o.status);
   const today = localParts(ctx.clock.now(), ctx.config.timezone).date;
@@ -36,7 +48,10 @@ export async function orderArrival(ctx: Pick<Ctx, 'erp' | 'clock' | 'config'>, o
     arrived,
     arrived_at: o.arrived_at ? isoSeconds(o.arrived_at) : null,
     estimated_arrival: o.estimated_arrival,
-    days_until_arrival: !arrived && o.estimated_arrival && o.status !== 'törölve' ? daysBetween(today, o.estimated_arrival) : null,
+    days_until_arrival:
+      !arrived && o.estimated_arrival && o.status !== 'törölve'
+        ? daysBetween(today, o.estimated_arrival)
+        : null,
     items_pending: o.items.filter((i) => !ARRIVED.has(i.status) && i.status !== 'törölve').length,
   };
 }

@@ -33,7 +33,8 @@ function parseHungarian(input: string): string {
   if (compact.startsWith('00')) compact = `+${compact.slice(2)}`;
   // 36301234567: the country code typed without its plus.
   else if (/^36\d{8,9}$/.test(compact)) compact = `+${compact}`;
-  if (compact.indexOf('+', 1) !== -1) throw new KgcError('invalid_phone', `"${raw}" is not a phone number`);
+  if (compact.indexOf('+', 1) !== -1)
+    throw new KgcError('invalid_phone', `"${raw}" is not a phone number`);
   const parsed = parsePhoneNumberFromString(compact, 'HU');
   if (!parsed || !parsed.isValid()) {
     throw new KgcError('invalid_phone', `"${raw}" is not a valid phone number`);

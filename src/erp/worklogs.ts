@@ -6,21 +6,31 @@ import { isoSeconds } from './local-time.js';
 
 /** What the chatbot tells the customer for each worklog status (seed 4.2). */
 export const STATUS_HU: Record<WorklogStatus['status'], string> = {
-  'felvéve': 'Felvéve, diagnosztikára vár',
-  'diagnosztika': 'Diagnosztika folyamatban',
-  'árajánlat': 'Árajánlat elkészült, jóváhagyásra vár',
-  'javítás': 'Javítás folyamatban',
-  'kész': 'Elkészült, átvehető',
-  'átadva': 'Átadva az ügyfélnek',
+  felvéve: 'Felvéve, diagnosztikára vár',
+  diagnosztika: 'Diagnosztika folyamatban',
+  árajánlat: 'Árajánlat elkészült, jóváhagyásra vár',
+  javítás: 'Javítás folyamatban',
+  kész: 'Elkészült, átvehető',
+  átadva: 'Átadva az ügyfélnek',
 };
 
 interface WorklogRow {
-  id: string; machine_name: string; status: WorklogStatus['status']; estimated_completion: Date | null;
-  quote_amount: number | null; quote_accepted: boolean | null; technician_notes: string | null;
-  customer_id: string; customer_name: string; customer_phone: string | null;
+  id: string;
+  machine_name: string;
+  status: WorklogStatus['status'];
+  estimated_completion: Date | null;
+  quote_amount: number | null;
+  quote_accepted: boolean | null;
+  technician_notes: string | null;
+  customer_id: string;
+  customer_name: string;
+  customer_phone: string | null;
 }
 
-export async function worklogStatus(ctx: Pick<Ctx, 'erp'>, worklogId: string): Promise<WorklogStatus> {
+export async function worklogStatus(
+  ctx: Pick<Ctx, 'erp'>,
+  worklogId: string,
+): Promise<WorklogStatus> {
   const { rows } = await ctx.erp.query<WorklogRow>(sql.WORKLOG_STATUS, [worklogId]);
   const w = rows[0];
   if (!w) throw new KgcError('worklog_not_found', `no worklog ${worklogId}`);

@@ -12,8 +12,15 @@ export class KgcError extends Error {
   readonly extras: ProblemExtras;
   readonly headers: Record<string, string>;
 
-  constructor(code: ErrorCode, detail?: string, opts: { extras?: ProblemExtras; headers?: Record<string, string>; cause?: unknown } = {}) {
-    super(detail ?? CATALOGUE[code].title, opts.cause === undefined ? undefined : { cause: opts.cause });
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    opts: { extras?: ProblemExtras; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(
+      detail ?? CATALOGUE[code].title,
+      opts.cause === undefined ? undefined : { cause: opts.cause },
+    );
     this.name = 'KgcError';
     this.code = code;
     this.extras = opts.extras ?? {};
@@ -65,13 +72,19 @@ export function problemOf(err: KgcError, instance?: string, requestId?: string):
 }
 
 /** Rebuilds a KgcError from a problem document received from the admin API. */
-export function errorFromProblem(p: { code?: unknown; detail?: unknown; [k: string]: unknown }): KgcError {
+export function errorFromProblem(p: {
+  code?: unknown;
+  detail?: unknown;
+  [k: string]: unknown;
+}): KgcError {
   const code = typeof p.code === 'string' && isErrorCode(p.code) ? p.code : 'internal';
   const detail = typeof p.detail === 'string' ? p.detail : undefined;
   const extras: ProblemExtras = {};
   for (const [k, v] of Object.entries(p)) {
-    if (['type', 'title', 'status', 'code', 'detail', 'instance', 'request_id'].includes(k)) continue;
-    if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) extras[k] = v as string | number | boolean | null;
+    if (['type', 'title', 'status', 'code', 'detail', 'instance', 'request_id'].includes(k))
+      continue;
+    if (v === null || ['string', 'number', 'boolean'].includes(typeof v))
+      extras[k] = v as string | number | boolean | null;
     else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) extras[k] = v as string[];
   }
   return new KgcError(code, detail, { extras });

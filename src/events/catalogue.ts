@@ -7,10 +7,17 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
-const Id = (example: string) => Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', examples: [example] });
+const Id = (example: string) =>
+  Type.String({
+    minLength: 1,
+    maxLength: 64,
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+    examples: [example],
+  });
 // Patterns, not `format`: the same check runs in Fastify, the CLI and the outbox drain.
 const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['2025-12-30'] });
-export const DATE_TIME_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
+export const DATE_TIME_PATTERN =
+  '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
 const DateTime = Type.String({ pattern: DATE_TIME_PATTERN, examples: ['2025-12-30T17:00:00Z'] });
 const Phone = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', examples: ['+36301234567'] });
 const Text = (max: number) => Type.String({ maxLength: max });
@@ -22,68 +29,100 @@ const closed = { additionalProperties: false } as const;
  * and no single ERP customer has that phone; one of the two is required (checked
  * beside the schema, see payloadProblem).
  */
-export const EventCustomer = Type.Object({
-  id: Type.Optional(Id('C-123')),
-  name: Type.Optional(Text(200)),
-  phone: Type.Optional(Phone),
-  email: Type.Optional(Type.String({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' })),
-}, closed);
+export const EventCustomer = Type.Object(
+  {
+    id: Type.Optional(Id('C-123')),
+    name: Type.Optional(Text(200)),
+    phone: Type.Optional(Phone),
+    email: Type.Optional(Type.String({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' })),
+  },
+  closed,
+);
 
 const Machine = Type.Object({ id: Type.Optional(Id('MAK-TV01')), name: Text(200) }, closed);
 
 export const PAYLOADS = {
-  'rental.started': Type.Object({
-    rental_id: Id('R-2025-001'),
-    customer: EventCustomer,
-    machine: Machine,
-    rental_start: DateOnly,
-    rental_end: DateOnly,
-    location_id: Type.Optional(Id('BP-01')),
-  }, closed),
-  'rental.ended': Type.Object({
-    rental_id: Id('R-2025-001'),
-    customer: EventCustomer,
-    machine: Type.Optional(Machine),
-    returned_on: Type.Optional(DateOnly),
-    late_days: Type.Optional(Type.Integer({ minimum: 0 })),
-    satisfaction_survey: Type.Boolean({ description: 'Whether Support should send the satisfaction survey' }),
-  }, closed),
-  'service.quote_ready': Type.Object({
-    worklog_id: Id('M-2025-0123'),
-    customer: EventCustomer,
-    machine: Type.Optional(Text(200)),
-    quote_amount: Type.Integer({ minimum: 0, description: 'HUF' }),
-    technician_notes: Type.Optional(Text(2000)),
-    estimated_completion: Type.Optional(DateTime),
-  }, closed),
-  'service.repair_done': Type.Object({
-    worklog_id: Id('M-2025-0123'),
-    customer: EventCustomer,
-    machine: Type.Optional(Text(200)),
-    quote_amount: Type.Optional(Type.Integer({ minimum: 0 })),
-    pickup_info: Type.Object({
+  'rental.started': Type.Object(
+    {
+      rental_id: Id('R-2025-001'),
+      customer: EventCustomer,
+      machine: Machine,
+      rental_start: DateOnly,
+      rental_end: DateOnly,
       location_id: Type.Optional(Id('BP-01')),
-      location_name: Type.Optional(Text(200)),
-      address: Type.Optional(Text(300)),
-      available_from: Type.Optional(DateTime),
-      note: Type.Optional(Text(1000)),
-    }, closed),
-  }, closed),
-  'order.arrived': Type.Object({
-    order_id: Id('O-2025-0456'),
-    customer: EventCustomer,
-    location_id: Type.Optional(Id('BP-01')),
-    items: Type.Array(Type.Object({
-      sku: Id('MAK-DGA452'),
-      name: Text(200),
-      quantity: Type.Integer({ minimum: 1 }),
-      status: Type.Optional(Text(40)),
-    }, closed), { minItems: 1, maxItems: 500 }),
-  }, closed),
-  'customer.deleted': Type.Object({
-    customer_id: Id('C-123'),
-    gdpr_reason: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', examples: ['user_request'] }),
-  }, closed),
+    },
+    closed,
+  ),
+  'rental.ended': Type.Object(
+    {
+      rental_id: Id('R-2025-001'),
+      customer: EventCustomer,
+      machine: Type.Optional(Machine),
+      returned_on: Type.Optional(DateOnly),
+      late_days: Type.Optional(Type.Integer({ minimum: 0 })),
+      satisfaction_survey: Type.Boolean({
+        description: 'Whether Support should send the satisfaction survey',
+      }),
+    },
+    closed,
+  ),
+  'service.quote_ready': Type.Object(
+    {
+      worklog_id: Id('M-2025-0123'),
+      customer: EventCustomer,
+      machine: Type.Optional(Text(200)),
+      quote_amount: Type.Integer({ minimum: 0, description: 'HUF' }),
+      technician_notes: Type.Optional(Text(2000)),
+      estimated_completion: Type.Optional(DateTime),
+    },
+    closed,
+  ),
+  'service.repair_done': Type.Object(
+    {
+      worklog_id: Id('M-2025-0123'),
+      customer: EventCustomer,
+      machine: Type.Optional(Text(200)),
+      quote_amount: Type.Optional(Type.Integer({ minimum: 0 })),
+      pickup_info: Type.Object(
+        {
+          location_id: Type.Optional(Id('BP-01')),
+          location_name: Type.Optional(Text(200)),
+          address: Type.Optional(Text(300)),
+          available_from: Type.Optional(DateTime),
+          note: Type.Optional(Text(1000)),
+        },
+        closed,
+      ),
+    },
+    closed,
+  ),
+  'order.arrived': Type.Object(
+    {
+      order_id: Id('O-2025-0456'),
+      customer: EventCustomer,
+      location_id: Type.Optional(Id('BP-01')),
+      items: Type.Array(
+        Type.Object(
+          {
+            sku: Id('MAK-DGA452'),
+            name: Text(200),
+            quantity: Type.Integer({ minimum: 1 }),
+            status: Type.Optional(Text(40)),
+          },
+          closed,
+        ),
+        { minItems: 1, maxItems: 500 },
+      ),
+    },
+    closed,
+  ),
+  'customer.deleted': Type.Object(
+    {
+      customer_id: Id('C-123'),
+      gdpr_reason: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', examples: ['user_request'] }),
+    },
+    closed,
+  ),
 } as const satisfies Record<string, TSchema>;
 
 export type EventType = keyof typeof PAYLOADS;
@@ -118,9 +157,17 @@ export function webhookUrl(baseUrl: string, template: string, type: string): str
   const u = new URL(url);
   const under = b.pathname.replace(/\/+$/, '') + '/';
   // Judged after the URL parser has resolved dot segments and backslashes, as the sender will.
-  if (u.origin !== b.origin || u.username !== b.username || !u.pathname.startsWith(under)
-    || /%(2e|2f|5c)/i.test(u.pathname) || u.search !== '' || u.hash !== '') {
-    throw new Error(`refusing webhook URL ${u.origin}${u.pathname}: not a path below SUPPORT_API_URL`);
+  if (
+    u.origin !== b.origin ||
+    u.username !== b.username ||
+    !u.pathname.startsWith(under) ||
+    /%(2e|2f|5c)/i.test(u.pathname) ||
+    u.search !== '' ||
+    u.hash !== ''
+  ) {
+    throw new Error(
+      `refusing webhook URL ${u.origin}${u.pathname}: not a path below SUPPORT_API_URL`,
+    );
   }
   return url;
 }
@@ -134,6 +181,16 @@ export const EventEnvelope = Type.Object({
 });
 export type EventEnvelope = Static<typeof EventEnvelope>;
 
-export function envelopeBody(e: { id: string; type: string; occurredAt: Date; data: unknown }): string {
-  return JSON.stringify({ id: e.id, event: e.type, occurred_at: e.occurredAt.toISOString(), data: e.data });
+export function envelopeBody(e: {
+  id: string;
+  type: string;
+  occurredAt: Date;
+  data: unknown;
+}): string {
+  return JSON.stringify({
+    id: e.id,
+    event: e.type,
+    occurred_at: e.occurredAt.toISOString(),
+    data: e.data,
+  });
 }

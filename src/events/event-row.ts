@@ -26,7 +26,8 @@ export interface EventRow {
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 export function toEventInfo(r: EventRow, now: number): EventInfo {
-  const inFlight = r.status === 'pending' && r.locked_by !== null && r.run_at !== null && r.run_at.getTime() > now;
+  const inFlight =
+    r.status === 'pending' && r.locked_by !== null && r.run_at !== null && r.run_at.getTime() > now;
   return {
     id: r.id,
     event: r.type,

@@ -9,19 +9,38 @@ export const EVENT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$';
 
 /** What the ERP sends: the envelope Support will receive, id and time optional. */
 export const PublishInput = Type.Object({
-  id: Type.Optional(Type.String({ pattern: EVENT_ID_PATTERN, description: 'Your id for the event (idempotency); generated when absent', examples: ['evt_9f2c1e'] })),
+  id: Type.Optional(
+    Type.String({
+      pattern: EVENT_ID_PATTERN,
+      description: 'Your id for the event (idempotency); generated when absent',
+      examples: ['evt_9f2c1e'],
+    }),
+  ),
   event: Type.String({ minLength: 1, maxLength: 64, examples: ['order.arrived'] }),
-  occurred_at: Type.Optional(Type.String({ pattern: DATE_TIME_PATTERN, description: 'When it happened; now when absent' })),
-  data: Type.Record(Type.String(), Type.Unknown(), { description: 'The payload: its schema depends on the event type' }),
+  occurred_at: Type.Optional(
+    Type.String({ pattern: DATE_TIME_PATTERN, description: 'When it happened; now when absent' }),
+  ),
+  data: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'The payload: its schema depends on the event type',
+  }),
 });
 export type PublishInput = Static<typeof PublishInput>;
 
 export const EventStatus = Type.Union([
-  Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead'), Type.Literal('skipped'), Type.Literal('rejected'),
+  Type.Literal('pending'),
+  Type.Literal('delivered'),
+  Type.Literal('dead'),
+  Type.Literal('skipped'),
+  Type.Literal('rejected'),
 ]);
 export type EventStatus = Static<typeof EventStatus>;
 
-export const EventSource = Type.Union([Type.Literal('api'), Type.Literal('outbox'), Type.Literal('cli'), Type.Literal('daemon')]);
+export const EventSource = Type.Union([
+  Type.Literal('api'),
+  Type.Literal('outbox'),
+  Type.Literal('cli'),
+  Type.Literal('daemon'),
+]);
 export type EventSource = Static<typeof EventSource>;
 
 /** An event's record: never its payload (see EventDetail), so lists stay free of personal data. */
@@ -51,7 +70,12 @@ export const AttemptInfo = Type.Object({
   attempt: Type.Integer(),
   at: Iso,
   url: Type.String(),
-  outcome: Type.Union([Type.Literal('delivered'), Type.Literal('retry'), Type.Literal('dead'), Type.Literal('held')]),
+  outcome: Type.Union([
+    Type.Literal('delivered'),
+    Type.Literal('retry'),
+    Type.Literal('dead'),
+    Type.Literal('held'),
+  ]),
   status: Nullable(Type.Integer()),
   duration_ms: Type.Number(),
   response: Nullable(Type.String()),

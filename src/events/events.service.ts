@@ -16,13 +16,30 @@ import { toEventInfo, type EventRow } from './event-row.js';
 import { normaliseSeedForm, seedFormPhones, type SeedFormResult } from './seed-forms.js';
 import * as sql from './events.queries.js';
 import { unstorableField } from './storable-text.js';
-import type { AttemptInfo, EventDetail, EventInfo, EventSource, EventStats, PublishInput, PublishResult } from './events.schema.js';
+import type {
+  AttemptInfo,
+  EventDetail,
+  EventInfo,
+  EventSource,
+  EventStats,
+  PublishInput,
+  PublishResult,
+} from './events.schema.js';
 
-const checkers = new Map<EventType, TypeCheck<TSchema>>(EVENT_TYPES.map((t) => [t, TypeCompiler.Compile(PAYLOADS[t])]));
+const checkers = new Map<EventType, TypeCheck<TSchema>>(
+  EVENT_TYPES.map((t) => [t, TypeCompiler.Compile(PAYLOADS[t])]),
+);
 
 /** Why a payload is refused, or undefined when it is valid. */
-export function payloadProblem(type: string, data: unknown): { code: 'unknown_event_type' | 'invalid_event'; message: string } | undefined {
-  if (!isEventType(type)) return { code: 'unknown_event_type', message: `unknown event type "${type}"; types are ${EVENT_TYPES.join(', ')}` };
+export function payloadProblem(
+  type: string,
+  data: unknown,
+): { code: 'unknown_event_type' | 'invalid_event'; message: string } | undefined {
+  if (!isEventType(type))
+    return {
+      code: 'unknown_event_type',
+      message: `unknown event type "${type}"; types are ${EVENT_TYPES.join(', ')}`,
+    };
   // Before the schema: text the database cannot store must fail this event alone.
   const unstorable = unstorableField(data);
   if (unstorable) return { code: 'invalid_event', message: `${type}: ${unstorable}` };
@@ -36,8 +53,14 @@ export function payloadProblem(type: string, data: unknown): { code: 'unknown_ev
   }
   const first = check.Errors(data).First();
   const where = first?.path ? `data${first.path.replace(/\//g, '.')}` : 'data';
-  const extra = first?.type === ValueErrorType.ObjectAdditionalProperties ? ' (fields not in the schema are refused: data minimisation)' : '';
-  return { code: 'invalid_event', message: `${type}: ${where} ${first?.message ?? 'is invalid'}${extra}` };
+  const extra =
+    first?.type === ValueErrorType.ObjectAdditionalProperties
+      ? ' (fields not in the schema are refused: data minimisation)'
+      : '';
+  return {
+    code: 'invalid_event',
+    message: `${type}: ${where} ${first?.message ?? 'is invalid'}${extra}`,
+  };
 }
 
 /**
@@ -45,7 +68,10 @@ export function payloadProblem(type: string, data: unknown): { code: 'unknown_ev
  * (seed-forms.ts), looking their customers' phones up in the ERP in one query.
  * Every publishing path runs this before validating: the API, the CLI, the outbox.
  */
-export async function normaliseSeedForms(erp: Queryable, items: readonly { type: string; data: unknown }[]): Promise<SeedFormResult[]> {
+export async function normaliseSeedForms(
+  erp: Queryable,
+  items: readonly { type: string; data: unknown }[],
+): Promise<SeedFormResult[]> {
   const phones = items.flatMap((i) => seedFormPhones(i.type, i.data));
   const ids = await customerIdsByPhones(erp, phones);
   return items.map((i) => normaliseSeedForm(i.type, i.data, ids));
@@ -68,16 +94,32 @@ export interface PreparedEvent {
 }
 
 /** Inserts events in one statement that also wakes the dispatchers; returns the rows actually inserted. */
-export async function insertEvents(q: Queryable, events: readonly PreparedEvent[], source: EventSource, now: Date): Promise<EventRow[]> {
+export async function insertEvents(
+  q: Queryable,
+  events: readonly PreparedEvent[],
+  source: EventSource,
+  now: Date,
+): Promise<EventRow[]> {
   if (events.length === 0) return [];
-  const cols: [string[], string[], Date[], string[], string[], (string | null)[]] = [[], [], [], [], [], []];
+  const cols: [string[], string[], Date[], string[], string[], (string | null)[]] = [
+    [],
+    [],
+    [],
+    [],
+    [],
+    [],
+  ];
   for (const e of events) {
     const data = e.data;
     cols[0].push(e.id);
     cols[1].push(e.type);
     cols[2].push(e.occurredAt);
     cols[3].push(JSON.stringify(data));
-    cols[4].push(e.error === null ? envelopeBody({ id: e.id, type: e.type, occurredAt: e.occurredAt, data }) : '');
+    cols[4].push(
+      e.error === null
+        ? envelopeBody({ id: e.id, type: e.type, occurredAt: e.occurredAt, data })
+        : '',
+    );
     cols[5].push(e.error);
   }
   const { rows } = await q.query<EventRow>(sql.INSERT_BATCH, [...cols, source, now]);
@@ -85,26 +127,53 @@ export async function insertEvents(q: Queryable, events: readonly PreparedEvent[
 }
 
 /** Validates one publish request into the row to insert; throws the request's own error. */
-export function preparePublish(ctx: Pick<Ctx, 'random' | 'clock'>, input: PublishInput): PreparedEvent {
+export function preparePublish(
+  ctx: Pick<Ctx, 'random' | 'clock'>,
+  input: PublishInput,
+): PreparedEvent {
   const problem = payloadProblem(input.event, input.data);
   if (problem) throw new KgcError(problem.code, problem.message);
   const occurredAt = input.occurred_at ? new Date(input.occurred_at) : new Date(ctx.clock.now());
-  if (Number.isNaN(occurredAt.getTime())) throw new KgcError('invalid_event', `occurred_at "${input.occurred_at}" is not a valid time`);
-  return { id: input.id ?? newEventId(ctx), type: input.event, occurredAt, data: input.data, error: null };
+  if (Number.isNaN(occurredAt.getTime()))
+    throw new KgcError('invalid_event', `occurred_at "${input.occurred_at}" is not a valid time`);
+  return {
+    id: input.id ?? newEventId(ctx),
+    type: input.event,
+    occurredAt,
+    data: input.data,
+    error: null,
+  };
 }
 
 /** The id was taken: the same event again is a replay; another event under its id is refused. */
-async function replayOrConflict(ctx: Pick<Ctx, 'db' | 'clock'>, e: PreparedEvent): Promise<PublishResult> {
-  const { rows } = await ctx.db.query<EventRow & { same: boolean }>(sql.SAME_AS, [e.id, e.type, JSON.stringify(e.data)]);
+async function replayOrConflict(
+  ctx: Pick<Ctx, 'db' | 'clock'>,
+  e: PreparedEvent,
+): Promise<PublishResult> {
+  const { rows } = await ctx.db.query<EventRow & { same: boolean }>(sql.SAME_AS, [
+    e.id,
+    e.type,
+    JSON.stringify(e.data),
+  ]);
   const existing = rows[0];
   if (!existing) throw new KgcError('internal', `event ${e.id} vanished while publishing`);
-  if (!existing.same) throw new KgcError('event_id_conflict', `event id ${e.id} is already used by another ${existing.type} event`, { extras: { event_id: e.id } });
+  if (!existing.same)
+    throw new KgcError(
+      'event_id_conflict',
+      `event id ${e.id} is already used by another ${existing.type} event`,
+      { extras: { event_id: e.id } },
+    );
   return { event: toEventInfo(existing, ctx.clock.now()), replayed: true };
 }
 
-export async function publishEvent(ctx: Ctx, input: PublishInput, source: EventSource = 'cli'): Promise<PublishResult> {
+export async function publishEvent(
+  ctx: Ctx,
+  input: PublishInput,
+  source: EventSource = 'cli',
+): Promise<PublishResult> {
   const [result] = await publishEvents(ctx, [input], source);
-  if (!result || result.status === 'rejected') throw result?.reason ?? new KgcError('internal', 'publish gave no result');
+  if (!result || result.status === 'rejected')
+    throw result?.reason ?? new KgcError('internal', 'publish gave no result');
   return result.value;
 }
 
@@ -113,27 +182,49 @@ export async function publishEvent(ctx: Ctx, input: PublishInput, source: EventS
  * outcome, so a bad payload or an id conflict fails that request only. The HTTP
  * ingest batches concurrent requests through this (see ingest-batcher.ts).
  */
-export async function publishEvents(ctx: Ctx, inputs: readonly PublishInput[], source: EventSource): Promise<PromiseSettledResult<PublishResult>[]> {
+export async function publishEvents(
+  ctx: Ctx,
+  inputs: readonly PublishInput[],
+  source: EventSource,
+): Promise<PromiseSettledResult<PublishResult>[]> {
   const results: PromiseSettledResult<PublishResult>[] = new Array(inputs.length);
   const prepared: { index: number; event: PreparedEvent }[] = [];
-  const normalised = await normaliseSeedForms(ctx.erp, inputs.map((i) => ({ type: i.event, data: i.data })));
+  const normalised = await normaliseSeedForms(
+    ctx.erp,
+    inputs.map((i) => ({ type: i.event, data: i.data })),
+  );
   inputs.forEach((input, index) => {
     try {
       const n = normalised[index] as SeedFormResult;
       if (n.problem !== undefined) throw new KgcError('invalid_event', n.problem);
-      prepared.push({ index, event: preparePublish(ctx, { ...input, data: n.data as PublishInput['data'] }) });
+      prepared.push({
+        index,
+        event: preparePublish(ctx, { ...input, data: n.data as PublishInput['data'] }),
+      });
     } catch (reason) {
       results[index] = { status: 'rejected', reason };
     }
   });
   if (prepared.length === 0) return results;
   const now = ctx.clock.now();
-  const inserted = new Map((await insertEvents(ctx.db, prepared.map((p) => p.event), source, new Date(now))).map((r) => [r.id, r]));
+  const inserted = new Map(
+    (
+      await insertEvents(
+        ctx.db,
+        prepared.map((p) => p.event),
+        source,
+        new Date(now),
+      )
+    ).map((r) => [r.id, r]),
+  );
   for (const { index, event } of prepared) {
     const row = inserted.get(event.id);
     if (row) {
       inserted.delete(event.id); // a second request with the same id in this batch is its replay
-      results[index] = { status: 'fulfilled', value: { event: toEventInfo(row, now), replayed: false } };
+      results[index] = {
+        status: 'fulfilled',
+        value: { event: toEventInfo(row, now), replayed: false },
+      };
       continue;
     }
     try {
@@ -151,21 +242,36 @@ export async function getEvent(ctx: Pick<Ctx, 'db' | 'clock'>, id: string): Prom
   return toEventInfo(rows[0], ctx.clock.now());
 }
 
-interface AttemptRow extends Omit<AttemptInfo, 'at'> { at: Date }
+interface AttemptRow extends Omit<AttemptInfo, 'at'> {
+  at: Date;
+}
 
 /** The event with its payload and every delivery attempt. */
-export async function getEventDetail(ctx: Pick<Ctx, 'db' | 'clock'>, id: string): Promise<EventDetail> {
+export async function getEventDetail(
+  ctx: Pick<Ctx, 'db' | 'clock'>,
+  id: string,
+): Promise<EventDetail> {
   const event = await getEvent(ctx, id);
   const [data, attempts] = await Promise.all([
     ctx.db.query<{ data: unknown }>(sql.DATA_BY_ID, [id]),
     ctx.db.query<AttemptRow>(sql.ATTEMPTS, [id]),
   ]);
-  return { event, data: data.rows[0]?.data ?? null, history: attempts.rows.map((a) => ({ ...a, at: a.at.toISOString() })) };
+  return {
+    event,
+    data: data.rows[0]?.data ?? null,
+    history: attempts.rows.map((a) => ({ ...a, at: a.at.toISOString() })),
+  };
 }
 
 export async function eventStats(ctx: Pick<Ctx, 'db' | 'clock'>): Promise<EventStats> {
   const now = ctx.clock.now();
-  const { rows } = await ctx.db.query<{ pending: number; in_flight: number; dead: number; rejected: number; oldest_pending_at: Date | null }>(sql.STATS, [new Date(now)]);
+  const { rows } = await ctx.db.query<{
+    pending: number;
+    in_flight: number;
+    dead: number;
+    rejected: number;
+    oldest_pending_at: Date | null;
+  }>(sql.STATS, [new Date(now)]);
   const r = rows[0] ?? { pending: 0, in_flight: 0, dead: 0, rejected: 0, oldest_pending_at: null };
   return {
     pending: r.pending,
@@ -173,15 +279,22 @@ export async function eventStats(ctx: Pick<Ctx, 'db' | 'clock'>): Promise<EventS
     dead: r.dead,
     rejected: r.rejected,
     oldest_pending_at: r.oldest_pending_at ? r.oldest_pending_at.toISOString() : null,
-    oldest_pending_age_s: r.oldest_pending_at ? Math.max(0, (now - r.oldest_pending_at.getTime()) / 1000) : null,
+    oldest_pending_age_s: r.oldest_pending_at
+      ? Math.max(0, (now - r.oldest_pending_at.getTime()) / 1000)
+      : null,
   };
 }
 
 /** Deletes delivered and skipped events older than the retention (in chunks); returns how many. */
-export async function sweepFinishedEvents(ctx: Pick<Ctx, 'db' | 'clock'>, retentionMs: number): Promise<number> {
+export async function sweepFinishedEvents(
+  ctx: Pick<Ctx, 'db' | 'clock'>,
+  retentionMs: number,
+): Promise<number> {
   let total = 0;
   for (;;) {
-    const { rows } = await ctx.db.query<{ n: number }>(sql.DELETE_FINISHED_BEFORE, [new Date(ctx.clock.now() - retentionMs)]);
+    const { rows } = await ctx.db.query<{ n: number }>(sql.DELETE_FINISHED_BEFORE, [
+      new Date(ctx.clock.now() - retentionMs),
+    ]);
     const n = rows[0]?.n ?? 0;
     total += n;
     if (n < 5000) return total;
@@ -197,7 +310,14 @@ export interface CustomerDeletedRecord {
 }
 
 /** customer.deleted events in publish order after `afterSeq`: the GDPR intake reads these. */
-export async function customerDeletedEventsAfter(ctx: Pick<Ctx, 'db'>, afterSeq: number, limit = 100): Promise<CustomerDeletedRecord[]> {
-  const { rows } = await ctx.db.query<CustomerDeletedRecord>(sql.CUSTOMER_DELETED_AFTER, [afterSeq, limit]);
+export async function customerDeletedEventsAfter(
+  ctx: Pick<Ctx, 'db'>,
+  afterSeq: number,
+  limit = 100,
+): Promise<CustomerDeletedRecord[]> {
+  const { rows } = await ctx.db.query<CustomerDeletedRecord>(sql.CUSTOMER_DELETED_AFTER, [
+    afterSeq,
+    limit,
+  ]);
   return rows;
 }

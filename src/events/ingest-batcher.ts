@@ -19,7 +19,11 @@ export class IngestBatcher {
   private queue: Waiting[] = [];
   private writing = false;
 
-  constructor(private readonly ctx: Ctx, private readonly source: EventSource, private readonly maxBatch = 500) {}
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly source: EventSource,
+    private readonly maxBatch = 500,
+  ) {}
 
   publish(input: PublishInput): Promise<PublishResult> {
     return new Promise<PublishResult>((resolve, reject) => {
@@ -29,7 +33,9 @@ export class IngestBatcher {
         // from the sockets have joined the queue: PGlite blocks the loop while it runs
         // a statement, so without this every batch would hold one event.
         this.writing = true;
-        setImmediate(() => { void this.drain(); });
+        setImmediate(() => {
+          void this.drain();
+        });
       }
     });
   }
@@ -40,7 +46,11 @@ export class IngestBatcher {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
-          const results = await publishEvents(this.ctx, batch.map((w) => w.input), this.source);
+          const results = await publishEvents(
+            this.ctx,
+            batch.map((w) => w.input),
+            this.source,
+          );
           results.forEach((r, i) => {
             const w = batch[i] as Waiting;
             if (r.status === 'fulfilled') w.resolve(r.value);
@@ -83,5 +93,7 @@ const NOT_THE_DATA = new Set(['08', '53', '57', '58', 'XX']);
 /** Whether a failed statement was refused for its data (a SQLSTATE outside the classes above). */
 function isStatementError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !NOT_THE_DATA.has(code.slice(0, 2));
+  return (
+    typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !NOT_THE_DATA.has(code.slice(0, 2))
+  );
 }

@@ -17,7 +17,12 @@ import type { Ctx } from '../context/context.js';
 import type { Queryable } from '../store/db.js';
 import { migrationsDir } from '../store/open.js';
 import type { EventRow } from './event-row.js';
-import { insertEvents, normaliseSeedForms, payloadProblem, type PreparedEvent } from './events.service.js';
+import {
+  insertEvents,
+  normaliseSeedForms,
+  payloadProblem,
+  type PreparedEvent,
+} from './events.service.js';
 import type { SeedFormResult } from './seed-forms.js';
 import * as sql from './outbox.queries.js';
 
@@ -29,24 +34,47 @@ export function outboxDdl(): string {
   return m[1];
 }
 
-interface OutboxRow { seq: number; id: string; event: string; data: unknown; occurred_at: Date }
+interface OutboxRow {
+  seq: number;
+  id: string;
+  event: string;
+  data: unknown;
+  occurred_at: Date;
+}
 
-async function moveBatch(src: Queryable, dst: Queryable | ((fn: (q: Queryable) => Promise<EventRow[]>) => Promise<EventRow[]>), limit: number, now: Date): Promise<{ moved: number; inserted: EventRow[] }> {
+async function moveBatch(
+  src: Queryable,
+  dst: Queryable | ((fn: (q: Queryable) => Promise<EventRow[]>) => Promise<EventRow[]>),
+  limit: number,
+  now: Date,
+): Promise<{ moved: number; inserted: EventRow[] }> {
   const { rows } = await src.query<OutboxRow>(sql.LOCK_BATCH, [limit]);
   if (rows.length === 0) return { moved: 0, inserted: [] };
   // The ERP's own database answers the seed form's phone lookups (src is it, or its transaction).
-  const normalised = await normaliseSeedForms(src, rows.map((r) => ({ type: r.event, data: r.data })));
+  const normalised = await normaliseSeedForms(
+    src,
+    rows.map((r) => ({ type: r.event, data: r.data })),
+  );
   const prepared: PreparedEvent[] = rows.map((r, i) => {
     const n = normalised[i] as SeedFormResult;
-    const problem = n.problem !== undefined ? { message: n.problem } : payloadProblem(r.event, n.data);
+    const problem =
+      n.problem !== undefined ? { message: n.problem } : payloadProblem(r.event, n.data);
     // A rejected row keeps the ERP's payload as it came (before any seed-form rewrite), so
     // that `dlq replay` can run it through the same normalise-and-validate path again.
-    if (problem) return { id: r.id, type: r.event, occurredAt: r.occurred_at, data: r.data, error: `rejected: ${problem.message}` };
+    if (problem)
+      return {
+        id: r.id,
+        type: r.event,
+        occurredAt: r.occurred_at,
+        data: r.data,
+        error: `rejected: ${problem.message}`,
+      };
     return { id: r.id, type: r.event, occurredAt: r.occurred_at, data: n.data, error: null };
   });
-  const inserted = typeof dst === 'function'
-    ? await dst((q) => insertEvents(q, prepared, 'outbox', now))
-    : await insertEvents(dst, prepared, 'outbox', now);
+  const inserted =
+    typeof dst === 'function'
+      ? await dst((q) => insertEvents(q, prepared, 'outbox', now))
+      : await insertEvents(dst, prepared, 'outbox', now);
   await src.query(sql.DELETE_SEQS, [rows.map((r) => r.seq)]);
   return { moved: rows.length, inserted };
 }
@@ -57,15 +85,21 @@ async function moveBatch(src: Queryable, dst: Queryable | ((fn: (q: Queryable) =
  * list`, and is logged at warn with the reason (never the payload: it may hold
  * personal data); `dlq replay` validates it again, `dlq purge` discards it.
  */
-export async function drainOutbox(ctx: Pick<Ctx, 'db' | 'erp' | 'clock' | 'logger'>, limit = 500): Promise<{ moved: number; inserted: EventRow[] }> {
+export async function drainOutbox(
+  ctx: Pick<Ctx, 'db' | 'erp' | 'clock' | 'logger'>,
+  limit = 500,
+): Promise<{ moved: number; inserted: EventRow[] }> {
   const now = new Date(ctx.clock.now());
-  const moved = ctx.erp === ctx.db
-    ? await ctx.db.tx((q) => moveBatch(q, q, limit, now))
-    : await ctx.erp.tx((eq) => moveBatch(eq, (fn) => ctx.db.tx(fn), limit, now));
+  const moved =
+    ctx.erp === ctx.db
+      ? await ctx.db.tx((q) => moveBatch(q, q, limit, now))
+      : await ctx.erp.tx((eq) => moveBatch(eq, (fn) => ctx.db.tx(fn), limit, now));
   for (const r of moved.inserted) {
     if (r.status !== 'rejected') continue;
-    ctx.logger.warn({ eventId: r.id, event: r.type, reason: r.last_error },
-      'outbox event rejected by its schema: kept in the DLQ, not sent (kgc-support dlq list; after a fix: dlq replay, or dlq purge to discard it)');
+    ctx.logger.warn(
+      { eventId: r.id, event: r.type, reason: r.last_error },
+      'outbox event rejected by its schema: kept in the DLQ, not sent (kgc-support dlq list; after a fix: dlq replay, or dlq purge to discard it)',
+    );
   }
   return moved;
 }
@@ -73,7 +107,9 @@ export async function drainOutbox(ctx: Pick<Ctx, 'db' | 'erp' | 'clock' | 'logge
 export type OutboxState = 'present' | 'created' | 'missing';
 
 /** Makes sure the ERP database has the outbox; `missing` when it is absent and cannot be created. */
-export async function ensureOutbox(ctx: Pick<Ctx, 'erp' | 'logger'>): Promise<{ state: OutboxState; error?: string }> {
+export async function ensureOutbox(
+  ctx: Pick<Ctx, 'erp' | 'logger'>,
+): Promise<{ state: OutboxState; error?: string }> {
   const { rows } = await ctx.erp.query<{ present: boolean }>(sql.EXISTS);
   if (rows[0]?.present) return { state: 'present' };
   try {

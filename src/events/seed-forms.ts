@@ -26,15 +26,28 @@ const RESTATING_STATUS: Readonly<Record<string, readonly string[]>> = {
   'service.repair_done': ['kész'],
 };
 
-const HAS_CUSTOMER = new Set(['rental.started', 'rental.ended', 'service.quote_ready', 'service.repair_done', 'order.arrived']);
+const HAS_CUSTOMER = new Set([
+  'rental.started',
+  'rental.ended',
+  'service.quote_ready',
+  'service.repair_done',
+  'order.arrived',
+]);
 
-export type SeedFormResult = { data: unknown; problem?: undefined } | { data?: undefined; problem: string };
+export type SeedFormResult =
+  { data: unknown; problem?: undefined } | { data?: undefined; problem: string };
 
-const isObject = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Data =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const has = (o: Data, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 function phoneOf(type: string, data: Data): string | undefined {
-  if (!HAS_CUSTOMER.has(type) || !has(data, 'customer_phone') || typeof data.customer_phone !== 'string') return undefined;
+  if (
+    !HAS_CUSTOMER.has(type) ||
+    !has(data, 'customer_phone') ||
+    typeof data.customer_phone !== 'string'
+  )
+    return undefined;
   try {
     return normalizePhone(data.customer_phone);
   } catch {
@@ -55,7 +68,11 @@ export function seedFormPhones(type: string, data: unknown): string[] {
  * `customerIdByPhone` holds the ERP's answer for seedFormPhones: a phone that is
  * absent (no customer, or several) gives a customer without an id.
  */
-export function normaliseSeedForm(type: string, data: unknown, customerIdByPhone: ReadonlyMap<string, string>): SeedFormResult {
+export function normaliseSeedForm(
+  type: string,
+  data: unknown,
+  customerIdByPhone: ReadonlyMap<string, string>,
+): SeedFormResult {
   if (!isObject(data)) return { data };
   const out: Data = { ...data };
   let changed = false;
@@ -67,25 +84,34 @@ export function normaliseSeedForm(type: string, data: unknown, customerIdByPhone
   };
 
   if (HAS_CUSTOMER.has(type) && has(out, 'customer_phone')) {
-    if (has(out, 'customer')) return { problem: `${type}: give data.customer or data.customer_phone, not both` };
+    if (has(out, 'customer'))
+      return { problem: `${type}: give data.customer or data.customer_phone, not both` };
     const raw = take('customer_phone');
-    if (typeof raw !== 'string') return { problem: `${type}: data.customer_phone must be a phone number as text` };
+    if (typeof raw !== 'string')
+      return { problem: `${type}: data.customer_phone must be a phone number as text` };
     let phone: string;
     try {
       phone = normalizePhone(raw);
     } catch (err) {
-      return { problem: `${type}: data.customer_phone: ${err instanceof KgcError ? err.message : 'is not a phone number'}` };
+      return {
+        problem: `${type}: data.customer_phone: ${err instanceof KgcError ? err.message : 'is not a phone number'}`,
+      };
     }
     const id = customerIdByPhone.get(phone);
     out.customer = id === undefined ? { phone } : { id, phone };
   }
 
   if ((type === 'rental.started' || type === 'rental.ended') && has(out, 'machine_name')) {
-    if (has(out, 'machine')) return { problem: `${type}: give data.machine or data.machine_name, not both` };
+    if (has(out, 'machine'))
+      return { problem: `${type}: give data.machine or data.machine_name, not both` };
     out.machine = { name: take('machine_name') };
   }
-  if ((type === 'service.quote_ready' || type === 'service.repair_done') && has(out, 'machine_type')) {
-    if (has(out, 'machine')) return { problem: `${type}: give data.machine or data.machine_type, not both` };
+  if (
+    (type === 'service.quote_ready' || type === 'service.repair_done') &&
+    has(out, 'machine_type')
+  ) {
+    if (has(out, 'machine'))
+      return { problem: `${type}: give data.machine or data.machine_type, not both` };
     out.machine = take('machine_type');
   }
 
@@ -93,15 +119,21 @@ export function normaliseSeedForm(type: string, data: unknown, customerIdByPhone
   if (restating && has(out, 'status')) {
     const status = take('status');
     if (typeof status !== 'string' || !restating.includes(status)) {
-      return { problem: `${type}: data.status ${JSON.stringify(status)} contradicts the event (a ${type} event has status ${restating.map((s) => JSON.stringify(s)).join(' or ')})` };
+      return {
+        problem: `${type}: data.status ${JSON.stringify(status)} contradicts the event (a ${type} event has status ${restating.map((s) => JSON.stringify(s)).join(' or ')})`,
+      };
     }
   }
   if (type === 'rental.started' && has(out, 'late_days')) {
     const late = take('late_days');
-    if (late !== 0) return { problem: `${type}: data.late_days must be 0 for a rental that has just started (send rental.ended with late_days)` };
+    if (late !== 0)
+      return {
+        problem: `${type}: data.late_days must be 0 for a rental that has just started (send rental.ended with late_days)`,
+      };
   }
   if (type === 'order.arrived' && has(out, 'notification_sent')) {
-    if (typeof take('notification_sent') !== 'boolean') return { problem: `${type}: data.notification_sent must be true or false` };
+    if (typeof take('notification_sent') !== 'boolean')
+      return { problem: `${type}: data.notification_sent must be true or false` };
   }
   return { data: changed ? out : data };
 }

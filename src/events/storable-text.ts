@@ -11,13 +11,17 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 /** Why a string cannot be stored, or undefined when it can. */
 export function textProblem(s: string): string | undefined {
   if (!UNSTORABLE.test(s)) return undefined;
-  return s.includes('\u0000') ? 'contains a NUL character (\\u0000), which cannot be stored' : 'contains a lone UTF-16 surrogate, which is not valid Unicode';
+  return s.includes('\u0000')
+    ? 'contains a NUL character (\\u0000), which cannot be stored'
+    : 'contains a lone UTF-16 surrogate, which is not valid Unicode';
 }
 
 /** A field's path for a message: dotted names, quoted (and so escaped) where a name is not plain. */
 function child(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)
+    ? `${path}.${key}`
+    : `${path}[${JSON.stringify(key)}]`;
 }
 
 /**

@@ -12,10 +12,21 @@ export const FRANCHISE_FILE_VERSION = 1;
 export const FRANCHISE_ID_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$';
 
 /** The images a franchise may override; `chatwoot` serves both chatwoot-web and chatwoot-worker. */
-export const IMAGE_KEYS = ['kgc-api', 'kgc-support', 'koko-chatbot', 'koko-context', 'chatwoot', 'postgres', 'redis'] as const;
+export const IMAGE_KEYS = [
+  'kgc-api',
+  'kgc-support',
+  'koko-chatbot',
+  'koko-context',
+  'chatwoot',
+  'postgres',
+  'redis',
+] as const;
 export type ImageKey = (typeof IMAGE_KEYS)[number];
 
-export interface ImageRef { readonly image: string; readonly tag: string }
+export interface ImageRef {
+  readonly image: string;
+  readonly tag: string;
+}
 
 export const DEFAULT_IMAGES: Readonly<Record<ImageKey, ImageRef>> = {
   'kgc-api': { image: 'kgc-erp-api', tag: 'latest' },
@@ -35,73 +46,239 @@ const Port = (description: string) => Type.Integer({ minimum: 1, maximum: 65535,
 const Duration = (description: string, dflt: string) =>
   Type.String({ pattern: '^([0-9]+(ms|s|m|h))+$', description, default: dflt, examples: [dflt] });
 
-const ImageOverride = Type.Object({
-  image: Type.Optional(Type.String({ minLength: 1, pattern: '^[a-z0-9][a-z0-9._/:-]*$', description: 'Image name (with registry and path), e.g. registry.example.hu/koko-ai-chatbot' })),
-  tag: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$', description: 'Image tag, e.g. 1.4.2' })),
-}, { additionalProperties: false });
+const ImageOverride = Type.Object(
+  {
+    image: Type.Optional(
+      Type.String({
+        minLength: 1,
+        pattern: '^[a-z0-9][a-z0-9._/:-]*$',
+        description:
+          'Image name (with registry and path), e.g. registry.example.hu/koko-ai-chatbot',
+      }),
+    ),
+    tag: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
+        description: 'Image tag, e.g. 1.4.2',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
-export const FranchiseSchema = Type.Object({
-  version: Type.Literal(FRANCHISE_FILE_VERSION, { description: 'Format version of this file' }),
-  id: Type.String({ pattern: FRANCHISE_ID_PATTERN, description: 'Franchise id: lowercase letters, digits and dashes. The compose project is kgc-<id>.', examples: ['budapest-1'] }),
-  name: Type.String({ minLength: 1, maxLength: 200, description: 'The franchise as customers see it (any characters, e.g. "Kovács és Fia Kft.")' }),
-  layout: Type.Union([Type.Literal('profiles'), Type.Literal('separate')], {
-    description: 'profiles (seed Option B, default): one stack, the support services under the compose profile "support". '
-      + 'separate (seed Option A): a separate docker-compose.support.yml stack joined to the ERP by an external network.',
-    default: 'profiles',
-  }),
-  timezone: Type.Optional(Type.String({ minLength: 1, description: 'IANA time zone of the franchise', default: 'Europe/Budapest' })),
-  bind_address: Type.Optional(Type.String({ pattern: '^[0-9.]+$|^\\[?[0-9a-fA-F:]+\\]?$', description: 'Host address the published ports bind to; 0.0.0.0 to reach them from the network', default: '127.0.0.1' })),
-  support: Type.Object({
-    enabled: Type.Boolean({ description: 'SUPPORT_MODULE_ENABLED: false keeps the ERP from calling Support (seed 3.1); `up` refuses to start it' }),
-    chatwoot_account_id: Type.String({ minLength: 1, maxLength: 100, description: 'CHATWOOT_ACCOUNT_ID: the seed\'s per-franchise account identifier (seed 6.2, default kgc-<id>), given to the chatbot and the context manager; not Chatwoot\'s numeric account id', examples: ['kgc-franchise-a'] }),
-    chatwoot_account_number: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, default: 1, description: 'CHATWOOT_ACCOUNT_NUMBER: Chatwoot\'s numeric account id, the <n> in /app/accounts/<n>/ (default 1, the first account); the daemon and the chatbot call Chatwoot\'s API with it' })),
-    knowledge_base_path: Type.String({ minLength: 1, pattern: '^/', description: 'KNOWLEDGE_BASE_PATH inside the context manager container (seed 6.2)', examples: ['/opt/chatwoot/knowledge-bases/kgc-franchise-a/'] }),
-    knowledge_base_dir: Type.Optional(Type.String({ minLength: 1, description: 'Host directory mounted there read-only; relative to the franchise directory', default: 'knowledge-base' })),
-    chatwoot_frontend_url: Type.Optional(Type.String({ pattern: '^https?://', description: 'FRONTEND_URL of Chatwoot as agents open it; default http://localhost:<chatwoot port>' })),
-    google_calendar: Type.Optional(Type.Object({
-      calendar_id: Type.String({ minLength: 1, maxLength: 300, description: 'GOOGLE_CALENDAR_ID: the calendar the chatbot books service appointments in (seed 2.2, 11.1)', examples: ['kgc-budapest@group.calendar.google.com'] }),
-      credentials_file: Type.String({ minLength: 1, description: 'Host path of the Google service account\'s JSON key (relative to the franchise directory), mounted read-only into the chatbot; GOOGLE_APPLICATION_CREDENTIALS names the mount', examples: ['google-credentials.json'] }),
-    }, { additionalProperties: false, description: 'Google Calendar for the chatbot\'s appointment booking (optional; absent: no mount, GOOGLE_CALENDAR_ID empty)' })),
-    sms: Type.Optional(Type.Object({
-      provider: Type.String({ minLength: 1, maxLength: 50, pattern: '^[a-z0-9][a-z0-9_.-]*$', description: 'SMS_PROVIDER: the SMS gateway the chatbot sends notifications through (its key is SMS_API_KEY in secrets.env)', examples: ['twilio', 'seeme'] }),
-      sender_id: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'SMS_SENDER_ID: the sender name or number customers see', examples: ['KGC'] })),
-    }, { additionalProperties: false, description: 'SMS notifications (optional; seed 2.3, 11.1; absent: SMS_PROVIDER empty)' })),
-  }, { additionalProperties: false, description: 'The Support module of this franchise (seed 3.1, 6.2)' }),
-  ports: Type.Object({
-    erp_api: Port('Host port of the ERP API (kgc-api)'),
-    daemon: Port('Host port of the kgc-support daemon (Pull API, /health)'),
-    chatbot: Port('Host port of the Kokó chatbot (SUPPORT_API_URL)'),
-    context: Port('Host port of the Kokó context manager (SUPPORT_CONTEXT_URL)'),
-    chatwoot: Port('Host port of Chatwoot\'s web UI and API'),
-  }, { additionalProperties: false, description: 'Host ports; each must be free on the host and unique among its franchises (init picks free ones)' }),
-  images: Type.Optional(Type.Object({
-    'kgc-api': Type.Optional(ImageOverride),
-    'kgc-support': Type.Optional(ImageOverride),
-    'koko-chatbot': Type.Optional(ImageOverride),
-    'koko-context': Type.Optional(ImageOverride),
-    chatwoot: Type.Optional(ImageOverride),
-    postgres: Type.Optional(ImageOverride),
-    redis: Type.Optional(ImageOverride),
-  }, { additionalProperties: false, description: 'Per-image overrides of name and tag (defaults: the released images); chatwoot serves chatwoot-web and chatwoot-worker' })),
-  healthcheck: Type.Optional(Type.Object({
-    interval: Type.Optional(Duration('Time between health checks', '10s')),
-    timeout: Type.Optional(Duration('How long one check may take', '5s')),
-    retries: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'Failures in a row before a container is unhealthy' })),
-    start_period: Type.Optional(Duration('Grace period after start, failures do not count', '30s')),
-  }, { additionalProperties: false, description: 'Healthcheck timing of the support services' })),
-}, {
-  additionalProperties: false,
-  title: 'kgc-support franchise',
-  description: 'One franchise\'s Support module installation: written by `kgc-support init`, read by `render`, `up`, `down`, `status`, `doctor`.',
-});
+export const FranchiseSchema = Type.Object(
+  {
+    version: Type.Literal(FRANCHISE_FILE_VERSION, { description: 'Format version of this file' }),
+    id: Type.String({
+      pattern: FRANCHISE_ID_PATTERN,
+      description:
+        'Franchise id: lowercase letters, digits and dashes. The compose project is kgc-<id>.',
+      examples: ['budapest-1'],
+    }),
+    name: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'The franchise as customers see it (any characters, e.g. "Kovács és Fia Kft.")',
+    }),
+    layout: Type.Union([Type.Literal('profiles'), Type.Literal('separate')], {
+      description:
+        'profiles (seed Option B, default): one stack, the support services under the compose profile "support". ' +
+        'separate (seed Option A): a separate docker-compose.support.yml stack joined to the ERP by an external network.',
+      default: 'profiles',
+    }),
+    timezone: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'IANA time zone of the franchise',
+        default: 'Europe/Budapest',
+      }),
+    ),
+    bind_address: Type.Optional(
+      Type.String({
+        pattern: '^[0-9.]+$|^\\[?[0-9a-fA-F:]+\\]?$',
+        description:
+          'Host address the published ports bind to; 0.0.0.0 to reach them from the network',
+        default: '127.0.0.1',
+      }),
+    ),
+    support: Type.Object(
+      {
+        enabled: Type.Boolean({
+          description:
+            'SUPPORT_MODULE_ENABLED: false keeps the ERP from calling Support (seed 3.1); `up` refuses to start it',
+        }),
+        chatwoot_account_id: Type.String({
+          minLength: 1,
+          maxLength: 100,
+          description:
+            "CHATWOOT_ACCOUNT_ID: the seed's per-franchise account identifier (seed 6.2, default kgc-<id>), given to the chatbot and the context manager; not Chatwoot's numeric account id",
+          examples: ['kgc-franchise-a'],
+        }),
+        chatwoot_account_number: Type.Optional(
+          Type.Integer({
+            minimum: 1,
+            maximum: 2_147_483_647,
+            default: 1,
+            description:
+              "CHATWOOT_ACCOUNT_NUMBER: Chatwoot's numeric account id, the <n> in /app/accounts/<n>/ (default 1, the first account); the daemon and the chatbot call Chatwoot's API with it",
+          }),
+        ),
+        knowledge_base_path: Type.String({
+          minLength: 1,
+          pattern: '^/',
+          description: 'KNOWLEDGE_BASE_PATH inside the context manager container (seed 6.2)',
+          examples: ['/opt/chatwoot/knowledge-bases/kgc-franchise-a/'],
+        }),
+        knowledge_base_dir: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description:
+              'Host directory mounted there read-only; relative to the franchise directory',
+            default: 'knowledge-base',
+          }),
+        ),
+        chatwoot_frontend_url: Type.Optional(
+          Type.String({
+            pattern: '^https?://',
+            description:
+              'FRONTEND_URL of Chatwoot as agents open it; default http://localhost:<chatwoot port>',
+          }),
+        ),
+        google_calendar: Type.Optional(
+          Type.Object(
+            {
+              calendar_id: Type.String({
+                minLength: 1,
+                maxLength: 300,
+                description:
+                  'GOOGLE_CALENDAR_ID: the calendar the chatbot books service appointments in (seed 2.2, 11.1)',
+                examples: ['kgc-budapest@group.calendar.google.com'],
+              }),
+              credentials_file: Type.String({
+                minLength: 1,
+                description:
+                  "Host path of the Google service account's JSON key (relative to the franchise directory), mounted read-only into the chatbot; GOOGLE_APPLICATION_CREDENTIALS names the mount",
+                examples: ['google-credentials.json'],
+              }),
+            },
+            {
+              additionalProperties: false,
+              description:
+                "Google Calendar for the chatbot's appointment booking (optional; absent: no mount, GOOGLE_CALENDAR_ID empty)",
+            },
+          ),
+        ),
+        sms: Type.Optional(
+          Type.Object(
+            {
+              provider: Type.String({
+                minLength: 1,
+                maxLength: 50,
+                pattern: '^[a-z0-9][a-z0-9_.-]*$',
+                description:
+                  'SMS_PROVIDER: the SMS gateway the chatbot sends notifications through (its key is SMS_API_KEY in secrets.env)',
+                examples: ['twilio', 'seeme'],
+              }),
+              sender_id: Type.Optional(
+                Type.String({
+                  minLength: 1,
+                  maxLength: 20,
+                  description: 'SMS_SENDER_ID: the sender name or number customers see',
+                  examples: ['KGC'],
+                }),
+              ),
+            },
+            {
+              additionalProperties: false,
+              description:
+                'SMS notifications (optional; seed 2.3, 11.1; absent: SMS_PROVIDER empty)',
+            },
+          ),
+        ),
+      },
+      {
+        additionalProperties: false,
+        description: 'The Support module of this franchise (seed 3.1, 6.2)',
+      },
+    ),
+    ports: Type.Object(
+      {
+        erp_api: Port('Host port of the ERP API (kgc-api)'),
+        daemon: Port('Host port of the kgc-support daemon (Pull API, /health)'),
+        chatbot: Port('Host port of the Kokó chatbot (SUPPORT_API_URL)'),
+        context: Port('Host port of the Kokó context manager (SUPPORT_CONTEXT_URL)'),
+        chatwoot: Port("Host port of Chatwoot's web UI and API"),
+      },
+      {
+        additionalProperties: false,
+        description:
+          'Host ports; each must be free on the host and unique among its franchises (init picks free ones)',
+      },
+    ),
+    images: Type.Optional(
+      Type.Object(
+        {
+          'kgc-api': Type.Optional(ImageOverride),
+          'kgc-support': Type.Optional(ImageOverride),
+          'koko-chatbot': Type.Optional(ImageOverride),
+          'koko-context': Type.Optional(ImageOverride),
+          chatwoot: Type.Optional(ImageOverride),
+          postgres: Type.Optional(ImageOverride),
+          redis: Type.Optional(ImageOverride),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Per-image overrides of name and tag (defaults: the released images); chatwoot serves chatwoot-web and chatwoot-worker',
+        },
+      ),
+    ),
+    healthcheck: Type.Optional(
+      Type.Object(
+        {
+          interval: Type.Optional(Duration('Time between health checks', '10s')),
+          timeout: Type.Optional(Duration('How long one check may take', '5s')),
+          retries: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 100,
+              default: 5,
+              description: 'Failures in a row before a container is unhealthy',
+            }),
+          ),
+          start_period: Type.Optional(
+            Duration('Grace period after start, failures do not count', '30s'),
+          ),
+        },
+        { additionalProperties: false, description: 'Healthcheck timing of the support services' },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    title: 'kgc-support franchise',
+    description:
+      "One franchise's Support module installation: written by `kgc-support init`, read by `render`, `up`, `down`, `status`, `doctor`.",
+  },
+);
 
 export type Franchise = Static<typeof FranchiseSchema>;
 export type Layout = Franchise['layout'];
 export type Ports = Franchise['ports'];
 
-export interface HealthTiming { readonly interval: string; readonly timeout: string; readonly retries: number; readonly start_period: string }
+export interface HealthTiming {
+  readonly interval: string;
+  readonly timeout: string;
+  readonly retries: number;
+  readonly start_period: string;
+}
 
-export const DEFAULT_HEALTH: HealthTiming = { interval: '10s', timeout: '5s', retries: 5, start_period: '30s' };
+export const DEFAULT_HEALTH: HealthTiming = {
+  interval: '10s',
+  timeout: '5s',
+  retries: 5,
+  start_period: '30s',
+};
 export const DEFAULT_TIMEZONE = 'Europe/Budapest';
 export const DEFAULT_BIND_ADDRESS = '127.0.0.1';
 export const DEFAULT_KNOWLEDGE_BASE_DIR = 'knowledge-base';

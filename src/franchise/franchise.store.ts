@@ -12,7 +12,14 @@
  * for root and $XDG_DATA_HOME/kgc-support/franchises for other users (the setting's
  * default in config/settings.ts), so cron, Nagios and systemd find them from any directory.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { parseDocument, stringify } from 'yaml';
@@ -28,7 +35,11 @@ export interface FranchiseRef {
   readonly franchise: Franchise;
 }
 
-export function franchisesRoot(configured: string, flag?: string, cwd: string = process.cwd()): string {
+export function franchisesRoot(
+  configured: string,
+  flag?: string,
+  cwd: string = process.cwd(),
+): string {
   return resolve(cwd, flag ?? configured);
 }
 
@@ -55,8 +66,9 @@ export function listFranchiseIds(root: string): string[] {
 /** Validates a parsed document; every problem is reported at once, with its path. */
 export function validateFranchise(doc: unknown, source: string): Franchise {
   if (Value.Check(FranchiseSchema, doc)) return doc;
-  const problems = [...Value.Errors(FranchiseSchema, doc)]
-    .map((e) => `${e.path === '' ? '(top)' : e.path.slice(1).replaceAll('/', '.')}: ${e.message}`);
+  const problems = [...Value.Errors(FranchiseSchema, doc)].map(
+    (e) => `${e.path === '' ? '(top)' : e.path.slice(1).replaceAll('/', '.')}: ${e.message}`,
+  );
   const unique = [...new Set(problems)].slice(0, 12);
   throw new KgcError('invalid_config', `${source} is not valid:\n  ${unique.join('\n  ')}`);
 }
@@ -64,7 +76,10 @@ export function validateFranchise(doc: unknown, source: string): Franchise {
 export function parseFranchise(text: string, source: string): Franchise {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new KgcError('invalid_config', `${source} is not valid YAML: ${doc.errors.map((e) => e.message).join('; ')}`);
+    throw new KgcError(
+      'invalid_config',
+      `${source} is not valid YAML: ${doc.errors.map((e) => e.message).join('; ')}`,
+    );
   }
   return validateFranchise(doc.toJS(), source);
 }
@@ -80,7 +95,10 @@ export function loadFranchise(root: string, id: string): FranchiseRef {
   }
   const franchise = parseFranchise(text, file);
   if (franchise.id !== id) {
-    throw new KgcError('invalid_config', `${file} says id "${franchise.id}" but lives in the directory of "${id}": make them the same`);
+    throw new KgcError(
+      'invalid_config',
+      `${file} says id "${franchise.id}" but lives in the directory of "${id}": make them the same`,
+    );
   }
   return { id, dir, franchise };
 }
@@ -93,7 +111,10 @@ export function resolveFranchise(root: string, id: string | undefined): Franchis
   if (ids.length === 0) {
     throw new KgcError('franchise_not_found', `no franchise in ${root}`);
   }
-  throw new KgcError('usage', `${ids.length} franchises in ${root} (${ids.join(', ')}): pass --franchise <id>`);
+  throw new KgcError(
+    'usage',
+    `${ids.length} franchises in ${root} (${ids.join(', ')}): pass --franchise <id>`,
+  );
 }
 
 export function loadAllFranchises(root: string): FranchiseRef[] {
@@ -115,7 +136,12 @@ export function schemaRefFrom(dir: string, schemaFile: string): string {
   const rel = relative(dir, schemaFile).split(sep);
   // Up to the file system's root and down again says nothing: then the absolute path.
   const ups = rel.filter((s) => s === '..').length;
-  return ups >= resolve(dir).split(sep).filter((s) => s !== '').length ? schemaFile : rel.join('/');
+  return ups >=
+    resolve(dir)
+      .split(sep)
+      .filter((s) => s !== '').length
+    ? schemaFile
+    : rel.join('/');
 }
 
 export function saveFranchise(dir: string, f: Franchise, schemaFile: string): string {

@@ -9,6 +9,10 @@ export const JSON_SCHEMA_ID = 'https://kgc.hu/schemas/kgc-support/franchise.sche
 
 export function franchiseJsonSchemaText(): string {
   // TypeBox keeps its own markers under symbol keys, which JSON.stringify leaves out.
-  const doc = { $schema: 'http://json-schema.org/draft-07/schema#', $id: JSON_SCHEMA_ID, ...FranchiseSchema };
+  const doc = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: JSON_SCHEMA_ID,
+    ...FranchiseSchema,
+  };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -3,7 +3,15 @@
  * defaults for everything else. Pure: the ports are chosen by the caller.
  */
 import { KgcError } from '../errors/kgc-error.js';
-import { FRANCHISE_FILE_VERSION, FRANCHISE_ID_PATTERN, IMAGE_KEYS, type Franchise, type ImageKey, type Layout, type Ports } from './franchise.schema.js';
+import {
+  FRANCHISE_FILE_VERSION,
+  FRANCHISE_ID_PATTERN,
+  IMAGE_KEYS,
+  type Franchise,
+  type ImageKey,
+  type Layout,
+  type Ports,
+} from './franchise.schema.js';
 import { validateFranchise } from './franchise.store.js';
 
 export interface InitAnswers {
@@ -34,7 +42,10 @@ export function parseLayout(raw: string): Layout {
   const v = raw.trim().toLowerCase();
   if (v === 'profiles' || v === 'b') return 'profiles';
   if (v === 'separate' || v === 'a') return 'separate';
-  throw new KgcError('usage', `--layout "${raw}": use profiles (seed Option B) or separate (seed Option A)`);
+  throw new KgcError(
+    'usage',
+    `--layout "${raw}": use profiles (seed Option B) or separate (seed Option A)`,
+  );
 }
 
 /** "chatwoot=registry.local:5000/chatwoot:v4.1" → key, image and tag (the tag after the last ":" past the last "/"). */
@@ -42,15 +53,23 @@ export function parseImageSpec(spec: string): { key: ImageKey; image?: string; t
   const eq = spec.indexOf('=');
   const key = spec.slice(0, eq);
   if (eq < 1 || !(IMAGE_KEYS as readonly string[]).includes(key)) {
-    throw new KgcError('usage', `--image "${spec}": use <key>=<image>[:<tag>] with key one of ${IMAGE_KEYS.join(', ')}`);
+    throw new KgcError(
+      'usage',
+      `--image "${spec}": use <key>=<image>[:<tag>] with key one of ${IMAGE_KEYS.join(', ')}`,
+    );
   }
   const ref = spec.slice(eq + 1);
   const colon = ref.lastIndexOf(':');
   const hasTag = colon > ref.lastIndexOf('/');
   const image = hasTag ? ref.slice(0, colon) : ref;
   const tag = hasTag ? ref.slice(colon + 1) : undefined;
-  if (image === '' && tag === undefined) throw new KgcError('usage', `--image "${spec}": no image given`);
-  return { key: key as ImageKey, ...(image !== '' ? { image } : {}), ...(tag !== undefined ? { tag } : {}) };
+  if (image === '' && tag === undefined)
+    throw new KgcError('usage', `--image "${spec}": no image given`);
+  return {
+    key: key as ImageKey,
+    ...(image !== '' ? { image } : {}),
+    ...(tag !== undefined ? { tag } : {}),
+  };
 }
 
 export function newFranchise(a: InitAnswers, ports: Ports): Franchise {
@@ -64,7 +83,9 @@ export function newFranchise(a: InitAnswers, ports: Ports): Franchise {
     support: {
       enabled: a.enabled ?? true,
       chatwoot_account_id: a.chatwootAccountId ?? `kgc-${a.id}`,
-      ...(a.chatwootAccountNumber !== undefined ? { chatwoot_account_number: a.chatwootAccountNumber } : {}),
+      ...(a.chatwootAccountNumber !== undefined
+        ? { chatwoot_account_number: a.chatwootAccountNumber }
+        : {}),
       knowledge_base_path: a.knowledgeBasePath ?? `/opt/chatwoot/knowledge-bases/kgc-${a.id}/`,
       ...(a.googleCalendar ? { google_calendar: a.googleCalendar } : {}),
       ...(a.sms ? { sms: a.sms } : {}),

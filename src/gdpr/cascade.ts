@@ -17,22 +17,55 @@ import { isHolderAlive } from '../store/lock.js';
 import type { ErasureDeps } from './deps.js';
 import * as sql from './gdpr.queries.js';
 import type { Counts, RequestState, RequestView, StepState } from './gdpr.schema.js';
-import { isFinal, requestRow, requestView, stepRows, toErasureRequest, type RequestRow, type StepRow } from './requests.js';
+import {
+  isFinal,
+  requestRow,
+  requestView,
+  stepRows,
+  toErasureRequest,
+  type RequestRow,
+  type StepRow,
+} from './requests.js';
 import { chatwootStep } from './steps/chatwoot.step.js';
 import { erpStep } from './steps/erp.step.js';
 import { memoryStep } from './steps/memory.step.js';
 import { redisStep } from './steps/redis.step.js';
-import { StepFailure, transient, type ErasureRequest, type ErasureStep, type StepContext } from './steps/step.js';
+import {
+  StepFailure,
+  transient,
+  type ErasureRequest,
+  type ErasureStep,
+  type StepContext,
+} from './steps/step.js';
 import { webhookStep } from './steps/webhook.step.js';
 
 /** The steps in the order they run (seed 5.2). */
-export const STEPS: readonly ErasureStep[] = [erpStep, webhookStep, memoryStep, chatwootStep, redisStep];
+export const STEPS: readonly ErasureStep[] = [
+  erpStep,
+  webhookStep,
+  memoryStep,
+  chatwootStep,
+  redisStep,
+];
 
 const LEASE_MS = 60_000;
 const HEARTBEAT_MS = 15_000;
 const MAX_RETRY_DELAY_MS = 6 * 3_600_000;
-const AUDIT_STATUS: Record<StepState, number> = { done: 200, skipped: 204, retry: 503, failed: 422, pending: 102, running: 102 };
-const RUN_STATUS: Record<RequestState, number> = { completed: 200, partial: 202, failed: 422, running: 102, received: 201 };
+const AUDIT_STATUS: Record<StepState, number> = {
+  done: 200,
+  skipped: 204,
+  retry: 503,
+  failed: 422,
+  pending: 102,
+  running: 102,
+};
+const RUN_STATUS: Record<RequestState, number> = {
+  completed: 200,
+  partial: 202,
+  failed: 422,
+  running: 102,
+  received: 201,
+};
 
 /** "<pid>@<host>#<random>": the pid and host tell whether the owner is alive; the suffix tells runs apart. */
 function newOwner(ctx: Pick<Ctx, 'random'>): string {
@@ -42,7 +75,12 @@ function newOwner(ctx: Pick<Ctx, 'random'>): string {
 function ownerIsDead(owner: string | null): boolean {
   const m = owner ? /^(\d+)@([^#]+)#/.exec(owner) : null;
   if (!m) return false;
-  return !isHolderAlive({ pid: Number(m[1]), hostname: m[2] as string, command: 'gdpr', startedAt: '' });
+  return !isHolderAlive({
+    pid: Number(m[1]),
+    hostname: m[2] as string,
+    command: 'gdpr',
+    startedAt: '',
+  });
 }
 
 const addCounts = (a: Counts, b: Counts | undefined): Counts => {
@@ -56,7 +94,9 @@ function asFailure(ctx: Ctx, err: unknown, where: string): StepFailure {
   if (err instanceof StepFailure) return err;
   const e = err as { code?: unknown; name?: string; message?: string };
   ctx.logger.warn({ where, code: e.code, err: e.message }, 'erasure step failed unexpectedly');
-  return transient(`unexpected error (${typeof e.code === 'string' ? e.code : e.name ?? 'error'})`);
+  return transient(
+    `unexpected error (${typeof e.code === 'string' ? e.code : (e.name ?? 'error')})`,
+  );
 }
 
 function backoffMs(ctx: Ctx, attempt: number): number {
@@ -65,12 +105,25 @@ function backoffMs(ctx: Ctx, attempt: number): number {
   return Math.round(base * jitter);
 }
 
-async function runStep(ctx: Ctx, deps: ErasureDeps, req: ErasureRequest, step: ErasureStep, row: StepRow): Promise<StepState> {
+async function runStep(
+  ctx: Ctx,
+  deps: ErasureDeps,
+  req: ErasureRequest,
+  step: ErasureStep,
+  row: StepRow,
+): Promise<StepState> {
   const started = performance.now();
-  const { rows } = await ctx.db.query(sql.STEP_START, [req.id, step.name, new Date(ctx.clock.now())]);
+  const { rows } = await ctx.db.query(sql.STEP_START, [
+    req.id,
+    step.name,
+    new Date(ctx.clock.now()),
+  ]);
   if (!rows[0]) return 'done'; // finished meanwhile: never run twice
   const sc: StepContext = {
-    ctx, deps, request: req, ref: row.ref,
+    ctx,
+    deps,
+    request: req,
+    ref: row.ref,
     async setRef(ref) {
       const res = await ctx.db.query<{ ref: string }>(sql.STEP_SET_REF, [req.id, step.name, ref]);
       sc.ref = res.rows[0]?.ref ?? ref;
@@ -95,13 +148,28 @@ async function runStep(ctx: Ctx, deps: ErasureDeps, req: ErasureRequest, step: E
       const failure = asFailure(ctx, err, `gdpr.${step.name}`);
       counts = addCounts(counts, failure.counts);
       detail = failure.message;
-      if (failure.permanent) { state = 'failed'; break; }
+      if (failure.permanent) {
+        state = 'failed';
+        break;
+      }
       if (attempt >= ctx.config.gdprStepAttempts) break;
       await deps.sleep(backoffMs(ctx, attempt));
     }
   }
-  await ctx.db.query(sql.STEP_FINISH, [req.id, step.name, state, JSON.stringify(counts), detail, new Date(ctx.clock.now())]);
-  await recordAdminAction(ctx, { action: `gdpr.step.${step.name}`, resourceId: req.id, status: AUDIT_STATUS[state], latencyMs: performance.now() - started });
+  await ctx.db.query(sql.STEP_FINISH, [
+    req.id,
+    step.name,
+    state,
+    JSON.stringify(counts),
+    detail,
+    new Date(ctx.clock.now()),
+  ]);
+  await recordAdminAction(ctx, {
+    action: `gdpr.step.${step.name}`,
+    resourceId: req.id,
+    status: AUDIT_STATUS[state],
+    latencyMs: performance.now() - started,
+  });
   ctx.logger.info({ request: req.id, step: step.name, state }, 'erasure step finished');
   return state;
 }
@@ -110,7 +178,13 @@ async function runStep(ctx: Ctx, deps: ErasureDeps, req: ErasureRequest, step: E
 async function claim(ctx: Ctx, row: RequestRow, owner: string): Promise<RequestRow | undefined> {
   const now = ctx.clock.now();
   const deadOwner = row.state === 'running' && ownerIsDead(row.owner) ? row.owner : null;
-  const { rows } = await ctx.db.query<RequestRow>(sql.CLAIM, [row.id, owner, new Date(now + LEASE_MS), new Date(now), deadOwner]);
+  const { rows } = await ctx.db.query<RequestRow>(sql.CLAIM, [
+    row.id,
+    owner,
+    new Date(now + LEASE_MS),
+    new Date(now),
+    deadOwner,
+  ]);
   return rows[0];
 }
 
@@ -123,7 +197,11 @@ function finalState(states: readonly StepState[]): RequestState {
  * Runs every unfinished step of the request and returns how it stands. A completed
  * request is returned as it is; one another live runner holds is refused (busy).
  */
-export async function runErasure(ctx: Ctx, deps: ErasureDeps, requestId: string): Promise<RequestView> {
+export async function runErasure(
+  ctx: Ctx,
+  deps: ErasureDeps,
+  requestId: string,
+): Promise<RequestView> {
   const row = await requestRow(ctx, requestId);
   if (row.state === 'completed') return requestView(ctx, requestId);
   const owner = newOwner(ctx);
@@ -131,11 +209,16 @@ export async function runErasure(ctx: Ctx, deps: ErasureDeps, requestId: string)
   if (!claimed) {
     const now = await requestRow(ctx, requestId);
     if (now.state === 'completed') return requestView(ctx, requestId);
-    throw new KgcError('gdpr_request_busy', `erasure request ${requestId} is being run by ${now.owner?.split('#')[0] ?? 'another process'}`);
+    throw new KgcError(
+      'gdpr_request_busy',
+      `erasure request ${requestId} is being run by ${now.owner?.split('#')[0] ?? 'another process'}`,
+    );
   }
   const started = performance.now();
   const heartbeat = setInterval(() => {
-    void ctx.db.query(sql.HEARTBEAT, [requestId, owner, new Date(ctx.clock.now() + LEASE_MS)]).catch(() => {});
+    void ctx.db
+      .query(sql.HEARTBEAT, [requestId, owner, new Date(ctx.clock.now() + LEASE_MS)])
+      .catch(() => {});
   }, HEARTBEAT_MS);
   heartbeat.unref();
   let state: RequestState;
@@ -145,20 +228,44 @@ export async function runErasure(ctx: Ctx, deps: ErasureDeps, requestId: string)
     const states: StepState[] = [];
     for (const step of STEPS) {
       const stepRow = rows.find((r) => r.step === step.name) as StepRow;
-      states.push(isFinal(stepRow.state) ? stepRow.state : await runStep(ctx, deps, req, step, stepRow));
+      states.push(
+        isFinal(stepRow.state) ? stepRow.state : await runStep(ctx, deps, req, step, stepRow),
+      );
     }
     state = finalState(states);
   } catch (err) {
     // The store failed under us: hand the request back (partial) rather than leave it leased.
-    await ctx.db.query(sql.FINISH_RUN, [requestId, owner, 'partial', new Date(ctx.clock.now()), new Date(ctx.clock.now() + ctx.config.gdprRetryEveryMs)]).catch(() => {});
+    await ctx.db
+      .query(sql.FINISH_RUN, [
+        requestId,
+        owner,
+        'partial',
+        new Date(ctx.clock.now()),
+        new Date(ctx.clock.now() + ctx.config.gdprRetryEveryMs),
+      ])
+      .catch(() => {});
     throw err;
   } finally {
     clearInterval(heartbeat);
   }
   const now = ctx.clock.now();
-  const retryIn = Math.min(ctx.config.gdprRetryEveryMs * 2 ** Math.max(0, claimed.runs - 1), MAX_RETRY_DELAY_MS);
-  await ctx.db.query(sql.FINISH_RUN, [requestId, owner, state, new Date(now), state === 'partial' ? new Date(now + retryIn) : null]);
-  await recordAdminAction(ctx, { action: `gdpr.run.${state}`, resourceId: requestId, status: RUN_STATUS[state], latencyMs: performance.now() - started });
+  const retryIn = Math.min(
+    ctx.config.gdprRetryEveryMs * 2 ** Math.max(0, claimed.runs - 1),
+    MAX_RETRY_DELAY_MS,
+  );
+  await ctx.db.query(sql.FINISH_RUN, [
+    requestId,
+    owner,
+    state,
+    new Date(now),
+    state === 'partial' ? new Date(now + retryIn) : null,
+  ]);
+  await recordAdminAction(ctx, {
+    action: `gdpr.run.${state}`,
+    resourceId: requestId,
+    status: RUN_STATUS[state],
+    latencyMs: performance.now() - started,
+  });
   ctx.logger.info({ request: requestId, state, run: claimed.runs }, 'erasure run finished');
   return requestView(ctx, requestId);
 }

@@ -50,41 +50,67 @@ export function createChatwootClient(o: ChatwootOptions): ChatwootApi {
   const base = `${o.baseUrl.replace(/\/+$/, '')}/api/v1/accounts/${o.accountId}/contacts`;
   const maxPages = o.maxPages ?? 20;
 
-  async function call(method: string, url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  async function call(
+    method: string,
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
     let res: Response;
     try {
       res = await fetch(url, {
         method,
-        headers: { api_access_token: o.token, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          api_access_token: o.token,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         redirect: 'manual',
         signal: AbortSignal.timeout(o.timeoutMs),
       });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      const why = e.name === 'TimeoutError' ? `no answer within ${o.timeoutMs} ms` : e.cause?.code ?? e.name;
+      const why =
+        e.name === 'TimeoutError'
+          ? `no answer within ${o.timeoutMs} ms`
+          : (e.cause?.code ?? e.name);
       throw transient(`Chatwoot unreachable (${why})`);
     }
     const text = await res.text().catch(() => '');
     let json: unknown = null;
-    try { json = text === '' ? null : JSON.parse(text); } catch { json = null; }
+    try {
+      json = text === '' ? null : JSON.parse(text);
+    } catch {
+      json = null;
+    }
     return { status: res.status, json };
   }
 
   function failure(what: string, status: number): Error {
-    if (status === 401 || status === 403) return permanent(`Chatwoot refused the api_access_token (${status} on ${what}): check CHATWOOT_API_TOKEN and CHATWOOT_ACCOUNT_NUMBER`);
-    if (status === 404) return permanent(`Chatwoot has no account ${o.accountId} or no contacts API (404 on ${what})`);
+    if (status === 401 || status === 403)
+      return permanent(
+        `Chatwoot refused the api_access_token (${status} on ${what}): check CHATWOOT_API_TOKEN and CHATWOOT_ACCOUNT_NUMBER`,
+      );
+    if (status === 404)
+      return permanent(
+        `Chatwoot has no account ${o.accountId} or no contacts API (404 on ${what})`,
+      );
     if (status === 429 || status >= 500) return transient(`Chatwoot answered ${status} on ${what}`);
     return permanent(`Chatwoot answered ${status} on ${what}`);
   }
 
   function page(what: string, json: unknown): Static<typeof ContactPage> {
-    if (!Value.Check(ContactPage, json)) throw transient(`Chatwoot's answer to ${what} is not a contact list`);
+    if (!Value.Check(ContactPage, json))
+      throw transient(`Chatwoot's answer to ${what} is not a contact list`);
     return json;
   }
 
   /** Reads pages until an empty one, or until meta.count contacts were seen. */
-  async function pages(what: string, fetchPage: (n: number) => Promise<{ status: number; json: unknown }>, keep: (c: ChatwootContact) => boolean): Promise<ChatwootContact[]> {
+  async function pages(
+    what: string,
+    fetchPage: (n: number) => Promise<{ status: number; json: unknown }>,
+    keep: (c: ChatwootContact) => boolean,
+  ): Promise<ChatwootContact[]> {
     const found = new Map<number, ChatwootContact>();
     let seen = 0;
     for (let n = 1; n <= maxPages; n++) {
@@ -93,20 +119,35 @@ export function createChatwootClient(o: ChatwootOptions): ChatwootApi {
       const { meta, payload } = page(what, json);
       seen += payload.length;
       for (const c of payload) if (keep(c)) found.set(c.id, c);
-      if (payload.length === 0 || (meta?.count !== undefined && seen >= meta.count)) return [...found.values()];
+      if (payload.length === 0 || (meta?.count !== undefined && seen >= meta.count))
+        return [...found.values()];
     }
     throw transient(`Chatwoot's ${what} matched more than ${maxPages} pages: narrow it by hand`);
   }
 
   return {
-    byIdentifier: (identifier) => pages('contact search',
-      (n) => call('GET', `${base}/search?q=${encodeQuery(identifier)}&page=${n}`),
-      (c) => c.identifier === identifier),
-    byPhone: (phone) => pages('contact filter',
-      (n) => call('POST', `${base}/filter?page=${n}`, {
-        payload: [{ attribute_key: 'phone_number', filter_operator: 'equal_to', values: [phone], query_operator: null }],
-      }),
-      (c) => c.phone_number === phone),
+    byIdentifier: (identifier) =>
+      pages(
+        'contact search',
+        (n) => call('GET', `${base}/search?q=${encodeQuery(identifier)}&page=${n}`),
+        (c) => c.identifier === identifier,
+      ),
+    byPhone: (phone) =>
+      pages(
+        'contact filter',
+        (n) =>
+          call('POST', `${base}/filter?page=${n}`, {
+            payload: [
+              {
+                attribute_key: 'phone_number',
+                filter_operator: 'equal_to',
+                values: [phone],
+                query_operator: null,
+              },
+            ],
+          }),
+        (c) => c.phone_number === phone,
+      ),
     async deleteContact(id) {
       const { status } = await call('DELETE', `${base}/${id}`);
       if (status === 200 || status === 204) return 'deleted';

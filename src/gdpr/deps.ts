@@ -29,17 +29,37 @@ export const realSleep = (ms: number): Promise<void> => new Promise((r) => setTi
 function chatwootFrom(ctx: Ctx): Service<ChatwootApi> {
   const c = ctx.config;
   if (c.chatwootUrl === undefined) return { kind: 'absent', why: 'CHATWOOT_URL is not set' };
-  if (c.chatwootApiToken === undefined) return { kind: 'misconfigured', why: 'CHATWOOT_URL is set but CHATWOOT_API_TOKEN is not' };
-  if (c.chatwootAccountNumber === undefined) return { kind: 'misconfigured', why: 'CHATWOOT_URL is set but CHATWOOT_ACCOUNT_NUMBER (Chatwoot\'s numeric account id) is not' };
-  return { kind: 'ready', api: createChatwootClient({ baseUrl: c.chatwootUrl, token: c.chatwootApiToken, accountId: c.chatwootAccountNumber, timeoutMs: c.gdprHttpTimeoutMs }) };
+  if (c.chatwootApiToken === undefined)
+    return { kind: 'misconfigured', why: 'CHATWOOT_URL is set but CHATWOOT_API_TOKEN is not' };
+  if (c.chatwootAccountNumber === undefined)
+    return {
+      kind: 'misconfigured',
+      why: "CHATWOOT_URL is set but CHATWOOT_ACCOUNT_NUMBER (Chatwoot's numeric account id) is not",
+    };
+  return {
+    kind: 'ready',
+    api: createChatwootClient({
+      baseUrl: c.chatwootUrl,
+      token: c.chatwootApiToken,
+      accountId: c.chatwootAccountNumber,
+      timeoutMs: c.gdprHttpTimeoutMs,
+    }),
+  };
 }
 
 /** The dependencies a configuration describes; `overrides` replace parts (tests, the daemon's notifier). */
-export function createErasureDeps(ctx: Ctx, overrides: Partial<Omit<ErasureDeps, 'close'>> = {}): ErasureDeps {
-  const redis: Service<RedisApi> = overrides.redis
-    ?? (ctx.config.redisUrl === undefined
+export function createErasureDeps(
+  ctx: Ctx,
+  overrides: Partial<Omit<ErasureDeps, 'close'>> = {},
+): ErasureDeps {
+  const redis: Service<RedisApi> =
+    overrides.redis ??
+    (ctx.config.redisUrl === undefined
       ? { kind: 'absent', why: 'REDIS_URL is not set' }
-      : { kind: 'ready', api: createRedisClient(ctx.config.redisUrl, ctx.config.gdprHttpTimeoutMs) });
+      : {
+          kind: 'ready',
+          api: createRedisClient(ctx.config.redisUrl, ctx.config.gdprHttpTimeoutMs),
+        });
   return {
     notifier: overrides.notifier ?? defaultSupportNotifier(),
     chatwoot: overrides.chatwoot ?? chatwootFrom(ctx),

@@ -7,8 +7,22 @@ import { Type } from '@sinclair/typebox';
 import type { Ctx } from '../context/context.js';
 import { defineOp, type AnyOp } from '../ops/op.js';
 import { createErasureDeps, type DepsFactory, type ErasureDeps } from './deps.js';
-import { DeleteInput, Plan, PlanInput, Receipt, RequestIdInput, RequestView, StatusInput } from './gdpr.schema.js';
-import { erasureReceipt, erasureStatus, planErasure, requestErasure, resumeErasure } from './gdpr.service.js';
+import {
+  DeleteInput,
+  Plan,
+  PlanInput,
+  Receipt,
+  RequestIdInput,
+  RequestView,
+  StatusInput,
+} from './gdpr.schema.js';
+import {
+  erasureReceipt,
+  erasureStatus,
+  planErasure,
+  requestErasure,
+  resumeErasure,
+} from './gdpr.service.js';
 
 export function makeGdprOps(makeDeps: DepsFactory) {
   const withDeps = async <T>(ctx: Ctx, fn: (deps: ErasureDeps) => Promise<T>): Promise<T> => {
@@ -21,30 +35,45 @@ export function makeGdprOps(makeDeps: DepsFactory) {
   };
   return {
     delete: defineOp({
-      name: 'gdpr.delete', summary: 'Erase a customer from every system (recorded, then each step run and verified)', mutates: true,
-      input: DeleteInput, output: RequestView,
+      name: 'gdpr.delete',
+      summary: 'Erase a customer from every system (recorded, then each step run and verified)',
+      mutates: true,
+      input: DeleteInput,
+      output: RequestView,
       resourceOf: (_i, o) => o?.request_id,
       run: (ctx, i) => withDeps(ctx, (deps) => requestErasure(ctx, deps, i)),
     }),
     plan: defineOp({
-      name: 'gdpr.plan', summary: 'What an erasure would delete in each system (a dry run: touches nothing)', mutates: false,
-      input: PlanInput, output: Plan,
+      name: 'gdpr.plan',
+      summary: 'What an erasure would delete in each system (a dry run: touches nothing)',
+      mutates: false,
+      input: PlanInput,
+      output: Plan,
       run: (ctx, i) => withDeps(ctx, (deps) => planErasure(ctx, deps, i)),
     }),
     resume: defineOp({
-      name: 'gdpr.resume', summary: 'Continue an erasure request from its first unfinished step', mutates: true,
-      input: RequestIdInput, output: RequestView,
+      name: 'gdpr.resume',
+      summary: 'Continue an erasure request from its first unfinished step',
+      mutates: true,
+      input: RequestIdInput,
+      output: RequestView,
       resourceOf: (i) => i.request_id,
       run: (ctx, i) => withDeps(ctx, (deps) => resumeErasure(ctx, deps, i.request_id)),
     }),
     status: defineOp({
-      name: 'gdpr.status', summary: 'Erasure requests and their steps', mutates: false,
-      input: StatusInput, output: Type.Array(RequestView),
+      name: 'gdpr.status',
+      summary: 'Erasure requests and their steps',
+      mutates: false,
+      input: StatusInput,
+      output: Type.Array(RequestView),
       run: erasureStatus,
     }),
     receipt: defineOp({
-      name: 'gdpr.receipt', summary: 'The proof of an erasure, without personal data', mutates: false,
-      input: RequestIdInput, output: Receipt,
+      name: 'gdpr.receipt',
+      summary: 'The proof of an erasure, without personal data',
+      mutates: false,
+      input: RequestIdInput,
+      output: Receipt,
       run: (ctx, i) => erasureReceipt(ctx, i.request_id),
     }),
   };

@@ -10,12 +10,21 @@ export const StepName = Type.Union(STEP_NAMES.map((s) => Type.Literal(s)));
 
 /** done and skipped are final and verified; retry may succeed later; failed needs a person (then resume). */
 export const StepState = Type.Union([
-  Type.Literal('pending'), Type.Literal('running'), Type.Literal('done'), Type.Literal('skipped'), Type.Literal('retry'), Type.Literal('failed'),
+  Type.Literal('pending'),
+  Type.Literal('running'),
+  Type.Literal('done'),
+  Type.Literal('skipped'),
+  Type.Literal('retry'),
+  Type.Literal('failed'),
 ]);
 export type StepState = Static<typeof StepState>;
 
 export const RequestState = Type.Union([
-  Type.Literal('received'), Type.Literal('running'), Type.Literal('completed'), Type.Literal('partial'), Type.Literal('failed'),
+  Type.Literal('received'),
+  Type.Literal('running'),
+  Type.Literal('completed'),
+  Type.Literal('partial'),
+  Type.Literal('failed'),
 ]);
 export type RequestState = Static<typeof RequestState>;
 
@@ -25,9 +34,17 @@ export type EraseMode = Static<typeof EraseMode>;
 export const Counts = Type.Record(Type.String(), Type.Integer({ minimum: 0 }));
 export type Counts = Static<typeof Counts>;
 
-const CustomerIdText = Type.String({ minLength: 1, maxLength: 200, description: 'Validated strictly by the service, with a clear error', examples: ['C-123'] });
+const CustomerIdText = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: 'Validated strictly by the service, with a clear error',
+  examples: ['C-123'],
+});
 const ReasonText = Type.String({ minLength: 1, maxLength: 100, examples: ['user_request'] });
-export const RequestId = Type.String({ pattern: '^gdpr_[0-9a-f]{20}$', examples: ['gdpr_4f1c2a9b7e3d5a6c8b0e'] });
+export const RequestId = Type.String({
+  pattern: '^gdpr_[0-9a-f]{20}$',
+  examples: ['gdpr_4f1c2a9b7e3d5a6c8b0e'],
+});
 
 export const StepView = Type.Object({
   step: StepName,
@@ -48,9 +65,16 @@ export const RequestView = Type.Object({
   request_id: Type.String(),
   state: RequestState,
   reason: Type.String(),
-  source: Type.Union([Type.Literal('cli'), Type.Literal('admin'), Type.Literal('event'), Type.Literal('api')]),
+  source: Type.Union([
+    Type.Literal('cli'),
+    Type.Literal('admin'),
+    Type.Literal('event'),
+    Type.Literal('api'),
+  ]),
   erase_mode: EraseMode,
-  customer_id: Nullable(Type.String({ description: 'Until the request completes; then only the hash is kept' })),
+  customer_id: Nullable(
+    Type.String({ description: 'Until the request completes; then only the hash is kept' }),
+  ),
   customer_hash: Type.String(),
   trigger_event_id: Nullable(Type.String()),
   requested_by: Type.String(),
@@ -72,7 +96,9 @@ export const Receipt = Type.Object({
   source: Type.String(),
   erase_mode: EraseMode,
   customer: Type.Object({
-    hash: Type.String({ description: 'hmac-sha256:<hex> of the customer id, keyed with the receipt key' }),
+    hash: Type.String({
+      description: 'hmac-sha256:<hex> of the customer id, keyed with the receipt key',
+    }),
     key_id: Type.String({ description: 'Fingerprint of the receipt key that made the hash' }),
   }),
   trigger_event_id: Nullable(Type.String()),
@@ -80,27 +106,36 @@ export const Receipt = Type.Object({
   received_at: Iso,
   started_at: Nullable(Iso),
   finished_at: Nullable(Iso),
-  steps: Type.Array(Type.Object({
-    step: StepName,
-    position: Type.Integer(),
-    outcome: StepState,
-    verified: Type.Boolean(),
-    counts: Counts,
-    detail: Nullable(Type.String()),
-    attempts: Type.Integer(),
-    started_at: Nullable(Iso),
-    finished_at: Nullable(Iso),
-  })),
+  steps: Type.Array(
+    Type.Object({
+      step: StepName,
+      position: Type.Integer(),
+      outcome: StepState,
+      verified: Type.Boolean(),
+      counts: Counts,
+      detail: Nullable(Type.String()),
+      attempts: Type.Integer(),
+      started_at: Nullable(Iso),
+      finished_at: Nullable(Iso),
+    }),
+  ),
 });
 export type Receipt = Static<typeof Receipt>;
 
 export const PlanStep = Type.Object({
   step: StepName,
   position: Type.Integer(),
-  action: Type.Union([Type.Literal('erase'), Type.Literal('nothing'), Type.Literal('skip'), Type.Literal('unknown')]),
+  action: Type.Union([
+    Type.Literal('erase'),
+    Type.Literal('nothing'),
+    Type.Literal('skip'),
+    Type.Literal('unknown'),
+  ]),
   summary: Type.String(),
   counts: Counts,
-  items: Type.Array(Type.String(), { description: 'What would go (file names, contact ids, key names), at most 50' }),
+  items: Type.Array(Type.String(), {
+    description: 'What would go (file names, contact ids, key names), at most 50',
+  }),
 });
 export type PlanStep = Static<typeof PlanStep>;
 
@@ -118,7 +153,9 @@ export type DeleteInput = Static<typeof DeleteInput>;
 export const PlanInput = Type.Object({ customer_id: CustomerIdText });
 export type PlanInput = Static<typeof PlanInput>;
 
-export const RequestIdInput = Type.Object({ request_id: Type.String({ minLength: 1, maxLength: 200 }) });
+export const RequestIdInput = Type.Object({
+  request_id: Type.String({ minLength: 1, maxLength: 200 }),
+});
 export type RequestIdInput = Static<typeof RequestIdInput>;
 
 export const StatusInput = Type.Object({

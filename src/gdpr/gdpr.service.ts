@@ -12,35 +12,77 @@ import type { ErasureDeps } from './deps.js';
 import * as sql from './gdpr.queries.js';
 import type { Plan, Receipt, RequestView, StatusInput } from './gdpr.schema.js';
 import { customerHash, receiptKey, toReceipt } from './receipt.js';
-import { insertRequest, requestRow, requestView, stepRows, toView, type RequestRow } from './requests.js';
+import {
+  insertRequest,
+  requestRow,
+  requestView,
+  stepRows,
+  toView,
+  type RequestRow,
+} from './requests.js';
 import { StepFailure, type ErasureRequest, type StepContext } from './steps/step.js';
 
 /** The phone step 4 may match on, read before step 1 can erase it. */
-async function phoneSnapshot(ctx: Ctx, customerId: string): Promise<{ phone: string | null; shared: boolean }> {
-  const { rows } = await ctx.erp.query<{ phone: string | null; shared: boolean }>(sql.CUSTOMER_PHONE, [customerId]);
+async function phoneSnapshot(
+  ctx: Ctx,
+  customerId: string,
+): Promise<{ phone: string | null; shared: boolean }> {
+  const { rows } = await ctx.erp.query<{ phone: string | null; shared: boolean }>(
+    sql.CUSTOMER_PHONE,
+    [customerId],
+  );
   const r = rows[0];
   if (!r || r.phone === null) return { phone: null, shared: false };
   return { phone: r.shared ? null : r.phone, shared: r.shared };
 }
 
-interface Recorded { requestId: string; created: boolean }
+interface Recorded {
+  requestId: string;
+  created: boolean;
+}
 
-async function record(ctx: Ctx, o: { customerId: string; reason: string; source: RequestView['source']; triggerEventId: string | null }): Promise<Recorded> {
+async function record(
+  ctx: Ctx,
+  o: {
+    customerId: string;
+    reason: string;
+    source: RequestView['source'];
+    triggerEventId: string | null;
+  },
+): Promise<Recorded> {
   const { phone, shared } = await phoneSnapshot(ctx, o.customerId);
   const key = await receiptKey(ctx);
   const id = await insertRequest(ctx, {
-    customerId: o.customerId, customerHash: customerHash(key, o.customerId), hashKeyId: key.id, reason: o.reason,
-    source: o.source, triggerEventId: o.triggerEventId, mode: ctx.config.gdprEraseMode, lookupPhone: phone, phoneShared: shared,
+    customerId: o.customerId,
+    customerHash: customerHash(key, o.customerId),
+    hashKeyId: key.id,
+    reason: o.reason,
+    source: o.source,
+    triggerEventId: o.triggerEventId,
+    mode: ctx.config.gdprEraseMode,
+    lookupPhone: phone,
+    phoneShared: shared,
   });
   if (id === undefined) {
     // Taken: by the trigger event's unique id, or (API requests) by the customer's one API request.
-    const { rows } = o.triggerEventId === null
-      ? await ctx.db.query<{ id: string }>(sql.LATEST_REQUEST_BY_HASH, [customerHash(key, o.customerId)])
-      : await ctx.db.query<{ id: string }>(sql.REQUEST_BY_TRIGGER, [o.triggerEventId]);
+    const { rows } =
+      o.triggerEventId === null
+        ? await ctx.db.query<{ id: string }>(sql.LATEST_REQUEST_BY_HASH, [
+            customerHash(key, o.customerId),
+          ])
+        : await ctx.db.query<{ id: string }>(sql.REQUEST_BY_TRIGGER, [o.triggerEventId]);
     return { requestId: (rows[0] as { id: string }).id, created: false };
   }
-  await recordAdminAction(ctx, { action: 'gdpr.request.received', resourceId: id, status: 201, latencyMs: 0 });
-  ctx.logger.info({ request: id, source: o.source, mode: ctx.config.gdprEraseMode }, 'erasure request recorded');
+  await recordAdminAction(ctx, {
+    action: 'gdpr.request.received',
+    resourceId: id,
+    status: 201,
+    latencyMs: 0,
+  });
+  ctx.logger.info(
+    { request: id, source: o.source, mode: ctx.config.gdprEraseMode },
+    'erasure request recorded',
+  );
   return { requestId: id, created: true };
 }
 
@@ -48,7 +90,11 @@ async function record(ctx: Ctx, o: { customerId: string; reason: string; source:
  * `gdpr delete`: validates the id before it is used anywhere, records the request,
  * then runs the cascade. A refused id records nothing and touches nothing.
  */
-export async function requestErasure(ctx: Ctx, deps: ErasureDeps, input: { customer_id: string; reason: string }): Promise<RequestView> {
+export async function requestErasure(
+  ctx: Ctx,
+  deps: ErasureDeps,
+  input: { customer_id: string; reason: string },
+): Promise<RequestView> {
   const customerId = validateCustomerId(input.customer_id);
   const reason = validateReason(input.reason);
   const source = ctx.actor.startsWith('cli:') ? 'cli' : 'admin';
@@ -57,11 +103,21 @@ export async function requestErasure(ctx: Ctx, deps: ErasureDeps, input: { custo
 }
 
 /** `gdpr delete --dry-run`: what each step would erase. Reads only; records nothing. */
-export async function planErasure(ctx: Ctx, deps: ErasureDeps, input: { customer_id: string }): Promise<Plan> {
+export async function planErasure(
+  ctx: Ctx,
+  deps: ErasureDeps,
+  input: { customer_id: string },
+): Promise<Plan> {
   const customerId = validateCustomerId(input.customer_id);
   const { phone, shared } = await phoneSnapshot(ctx, customerId);
   const request: ErasureRequest = {
-    id: 'dry-run', customerId, reason: 'dry_run', mode: ctx.config.gdprEraseMode, lookupPhone: phone, phoneShared: shared, triggerEventId: null,
+    id: 'dry-run',
+    customerId,
+    reason: 'dry_run',
+    mode: ctx.config.gdprEraseMode,
+    lookupPhone: phone,
+    phoneShared: shared,
+    triggerEventId: null,
   };
   const sc: StepContext = { ctx, deps, request, ref: null, setRef: async (r) => r };
   const steps: Plan['steps'] = [];
@@ -69,24 +125,48 @@ export async function planErasure(ctx: Ctx, deps: ErasureDeps, input: { customer
     try {
       steps.push({ step: step.name, position: step.position, ...(await step.plan(sc)) });
     } catch (err) {
-      const why = err instanceof StepFailure ? err.message : `cannot tell (${(err as { code?: string }).code ?? (err as Error).name})`;
-      steps.push({ step: step.name, position: step.position, action: 'unknown', summary: why, counts: {}, items: [] });
+      const why =
+        err instanceof StepFailure
+          ? err.message
+          : `cannot tell (${(err as { code?: string }).code ?? (err as Error).name})`;
+      steps.push({
+        step: step.name,
+        position: step.position,
+        action: 'unknown',
+        summary: why,
+        counts: {},
+        items: [],
+      });
     }
   }
   return { dry_run: true, customer_id: customerId, erase_mode: ctx.config.gdprEraseMode, steps };
 }
 
 /** `gdpr resume`: runs the unfinished steps again; a completed request is left as it is. */
-export async function resumeErasure(ctx: Ctx, deps: ErasureDeps, requestId: string): Promise<RequestView> {
+export async function resumeErasure(
+  ctx: Ctx,
+  deps: ErasureDeps,
+  requestId: string,
+): Promise<RequestView> {
   await requestRow(ctx, requestId); // not found → a clear error before anything else
   return runErasure(ctx, deps, requestId);
 }
 
 export async function erasureStatus(ctx: Ctx, input: StatusInput): Promise<RequestView[]> {
   if (input.request_id !== undefined) return [await requestView(ctx, input.request_id)];
-  const hash = input.customer_id === undefined ? null : customerHash(await receiptKey(ctx), validateCustomerId(input.customer_id));
-  const { rows } = await ctx.db.query<RequestRow>(sql.LIST_REQUESTS, [hash, input.state ?? null, input.limit ?? 50]);
-  const steps = await stepRows(ctx, rows.map((r) => r.id));
+  const hash =
+    input.customer_id === undefined
+      ? null
+      : customerHash(await receiptKey(ctx), validateCustomerId(input.customer_id));
+  const { rows } = await ctx.db.query<RequestRow>(sql.LIST_REQUESTS, [
+    hash,
+    input.state ?? null,
+    input.limit ?? 50,
+  ]);
+  const steps = await stepRows(
+    ctx,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => toView(r, steps));
 }
 
@@ -106,17 +186,34 @@ export interface ApiErasure extends EventErasure {
  * one (open, failed or completed: asking again starts nothing), else records one and
  * starts the cascade in the background; the ERP follows it at its status URL.
  */
-export async function requestErasureFromApi(ctx: Ctx, deps: ErasureDeps, input: { customer_id: string; reason: string }): Promise<ApiErasure> {
+export async function requestErasureFromApi(
+  ctx: Ctx,
+  deps: ErasureDeps,
+  input: { customer_id: string; reason: string },
+): Promise<ApiErasure> {
   const customerId = validateCustomerId(input.customer_id);
   const reason = validateReason(input.reason);
-  const { rows } = await ctx.db.query<{ id: string }>(sql.LATEST_REQUEST_BY_HASH, [customerHash(await receiptKey(ctx), customerId)]);
+  const { rows } = await ctx.db.query<{ id: string }>(sql.LATEST_REQUEST_BY_HASH, [
+    customerHash(await receiptKey(ctx), customerId),
+  ]);
   const existing = rows[0];
-  if (existing) return { requestId: existing.id, created: false, done: undefined, view: await requestView(ctx, existing.id) };
+  if (existing)
+    return {
+      requestId: existing.id,
+      created: false,
+      done: undefined,
+      view: await requestView(ctx, existing.id),
+    };
   const recorded = await record(ctx, { customerId, reason, source: 'api', triggerEventId: null });
   const view = await requestView(ctx, recorded.requestId);
   if (!recorded.created) return { ...recorded, done: undefined, view };
   const done = runErasure(ctx, deps, recorded.requestId);
-  done.catch((err) => ctx.logger.warn({ request: recorded.requestId, err: (err as Error).message }, 'erasure run failed; the daemon retries it'));
+  done.catch((err) =>
+    ctx.logger.warn(
+      { request: recorded.requestId, err: (err as Error).message },
+      'erasure run failed; the daemon retries it',
+    ),
+  );
   return { ...recorded, done, view };
 }
 
@@ -133,15 +230,27 @@ export interface EventErasure extends Recorded {
  * Throws invalid_customer_id / invalid_reason for a hostile payload, before anything.
  */
 export async function startErasureFromEvent(
-  ctx: Ctx, deps: ErasureDeps, e: { eventId: string; customerId: string; reason: string },
+  ctx: Ctx,
+  deps: ErasureDeps,
+  e: { eventId: string; customerId: string; reason: string },
 ): Promise<EventErasure> {
   const customerId = validateCustomerId(e.customerId);
   const reason = validateReason(e.reason);
   const own = await ctx.db.query<{ id: string }>(sql.REQUEST_BY_WEBHOOK_REF, [e.eventId]);
   if (own.rows[0]) return { requestId: own.rows[0].id, created: false, done: undefined };
-  const recorded = await record(ctx, { customerId, reason, source: 'event', triggerEventId: e.eventId });
+  const recorded = await record(ctx, {
+    customerId,
+    reason,
+    source: 'event',
+    triggerEventId: e.eventId,
+  });
   if (!recorded.created) return { ...recorded, done: undefined };
   const done = runErasure(ctx, deps, recorded.requestId);
-  done.catch((err) => ctx.logger.warn({ request: recorded.requestId, err: (err as Error).message }, 'erasure run failed; the daemon retries it'));
+  done.catch((err) =>
+    ctx.logger.warn(
+      { request: recorded.requestId, err: (err as Error).message },
+      'erasure run failed; the daemon retries it',
+    ),
+  );
   return { ...recorded, done };
 }

@@ -21,13 +21,20 @@ function keyOf(secret: Buffer): ReceiptKey {
   return { secret, id: `rk_${createHash('sha256').update(secret).digest('hex').slice(0, 12)}` };
 }
 
-export async function receiptKey(ctx: Pick<Ctx, 'config' | 'db' | 'clock' | 'random'>): Promise<ReceiptKey> {
-  if (ctx.config.gdprReceiptKey !== undefined) return keyOf(Buffer.from(ctx.config.gdprReceiptKey, 'utf8'));
-  const read = async () => (await ctx.db.query<{ secret: string }>(sql.RECEIPT_KEY)).rows[0]?.secret;
+export async function receiptKey(
+  ctx: Pick<Ctx, 'config' | 'db' | 'clock' | 'random'>,
+): Promise<ReceiptKey> {
+  if (ctx.config.gdprReceiptKey !== undefined)
+    return keyOf(Buffer.from(ctx.config.gdprReceiptKey, 'utf8'));
+  const read = async () =>
+    (await ctx.db.query<{ secret: string }>(sql.RECEIPT_KEY)).rows[0]?.secret;
   let stored = await read();
   if (stored === undefined) {
     // Two processes racing here both insert-or-nothing, then read the one that won.
-    await ctx.db.query(sql.INSERT_RECEIPT_KEY, [ctx.random.bytes(32).toString('base64'), new Date(ctx.clock.now())]);
+    await ctx.db.query(sql.INSERT_RECEIPT_KEY, [
+      ctx.random.bytes(32).toString('base64'),
+      new Date(ctx.clock.now()),
+    ]);
     stored = await read();
   }
   return keyOf(Buffer.from(stored as string, 'base64'));
@@ -52,8 +59,15 @@ export function toReceipt(view: RequestView, hashKeyId: string): Receipt {
     started_at: view.started_at,
     finished_at: view.finished_at,
     steps: view.steps.map((s) => ({
-      step: s.step, position: s.position, outcome: s.state, verified: s.verified, counts: s.counts,
-      detail: s.detail, attempts: s.attempts, started_at: s.started_at, finished_at: s.finished_at,
+      step: s.step,
+      position: s.position,
+      outcome: s.state,
+      verified: s.verified,
+      counts: s.counts,
+      detail: s.detail,
+      attempts: s.attempts,
+      started_at: s.started_at,
+      finished_at: s.finished_at,
     })),
   };
 }

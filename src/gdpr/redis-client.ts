@@ -20,16 +20,24 @@ export function createRedisClient(url: string, timeoutMs: number): RedisApi {
     client ??= (async () => {
       const { Redis } = await import('ioredis');
       const c = new Redis(url, {
-        lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs,
-        maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null,
+        lazyConnect: true,
+        connectTimeout: timeoutMs,
+        commandTimeout: timeoutMs,
+        maxRetriesPerRequest: 0,
+        enableOfflineQueue: false,
+        retryStrategy: () => null,
       });
-      c.on('error', () => { /* reported through the command that fails */ });
+      c.on('error', () => {
+        /* reported through the command that fails */
+      });
       try {
         await c.connect();
       } catch (err) {
         c.disconnect();
         client = undefined;
-        throw transient(`Redis unreachable (${(err as NodeJS.ErrnoException).code ?? (err as Error).name})`);
+        throw transient(
+          `Redis unreachable (${(err as NodeJS.ErrnoException).code ?? (err as Error).name})`,
+        );
       }
       return c;
     })();
@@ -40,12 +48,16 @@ export function createRedisClient(url: string, timeoutMs: number): RedisApi {
     try {
       return await fn(c);
     } catch (err) {
-      throw transient(`Redis ${what} failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).name})`);
+      throw transient(
+        `Redis ${what} failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).name})`,
+      );
     }
   };
   return {
-    scan: (cursor, pattern, count) => guard('SCAN', (c) => c.scan(cursor, 'MATCH', pattern, 'COUNT', count)),
-    unlink: (keys) => guard('UNLINK', (c) => (keys.length === 0 ? Promise.resolve(0) : c.unlink(...keys))),
+    scan: (cursor, pattern, count) =>
+      guard('SCAN', (c) => c.scan(cursor, 'MATCH', pattern, 'COUNT', count)),
+    unlink: (keys) =>
+      guard('UNLINK', (c) => (keys.length === 0 ? Promise.resolve(0) : c.unlink(...keys))),
     async close() {
       const c = await client?.catch(() => undefined);
       client = undefined;

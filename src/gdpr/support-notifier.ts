@@ -39,7 +39,11 @@ export interface SupportNotifier {
 export function defaultSupportNotifier(): SupportNotifier {
   return {
     async publish(ctx, event) {
-      const res = await publishEvent(ctx, { id: event.id, event: event.type, data: event.data }, 'daemon');
+      const res = await publishEvent(
+        ctx,
+        { id: event.id, event: event.type, data: event.data },
+        'daemon',
+      );
       return { eventId: res.event.id };
     },
     async deliveryState(ctx, eventId) {

@@ -10,7 +10,12 @@ import { onChange } from '../store/changes.js';
 import { runErasure } from './cascade.js';
 import { createErasureDeps, type ErasureDeps } from './deps.js';
 import * as sql from './gdpr.queries.js';
-import { requestErasureFromApi, startErasureFromEvent, type ApiErasure, type EventErasure } from './gdpr.service.js';
+import {
+  requestErasureFromApi,
+  startErasureFromEvent,
+  type ApiErasure,
+  type EventErasure,
+} from './gdpr.service.js';
 
 export interface ErasureWorker {
   /** The ERP published customer.deleted: record (once per event id) and run the cascade in the background. */
@@ -42,12 +47,23 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
   // close: the run stops as partial and is resumed at the next start, so a SIGTERM
   // never waits for a slow step.
   const sleepers = new Set<() => void>();
-  const sleep = (ms: number): Promise<void> => new Promise((resolve, reject) => {
-    if (closed) { reject(new Error('the daemon is stopping')); return; }
-    const stop = () => { clearTimeout(t); sleepers.delete(stop); reject(new Error('the daemon is stopping')); };
-    const t = setTimeout(() => { sleepers.delete(stop); resolve(); }, ms);
-    sleepers.add(stop);
-  });
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (closed) {
+        reject(new Error('the daemon is stopping'));
+        return;
+      }
+      const stop = () => {
+        clearTimeout(t);
+        sleepers.delete(stop);
+        reject(new Error('the daemon is stopping'));
+      };
+      const t = setTimeout(() => {
+        sleepers.delete(stop);
+        resolve();
+      }, ms);
+      sleepers.add(stop);
+    });
   const deps = opts.deps ?? createErasureDeps(ctx, { sleep });
   const inFlight = new Set<Promise<unknown>>();
   let sweeping: Promise<number> | undefined;
@@ -69,14 +85,24 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
           const customerId = typeof e.data?.customer_id === 'string' ? e.data.customer_id : '';
           const reason = typeof e.data?.gdpr_reason === 'string' ? e.data.gdpr_reason : '';
           try {
-            const res = await startErasureFromEvent(ctx, deps, { eventId: e.id, customerId, reason });
+            const res = await startErasureFromEvent(ctx, deps, {
+              eventId: e.id,
+              customerId,
+              reason,
+            });
             if (res.done) track(res.done);
             if (res.created) {
               started++;
-              ctx.logger.info({ request: res.requestId, event: e.id }, 'erasure started for the ERP\'s customer.deleted event');
+              ctx.logger.info(
+                { request: res.requestId, event: e.id },
+                "erasure started for the ERP's customer.deleted event",
+              );
             }
           } catch (err) {
-            ctx.logger.warn({ event: e.id, err: (err as Error).message }, 'customer.deleted event not usable for an erasure');
+            ctx.logger.warn(
+              { event: e.id, err: (err as Error).message },
+              'customer.deleted event not usable for an erasure',
+            );
           }
         }
         watermark = e.seq;
@@ -85,44 +111,77 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
     }
   };
   const intake = (): Promise<number> => {
-    intaking ??= intakeOnce().finally(() => { intaking = undefined; });
+    intaking ??= intakeOnce().finally(() => {
+      intaking = undefined;
+    });
     return intaking;
   };
 
   const sweepOnce = async (): Promise<number> => {
-    await intake().catch((err) => ctx.logger.warn({ err: (err as Error).message }, 'erasure intake failed'));
-    const { rows } = await ctx.db.query<{ id: string }>(sql.DUE_REQUESTS, [new Date(ctx.clock.now()), 20]);
+    await intake().catch((err) =>
+      ctx.logger.warn({ err: (err as Error).message }, 'erasure intake failed'),
+    );
+    const { rows } = await ctx.db.query<{ id: string }>(sql.DUE_REQUESTS, [
+      new Date(ctx.clock.now()),
+      20,
+    ]);
     let ran = 0;
     for (const { id } of rows) {
       if (closed) break;
       try {
         const view = await track(runErasure(ctx, deps, id));
         ran++;
-        ctx.logger.info({ request: id, state: view.state }, 'erasure request resumed by the daemon');
+        ctx.logger.info(
+          { request: id, state: view.state },
+          'erasure request resumed by the daemon',
+        );
       } catch (err) {
         // Busy (another runner has it) or the store failed: the next sweep looks again.
-        ctx.logger.warn({ request: id, err: (err as Error).message }, 'erasure request not resumed');
+        ctx.logger.warn(
+          { request: id, err: (err as Error).message },
+          'erasure request not resumed',
+        );
       }
     }
     return ran;
   };
   const sweep = (): Promise<number> => {
-    sweeping ??= sweepOnce().finally(() => { sweeping = undefined; });
+    sweeping ??= sweepOnce().finally(() => {
+      sweeping = undefined;
+    });
     return sweeping;
   };
 
-  const timer = setInterval(() => { void sweep().catch((err) => ctx.logger.warn({ err: (err as Error).message }, 'erasure sweep failed')); },
-    opts.pollMs ?? Math.min(ctx.config.gdprRetryEveryMs, 30_000));
+  const timer = setInterval(
+    () => {
+      void sweep().catch((err) =>
+        ctx.logger.warn({ err: (err as Error).message }, 'erasure sweep failed'),
+      );
+    },
+    opts.pollMs ?? Math.min(ctx.config.gdprRetryEveryMs, 30_000),
+  );
   timer.unref();
   // Soon after boot: what a killed runner left behind, what fell due while the daemon was down.
-  const first = setTimeout(() => { void sweep().catch(() => {}); }, 1_000);
+  const first = setTimeout(() => {
+    void sweep().catch(() => {});
+  }, 1_000);
   first.unref();
 
   // A published event wakes the intake at once; the sweep's poll is the safety net.
   let unlisten: (() => Promise<void>) | undefined;
-  void onChange(ctx.db, (topic) => { if (topic === 'events') void intake().catch(() => {}); })
-    .then((u) => { if (closed) void u(); else unlisten = u; })
-    .catch((err) => ctx.logger.warn({ err: (err as Error).message }, 'erasure intake cannot listen; polling only'));
+  void onChange(ctx.db, (topic) => {
+    if (topic === 'events') void intake().catch(() => {});
+  })
+    .then((u) => {
+      if (closed) void u();
+      else unlisten = u;
+    })
+    .catch((err) =>
+      ctx.logger.warn(
+        { err: (err as Error).message },
+        'erasure intake cannot listen; polling only',
+      ),
+    );
 
   return {
     intake,

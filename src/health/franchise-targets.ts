@@ -10,7 +10,10 @@ import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { secretsOnDisk } from '../render/secrets-on-disk.js';
 import { reachableHost, type HealthTargets } from './targets.js';
 
-export function targetsFromFranchise(ref: FranchiseRef, redisUrl: string | undefined): HealthTargets & { apiKey: string | undefined } {
+export function targetsFromFranchise(
+  ref: FranchiseRef,
+  redisUrl: string | undefined,
+): HealthTargets & { apiKey: string | undefined } {
   const f = ref.franchise;
   const host = reachableHost(f.bind_address ?? DEFAULT_BIND_ADDRESS);
   const at = (port: number) => `http://${host}:${port}`;
@@ -23,7 +26,7 @@ export function targetsFromFranchise(ref: FranchiseRef, redisUrl: string | undef
     chatwootUrl: at(f.ports.chatwoot),
     redisUrl,
     databaseUrl: undefined,
-    storeLabel: 'the daemon\'s store',
+    storeLabel: "the daemon's store",
     franchise: ref.id,
     apiKey: key === '' ? undefined : key,
   };

@@ -15,7 +15,14 @@ import type { ComponentView } from './health.schema.js';
 import { chatwootStatusOf, httpStatusOf } from './checks/services.js';
 import type { HttpOutcome } from './probes/http.js';
 
-export const LIFECYCLE_STATES = ['DISABLED', 'DISCOVERY', 'ACTIVE', 'HEALTHY', 'DEGRADED', 'DOWN'] as const;
+export const LIFECYCLE_STATES = [
+  'DISABLED',
+  'DISCOVERY',
+  'ACTIVE',
+  'HEALTHY',
+  'DEGRADED',
+  'DOWN',
+] as const;
 export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
 
 /** Where Support's parts answer: the chatbot is required, the others are checked when set. */
@@ -26,7 +33,9 @@ export interface SupportUrls {
 }
 
 /** The health URL of each part. */
-export function healthUrls(u: SupportUrls): { component: ComponentView['component']; url: string }[] {
+export function healthUrls(
+  u: SupportUrls,
+): { component: ComponentView['component']; url: string }[] {
   return [
     ...(u.chatbot ? [{ component: 'support-chatbot', url: `${u.chatbot}/health` }] : []),
     ...(u.context ? [{ component: 'support-context', url: `${u.context}/health` }] : []),
@@ -43,26 +52,59 @@ export interface SupportVerdict {
 }
 
 /** One look at Support's parts, judged. A part missing from `outcomes` was not configured. */
-export function judgeSupport(outcomes: ReadonlyMap<string, HttpOutcome>, urls: SupportUrls): SupportVerdict {
+export function judgeSupport(
+  outcomes: ReadonlyMap<string, HttpOutcome>,
+  urls: SupportUrls,
+): SupportVerdict {
   if (!urls.chatbot) {
-    return { state: 'DOWN', unreachable: false, detail: 'SUPPORT_API_URL is not set: the chatbot cannot be reached', components: [] };
+    return {
+      state: 'DOWN',
+      unreachable: false,
+      detail: 'SUPPORT_API_URL is not set: the chatbot cannot be reached',
+      components: [],
+    };
   }
   const components: ComponentView[] = healthUrls(urls).map(({ component, url }) => {
-    const o = outcomes.get(component) ?? { kind: 'error', ms: 0, error: 'not checked', timedOut: false };
+    const o = outcomes.get(component) ?? {
+      kind: 'error',
+      ms: 0,
+      error: 'not checked',
+      timedOut: false,
+    };
     const s = component === 'chatwoot' ? chatwootStatusOf(o) : httpStatusOf(o);
-    return { component, status: s.status, latency_ms: o.kind === 'answer' ? Math.round(o.ms) : null, output: `${url} ${s.output}` };
+    return {
+      component,
+      status: s.status,
+      latency_ms: o.kind === 'answer' ? Math.round(o.ms) : null,
+      output: `${url} ${s.output}`,
+    };
   });
   const chatbot = components[0] as ComponentView;
   const chatbotOutcome = outcomes.get('support-chatbot');
   const others = components.slice(1).filter((c) => c.status !== 'pass');
   if (chatbot.status === 'fail') {
-    return { state: 'DOWN', unreachable: chatbotOutcome?.kind !== 'answer', detail: `the chatbot: ${chatbot.output}`, components };
+    return {
+      state: 'DOWN',
+      unreachable: chatbotOutcome?.kind !== 'answer',
+      detail: `the chatbot: ${chatbot.output}`,
+      components,
+    };
   }
   if (chatbot.status === 'warn' || others.length > 0) {
     const bad = [...(chatbot.status === 'warn' ? [chatbot] : []), ...others];
-    return { state: 'DEGRADED', unreachable: false, detail: bad.map((c) => `${c.component}: ${c.output}`).join('; '), components };
+    return {
+      state: 'DEGRADED',
+      unreachable: false,
+      detail: bad.map((c) => `${c.component}: ${c.output}`).join('; '),
+      components,
+    };
   }
-  return { state: 'HEALTHY', unreachable: false, detail: `${components.map((c) => c.component).join(', ')} answer`, components };
+  return {
+    state: 'HEALTHY',
+    unreachable: false,
+    detail: `${components.map((c) => c.component).join(', ')} answer`,
+    components,
+  };
 }
 
 /** Discovery (at start, at enable) only asks whether Support is there: ACTIVE, or DOWN. */

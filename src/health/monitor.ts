@@ -14,7 +14,14 @@
 import type { Clock } from '../context/clock.js';
 import type { Logger } from '../context/logger.js';
 import type { ComponentView, LifecycleView } from './health.schema.js';
-import { discoveryState, healthUrls, judgeSupport, transitionLevel, type LifecycleState, type SupportUrls } from './lifecycle.js';
+import {
+  discoveryState,
+  healthUrls,
+  judgeSupport,
+  transitionLevel,
+  type LifecycleState,
+  type SupportUrls,
+} from './lifecycle.js';
 import { httpGet, type HttpOutcome } from './probes/http.js';
 
 export interface MonitorOptions {
@@ -56,7 +63,9 @@ const MESSAGES: Record<LifecycleState, string> = {
 
 export function createSupportMonitor(o: MonitorOptions): SupportMonitor {
   const log = o.logger.child({ component: 'support-health' });
-  const probe = o.probe ?? ((url: string, timeoutMs: number, signal: AbortSignal) => httpGet(url, { timeoutMs, signal }));
+  const probe =
+    o.probe ??
+    ((url: string, timeoutMs: number, signal: AbortSignal) => httpGet(url, { timeoutMs, signal }));
   const aborter = new AbortController();
   const iso = (ms: number) => new Date(ms).toISOString();
   let state: LifecycleState = o.enabled() ? 'DISCOVERY' : 'DISABLED';
@@ -87,14 +96,22 @@ export function createSupportMonitor(o: MonitorOptions): SupportMonitor {
     nextAt = null;
     if (closed || !o.enabled()) return;
     nextAt = o.clock.now() + o.intervalMs;
-    timer = setTimeout(() => { void run('check'); }, o.intervalMs);
+    timer = setTimeout(() => {
+      void run('check');
+    }, o.intervalMs);
     timer.unref();
   }
 
   async function look(kind: 'discovery' | 'check'): Promise<void> {
     const gen = generation;
-    const outcomes = new Map(await Promise.all(healthUrls(o.urls).map(async ({ component, url }) =>
-      [component, await probe(url, o.timeoutMs, aborter.signal)] as const)));
+    const outcomes = new Map(
+      await Promise.all(
+        healthUrls(o.urls).map(
+          async ({ component, url }) =>
+            [component, await probe(url, o.timeoutMs, aborter.signal)] as const,
+        ),
+      ),
+    );
     if (gen !== generation || closed || !o.enabled()) return;
     const v = judgeSupport(outcomes, o.urls);
     checkedAt = o.clock.now();
@@ -108,7 +125,9 @@ export function createSupportMonitor(o: MonitorOptions): SupportMonitor {
     if (closed || !o.enabled()) return Promise.resolve(view());
     if (running) return running;
     const p: Promise<LifecycleView> = look(kind)
-      .catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'Support health check failed'); })
+      .catch((err: unknown) => {
+        log.warn({ err: (err as Error).message }, 'Support health check failed');
+      })
       .then(() => view())
       .finally(() => {
         if (running === p) running = undefined;
@@ -120,15 +139,23 @@ export function createSupportMonitor(o: MonitorOptions): SupportMonitor {
 
   function view(): LifecycleView {
     return {
-      state, since: iso(since), checked_at: checkedAt === null ? null : iso(checkedAt), next_check_at: nextAt === null ? null : iso(nextAt),
-      detail, deliveries_held: held, components,
+      state,
+      since: iso(since),
+      checked_at: checkedAt === null ? null : iso(checkedAt),
+      next_check_at: nextAt === null ? null : iso(nextAt),
+      detail,
+      deliveries_held: held,
+      components,
     };
   }
 
   return {
     view,
     start() {
-      if (o.enabled()) { set('DISCOVERY', 'looking for Support'); void run('discovery'); }
+      if (o.enabled()) {
+        set('DISCOVERY', 'looking for Support');
+        void run('discovery');
+      }
     },
     moduleChanged(enabled) {
       generation++;
@@ -146,7 +173,11 @@ export function createSupportMonitor(o: MonitorOptions): SupportMonitor {
       held = h;
       if (closed || !o.enabled()) return;
       if (h) {
-        if (state !== 'DOWN') set('DOWN', 'webhook deliveries get no answer and SUPPORT_API_URL/health does not answer');
+        if (state !== 'DOWN')
+          set(
+            'DOWN',
+            'webhook deliveries get no answer and SUPPORT_API_URL/health does not answer',
+          );
       } else {
         void run('check');
       }

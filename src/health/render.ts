@@ -4,7 +4,13 @@
  * plugin format for monitoring (one line, `|` then performance data). Plus the one-line
  * summary that --watch prints per round when not on a terminal.
  */
-import { humanDuration, type CheckResult, type HealthReport, type HealthStatus, type PerfData } from './report.js';
+import {
+  humanDuration,
+  type CheckResult,
+  type HealthReport,
+  type HealthStatus,
+  type PerfData,
+} from './report.js';
 
 /** Colours, as the CLI's Output style gives them (identity functions without colour). */
 export interface Paint {
@@ -15,7 +21,12 @@ export interface Paint {
   red(s: string): string;
 }
 
-export const NAGIOS_WORD: Record<HealthStatus, string> = { pass: 'OK', warn: 'WARNING', fail: 'CRITICAL', unknown: 'UNKNOWN' };
+export const NAGIOS_WORD: Record<HealthStatus, string> = {
+  pass: 'OK',
+  warn: 'WARNING',
+  fail: 'CRITICAL',
+  unknown: 'UNKNOWN',
+};
 const ORDER: Record<HealthStatus, number> = { fail: 0, unknown: 1, warn: 2, pass: 3 };
 /** How many problems the one-line summary names (the rest: "+N more", and the long output). */
 const SUMMARY_NAMES = 3;
@@ -30,14 +41,23 @@ function clip(s: string, n: number): string {
 
 /** "2 critical, 1 warning: support-chatbot (connection refused), …" or "15 checks pass". */
 export function summaryOf(r: HealthReport): string {
-  const bad = r.checks.filter((c) => c.status !== 'pass').sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+  const bad = r.checks
+    .filter((c) => c.status !== 'pass')
+    .sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   if (bad.length === 0) return `${r.checks.length} checks pass (${r.target})`;
   const count = (s: HealthStatus, word: string) => {
     const n = bad.filter((c) => c.status === s).length;
     return n ? [`${n} ${word}`] : [];
   };
-  const counts = [...count('fail', 'critical'), ...count('unknown', 'unknown'), ...count('warn', 'warning')].join(', ');
-  const named = bad.slice(0, SUMMARY_NAMES).map((c) => `${checkName(c)} (${clip(c.output, 80)})`).join('; ');
+  const counts = [
+    ...count('fail', 'critical'),
+    ...count('unknown', 'unknown'),
+    ...count('warn', 'warning'),
+  ].join(', ');
+  const named = bad
+    .slice(0, SUMMARY_NAMES)
+    .map((c) => `${checkName(c)} (${clip(c.output, 80)})`)
+    .join('; ');
   return `${counts}: ${named}${bad.length > SUMMARY_NAMES ? `; +${bad.length - SUMMARY_NAMES} more` : ''}`;
 }
 
@@ -65,7 +85,12 @@ function paintStatus(s: HealthStatus, p: Paint): string {
 }
 
 /** The RFC knows pass, warn and fail: unknown is a warn whose output says so. */
-const RFC_STATUS: Record<HealthStatus, 'pass' | 'warn' | 'fail'> = { pass: 'pass', warn: 'warn', fail: 'fail', unknown: 'warn' };
+const RFC_STATUS: Record<HealthStatus, 'pass' | 'warn' | 'fail'> = {
+  pass: 'pass',
+  warn: 'warn',
+  fail: 'fail',
+  unknown: 'warn',
+};
 
 export interface HealthJsonCheck {
   componentId?: string;
@@ -95,7 +120,11 @@ export function toHealthJson(r: HealthReport, releaseId: string): HealthJson {
   for (const c of r.checks) {
     const o: HealthJsonCheck = {
       ...(c.componentId ? { componentId: c.componentId } : {}),
-      componentType: DATASTORES.has(c.component) ? 'datastore' : SYSTEMS.has(c.component) ? 'system' : 'component',
+      componentType: DATASTORES.has(c.component)
+        ? 'datastore'
+        : SYSTEMS.has(c.component)
+          ? 'system'
+          : 'component',
       status: RFC_STATUS[c.status],
       ...(c.observedValue !== undefined ? { observedValue: c.observedValue } : {}),
       ...(c.observedUnit !== undefined ? { observedUnit: c.observedUnit } : {}),
@@ -111,14 +140,18 @@ export function toHealthJson(r: HealthReport, releaseId: string): HealthJson {
     releaseId,
     serviceId: 'kgc-support',
     description: `the KGC ERP Support module (${r.target})`,
-    ...(r.status === 'pass' ? {} : { output: `${r.status === 'unknown' ? 'unknown: ' : ''}${summaryOf(r)}` }),
+    ...(r.status === 'pass'
+      ? {}
+      : { output: `${r.status === 'unknown' ? 'unknown: ' : ''}${summaryOf(r)}` }),
     checks,
   };
 }
 
 function perfItem(d: PerfData): string {
   const label = `'${d.label.replace(/'/g, "''")}'`;
-  const fields = [`${d.value}${d.uom}`, d.warn, d.crit, d.min, d.max].map((v) => (v === undefined ? '' : String(v)));
+  const fields = [`${d.value}${d.uom}`, d.warn, d.crit, d.min, d.max].map((v) =>
+    v === undefined ? '' : String(v),
+  );
   return `${label}=${fields.join(';').replace(/;+$/, '')}`;
 }
 
@@ -127,7 +160,9 @@ export function renderNagios(r: HealthReport): string {
   const clean = (s: string) => s.replace(/\|/g, '/').replace(/\s*\n\s*/g, ' ');
   const perf = r.checks.flatMap((c) => (c.perf ? [perfItem(c.perf)] : [])).join(' ');
   const first = `KGC-SUPPORT ${NAGIOS_WORD[r.status]} - ${clean(summaryOf(r))}${perf ? `|${perf}` : ''}`;
-  const details = r.checks.filter((c) => c.status !== 'pass').sort((a, b) => ORDER[a.status] - ORDER[b.status])
+  const details = r.checks
+    .filter((c) => c.status !== 'pass')
+    .sort((a, b) => ORDER[a.status] - ORDER[b.status])
     .map((c) => `[${NAGIOS_WORD[c.status]}] ${checkName(c)}: ${clean(c.output)}`);
   return [first, ...details].join('\n');
 }

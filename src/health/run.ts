@@ -7,7 +7,14 @@
 import type { Clock } from '../context/clock.js';
 import { containerChecks, redisFromContainer, type ContainersProbe } from './checks/containers.js';
 import { factsChecks, type DaemonFacts, type Thresholds } from './checks/facts.js';
-import { chatwootCheck, daemonReadyCheck, databaseCheck, databaseFromReady, redisCheck, serviceCheck } from './checks/services.js';
+import {
+  chatwootCheck,
+  daemonReadyCheck,
+  databaseCheck,
+  databaseFromReady,
+  redisCheck,
+  serviceCheck,
+} from './checks/services.js';
 import type { HttpOutcome } from './probes/http.js';
 import type { RedisOutcome } from './probes/redis.js';
 import type { Probed } from './probed.js';
@@ -45,22 +52,44 @@ export interface RoundOptions {
 /** Every probe keeps its own time limit (with a message that names its target); this guard catches one that does not. */
 const GUARD_GRACE_MS = 100;
 
-function runJob<T>(job: Job<T>, timeoutMs: number, signal: AbortSignal, clock: Clock): Promise<Probed<T>> {
-  if (typeof job !== 'function') return Promise.resolve({ kind: 'unset', why: job.unset, at: clock.now() });
+function runJob<T>(
+  job: Job<T>,
+  timeoutMs: number,
+  signal: AbortSignal,
+  clock: Clock,
+): Promise<Probed<T>> {
+  if (typeof job !== 'function')
+    return Promise.resolve({ kind: 'unset', why: job.unset, at: clock.now() });
   return new Promise<Probed<T>>((resolve) => {
-    const timer = setTimeout(() => resolve({ kind: 'timeout', timeoutMs, at: clock.now() }), timeoutMs + GUARD_GRACE_MS);
+    const timer = setTimeout(
+      () => resolve({ kind: 'timeout', timeoutMs, at: clock.now() }),
+      timeoutMs + GUARD_GRACE_MS,
+    );
     job(signal).then(
-      (value) => { clearTimeout(timer); resolve({ kind: 'ok', value, at: clock.now() }); },
-      (err: unknown) => { clearTimeout(timer); resolve({ kind: 'error', error: err instanceof Error ? err.message : String(err), at: clock.now() }); },
+      (value) => {
+        clearTimeout(timer);
+        resolve({ kind: 'ok', value, at: clock.now() });
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        resolve({
+          kind: 'error',
+          error: err instanceof Error ? err.message : String(err),
+          at: clock.now(),
+        });
+      },
     );
   });
 }
 
 const HINTS = {
-  daemon: 'Start it: kgc-support serve (or kgc-support up --franchise <id>); its log says why it stopped.',
-  chatbot: 'The Kokó chatbot does not answer: kgc-support status; kgc-support logs --service support-chatbot. The ERP keeps working; webhooks are buffered.',
+  daemon:
+    'Start it: kgc-support serve (or kgc-support up --franchise <id>); its log says why it stopped.',
+  chatbot:
+    'The Kokó chatbot does not answer: kgc-support status; kgc-support logs --service support-chatbot. The ERP keeps working; webhooks are buffered.',
   context: 'The context manager does not answer: kgc-support logs --service support-context.',
-  chatwoot: 'Chatwoot does not answer, or its PostgreSQL (data_services) or Redis (queue_services) fails: kgc-support logs --service chatwoot-web.',
+  chatwoot:
+    'Chatwoot does not answer, or its PostgreSQL (data_services) or Redis (queue_services) fails: kgc-support logs --service chatwoot-web.',
 };
 
 export async function runRound(jobs: HealthJobs, o: RoundOptions): Promise<HealthReport> {
@@ -74,7 +103,11 @@ export async function runRound(jobs: HealthJobs, o: RoundOptions): Promise<Healt
   const pending: Promise<void>[] = [];
   const slot = <T>(job: Job<T>): (() => Probed<T>) => {
     let got: Probed<T> | undefined;
-    pending.push(runJob(job, o.timeoutMs, aborter.signal, o.clock).then((r) => { got = r; }));
+    pending.push(
+      runJob(job, o.timeoutMs, aborter.signal, o.clock).then((r) => {
+        got = r;
+      }),
+    );
     return () => got ?? { kind: 'timeout', timeoutMs: deadlineMs, at: o.clock.now() };
   };
   try {
@@ -88,24 +121,66 @@ export async function runRound(jobs: HealthJobs, o: RoundOptions): Promise<Healt
     const containersSlot = jobs.containers ? slot(jobs.containers) : undefined;
     const facts = slot(jobs.facts);
     let deadline: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(pending), new Promise<void>((resolve) => { deadline = setTimeout(resolve, deadlineMs); })]);
+    await Promise.race([
+      Promise.all(pending),
+      new Promise<void>((resolve) => {
+        deadline = setTimeout(resolve, deadlineMs);
+      }),
+    ]);
     clearTimeout(deadline);
     const containers = containersSlot?.();
     const t = o.targets;
     const [moduleState, ...storeFacts] = factsChecks(facts(), o.thresholds, o.clock.now());
     const checks: CheckResult[] = [
-      serviceCheck({ component: 'daemon', label: 'daemon', url: `${t.daemonUrl}/health`, hint: HINTS.daemon }, daemonHealth()),
+      serviceCheck(
+        { component: 'daemon', label: 'daemon', url: `${t.daemonUrl}/health`, hint: HINTS.daemon },
+        daemonHealth(),
+      ),
       daemonReadyCheck(`${t.daemonUrl}/ready`, daemonReady(), HINTS.daemon),
       ...(moduleState ? [moduleState] : []),
-      serviceCheck({ component: 'support-chatbot', label: 'support_chatbot', url: `${t.chatbotUrl}/health`, hint: HINTS.chatbot }, chatbot()),
-      serviceCheck({ component: 'support-context', label: 'support_context', url: `${t.contextUrl}/health`, hint: HINTS.context }, context()),
-      chatwootCheck({ component: 'chatwoot', label: 'chatwoot', url: `${t.chatwootUrl}/api`, hint: HINTS.chatwoot }, chatwoot()),
-      t.redisUrl !== undefined || !containers ? redisCheck(t.redisUrl ?? '', redis()) : redisFromContainer(containers),
-      t.databaseUrl !== undefined ? databaseCheck('PostgreSQL (DATABASE_URL)', database()) : databaseFromReady(daemonReady(), t.storeLabel),
+      serviceCheck(
+        {
+          component: 'support-chatbot',
+          label: 'support_chatbot',
+          url: `${t.chatbotUrl}/health`,
+          hint: HINTS.chatbot,
+        },
+        chatbot(),
+      ),
+      serviceCheck(
+        {
+          component: 'support-context',
+          label: 'support_context',
+          url: `${t.contextUrl}/health`,
+          hint: HINTS.context,
+        },
+        context(),
+      ),
+      chatwootCheck(
+        {
+          component: 'chatwoot',
+          label: 'chatwoot',
+          url: `${t.chatwootUrl}/api`,
+          hint: HINTS.chatwoot,
+        },
+        chatwoot(),
+      ),
+      t.redisUrl !== undefined || !containers
+        ? redisCheck(t.redisUrl ?? '', redis())
+        : redisFromContainer(containers),
+      t.databaseUrl !== undefined
+        ? databaseCheck('PostgreSQL (DATABASE_URL)', database())
+        : databaseFromReady(daemonReady(), t.storeLabel),
       ...(containers ? containerChecks(containers, t.franchise ?? '<id>') : []),
       ...storeFacts,
     ];
-    return { status: overallOf(checks), time: new Date(started).toISOString(), durationMs: Math.round(performance.now() - t0), target: t.label, checks };
+    return {
+      status: overallOf(checks),
+      time: new Date(started).toISOString(),
+      durationMs: Math.round(performance.now() - t0),
+      target: t.label,
+      checks,
+    };
   } finally {
     o.signal?.removeEventListener('abort', onOuterAbort);
     aborter.abort();

@@ -46,14 +46,18 @@ export function reachableUrl(url: string): string {
 export function targetsFromConfig(config: Config, daemon: LockInfo | undefined): HealthTargets {
   return {
     label: 'environment',
-    daemonUrl: daemon?.url ? reachableUrl(daemon.url) : `http://${reachableHost(config.host)}:${config.port}`,
+    daemonUrl: daemon?.url
+      ? reachableUrl(daemon.url)
+      : `http://${reachableHost(config.host)}:${config.port}`,
     chatbotUrl: config.supportApiUrl,
     contextUrl: config.supportContextUrl,
     chatwootUrl: config.chatwootUrl,
     redisUrl: config.redisUrl,
     // A daemon running here checks its own database in /ready: asking it spares loading pg.
     databaseUrl: daemon ? undefined : config.databaseUrl,
-    storeLabel: daemon?.store ? `the daemon's store (${daemon.store})` : 'the embedded store (PGlite)',
+    storeLabel: daemon?.store
+      ? `the daemon's store (${daemon.store})`
+      : 'the embedded store (PGlite)',
     franchise: undefined,
   };
 }

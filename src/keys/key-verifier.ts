@@ -40,7 +40,10 @@ export class KeyVerifier {
   hits = 0;
   misses = 0;
 
-  constructor(private readonly ctx: Pick<Ctx, 'db' | 'clock'>, opts: KeyVerifierOptions = {}) {
+  constructor(
+    private readonly ctx: Pick<Ctx, 'db' | 'clock'>,
+    opts: KeyVerifierOptions = {},
+  ) {
     this.ttlMs = opts.ttlMs ?? 10_000;
     this.maxEntries = opts.maxEntries ?? 10_000;
   }
@@ -57,7 +60,8 @@ export class KeyVerifier {
    * promise; undefined when the database must be asked (then use verify).
    */
   verifyCached(presented: string | undefined): VerifiedKey | undefined {
-    if (presented === undefined || presented === '' || presented.length !== KEY_LENGTH) return undefined;
+    if (presented === undefined || presented === '' || presented.length !== KEY_LENGTH)
+      return undefined;
     const hit = this.cache.get(hashKey(presented));
     if (!hit || this.ctx.clock.now() - hit.fetchedAt >= this.ttlMs || !hit.row) return undefined;
     const verdict = this.judge(hit.row);
@@ -67,12 +71,16 @@ export class KeyVerifier {
   }
 
   async verify(presented: string | undefined): Promise<VerifiedKey> {
-    if (presented === undefined || presented === '') throw new KgcError('missing_api_key', 'this endpoint needs an API key');
+    if (presented === undefined || presented === '')
+      throw new KgcError('missing_api_key', 'this endpoint needs an API key');
     const shape = checkKeyShape(presented);
     if (shape !== 'ok') {
-      throw new KgcError('malformed_api_key', shape === 'bad_checksum'
-        ? 'the API key checksum does not match: the key was mistyped or truncated'
-        : 'not a kgc-support API key (they start with kgc_ and are 40 characters long)');
+      throw new KgcError(
+        'malformed_api_key',
+        shape === 'bad_checksum'
+          ? 'the API key checksum does not match: the key was mistyped or truncated'
+          : 'not a kgc-support API key (they start with kgc_ and are 40 characters long)',
+      );
     }
     const row = await this.lookup(hashKey(presented));
     if (!row) throw new KgcError('invalid_api_key', 'unknown API key');
@@ -84,16 +92,25 @@ export class KeyVerifier {
   private judge(row: KeyRow): VerifiedKey | KgcError {
     if (row.revoked_at) return new KgcError('api_key_revoked', `API key ${row.id} was revoked`);
     if (row.expires_at.getTime() <= this.ctx.clock.now()) {
-      return new KgcError('api_key_expired', row.rotated_to
-        ? `API key ${row.id} was rotated and its grace period is over; use its successor`
-        : `API key ${row.id} expired at ${row.expires_at.toISOString()}`);
+      return new KgcError(
+        'api_key_expired',
+        row.rotated_to
+          ? `API key ${row.id} was rotated and its grace period is over; use its successor`
+          : `API key ${row.id} expired at ${row.expires_at.toISOString()}`,
+      );
     }
     let verified = this.verified.get(row);
     if (!verified) {
       verified = {
         id: row.id,
         scopes: new Set(row.scopes),
-        rate: row.rate_per_sec === null ? undefined : { perSecond: row.rate_per_sec, burst: row.rate_burst ?? Math.max(10, Math.ceil(row.rate_per_sec)) },
+        rate:
+          row.rate_per_sec === null
+            ? undefined
+            : {
+                perSecond: row.rate_per_sec,
+                burst: row.rate_burst ?? Math.max(10, Math.ceil(row.rate_per_sec)),
+              },
       };
       this.verified.set(row, verified);
     }
@@ -111,16 +128,19 @@ export class KeyVerifier {
     let pending = this.inflight.get(hash);
     if (!pending) {
       const gen = this.generation;
-      pending = this.ctx.db.query<KeyRow>(sql.BY_HASH, [hash]).then(({ rows }) => {
-        const row = rows[0] ?? null;
-        if (gen === this.generation) {
-          if (this.cache.size >= this.maxEntries) this.cache.clear();
-          this.cache.set(hash, { row, fetchedAt: this.ctx.clock.now() });
-        }
-        return row;
-      }).finally(() => {
-        if (this.inflight.get(hash) === pending) this.inflight.delete(hash);
-      });
+      pending = this.ctx.db
+        .query<KeyRow>(sql.BY_HASH, [hash])
+        .then(({ rows }) => {
+          const row = rows[0] ?? null;
+          if (gen === this.generation) {
+            if (this.cache.size >= this.maxEntries) this.cache.clear();
+            this.cache.set(hash, { row, fetchedAt: this.ctx.clock.now() });
+          }
+          return row;
+        })
+        .finally(() => {
+          if (this.inflight.get(hash) === pending) this.inflight.delete(hash);
+        });
       this.inflight.set(hash, pending);
     }
     return pending;

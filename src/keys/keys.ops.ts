@@ -1,53 +1,100 @@
 import { defineOp } from '../ops/op.js';
 import {
-  CreateKeyInput, ExpiringInput, ImportedKey, ImportKeyInput, IssuedKey, KeyIdInput, KeyInfo, KeyList, ListKeysInput, RotatedKey, RotateKeyInput,
+  CreateKeyInput,
+  ExpiringInput,
+  ImportedKey,
+  ImportKeyInput,
+  IssuedKey,
+  KeyIdInput,
+  KeyInfo,
+  KeyList,
+  ListKeysInput,
+  RotatedKey,
+  RotateKeyInput,
 } from './keys.schema.js';
-import { createKey, expiringKeys, getKey, importKey, listKeys, revokeKey, rotateKey } from './keys.service.js';
+import {
+  createKey,
+  expiringKeys,
+  getKey,
+  importKey,
+  listKeys,
+  revokeKey,
+  rotateKey,
+} from './keys.service.js';
 
 export const keysCreate = defineOp({
-  name: 'keys.create', summary: 'Issue an API key (shown once)', mutates: true,
-  input: CreateKeyInput, output: IssuedKey,
+  name: 'keys.create',
+  summary: 'Issue an API key (shown once)',
+  mutates: true,
+  input: CreateKeyInput,
+  output: IssuedKey,
   resourceOf: (_i, o) => o.key?.id,
   run: createKey,
 });
 
 export const keysList = defineOp({
-  name: 'keys.list', summary: 'List API keys', mutates: false,
-  input: ListKeysInput, output: KeyList,
+  name: 'keys.list',
+  summary: 'List API keys',
+  mutates: false,
+  input: ListKeysInput,
+  output: KeyList,
   run: listKeys,
 });
 
 export const keysShow = defineOp({
-  name: 'keys.show', summary: 'Show one API key', mutates: false,
-  input: KeyIdInput, output: KeyInfo,
+  name: 'keys.show',
+  summary: 'Show one API key',
+  mutates: false,
+  input: KeyIdInput,
+  output: KeyInfo,
   run: (ctx, i) => getKey(ctx, i.id),
 });
 
 export const keysRotate = defineOp({
-  name: 'keys.rotate', summary: 'Issue a successor; the old key lives on for a grace period', mutates: true,
-  input: RotateKeyInput, output: RotatedKey,
+  name: 'keys.rotate',
+  summary: 'Issue a successor; the old key lives on for a grace period',
+  mutates: true,
+  input: RotateKeyInput,
+  output: RotatedKey,
   resourceOf: (i) => i.id,
   run: rotateKey,
 });
 
 export const keysRevoke = defineOp({
-  name: 'keys.revoke', summary: 'Revoke an API key at once', mutates: true,
-  input: KeyIdInput, output: KeyInfo,
+  name: 'keys.revoke',
+  summary: 'Revoke an API key at once',
+  mutates: true,
+  input: KeyIdInput,
+  output: KeyInfo,
   resourceOf: (i) => i.id,
   run: revokeKey,
 });
 
 export const keysExpiring = defineOp({
-  name: 'keys.expiring', summary: 'Keys that expire within a window', mutates: false,
-  input: ExpiringInput, output: KeyList,
+  name: 'keys.expiring',
+  summary: 'Keys that expire within a window',
+  mutates: false,
+  input: ExpiringInput,
+  output: KeyList,
   run: expiringKeys,
 });
 
 export const keysImport = defineOp({
-  name: 'keys.import', summary: 'Register a key made elsewhere (its hash only)', mutates: true,
-  input: ImportKeyInput, output: ImportedKey,
+  name: 'keys.import',
+  summary: 'Register a key made elsewhere (its hash only)',
+  mutates: true,
+  input: ImportKeyInput,
+  output: ImportedKey,
   resourceOf: (_i, o) => o.key?.id,
   run: importKey,
 });
 
-export const KEYS_OPS = [keysCreate, keysList, keysShow, keysRotate, keysRevoke, keysExpiring, keysImport];
+export const KEYS_OPS = [
+  keysCreate,
+  keysList,
+  keysShow,
+  keysRotate,
+  keysRevoke,
+  keysExpiring,
+  keysImport,
+];

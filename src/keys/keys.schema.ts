@@ -1,6 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-export const SCOPES = ['support:read', 'support:appointments', 'erp:publish', 'erp:gdpr', 'admin'] as const;
+export const SCOPES = [
+  'support:read',
+  'support:appointments',
+  'erp:publish',
+  'erp:gdpr',
+  'admin',
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -41,7 +47,9 @@ export const CreateKeyInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100 }),
   scopes: Type.Array(Type.String(), { minItems: 1 }),
   expires_in: Type.Optional(Type.String({ default: '90d' })),
-  rate_limit: Type.Optional(Type.String({ description: 'e.g. 100/s; default KGC_SUPPORT_RATE_LIMIT' })),
+  rate_limit: Type.Optional(
+    Type.String({ description: 'e.g. 100/s; default KGC_SUPPORT_RATE_LIMIT' }),
+  ),
 });
 export type CreateKeyInput = Static<typeof CreateKeyInput>;
 
@@ -60,7 +68,9 @@ export type RotatedKey = Static<typeof RotatedKey>;
 
 export const KeyIdInput = Type.Object({ id: Type.String() });
 export const ListKeysInput = Type.Object({ all: Type.Optional(Type.Boolean({ default: false })) });
-export const ExpiringInput = Type.Object({ within: Type.Optional(Type.String({ default: '14d' })) });
+export const ExpiringInput = Type.Object({
+  within: Type.Optional(Type.String({ default: '14d' })),
+});
 export const KeyList = Type.Array(KeyInfo);
 
 export const ImportKeyInput = Type.Object({

@@ -6,7 +6,15 @@ import { notifyChange } from '../store/changes.js';
 import type { Queryable } from '../store/db.js';
 import { checkKeyShape, displayPrefix, generateKey, hashKey, newKeyId } from './key-format.js';
 import * as sql from './keys.queries.js';
-import { SCOPES, type CreateKeyInput, type IssuedKey, type KeyInfo, type RotatedKey, type RotateKeyInput, type Scope } from './keys.schema.js';
+import {
+  SCOPES,
+  type CreateKeyInput,
+  type IssuedKey,
+  type KeyInfo,
+  type RotatedKey,
+  type RotateKeyInput,
+  type Scope,
+} from './keys.schema.js';
 
 export interface KeyRow {
   id: string;
@@ -61,13 +69,20 @@ export function toKeyInfo(row: KeyRow, now: number): KeyInfo {
 
 export function validateScopes(scopes: readonly string[]): Scope[] {
   const out = new Set<Scope>();
-  for (const raw of scopes.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of scopes
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (!(SCOPES as readonly string[]).includes(raw)) {
-      throw new KgcError('invalid_scope', `unknown scope "${raw}"; scopes are ${SCOPES.join(', ')}`);
+      throw new KgcError(
+        'invalid_scope',
+        `unknown scope "${raw}"; scopes are ${SCOPES.join(', ')}`,
+      );
     }
     out.add(raw as Scope);
   }
-  if (out.size === 0) throw new KgcError('invalid_scope', `a key needs at least one scope: ${SCOPES.join(', ')}`);
+  if (out.size === 0)
+    throw new KgcError('invalid_scope', `a key needs at least one scope: ${SCOPES.join(', ')}`);
   return [...out];
 }
 
@@ -81,14 +96,32 @@ function validateName(name: string): string {
 }
 
 async function insertKey(
-  ctx: Ctx, q: Queryable,
-  fields: { name: string; scopes: string[]; ratePerSec: number | null; rateBurst: number | null; lifetimeMs: number; rotatedFrom: string | null; plaintext?: string },
+  ctx: Ctx,
+  q: Queryable,
+  fields: {
+    name: string;
+    scopes: string[];
+    ratePerSec: number | null;
+    rateBurst: number | null;
+    lifetimeMs: number;
+    rotatedFrom: string | null;
+    plaintext?: string;
+  },
 ): Promise<{ row: KeyRow; plaintext: string }> {
   const plaintext = fields.plaintext ?? generateKey(ctx.random);
   const now = ctx.clock.now();
   const { rows } = await q.query<KeyRow>(sql.INSERT, [
-    newKeyId(ctx.random), fields.name, displayPrefix(plaintext), hashKey(plaintext), fields.scopes,
-    fields.ratePerSec, fields.rateBurst, new Date(now), ctx.actor, new Date(now + fields.lifetimeMs), fields.rotatedFrom,
+    newKeyId(ctx.random),
+    fields.name,
+    displayPrefix(plaintext),
+    hashKey(plaintext),
+    fields.scopes,
+    fields.ratePerSec,
+    fields.rateBurst,
+    new Date(now),
+    ctx.actor,
+    new Date(now + fields.lifetimeMs),
+    fields.rotatedFrom,
   ]);
   return { row: rows[0] as KeyRow, plaintext };
 }
@@ -98,11 +131,21 @@ export async function createKey(ctx: Ctx, input: CreateKeyInput): Promise<Issued
   const scopes = validateScopes(input.scopes);
   const lifetimeMs = parseDuration(input.expires_in ?? DEFAULT_KEY_LIFETIME, 'expires-in');
   if (lifetimeMs < 60_000 || lifetimeMs > MAX_LIFETIME_MS) {
-    throw new KgcError('invalid_duration', `expires-in must be between 1m and ${formatDuration(MAX_LIFETIME_MS)}`);
+    throw new KgcError(
+      'invalid_duration',
+      `expires-in must be between 1m and ${formatDuration(MAX_LIFETIME_MS)}`,
+    );
   }
   const rate = input.rate_limit ? parseRate(input.rate_limit, 'rate-limit') : undefined;
   const { row, plaintext } = await ctx.db.tx(async (q) => {
-    const r = await insertKey(ctx, q, { name, scopes, ratePerSec: rate?.perSecond ?? null, rateBurst: rate?.burst ?? null, lifetimeMs, rotatedFrom: null });
+    const r = await insertKey(ctx, q, {
+      name,
+      scopes,
+      ratePerSec: rate?.perSecond ?? null,
+      rateBurst: rate?.burst ?? null,
+      lifetimeMs,
+      rotatedFrom: null,
+    });
     await notifyChange(q, 'keys', r.row.id);
     return r;
   });
@@ -125,7 +168,10 @@ export async function listKeys(ctx: Ctx, input: { all?: boolean }): Promise<KeyI
 export async function expiringKeys(ctx: Ctx, input: { within?: string }): Promise<KeyInfo[]> {
   const now = ctx.clock.now();
   const within = parseDuration(input.within ?? '14d', 'within');
-  const { rows } = await ctx.db.query<KeyRow>(sql.EXPIRING, [new Date(now), new Date(now + within)]);
+  const { rows } = await ctx.db.query<KeyRow>(sql.EXPIRING, [
+    new Date(now),
+    new Date(now + within),
+  ]);
   return rows.map((r) => toKeyInfo(r, now));
 }
 
@@ -142,25 +188,53 @@ export async function rotateKey(ctx: Ctx, input: RotateKeyInput): Promise<Rotate
     const old = rows[0];
     if (!old) throw new KgcError('key_not_found', `no API key with id ${input.id}`);
     const status = keyStatus(old, now);
-    if (status === 'rotated') throw new KgcError('key_already_rotated', `key ${old.id} was already rotated to ${old.rotated_to}; rotate that one instead`);
-    if (status !== 'active') throw new KgcError('key_not_active', `key ${old.id} is ${status} and cannot be rotated; create a new one`);
+    if (status === 'rotated')
+      throw new KgcError(
+        'key_already_rotated',
+        `key ${old.id} was already rotated to ${old.rotated_to}; rotate that one instead`,
+      );
+    if (status !== 'active')
+      throw new KgcError(
+        'key_not_active',
+        `key ${old.id} is ${status} and cannot be rotated; create a new one`,
+      );
     const lifetimeMs = Math.max(60_000, old.expires_at.getTime() - old.created_at.getTime());
     const fresh = await insertKey(ctx, q, {
-      name: old.name, scopes: old.scopes, ratePerSec: old.rate_per_sec, rateBurst: old.rate_burst, lifetimeMs, rotatedFrom: old.id,
+      name: old.name,
+      scopes: old.scopes,
+      ratePerSec: old.rate_per_sec,
+      rateBurst: old.rate_burst,
+      lifetimeMs,
+      rotatedFrom: old.id,
     });
-    const prev = await q.query<KeyRow>(sql.MARK_ROTATED, [old.id, fresh.row.id, new Date(now + graceMs)]);
+    const prev = await q.query<KeyRow>(sql.MARK_ROTATED, [
+      old.id,
+      fresh.row.id,
+      new Date(now + graceMs),
+    ]);
     await notifyChange(q, 'keys', old.id);
     return { fresh, previous: prev.rows[0] as KeyRow };
   });
   const now = ctx.clock.now();
-  ctx.logger.info({ keyId: input.id, successor: result.fresh.row.id, actor: ctx.actor }, 'API key rotated');
-  return { key: toKeyInfo(result.fresh.row, now), api_key: result.fresh.plaintext, previous: toKeyInfo(result.previous, now) };
+  ctx.logger.info(
+    { keyId: input.id, successor: result.fresh.row.id, actor: ctx.actor },
+    'API key rotated',
+  );
+  return {
+    key: toKeyInfo(result.fresh.row, now),
+    api_key: result.fresh.plaintext,
+    previous: toKeyInfo(result.previous, now),
+  };
 }
 
 /** Revokes at once; revoking a revoked key is a no-op that reports it. */
 export async function revokeKey(ctx: Ctx, input: { id: string }): Promise<KeyInfo> {
   const row = await ctx.db.tx(async (q) => {
-    const { rows } = await q.query<KeyRow>(sql.REVOKE, [input.id, new Date(ctx.clock.now()), ctx.actor]);
+    const { rows } = await q.query<KeyRow>(sql.REVOKE, [
+      input.id,
+      new Date(ctx.clock.now()),
+      ctx.actor,
+    ]);
     if (rows[0]) {
       await notifyChange(q, 'keys', input.id);
       return rows[0];
@@ -185,11 +259,19 @@ export interface ImportKeyInput {
  * the Support system's .env): only its hash is stored. Importing a known key again
  * changes nothing and never brings a revoked key back.
  */
-export async function importKey(ctx: Ctx, input: ImportKeyInput): Promise<{ key: KeyInfo; created: boolean }> {
+export async function importKey(
+  ctx: Ctx,
+  input: ImportKeyInput,
+): Promise<{ key: KeyInfo; created: boolean }> {
   const plaintext = input.api_key.trim();
   const shape = checkKeyShape(plaintext);
   if (shape !== 'ok') {
-    throw new KgcError('malformed_api_key', shape === 'bad_checksum' ? 'the key\'s checksum does not match: it was mistyped or truncated' : 'not a kgc_ key (kgc_ and 36 letters and digits)');
+    throw new KgcError(
+      'malformed_api_key',
+      shape === 'bad_checksum'
+        ? "the key's checksum does not match: it was mistyped or truncated"
+        : 'not a kgc_ key (kgc_ and 36 letters and digits)',
+    );
   }
   const name = validateName(input.name);
   const scopes = validateScopes(input.scopes);
@@ -197,10 +279,19 @@ export async function importKey(ctx: Ctx, input: ImportKeyInput): Promise<{ key:
   const result = await ctx.db.tx(async (q) => {
     const existing = await q.query<KeyRow>(sql.BY_HASH, [hashKey(plaintext)]);
     if (existing.rows[0]) return { row: existing.rows[0], created: false };
-    const r = await insertKey(ctx, q, { name, scopes, ratePerSec: null, rateBurst: null, lifetimeMs, rotatedFrom: null, plaintext });
+    const r = await insertKey(ctx, q, {
+      name,
+      scopes,
+      ratePerSec: null,
+      rateBurst: null,
+      lifetimeMs,
+      rotatedFrom: null,
+      plaintext,
+    });
     await notifyChange(q, 'keys', r.row.id);
     return { row: r.row, created: true };
   });
-  if (result.created) ctx.logger.info({ keyId: result.row.id, scopes, actor: ctx.actor }, 'API key imported');
+  if (result.created)
+    ctx.logger.info({ keyId: result.row.id, scopes, actor: ctx.actor }, 'API key imported');
   return { key: toKeyInfo(result.row, ctx.clock.now()), created: result.created };
 }

@@ -26,7 +26,11 @@ abstract class FastMetric {
   protected readonly series = new Map<string, Series>();
   abstract readonly type: 'counter' | 'histogram';
 
-  constructor(readonly name: string, readonly help: string, registry: Registry) {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    registry: Registry,
+  ) {
     registry.registerMetric(this as never);
   }
 
@@ -42,8 +46,20 @@ abstract class FastMetric {
 
   protected abstract values(): MetricValue[];
 
-  async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: MetricValue[] }> {
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: this.values() };
+  async get(): Promise<{
+    name: string;
+    help: string;
+    type: string;
+    aggregator: string;
+    values: MetricValue[];
+  }> {
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values: this.values(),
+    };
   }
 
   reset(): void {
@@ -57,7 +73,11 @@ export class FastCounter extends FastMetric {
   /** A handle for one label set: inc() is an addition. */
   handle(labels: Labels): { inc(n?: number): void } {
     const s = this.seriesFor(labels, 0);
-    return { inc: (n = 1) => { s.count += n; } };
+    return {
+      inc: (n = 1) => {
+        s.count += n;
+      },
+    };
   }
 
   protected values(): MetricValue[] {
@@ -68,7 +88,12 @@ export class FastCounter extends FastMetric {
 export class FastHistogram extends FastMetric {
   readonly type = 'histogram';
 
-  constructor(name: string, help: string, registry: Registry, private readonly buckets: readonly number[]) {
+  constructor(
+    name: string,
+    help: string,
+    registry: Registry,
+    private readonly buckets: readonly number[],
+  ) {
     super(name, help, registry);
   }
 
@@ -96,9 +121,17 @@ export class FastHistogram extends FastMetric {
       let cumulative = 0;
       this.buckets.forEach((le, i) => {
         cumulative += s.counts[i] as number;
-        out.push({ labels: { ...s.labels, le }, value: cumulative, metricName: `${this.name}_bucket` });
+        out.push({
+          labels: { ...s.labels, le },
+          value: cumulative,
+          metricName: `${this.name}_bucket`,
+        });
       });
-      out.push({ labels: { ...s.labels, le: '+Inf' }, value: s.count, metricName: `${this.name}_bucket` });
+      out.push({
+        labels: { ...s.labels, le: '+Inf' },
+        value: s.count,
+        metricName: `${this.name}_bucket`,
+      });
       out.push({ labels: s.labels, value: s.sum, metricName: `${this.name}_sum` });
       out.push({ labels: s.labels, value: s.count, metricName: `${this.name}_count` });
     }

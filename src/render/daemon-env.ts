@@ -14,15 +14,24 @@ export const DAEMON_SERVICE = 'kgc-support';
 
 type Vars = Readonly<Record<string, string>> | ReadonlyMap<string, string>;
 
-const get = (vars: Vars, k: string): string | undefined => (vars instanceof Map ? vars.get(k) : (vars as Readonly<Record<string, string>>)[k]);
+const get = (vars: Vars, k: string): string | undefined =>
+  vars instanceof Map ? vars.get(k) : (vars as Readonly<Record<string, string>>)[k];
 
 /**
  * One value as compose interpolates it: `$$` is a `$`; `${VAR}`, `${VAR:-x}`, `${VAR-x}`
  * and `$VAR` take the variable's value (unset: empty, or the default).
  */
 export function interpolate(value: string, vars: Vars): string {
-  return value.replace(/\$(\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
-    (m, dollar: string, braced: string | undefined, op: string | undefined, dflt: string | undefined, bare: string | undefined) => {
+  return value.replace(
+    /\$(\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (
+      m,
+      dollar: string,
+      braced: string | undefined,
+      op: string | undefined,
+      dflt: string | undefined,
+      bare: string | undefined,
+    ) => {
       if (dollar === '$') return '$';
       const name = braced ?? bare;
       if (name === undefined) return m;
@@ -30,7 +39,8 @@ export function interpolate(value: string, vars: Vars): string {
       if (op === ':-') return v === undefined || v === '' ? (dflt ?? '') : v;
       if (op === '-') return v === undefined ? (dflt ?? '') : v;
       return v ?? '';
-    });
+    },
+  );
 }
 
 /** A service's `environment:` of a compose text, uninterpolated (map or KEY=VALUE list). */
@@ -45,25 +55,43 @@ export function environmentBlock(composeText: string, service: string): Record<s
       if (eq > 0) out[s.slice(0, eq)] = s.slice(eq + 1);
     }
   } else if (env !== null && typeof env === 'object') {
-    for (const [k, v] of Object.entries(env)) out[k] = v === null || v === undefined ? '' : String(v);
+    for (const [k, v] of Object.entries(env))
+      out[k] = v === null || v === undefined ? '' : String(v);
   }
   return out;
 }
 
 /** The environment a service's container gets: its block with the .env values substituted. */
-export function containerEnvironment(composeText: string, service: string, vars: Vars): Record<string, string> {
-  return Object.fromEntries(Object.entries(environmentBlock(composeText, service)).map(([k, v]) => [k, interpolate(v, vars)]));
+export function containerEnvironment(
+  composeText: string,
+  service: string,
+  vars: Vars,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environmentBlock(composeText, service)).map(([k, v]) => [
+      k,
+      interpolate(v, vars),
+    ]),
+  );
 }
 
 /** The rendered files of the support project that start the daemon. */
-export interface DaemonFiles { readonly composeText: string; readonly envText: string }
+export interface DaemonFiles {
+  readonly composeText: string;
+  readonly envText: string;
+}
 
 /** Those files among rendered ones (or undefined when they are not there). */
-export function daemonFilesOf(f: Franchise, files: readonly { path: string; content: string }[]): DaemonFiles | undefined {
+export function daemonFilesOf(
+  f: Franchise,
+  files: readonly { path: string; content: string }[],
+): DaemonFiles | undefined {
   const p = supportProjectOf(f);
   const compose = files.find((x) => x.path === p.composeFile)?.content;
   const env = files.find((x) => x.path === p.envFile)?.content;
-  return compose === undefined || env === undefined ? undefined : { composeText: compose, envText: env };
+  return compose === undefined || env === undefined
+    ? undefined
+    : { composeText: compose, envText: env };
 }
 
 export function daemonEnvironment(d: DaemonFiles): Record<string, string> {
@@ -92,8 +120,15 @@ function sourceOf(f: Franchise, raw: string | undefined): { source: string; fix:
     };
   }
   const field = ref === undefined ? undefined : ENV_SOURCES[ref];
-  if (field !== undefined) return { source: field, fix: `change ${field.replace(/^franchise\.yaml /, '')} in franchise.yaml, then ${render}` };
-  return { source: 'compose/kgc-support.yml (the building block render uses)', fix: 'the template is wrong: report it with this message' };
+  if (field !== undefined)
+    return {
+      source: field,
+      fix: `change ${field.replace(/^franchise\.yaml /, '')} in franchise.yaml, then ${render}`,
+    };
+  return {
+    source: 'compose/kgc-support.yml (the building block render uses)',
+    fix: 'the template is wrong: report it with this message',
+  };
 }
 
 /** What the daemon would refuse in `env`, each with its source in the franchise. */
@@ -101,7 +136,9 @@ export function daemonEnvFindings(f: Franchise, d: DaemonFiles): DaemonEnvFindin
   const block = environmentBlock(d.composeText, DAEMON_SERVICE);
   return checkDaemonEnv(daemonEnvironment(d)).map((p) => ({
     variable: p.variable,
-    message: p.message.startsWith(`${p.variable}: `) ? p.message.slice(p.variable.length + 2) : p.message,
+    message: p.message.startsWith(`${p.variable}: `)
+      ? p.message.slice(p.variable.length + 2)
+      : p.message,
     ...sourceOf(f, block[p.variable]),
   }));
 }

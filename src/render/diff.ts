@@ -26,9 +26,16 @@ function urlPassword(value: string): string | undefined {
 }
 
 /** Replaces secret values: whole values on assignment lines of secret names, and any known value elsewhere. */
-export function redact(text: string, label: (key: string, encodedValue: string) => string, known: ReadonlyMap<string, string>): string {
-  let out = text.replace(KEY_LINE, (line, lead: string, key: string, sep: string, value: string) => (isSecretName(key) && value !== '' ? `${lead}${key}${sep}${label(key, value)}` : line));
-  for (const [value, name] of known) if (value.length >= 6) out = out.split(value).join(`<secret ${name}>`);
+export function redact(
+  text: string,
+  label: (key: string, encodedValue: string) => string,
+  known: ReadonlyMap<string, string>,
+): string {
+  let out = text.replace(KEY_LINE, (line, lead: string, key: string, sep: string, value: string) =>
+    isSecretName(key) && value !== '' ? `${lead}${key}${sep}${label(key, value)}` : line,
+  );
+  for (const [value, name] of known)
+    if (value.length >= 6) out = out.split(value).join(`<secret ${name}>`);
   return out;
 }
 
@@ -38,8 +45,14 @@ export function redact(text: string, label: (key: string, encodedValue: string) 
  * `alsoOnDisk` every other secret value the files on disk hold (an older value in a .env
  * that secrets.env no longer has), so that neither the old nor the new value shows.
  */
-export function redactedDiff(path: string, current: string | undefined, next: string, previous: ReadonlyMap<string, string>, secrets: Secrets,
-  alsoOnDisk: readonly (readonly [string, string])[] = []): string {
+export function redactedDiff(
+  path: string,
+  current: string | undefined,
+  next: string,
+  previous: ReadonlyMap<string, string>,
+  secrets: Secrets,
+  alsoOnDisk: readonly (readonly [string, string])[] = [],
+): string {
   const known = new Map<string, string>();
   const onDisk = (name: string) => alsoOnDisk.filter(([k]) => k === name).map(([, v]) => v);
   for (const name of SECRET_NAMES) {
@@ -49,15 +62,29 @@ export function redactedDiff(path: string, current: string | undefined, next: st
       if (!known.has(value)) known.set(value, name);
       // A URL's password also stands alone elsewhere (erp/kgc-support-erp.sql); an old one is told apart.
       const password = urlPassword(value);
-      if (password !== undefined && !known.has(password)) known.set(password, password === now ? `${name} password` : `${name} password: another value`);
+      if (password !== undefined && !known.has(password))
+        known.set(
+          password,
+          password === now ? `${name} password` : `${name} password: another value`,
+        );
     }
   }
   // Values on key lines are compared as written (encoded), which is how both sides hold them.
   const written = new Map<string, string>();
   for (const m of next.matchAll(KEY_LINE)) written.set(m[2] as string, m[4] as string);
-  const oldLabel = (key: string, value: string) => (value === written.get(key) ? `<secret ${key}>` : `<secret ${key}: another value>`);
-  const newLabel = (key: string) => (previous.has(key) ? `<secret ${key}>` : `<secret ${key}: new>`);
+  const oldLabel = (key: string, value: string) =>
+    value === written.get(key) ? `<secret ${key}>` : `<secret ${key}: another value>`;
+  const newLabel = (key: string) =>
+    previous.has(key) ? `<secret ${key}>` : `<secret ${key}: new>`;
   const a = current === undefined ? '' : redact(current, oldLabel, known);
   const b = redact(next, newLabel, known);
-  return createTwoFilesPatch(current === undefined ? '/dev/null' : `a/${path}`, `b/${path}`, a, b, '', '', { context: 2 });
+  return createTwoFilesPatch(
+    current === undefined ? '/dev/null' : `a/${path}`,
+    `b/${path}`,
+    a,
+    b,
+    '',
+    '',
+    { context: 2 },
+  );
 }

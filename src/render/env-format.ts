@@ -17,19 +17,35 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The value as it must be written after `KEY=`; throws for a value no spelling keeps. */
 export function encodeEnvValue(key: string, value: string): string {
-  if (value.includes('\0')) throw new KgcError('unportable_value', `${key}: a NUL character cannot be stored in a .env file`);
-  if (value.includes('${')) throw new KgcError('unportable_value', `${key}: "\${" would be expanded by docker-compose v1 whatever the quoting; remove it`);
+  if (value.includes('\0'))
+    throw new KgcError(
+      'unportable_value',
+      `${key}: a NUL character cannot be stored in a .env file`,
+    );
+  if (value.includes('${'))
+    throw new KgcError(
+      'unportable_value',
+      `${key}: "\${" would be expanded by docker-compose v1 whatever the quoting; remove it`,
+    );
   if (BARE.test(value)) return value;
   if (!/['\\\r\n]/.test(value)) return `'${value}'`;
   if (!value.includes('$')) {
-    const escaped = value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+    const escaped = value
+      .replace(/\\/g, '\\\\')
+      .replace(/"/g, '\\"')
+      .replace(/\n/g, '\\n')
+      .replace(/\r/g, '\\r');
     return `"${escaped}"`;
   }
-  throw new KgcError('unportable_value', `${key}: a "$" together with a quote, a backslash or a line break reads differently in docker compose v1 and v2`);
+  throw new KgcError(
+    'unportable_value',
+    `${key}: a "$" together with a quote, a backslash or a line break reads differently in docker compose v1 and v2`,
+  );
 }
 
 export function envLine(key: string, value: string): string {
-  if (!KEY.test(key)) throw new KgcError('invalid_config', `"${key}" is not a valid environment variable name`);
+  if (!KEY.test(key))
+    throw new KgcError('invalid_config', `"${key}" is not a valid environment variable name`);
   return `${key}=${encodeEnvValue(key, value)}`;
 }
 
@@ -43,7 +59,8 @@ function decodeDoubleQuoted(body: string): string {
  */
 export function parseEnv(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  const re = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*(?:'([^']*)'|"((?:\\.|[^"\\])*)"|([^\r\n]*))[ \t]*(?:#[^\r\n]*)?$/gm;
+  const re =
+    /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*(?:'([^']*)'|"((?:\\.|[^"\\])*)"|([^\r\n]*))[ \t]*(?:#[^\r\n]*)?$/gm;
   for (const m of text.matchAll(re)) {
     const key = m[1] as string;
     if (m[2] !== undefined) out.set(key, m[2]);

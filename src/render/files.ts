@@ -31,14 +31,18 @@ export function compareFiles(dir: string, files: readonly RenderedFile[]): FileS
   return files.map((f) => {
     const cur = readCurrent(join(dir, f.path));
     if (!cur) return { path: f.path, drift: 'missing', current: undefined, mode: undefined };
-    const drift: Drift | undefined = cur.text !== f.content ? 'content' : cur.mode !== f.mode ? 'mode' : undefined;
+    const drift: Drift | undefined =
+      cur.text !== f.content ? 'content' : cur.mode !== f.mode ? 'mode' : undefined;
     return { path: f.path, drift, current: cur.text, mode: cur.mode };
   });
 }
 
 export type WriteAction = 'created' | 'updated' | 'mode fixed' | 'unchanged';
 
-export function writeFiles(dir: string, files: readonly RenderedFile[]): { path: string; action: WriteAction }[] {
+export function writeFiles(
+  dir: string,
+  files: readonly RenderedFile[],
+): { path: string; action: WriteAction }[] {
   const status = compareFiles(dir, files);
   return files.map((f, i) => {
     const s = status[i] as FileStatus;

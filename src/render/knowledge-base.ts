@@ -19,11 +19,17 @@ export function knowledgeBaseDirOf(ref: FranchiseRef): string {
 
 /** The starter files' texts for this franchise ({{ franchise_name }} filled in). */
 export function starterFiles(f: Franchise, t: TemplateSet): { name: string; content: string }[] {
-  return Object.entries(t.knowledgeBase).map(([name, text]) => ({ name, content: text.replaceAll('{{ franchise_name }}', () => f.name) }));
+  return Object.entries(t.knowledgeBase).map(([name, text]) => ({
+    name,
+    content: text.replaceAll('{{ franchise_name }}', () => f.name),
+  }));
 }
 
 /** Writes each starter file that does not exist yet (exclusive create: an existing one is never replaced). */
-export function writeStarterFiles(ref: FranchiseRef, t: TemplateSet): { path: string; action: StarterAction }[] {
+export function writeStarterFiles(
+  ref: FranchiseRef,
+  t: TemplateSet,
+): { path: string; action: StarterAction }[] {
   const dir = knowledgeBaseDirOf(ref);
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   const kb = ref.franchise.support.knowledge_base_dir ?? DEFAULT_KNOWLEDGE_BASE_DIR;

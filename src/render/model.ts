@@ -4,8 +4,19 @@
  */
 import { posix } from 'node:path';
 import {
-  DEFAULT_BIND_ADDRESS, DEFAULT_CHATWOOT_ACCOUNT_NUMBER, DEFAULT_KNOWLEDGE_BASE_DIR, DEFAULT_TIMEZONE, GOOGLE_CREDENTIALS_IN_CONTAINER, healthOf, imageOf, integrationNetworkName,
-  projectName, supportProjectName, type Franchise, type ImageKey, type Layout,
+  DEFAULT_BIND_ADDRESS,
+  DEFAULT_CHATWOOT_ACCOUNT_NUMBER,
+  DEFAULT_KNOWLEDGE_BASE_DIR,
+  DEFAULT_TIMEZONE,
+  GOOGLE_CREDENTIALS_IN_CONTAINER,
+  healthOf,
+  imageOf,
+  integrationNetworkName,
+  projectName,
+  supportProjectName,
+  type Franchise,
+  type ImageKey,
+  type Layout,
 } from '../franchise/franchise.schema.js';
 import type { Secrets } from './secrets.js';
 import type { Literal } from './template.js';
@@ -18,7 +29,16 @@ export const INTERNAL_URLS = {
 } as const;
 
 /** The services of the Support module, in start order; everything else is the ERP's. */
-export const SUPPORT_SERVICES = ['chatwoot-postgres', 'chatwoot-redis', 'kgc-support-db', 'kgc-support', 'support-context', 'support-chatbot', 'chatwoot-web', 'chatwoot-worker'] as const;
+export const SUPPORT_SERVICES = [
+  'chatwoot-postgres',
+  'chatwoot-redis',
+  'kgc-support-db',
+  'kgc-support',
+  'support-context',
+  'support-chatbot',
+  'chatwoot-web',
+  'chatwoot-worker',
+] as const;
 export const ERP_SERVICES = ['kgc-api'] as const;
 export type SupportService = (typeof SUPPORT_SERVICES)[number];
 
@@ -45,11 +65,34 @@ export interface ProjectFiles {
 
 export function projectFilesOf(f: Franchise): ProjectFiles[] {
   if (f.layout === 'profiles') {
-    return [{ project: projectName(f), role: 'all', composeFile: 'docker-compose.yml', envFile: '.env', skeleton: 'profiles/docker-compose.yml', envSections: ['common', 'erp', 'support'] }];
+    return [
+      {
+        project: projectName(f),
+        role: 'all',
+        composeFile: 'docker-compose.yml',
+        envFile: '.env',
+        skeleton: 'profiles/docker-compose.yml',
+        envSections: ['common', 'erp', 'support'],
+      },
+    ];
   }
   return [
-    { project: projectName(f), role: 'erp', composeFile: 'docker-compose.yml', envFile: '.env', skeleton: 'separate/docker-compose.yml', envSections: ['common', 'erp'] },
-    { project: supportProjectName(f), role: 'support', composeFile: 'support/docker-compose.support.yml', envFile: 'support/.env', skeleton: 'separate/docker-compose.support.yml', envSections: ['common', 'support'] },
+    {
+      project: projectName(f),
+      role: 'erp',
+      composeFile: 'docker-compose.yml',
+      envFile: '.env',
+      skeleton: 'separate/docker-compose.yml',
+      envSections: ['common', 'erp'],
+    },
+    {
+      project: supportProjectName(f),
+      role: 'support',
+      composeFile: 'support/docker-compose.support.yml',
+      envFile: 'support/.env',
+      skeleton: 'separate/docker-compose.support.yml',
+      envSections: ['common', 'support'],
+    },
   ];
 }
 
@@ -118,13 +161,24 @@ export const ENV_SOURCES: Readonly<Record<string, string>> = {
   GOOGLE_APPLICATION_CREDENTIALS: 'franchise.yaml support.google_calendar.credentials_file',
   SMS_PROVIDER: 'franchise.yaml support.sms.provider',
   SMS_SENDER_ID: 'franchise.yaml support.sms.sender_id',
-  ...Object.fromEntries(Object.entries(IMAGE_VARS).map(([k, v]) => [v, `franchise.yaml images.${k}`])),
+  ...Object.fromEntries(
+    Object.entries(IMAGE_VARS).map(([k, v]) => [v, `franchise.yaml images.${k}`]),
+  ),
 };
 
 /** Every variable of the franchise's .env files (COMPOSE_PROJECT_NAME and the mount are per file). */
-export function envValues(f: Franchise, secrets: Secrets, files: ProjectFiles): Record<string, string> {
-  const ref = (k: ImageKey) => { const i = imageOf(f, k); return `${i.image}:${i.tag}`; };
-  const images = Object.fromEntries((Object.keys(IMAGE_VARS) as ImageKey[]).map((k) => [IMAGE_VARS[k], ref(k)]));
+export function envValues(
+  f: Franchise,
+  secrets: Secrets,
+  files: ProjectFiles,
+): Record<string, string> {
+  const ref = (k: ImageKey) => {
+    const i = imageOf(f, k);
+    return `${i.image}:${i.tag}`;
+  };
+  const images = Object.fromEntries(
+    (Object.keys(IMAGE_VARS) as ImageKey[]).map((k) => [IMAGE_VARS[k], ref(k)]),
+  );
   return {
     ...secrets,
     ...images,
@@ -138,8 +192,11 @@ export function envValues(f: Franchise, secrets: Secrets, files: ProjectFiles): 
     KGC_SUPPORT_URL: INTERNAL_URLS.daemon,
     KGC_API_URL: INTERNAL_URLS.daemon,
     CHATWOOT_ACCOUNT_ID: f.support.chatwoot_account_id,
-    CHATWOOT_ACCOUNT_NUMBER: String(f.support.chatwoot_account_number ?? DEFAULT_CHATWOOT_ACCOUNT_NUMBER),
-    CHATWOOT_FRONTEND_URL: f.support.chatwoot_frontend_url ?? `http://localhost:${f.ports.chatwoot}`,
+    CHATWOOT_ACCOUNT_NUMBER: String(
+      f.support.chatwoot_account_number ?? DEFAULT_CHATWOOT_ACCOUNT_NUMBER,
+    ),
+    CHATWOOT_FRONTEND_URL:
+      f.support.chatwoot_frontend_url ?? `http://localhost:${f.ports.chatwoot}`,
     KNOWLEDGE_BASE_PATH: f.support.knowledge_base_path,
     KNOWLEDGE_BASE_DIR: knowledgeBaseMount(f, files.composeFile),
     KGC_SUPPORT_RUN_DIR: mountPath(RUN_DIR, files.composeFile),
@@ -152,7 +209,9 @@ export function envValues(f: Franchise, secrets: Secrets, files: ProjectFiles): 
     // The optional services (seed 11.1): empty when not configured, which the chatbot reads as off.
     GOOGLE_CALENDAR_ID: f.support.google_calendar?.calendar_id ?? '',
     GOOGLE_CREDENTIALS_FILE: googleCredentialsMount(f, files.composeFile) ?? '',
-    GOOGLE_APPLICATION_CREDENTIALS: f.support.google_calendar ? GOOGLE_CREDENTIALS_IN_CONTAINER : '',
+    GOOGLE_APPLICATION_CREDENTIALS: f.support.google_calendar
+      ? GOOGLE_CREDENTIALS_IN_CONTAINER
+      : '',
     SMS_PROVIDER: f.support.sms?.provider ?? '',
     SMS_SENDER_ID: f.support.sms?.sender_id ?? '',
   };

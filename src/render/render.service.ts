@@ -34,7 +34,9 @@ export interface RenderPlan {
 
 /** Refuses a franchise whose ports clash with its own or with another franchise's under the same root. */
 export function assertNoPortClash(f: Franchise, others: readonly Franchise[]): void {
-  const clashes = portClashes([f, ...others.filter((o) => o.id !== f.id)]).filter((c) => c.uses.some((u) => u.franchise === f.id));
+  const clashes = portClashes([f, ...others.filter((o) => o.id !== f.id)]).filter((c) =>
+    c.uses.some((u) => u.franchise === f.id),
+  );
   if (clashes.length > 0) throw new KgcError('port_clash', clashes.map(describeClash).join('; '));
 }
 
@@ -47,10 +49,19 @@ export function assertDaemonAccepts(f: Franchise, files: readonly RenderedFile[]
   const d = daemonFilesOf(f, files);
   if (d === undefined) throw new Error('render made no daemon compose and .env file');
   const found = daemonEnvFindings(f, d);
-  if (found.length > 0) throw new KgcError('invalid_config', `the daemon would refuse to start with this configuration: ${found.map(describeFinding).join('; ')}`);
+  if (found.length > 0)
+    throw new KgcError(
+      'invalid_config',
+      `the daemon would refuse to start with this configuration: ${found.map(describeFinding).join('; ')}`,
+    );
 }
 
-export function planRender(ref: FranchiseRef, templates: TemplateSet, random: Random, given: Partial<Record<SecretName, string>> = {}): RenderPlan {
+export function planRender(
+  ref: FranchiseRef,
+  templates: TemplateSet,
+  random: Random,
+  given: Partial<Record<SecretName, string>> = {},
+): RenderPlan {
   const previous = secretsOnDisk(ref);
   const { secrets, generated } = completeSecrets(previous, random, given);
   const files = renderFranchise(ref.franchise, secrets, templates);
@@ -65,13 +76,19 @@ export function driftOf(plan: RenderPlan): FileStatus[] {
 
 export function diffOf(plan: RenderPlan): string {
   // Every secret value in any file on disk, not only the ones render keeps.
-  const onDisk = plan.status.filter((s) => s.current !== undefined && /(^|\/)(\.env|secrets\.env)$/.test(s.path))
-    .flatMap((s) => [...parseEnv(s.current as string)].filter(([k, v]) => isSecretName(k) && v !== ''));
-  return driftOf(plan).map((s) => {
-    const file = plan.files.find((f) => f.path === s.path) as RenderedFile;
-    if (s.drift === 'mode') return `--- ${s.path}: mode ${(s.mode ?? 0).toString(8)}, render writes ${file.mode.toString(8)}\n`;
-    return redactedDiff(s.path, s.current, file.content, plan.previous, plan.secrets, onDisk);
-  }).join('');
+  const onDisk = plan.status
+    .filter((s) => s.current !== undefined && /(^|\/)(\.env|secrets\.env)$/.test(s.path))
+    .flatMap((s) =>
+      [...parseEnv(s.current as string)].filter(([k, v]) => isSecretName(k) && v !== ''),
+    );
+  return driftOf(plan)
+    .map((s) => {
+      const file = plan.files.find((f) => f.path === s.path) as RenderedFile;
+      if (s.drift === 'mode')
+        return `--- ${s.path}: mode ${(s.mode ?? 0).toString(8)}, render writes ${file.mode.toString(8)}\n`;
+      return redactedDiff(s.path, s.current, file.content, plan.previous, plan.secrets, onDisk);
+    })
+    .join('');
 }
 
 /**
@@ -96,15 +113,29 @@ export function assertOptionalFiles(ref: FranchiseRef): void {
   if (file === undefined) return;
   const path = isAbsolute(file) ? file : join(ref.dir, file);
   let isFile = false;
-  try { isFile = statSync(path).isFile(); } catch { /* missing */ }
-  if (!isFile) throw new KgcError('invalid_config', `franchise.yaml support.google_calendar.credentials_file: ${path} is not a file; put the Google service account's JSON key there, or remove support.google_calendar`);
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    /* missing */
+  }
+  if (!isFile)
+    throw new KgcError(
+      'invalid_config',
+      `franchise.yaml support.google_calendar.credentials_file: ${path} is not a file; put the Google service account's JSON key there, or remove support.google_calendar`,
+    );
 }
 
 /**
  * Writes the plan (only what differs), creates run/ and the knowledge base directory with
  * its starter files (only those missing: an edited FAQ is the franchise's).
  */
-export function applyRender(plan: RenderPlan, templates: TemplateSet): { files: { path: string; action: WriteAction }[]; knowledgeBase: { path: string; action: StarterAction }[] } {
+export function applyRender(
+  plan: RenderPlan,
+  templates: TemplateSet,
+): {
+  files: { path: string; action: WriteAction }[];
+  knowledgeBase: { path: string; action: StarterAction }[];
+} {
   const knowledgeBase = writeStarterFiles(plan.ref, templates);
   prepareRunDir(plan.ref.dir);
   return { files: writeFiles(plan.ref.dir, plan.files), knowledgeBase };

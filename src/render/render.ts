@@ -6,9 +6,22 @@ import { stringify } from 'yaml';
 import { GOOGLE_CREDENTIALS_IN_CONTAINER, type Franchise } from '../franchise/franchise.schema.js';
 import { envLine } from './env-format.js';
 import { assertErpDatabase, erpSql } from './erp-database.js';
-import { envValues, ERP_SQL_FILE, layoutLabel, projectFilesOf, templateValues, type ProjectFiles } from './model.js';
+import {
+  envValues,
+  ERP_SQL_FILE,
+  layoutLabel,
+  projectFilesOf,
+  templateValues,
+  type ProjectFiles,
+} from './model.js';
 import { secretsFileText, SECRETS_FILE, type Secrets } from './secrets.js';
-import { composeDocument, parseBlocks, parseEnvTemplate, type EnvEntry, type TemplateSet } from './template.js';
+import {
+  composeDocument,
+  parseBlocks,
+  parseEnvTemplate,
+  type EnvEntry,
+  type TemplateSet,
+} from './template.js';
 
 export interface RenderedFile {
   /** Relative to the franchise directory, / separators. */
@@ -38,9 +51,15 @@ function composeHeader(f: Franchise, p: ProjectFiles): string {
       '#   Never `docker-compose --profile support down`: it stops and removes the ERP too.',
     );
   } else if (p.role === 'erp') {
-    lines.push('#   the ERP:             docker-compose up -d', `#   the Support module:  kgc-support up --franchise ${f.id}    (in support/)`);
+    lines.push(
+      '#   the ERP:             docker-compose up -d',
+      `#   the Support module:  kgc-support up --franchise ${f.id}    (in support/)`,
+    );
   } else {
-    lines.push(`#   start:  kgc-support up --franchise ${f.id}      (${dc} up -d)`, `#   stop:   kgc-support down --franchise ${f.id}    (${dc} down)`);
+    lines.push(
+      `#   start:  kgc-support up --franchise ${f.id}      (${dc} up -d)`,
+      `#   stop:   kgc-support down --franchise ${f.id}    (${dc} down)`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -69,7 +88,12 @@ function envEntries(t: TemplateSet, sections: readonly string[]): EnvEntry[] {
   return out;
 }
 
-function envText(f: Franchise, p: ProjectFiles, entries: readonly EnvEntry[], values: Readonly<Record<string, string>>): string {
+function envText(
+  f: Franchise,
+  p: ProjectFiles,
+  entries: readonly EnvEntry[],
+  values: Readonly<Record<string, string>>,
+): string {
   const lines = [envHeader(f, p)];
   for (const e of entries) {
     const v = values[e.key];
@@ -96,9 +120,19 @@ export function composeReferences(text: string): Set<string> {
  */
 function withOptionalMounts(f: Franchise, doc: Record<string, unknown>): void {
   if (f.support.google_calendar === undefined) return;
-  const chatbot = (doc.services as Record<string, { volumes?: unknown[] }> | undefined)?.['support-chatbot'];
+  const chatbot = (doc.services as Record<string, { volumes?: unknown[] }> | undefined)?.[
+    'support-chatbot'
+  ];
   if (chatbot === undefined) return; // the ERP's file of the separate layout
-  chatbot.volumes = [...(chatbot.volumes ?? []), { type: 'bind', source: '${GOOGLE_CREDENTIALS_FILE}', target: GOOGLE_CREDENTIALS_IN_CONTAINER, read_only: true }];
+  chatbot.volumes = [
+    ...(chatbot.volumes ?? []),
+    {
+      type: 'bind',
+      source: '${GOOGLE_CREDENTIALS_FILE}',
+      target: GOOGLE_CREDENTIALS_IN_CONTAINER,
+      read_only: true,
+    },
+  ];
 }
 
 export function renderFranchise(f: Franchise, secrets: Secrets, t: TemplateSet): RenderedFile[] {
@@ -114,12 +148,30 @@ export function renderFranchise(f: Franchise, secrets: Secrets, t: TemplateSet):
     const entries = envEntries(t, p.envSections);
     const known = new Set(entries.map((e) => e.key));
     const missing = [...composeReferences(compose)].filter((v) => !known.has(v));
-    if (missing.length > 0) throw new Error(`${p.composeFile} uses ${missing.join(', ')}, which ${p.envFile} does not define (templates/env)`);
+    if (missing.length > 0)
+      throw new Error(
+        `${p.composeFile} uses ${missing.join(', ')}, which ${p.envFile} does not define (templates/env)`,
+      );
     files.push({ path: p.composeFile, content: compose, mode: PUBLIC_MODE, secret: false });
-    files.push({ path: p.envFile, content: envText(f, p, entries, envValues(f, secrets, p)), mode: SECRET_MODE, secret: true });
+    files.push({
+      path: p.envFile,
+      content: envText(f, p, entries, envValues(f, secrets, p)),
+      mode: SECRET_MODE,
+      secret: true,
+    });
   }
   // Holds the daemon's ERP role password, like ERP_DATABASE_URL itself.
-  files.push({ path: ERP_SQL_FILE, content: erpSql(f.id, assertErpDatabase(secrets.ERP_DATABASE_URL)), mode: SECRET_MODE, secret: true });
-  files.push({ path: SECRETS_FILE, content: secretsFileText(secrets), mode: SECRET_MODE, secret: true });
+  files.push({
+    path: ERP_SQL_FILE,
+    content: erpSql(f.id, assertErpDatabase(secrets.ERP_DATABASE_URL)),
+    mode: SECRET_MODE,
+    secret: true,
+  });
+  files.push({
+    path: SECRETS_FILE,
+    content: secretsFileText(secrets),
+    mode: SECRET_MODE,
+    secret: true,
+  });
   return files;
 }

@@ -20,19 +20,53 @@ interface SecretSpec {
 }
 
 export const SECRET_SPECS = {
-  SUPPORT_API_KEY: { doc: 'The ERP\'s key for calling the Support system (X-API-Key, seed 3.1)', generate: (r) => `sk_${randomBase62(r, 40)}` },
-  SUPPORT_WEBHOOK_SECRET: { doc: 'HMAC secret of the webhooks to Support (seed 8.1); Standard Webhooks format', generate: (r) => `whsec_${r.bytes(32).toString('base64')}` },
-  KGC_API_KEY: { doc: 'The Support system\'s key for the daemon\'s Pull API (a kgc_ key)', generate: (r) => generateKey(r) },
-  CHATWOOT_SECRET_KEY_BASE: { doc: 'Chatwoot\'s Rails SECRET_KEY_BASE', generate: (r) => r.bytes(64).toString('hex') },
-  CHATWOOT_POSTGRES_PASSWORD: { doc: 'Password of Chatwoot\'s PostgreSQL', generate: (r) => randomBase62(r, 32) },
-  CHATWOOT_REDIS_PASSWORD: { doc: 'Password of Chatwoot\'s Redis', generate: (r) => randomBase62(r, 32) },
-  CHATWOOT_API_ACCESS_TOKEN: { doc: 'Chatwoot agent-bot token for the chatbot: create it in Chatwoot (Settings > Integrations > Bots), then paste it here' },
+  SUPPORT_API_KEY: {
+    doc: "The ERP's key for calling the Support system (X-API-Key, seed 3.1)",
+    generate: (r) => `sk_${randomBase62(r, 40)}`,
+  },
+  SUPPORT_WEBHOOK_SECRET: {
+    doc: 'HMAC secret of the webhooks to Support (seed 8.1); Standard Webhooks format',
+    generate: (r) => `whsec_${r.bytes(32).toString('base64')}`,
+  },
+  KGC_API_KEY: {
+    doc: "The Support system's key for the daemon's Pull API (a kgc_ key)",
+    generate: (r) => generateKey(r),
+  },
+  CHATWOOT_SECRET_KEY_BASE: {
+    doc: "Chatwoot's Rails SECRET_KEY_BASE",
+    generate: (r) => r.bytes(64).toString('hex'),
+  },
+  CHATWOOT_POSTGRES_PASSWORD: {
+    doc: "Password of Chatwoot's PostgreSQL",
+    generate: (r) => randomBase62(r, 32),
+  },
+  CHATWOOT_REDIS_PASSWORD: {
+    doc: "Password of Chatwoot's Redis",
+    generate: (r) => randomBase62(r, 32),
+  },
+  CHATWOOT_API_ACCESS_TOKEN: {
+    doc: 'Chatwoot agent-bot token for the chatbot: create it in Chatwoot (Settings > Integrations > Bots), then paste it here',
+  },
   GEMINI_API_KEY: { doc: 'Gemini API key of the context manager (seed 6.2)' },
-  KGC_SUPPORT_DB_PASSWORD: { doc: 'Password of the daemon\'s own PostgreSQL (service kgc-support-db): hex, safe inside DATABASE_URL', generate: (r) => r.bytes(24).toString('hex') },
-  KGC_SUPPORT_PUBLISH_KEY: { doc: 'The ERP\'s erp:publish key for the daemon (a kgc_ key): kgc-api gets it as KGC_SUPPORT_API_KEY', generate: (r) => generateKey(r) },
-  OPENAI_API_KEY: { doc: 'OpenAI API key for Whisper, the chatbot\'s speech-to-text of voice messages (seed 11.1); optional: empty leaves voice messages untranscribed', optional: true },
-  SMS_API_KEY: { doc: 'API key or token of the SMS provider (franchise.yaml support.sms.provider, seed 11.1); optional: empty sends no SMS', optional: true },
-  ERP_DATABASE_URL: { doc: 'PostgreSQL URL of the ERP\'s database for the daemon (the read-only role of erp/kgc-support-erp.sql); required: render refuses without it. Not localhost: that is the container itself' },
+  KGC_SUPPORT_DB_PASSWORD: {
+    doc: "Password of the daemon's own PostgreSQL (service kgc-support-db): hex, safe inside DATABASE_URL",
+    generate: (r) => r.bytes(24).toString('hex'),
+  },
+  KGC_SUPPORT_PUBLISH_KEY: {
+    doc: "The ERP's erp:publish key for the daemon (a kgc_ key): kgc-api gets it as KGC_SUPPORT_API_KEY",
+    generate: (r) => generateKey(r),
+  },
+  OPENAI_API_KEY: {
+    doc: "OpenAI API key for Whisper, the chatbot's speech-to-text of voice messages (seed 11.1); optional: empty leaves voice messages untranscribed",
+    optional: true,
+  },
+  SMS_API_KEY: {
+    doc: 'API key or token of the SMS provider (franchise.yaml support.sms.provider, seed 11.1); optional: empty sends no SMS',
+    optional: true,
+  },
+  ERP_DATABASE_URL: {
+    doc: "PostgreSQL URL of the ERP's database for the daemon (the read-only role of erp/kgc-support-erp.sql); required: render refuses without it. Not localhost: that is the container itself",
+  },
 } as const satisfies Record<string, SecretSpec>;
 
 export type SecretName = keyof typeof SECRET_SPECS;
@@ -41,7 +75,9 @@ export type Secrets = Readonly<Record<SecretName, string>>;
 export const SECRET_NAMES = Object.keys(SECRET_SPECS) as SecretName[];
 export const GENERATED_SECRETS = SECRET_NAMES.filter((n) => 'generate' in SECRET_SPECS[n]);
 /** Secrets only the admin can give and the stack needs (doctor asks for them). */
-export const ADMIN_SECRETS = SECRET_NAMES.filter((n) => !('generate' in SECRET_SPECS[n]) && !('optional' in SECRET_SPECS[n]));
+export const ADMIN_SECRETS = SECRET_NAMES.filter(
+  (n) => !('generate' in SECRET_SPECS[n]) && !('optional' in SECRET_SPECS[n]),
+);
 /** Secrets of optional services: empty switches the service off. */
 export const OPTIONAL_SECRETS = SECRET_NAMES.filter((n) => 'optional' in SECRET_SPECS[n]);
 
@@ -54,7 +90,11 @@ export function isSecretName(name: string): name is SecretName {
  * files), given ones for admin secrets that are still empty, and new random values for
  * generated secrets that are missing. `generated` names what was new.
  */
-export function completeSecrets(known: ReadonlyMap<string, string>, random: Random, given: Partial<Record<SecretName, string>> = {}): { secrets: Secrets; generated: SecretName[] } {
+export function completeSecrets(
+  known: ReadonlyMap<string, string>,
+  random: Random,
+  given: Partial<Record<SecretName, string>> = {},
+): { secrets: Secrets; generated: SecretName[] } {
   const out = {} as Record<SecretName, string>;
   const generated: SecretName[] = [];
   for (const name of SECRET_NAMES) {
@@ -74,7 +114,8 @@ export function completeSecrets(known: ReadonlyMap<string, string>, random: Rand
 export function knownSecrets(texts: readonly string[]): Map<string, string> {
   const known = new Map<string, string>();
   for (const text of texts) {
-    for (const [k, v] of parseEnv(text)) if (isSecretName(k) && v !== '' && !known.has(k)) known.set(k, v);
+    for (const [k, v] of parseEnv(text))
+      if (isSecretName(k) && v !== '' && !known.has(k)) known.set(k, v);
   }
   return known;
 }

@@ -33,7 +33,10 @@ type JsonObject = { [k: string]: Json };
 
 function readDir(dir: string, suffix: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of readdirSync(dir).filter((n) => n.endsWith(suffix)).sort()) out[name] = readFileSync(join(dir, name), 'utf8');
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith(suffix))
+    .sort())
+    out[name] = readFileSync(join(dir, name), 'utf8');
   return out;
 }
 
@@ -41,11 +44,18 @@ function readDir(dir: string, suffix: string): Record<string, string> {
 export function loadTemplateSet(root: string): TemplateSet {
   const skeletons: Record<string, string> = {};
   for (const layout of ['profiles', 'separate']) {
-    for (const [name, text] of Object.entries(readDir(join(root, 'templates', layout), '.yml'))) skeletons[`${layout}/${name}`] = text;
+    for (const [name, text] of Object.entries(readDir(join(root, 'templates', layout), '.yml')))
+      skeletons[`${layout}/${name}`] = text;
   }
   const env: Record<string, string> = {};
-  for (const [name, text] of Object.entries(readDir(join(root, 'templates', 'env'), '.env'))) env[name.replace(/\.env$/, '')] = text;
-  return { blocks: readDir(join(root, 'compose'), '.yml'), skeletons, env, knowledgeBase: readDir(join(root, 'templates', 'knowledge-base'), '.md') };
+  for (const [name, text] of Object.entries(readDir(join(root, 'templates', 'env'), '.env')))
+    env[name.replace(/\.env$/, '')] = text;
+  return {
+    blocks: readDir(join(root, 'compose'), '.yml'),
+    skeletons,
+    env,
+    knowledgeBase: readDir(join(root, 'templates', 'knowledge-base'), '.md'),
+  };
 }
 
 /** A literal for compose YAML: compose interpolates $, so every $ is written $$. */
@@ -57,22 +67,31 @@ const WHOLE = /^\{\{\s*([a-z_]+)\s*\}\}$/;
 const PART = /\{\{\s*([a-z_]+)\s*\}\}/g;
 
 function valueOf(values: Readonly<Record<string, Literal>>, name: string, where: string): Literal {
-  if (!Object.prototype.hasOwnProperty.call(values, name)) throw new Error(`template ${where}: unknown placeholder {{ ${name} }}`);
+  if (!Object.prototype.hasOwnProperty.call(values, name))
+    throw new Error(`template ${where}: unknown placeholder {{ ${name} }}`);
   return values[name] as Literal;
 }
 
-export function substitute(node: Json, values: Readonly<Record<string, Literal>>, where: string): Json {
+export function substitute(
+  node: Json,
+  values: Readonly<Record<string, Literal>>,
+  where: string,
+): Json {
   if (typeof node === 'string') {
     const whole = WHOLE.exec(node);
     if (whole) {
       const v = valueOf(values, whole[1] as string, where);
       return typeof v === 'string' ? escapeCompose(v) : v;
     }
-    return node.replace(PART, (_m, name: string) => escapeCompose(String(valueOf(values, name, where))));
+    return node.replace(PART, (_m, name: string) =>
+      escapeCompose(String(valueOf(values, name, where))),
+    );
   }
   if (Array.isArray(node)) return node.map((n) => substitute(n, values, where));
   if (node !== null && typeof node === 'object') {
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, substitute(v, values, where)]));
+    return Object.fromEntries(
+      Object.entries(node).map(([k, v]) => [k, substitute(v, values, where)]),
+    );
   }
   return node;
 }
@@ -85,7 +104,8 @@ function isObject(v: Json | undefined): v is JsonObject {
 export function mergeDeep(base: Json, over: Json): Json {
   if (!isObject(base) || !isObject(over)) return structuredClone(over);
   const out: JsonObject = structuredClone(base);
-  for (const [k, v] of Object.entries(over)) out[k] = k in out ? mergeDeep(out[k] as Json, v) : structuredClone(v);
+  for (const [k, v] of Object.entries(over))
+    out[k] = k in out ? mergeDeep(out[k] as Json, v) : structuredClone(v);
   return out;
 }
 
@@ -113,14 +133,22 @@ export function parseBlocks(blocks: Readonly<Record<string, string>>): Map<strin
  * A compose document: the skeleton with its placeholders filled, each service laid over
  * its building block, template-only x- keys dropped.
  */
-export function composeDocument(skeleton: string, where: string, blocks: ReadonlyMap<string, JsonObject>, values: Readonly<Record<string, Literal>>): JsonObject {
+export function composeDocument(
+  skeleton: string,
+  where: string,
+  blocks: ReadonlyMap<string, JsonObject>,
+  values: Readonly<Record<string, Literal>>,
+): JsonObject {
   const doc = substitute(parseYaml(skeleton, where), values, where) as JsonObject;
   const services = doc.services;
   if (!isObject(services)) throw new Error(`template ${where}: no services`);
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(doc)) {
     if (key.startsWith('x-')) continue;
-    if (key !== 'services') { out[key] = value; continue; }
+    if (key !== 'services') {
+      out[key] = value;
+      continue;
+    }
     const merged: JsonObject = {};
     for (const [name, over] of Object.entries(services)) {
       const block = blocks.get(name);
@@ -132,7 +160,10 @@ export function composeDocument(skeleton: string, where: string, blocks: Readonl
   return out;
 }
 
-export interface EnvEntry { readonly comments: readonly string[]; readonly key: string }
+export interface EnvEntry {
+  readonly comments: readonly string[];
+  readonly key: string;
+}
 
 /** A .env template: `# comment` lines, then a variable name, per entry. */
 export function parseEnvTemplate(text: string): EnvEntry[] {
@@ -141,7 +172,10 @@ export function parseEnvTemplate(text: string): EnvEntry[] {
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '') continue;
-    if (line.startsWith('#')) { comments.push(line); continue; }
+    if (line.startsWith('#')) {
+      comments.push(line);
+      continue;
+    }
     out.push({ comments, key: line });
     comments = [];
   }

@@ -11,10 +11,16 @@ export const CHANGES_CHANNEL = 'kgc_support_changes';
 export type ChangeTopic = 'keys' | 'plugin' | 'webhook_secrets' | 'events' | 'config';
 
 export async function notifyChange(q: Queryable, topic: ChangeTopic, detail = ''): Promise<void> {
-  await q.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, detail ? `${topic}:${detail}` : topic]);
+  await q.query('SELECT pg_notify($1, $2)', [
+    CHANGES_CHANNEL,
+    detail ? `${topic}:${detail}` : topic,
+  ]);
 }
 
-export async function onChange(db: Db, handler: (topic: ChangeTopic, detail: string) => void): Promise<() => Promise<void>> {
+export async function onChange(
+  db: Db,
+  handler: (topic: ChangeTopic, detail: string) => void,
+): Promise<() => Promise<void>> {
   return db.listen(CHANGES_CHANNEL, (payload) => {
     const i = payload.indexOf(':');
     const topic = (i < 0 ? payload : payload.slice(0, i)) as ChangeTopic;

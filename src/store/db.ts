@@ -10,7 +10,10 @@ export interface QueryResult<R> {
 }
 
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -32,7 +35,13 @@ export interface Db extends Queryable {
 }
 
 /** Type OIDs whose parsing both engines agree on. */
-export const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082, TIMESTAMPTZ: 1184, TIMESTAMP: 1114 } as const;
+export const OID = {
+  INT8: 20,
+  NUMERIC: 1700,
+  DATE: 1082,
+  TIMESTAMPTZ: 1184,
+  TIMESTAMP: 1114,
+} as const;
 
 export const parseInt8 = (v: string): number => Number(v);
 export const parseNumeric = (v: string): number => Number(v);

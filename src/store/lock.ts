@@ -4,7 +4,17 @@
  * daemon, first takes this lock. The lock file also tells the CLI where a running
  * daemon's admin socket is.
  */
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { KgcError } from '../errors/kgc-error.js';
@@ -88,7 +98,12 @@ function writeExclusive(path: string, info: LockInfo): boolean {
 export function acquireLock(dataDir: string, command: string): Lock {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = lockPath(dataDir);
-  const info: LockInfo = { pid: process.pid, hostname: hostname(), command, startedAt: new Date().toISOString() };
+  const info: LockInfo = {
+    pid: process.pid,
+    hostname: hostname(),
+    command,
+    startedAt: new Date().toISOString(),
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     if (writeExclusive(path, info)) {
       let released = false;
@@ -109,21 +124,34 @@ export function acquireLock(dataDir: string, command: string): Lock {
           released = true;
           const current = readLock(dataDir);
           if (current && current.pid === process.pid) {
-            try { unlinkSync(path); } catch { /* already gone */ }
+            try {
+              unlinkSync(path);
+            } catch {
+              /* already gone */
+            }
           }
         },
       };
     }
     const holder = readLock(dataDir);
     if (holder && isHolderAlive(holder)) {
-      throw new KgcError('store_locked', `data directory ${dataDir} is in use by ${describeHolder(holder)}`, {
-        extras: { holder_pid: holder.pid },
-      });
+      throw new KgcError(
+        'store_locked',
+        `data directory ${dataDir} is in use by ${describeHolder(holder)}`,
+        {
+          extras: { holder_pid: holder.pid },
+        },
+      );
     }
     // Stale (its process is gone) or unreadable: move it aside atomically and retry.
     try {
       renameSync(path, `${path}.stale`);
-    } catch { /* someone else took it over first */ }
+    } catch {
+      /* someone else took it over first */
+    }
   }
-  throw new KgcError('store_locked', `could not take the lock on ${dataDir}; another process keeps taking it`);
+  throw new KgcError(
+    'store_locked',
+    `could not take the lock on ${dataDir}; another process keeps taking it`,
+  );
 }

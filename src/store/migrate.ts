@@ -52,26 +52,32 @@ const BOOTSTRAP = `
 export async function migrate(db: Db, set: MigrationSet, logger: Logger): Promise<Migration[]> {
   const all = loadMigrations(set.dir);
   await db.tx(async (q) => {
-    if (db.kind === 'postgres') await q.query(`SELECT pg_advisory_xact_lock(hashtext('kgc_support.migrate'))`);
+    if (db.kind === 'postgres')
+      await q.query(`SELECT pg_advisory_xact_lock(hashtext('kgc_support.migrate'))`);
     await q.exec(BOOTSTRAP);
   });
   const applied: Migration[] = [];
   for (const m of all) {
     const done = await db.tx(async (q) => {
-      if (db.kind === 'postgres') await q.query(`SELECT pg_advisory_xact_lock(hashtext('kgc_support.migrate'))`);
+      if (db.kind === 'postgres')
+        await q.query(`SELECT pg_advisory_xact_lock(hashtext('kgc_support.migrate'))`);
       const { rows } = await q.query<{ checksum: string }>(
         'SELECT checksum FROM kgc_support.migrations WHERE set_name = $1 AND version = $2',
         [set.name, m.version],
       );
       if (rows[0]) {
         if (rows[0].checksum !== m.checksum) {
-          logger.warn({ set: set.name, version: m.version }, 'an applied migration file has changed since; migrations are forward-only');
+          logger.warn(
+            { set: set.name, version: m.version },
+            'an applied migration file has changed since; migrations are forward-only',
+          );
         }
         return false;
       }
-      await q.query('INSERT INTO kgc_support.migrations (set_name, version, name, checksum) VALUES ($1, $2, $3, $4)', [
-        set.name, m.version, m.name, m.checksum,
-      ]);
+      await q.query(
+        'INSERT INTO kgc_support.migrations (set_name, version, name, checksum) VALUES ($1, $2, $3, $4)',
+        [set.name, m.version, m.name, m.checksum],
+      );
       // A role named like the daemon's schema (kgc_support) has "$user" first in its search
       // path, so CREATE EXTENSION would land in kgc_support and kgc_erp.fold()'s
       // public.unaccent would not exist. Migrations qualify their own objects; the rest is public.
@@ -86,4 +92,3 @@ export async function migrate(db: Db, set: MigrationSet, logger: Logger): Promis
   }
   return applied;
 }
-

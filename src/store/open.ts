@@ -44,12 +44,21 @@ export function storeMigrations(): MigrationSet {
   return { name: 'kgc', dir: migrationsDir() };
 }
 
-async function connectPostgres(url: string, config: Config, logger: Logger, name: string): Promise<Db> {
+async function connectPostgres(
+  url: string,
+  config: Config,
+  logger: Logger,
+  name: string,
+): Promise<Db> {
   const { openPostgres } = await import('./postgres.js');
   try {
     return await openPostgres({ url, poolMax: config.pgPoolMax, logger, applicationName: name });
   } catch (err) {
-    throw new KgcError('store_unavailable', `cannot connect to PostgreSQL: ${(err as Error).message}`, { cause: err });
+    throw new KgcError(
+      'store_unavailable',
+      `cannot connect to PostgreSQL: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 
@@ -63,12 +72,16 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   try {
     if (embedded) {
       const { openPglite } = await import('./pglite.js');
-      db = opts.memory ? await openPglite(undefined, opts.memoryImage) : await openPglite(join(config.dataDir, 'pgdata'));
+      db = opts.memory
+        ? await openPglite(undefined, opts.memoryImage)
+        : await openPglite(join(config.dataDir, 'pgdata'));
     } else {
       db = await connectPostgres(config.databaseUrl as string, config, logger, 'kgc-support');
     }
     if (opts.migrate !== false) await migrate(db, storeMigrations(), logger);
-    erp = config.erpDatabaseUrl ? await connectPostgres(config.erpDatabaseUrl, config, logger, 'kgc-support-erp') : db;
+    erp = config.erpDatabaseUrl
+      ? await connectPostgres(config.erpDatabaseUrl, config, logger, 'kgc-support-erp')
+      : db;
     lock?.update({ store: db.label });
   } catch (err) {
     await db?.close().catch(() => {});

@@ -1,7 +1,15 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import { OID, parseDate, parseInt8, parseNumeric, type Db, type Queryable, type QueryResult } from './db.js';
+import {
+  OID,
+  parseDate,
+  parseInt8,
+  parseNumeric,
+  type Db,
+  type Queryable,
+  type QueryResult,
+} from './db.js';
 
 const parsers = {
   [OID.INT8]: parseInt8,
@@ -31,14 +39,20 @@ function asDb(pg: PGlite, label: string): Db {
     tx: (fn) => pg.transaction((tx) => fn(wrap(tx))),
     async listen(channel, onPayload) {
       const unsub = await pg.listen(channel, onPayload);
-      return async () => { await unsub(); };
+      return async () => {
+        await unsub();
+      };
     },
     close: () => pg.close(),
   };
 }
 
 const create = (dataDir: string | undefined, image?: Blob): Promise<PGlite> =>
-  PGlite.create(dataDir, { extensions: { pg_trgm, unaccent }, parsers, ...(image ? { loadDataDir: image } : {}) });
+  PGlite.create(dataDir, {
+    extensions: { pg_trgm, unaccent },
+    parsers,
+    ...(image ? { loadDataDir: image } : {}),
+  });
 
 /**
  * Opens the embedded store. `dataDir` undefined means in memory (tests); `image`, a
@@ -48,7 +62,10 @@ const create = (dataDir: string | undefined, image?: Blob): Promise<PGlite> =>
  * PGlite itself does nothing to stop a second process from corrupting the files.
  */
 export async function openPglite(dataDir: string | undefined, image?: Blob): Promise<Db> {
-  return asDb(await create(dataDir, image), dataDir === undefined ? 'pglite (memory)' : `pglite ${dataDir}`);
+  return asDb(
+    await create(dataDir, image),
+    dataDir === undefined ? 'pglite (memory)' : `pglite ${dataDir}`,
+  );
 }
 
 /** The data directory of a fresh in-memory store after `prepare` ran on it, as a tarball. */

@@ -34,7 +34,9 @@ function statementName(sql: string): string {
 }
 
 function toQuery(sql: string, params: readonly unknown[]): pg.QueryConfig {
-  return params.length > 0 ? { name: statementName(sql), text: sql, values: params as unknown[] } : { text: sql };
+  return params.length > 0
+    ? { name: statementName(sql), text: sql, values: params as unknown[] }
+    : { text: sql };
 }
 
 export interface PostgresOptions {
@@ -61,7 +63,9 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
     ...(opts.queryTimeoutMs !== undefined ? { query_timeout: opts.queryTimeoutMs } : {}),
   });
-  pool.on('error', (err) => opts.logger.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
+  pool.on('error', (err) =>
+    opts.logger.warn({ err: err.message }, 'idle PostgreSQL connection failed'),
+  );
   // Fail fast with a clear error when the database is not reachable.
   try {
     const probe = await pool.connect();
@@ -79,7 +83,11 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
   const connectListener = async (): Promise<pg.Client> => {
     let attempt = 0;
     for (;;) {
-      const client = new pg.Client({ connectionString: opts.url, types, application_name: 'kgc-support-listen' });
+      const client = new pg.Client({
+        connectionString: opts.url,
+        types,
+        application_name: 'kgc-support-listen',
+      });
       try {
         await client.connect();
         client.on('notification', (n) => {
@@ -93,22 +101,29 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
           // Rejects only once closed (it retries until then): nothing left to tell.
           if (!closed) void ensureListener().catch(() => {});
         });
-        for (const channel of listeners.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        for (const channel of listeners.keys())
+          await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
         listenClient = client;
         return client;
       } catch (err) {
         await client.end().catch(() => {});
         if (closed) throw err;
         attempt++;
-        const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)) * (0.8 + Math.random() * 0.4);
-        opts.logger.warn({ err: (err as Error).message, attempt }, 'LISTEN connection failed; retrying');
+        const delay =
+          Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)) * (0.8 + Math.random() * 0.4);
+        opts.logger.warn(
+          { err: (err as Error).message, attempt },
+          'LISTEN connection failed; retrying',
+        );
         await new Promise((r) => setTimeout(r, delay));
       }
     }
   };
   const ensureListener = (): Promise<pg.Client> => {
     if (listenClient) return Promise.resolve(listenClient);
-    connecting ??= connectListener().finally(() => { connecting = undefined; });
+    connecting ??= connectListener().finally(() => {
+      connecting = undefined;
+    });
     return connecting;
   };
 
@@ -149,7 +164,10 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        if (!broken) await client.query('ROLLBACK').catch((e: unknown) => { broken = e as Error; });
+        if (!broken)
+          await client.query('ROLLBACK').catch((e: unknown) => {
+            broken = e as Error;
+          });
         throw err;
       } finally {
         // Released with an error, the client is destroyed; ours stays attached to it

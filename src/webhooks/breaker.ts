@@ -34,7 +34,12 @@ export class Breaker {
   }
 
   private probeOnce(): Promise<boolean> {
-    this.probing ??= this.opts.probe().catch(() => false).finally(() => { this.probing = undefined; });
+    this.probing ??= this.opts
+      .probe()
+      .catch(() => false)
+      .finally(() => {
+        this.probing = undefined;
+      });
     return this.probing;
   }
 
@@ -63,7 +68,10 @@ export class Breaker {
     if (this.isOpen) return;
     this.isOpen = true;
     this.openedAt = Date.now();
-    this.opts.logger.warn({ probeEveryMs: this.opts.intervalMs }, 'Support is unreachable: holding webhook deliveries and probing its /health');
+    this.opts.logger.warn(
+      { probeEveryMs: this.opts.intervalMs },
+      'Support is unreachable: holding webhook deliveries and probing its /health',
+    );
     this.opts.onChange(true);
     this.schedule();
   }
@@ -73,20 +81,29 @@ export class Breaker {
     this.isOpen = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.opts.logger.info({ why, heldForMs: Date.now() - this.openedAt }, 'Support is reachable again: resuming webhook deliveries');
+    this.opts.logger.info(
+      { why, heldForMs: Date.now() - this.openedAt },
+      'Support is reachable again: resuming webhook deliveries',
+    );
     this.opts.onChange(false);
   }
 
   private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (!this.isOpen) return;
-      if (!this.opts.active()) { this.schedule(); return; }
-      void this.probeOnce().then((up) => {
-        if (up) this.close('its /health answered');
-        else if (this.isOpen) this.schedule();
-      });
-    }, withJitter(this.opts.intervalMs, 20, this.opts.random));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        if (!this.isOpen) return;
+        if (!this.opts.active()) {
+          this.schedule();
+          return;
+        }
+        void this.probeOnce().then((up) => {
+          if (up) this.close('its /health answered');
+          else if (this.isOpen) this.schedule();
+        });
+      },
+      withJitter(this.opts.intervalMs, 20, this.opts.random),
+    );
     this.timer.unref();
   }
 

@@ -3,10 +3,18 @@ import { EventInfo } from '../events/events.schema.js';
 
 /** Which dead-lettered events: by id, or by type and publish time window, or all. */
 export const DlqSelector = Type.Object({
-  ids: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 10_000 })),
+  ids: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 10_000 }),
+  ),
   type: Type.Optional(Type.String({ maxLength: 64 })),
-  since: Type.Optional(Type.String({ description: 'Published since: a duration back from now (1h, 7d) or an ISO time' })),
-  until: Type.Optional(Type.String({ description: 'Published before: a duration back from now or an ISO time' })),
+  since: Type.Optional(
+    Type.String({
+      description: 'Published since: a duration back from now (1h, 7d) or an ISO time',
+    }),
+  ),
+  until: Type.Optional(
+    Type.String({ description: 'Published before: a duration back from now or an ISO time' }),
+  ),
   all: Type.Optional(Type.Boolean()),
   dry_run: Type.Optional(Type.Boolean({ default: false })),
 });

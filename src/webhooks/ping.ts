@@ -28,18 +28,44 @@ export type PingResult = Static<typeof PingResult>;
 
 export async function sendPing(ctx: Ctx, _input: Static<typeof PingInput>): Promise<PingResult> {
   const base = ctx.config.supportApiUrl;
-  if (!base) throw new KgcError('support_url_missing', 'SUPPORT_API_URL is not set: webhook test sends where webhooks go');
+  if (!base)
+    throw new KgcError(
+      'support_url_missing',
+      'SUPPORT_API_URL is not set: webhook test sends where webhooks go',
+    );
   const url = webhookUrl(base, ctx.config.webhookPath, 'ping');
   await ensureWebhookSecret(ctx, ctx.config.supportWebhookSecret);
   const { secrets } = await validWebhookSecrets(ctx);
   const now = ctx.clock.now();
   const id = `ping_${ctx.random.bytes(8).toString('hex')}`;
-  const body = envelopeBody({ id, type: 'ping', occurredAt: new Date(now), data: { message: 'kgc-support webhook test' } });
-  const sender = createSender({ connections: 1, timeoutMs: ctx.config.webhookTimeoutMs, now: () => ctx.clock.now() });
+  const body = envelopeBody({
+    id,
+    type: 'ping',
+    occurredAt: new Date(now),
+    data: { message: 'kgc-support webhook test' },
+  });
+  const sender = createSender({
+    connections: 1,
+    timeoutMs: ctx.config.webhookTimeoutMs,
+    now: () => ctx.clock.now(),
+  });
   try {
-    const res = await sender.post(url, createSigner(secrets).headers(id, body, Math.floor(now / 1000)), body);
+    const res = await sender.post(
+      url,
+      createSigner(secrets).headers(id, body, Math.floor(now / 1000)),
+      body,
+    );
     const ok = res.status !== null && res.status >= 200 && res.status < 300;
-    return { ok, url, event_id: id, status: res.status, duration_ms: Math.round(res.durationMs * 10) / 10, response: res.response, error: res.error, signatures: secrets.length };
+    return {
+      ok,
+      url,
+      event_id: id,
+      status: res.status,
+      duration_ms: Math.round(res.durationMs * 10) / 10,
+      response: res.response,
+      error: res.error,
+      signatures: secrets.length,
+    };
   } finally {
     await sender.close();
   }

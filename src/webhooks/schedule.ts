@@ -28,13 +28,23 @@ export function withJitter(ms: number, pct: number, random: Pick<Random, 'int'>)
 }
 
 /** `failures` is how many attempts had failed before this one. */
-export function decide(status: number | null, retryAfterMs: number | null, failures: number, policy: RetryPolicy): Decision {
+export function decide(
+  status: number | null,
+  retryAfterMs: number | null,
+  failures: number,
+  policy: RetryPolicy,
+): Decision {
   if (status !== null && status >= 200 && status < 300) return { outcome: 'delivered' };
   if (status === 410) return { outcome: 'dead', reason: 'Support answered 410 Gone: no retries' };
   const failed = failures + 1;
-  if (failed >= policy.schedule.length) return { outcome: 'dead', reason: `failed ${failed} attempt(s): retries exhausted` };
+  if (failed >= policy.schedule.length)
+    return { outcome: 'dead', reason: `failed ${failed} attempt(s): retries exhausted` };
   let delayMs = withJitter(policy.schedule[failed] ?? 0, policy.jitterPct, policy.random);
-  if ((status === 429 || status === 503) && retryAfterMs !== null && retryAfterMs <= MAX_RETRY_AFTER_MS) {
+  if (
+    (status === 429 || status === 503) &&
+    retryAfterMs !== null &&
+    retryAfterMs <= MAX_RETRY_AFTER_MS
+  ) {
     delayMs = Math.max(delayMs, retryAfterMs);
   }
   return { outcome: 'retry', delayMs };

@@ -15,12 +15,19 @@ export const SecretInfo = Type.Object({
 export type SecretInfo = Static<typeof SecretInfo>;
 
 export const RotateSecretInput = Type.Object({
-  grace: Type.Optional(Type.String({ default: '24h', description: 'How long the previous secrets keep signing webhook-signature' })),
+  grace: Type.Optional(
+    Type.String({
+      default: '24h',
+      description: 'How long the previous secrets keep signing webhook-signature',
+    }),
+  ),
 });
 export type RotateSecretInput = Static<typeof RotateSecretInput>;
 
 export const RotatedSecret = Type.Object({
-  secret: Type.String({ description: 'The new secret: shown once; put it in Support\'s SUPPORT_WEBHOOK_SECRET' }),
+  secret: Type.String({
+    description: "The new secret: shown once; put it in Support's SUPPORT_WEBHOOK_SECRET",
+  }),
   current: SecretInfo,
   previous: Type.Array(SecretInfo),
 });

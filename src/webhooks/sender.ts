@@ -34,14 +34,28 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
 }
 
 function describe(err: unknown): string {
-  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') return 'timeout';
+  const e = err as {
+    name?: string;
+    code?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
+  if (
+    e.name === 'TimeoutError' ||
+    e.name === 'AbortError' ||
+    e.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    e.code === 'UND_ERR_BODY_TIMEOUT' ||
+    e.code === 'UND_ERR_CONNECT_TIMEOUT'
+  )
+    return 'timeout';
   const code = e.code ?? e.cause?.code;
   const msg = e.cause?.message ?? e.message ?? String(err);
   return code && !msg.includes(code) ? `${code}: ${msg}` : msg;
 }
 
-async function readLimited(body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown }): Promise<string> {
+async function readLimited(
+  body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown },
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -53,15 +67,25 @@ async function readLimited(body: AsyncIterable<Buffer> & { destroy(err?: Error):
     }
   }
   // NUL cannot be stored in a text column.
-  return Buffer.concat(chunks).subarray(0, RESPONSE_LIMIT).toString('utf8').replaceAll('\u0000', '');
+  return Buffer.concat(chunks)
+    .subarray(0, RESPONSE_LIMIT)
+    .toString('utf8')
+    .replaceAll('\u0000', '');
 }
 
-export function createSender(opts: { connections: number; timeoutMs: number; now?: () => number }): Sender {
+export function createSender(opts: {
+  connections: number;
+  timeoutMs: number;
+  now?: () => number;
+}): Sender {
   // The timeout is undici's own (connect, then headers, then each body chunk): cheaper per
   // request than an AbortSignal, and the body read is capped at RESPONSE_LIMIT anyway.
   const agent = new Agent({
-    connections: opts.connections, keepAliveTimeout: 4_000,
-    connectTimeout: opts.timeoutMs, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs,
+    connections: opts.connections,
+    keepAliveTimeout: 4_000,
+    connectTimeout: opts.timeoutMs,
+    headersTimeout: opts.timeoutMs,
+    bodyTimeout: opts.timeoutMs,
   });
   const now = opts.now ?? Date.now;
   return {
@@ -71,16 +95,29 @@ export function createSender(opts: { connections: number; timeoutMs: number; now
         const res = await request(url, { method: 'POST', headers, body, dispatcher: agent });
         const response = await readLimited(res.body).catch(() => '');
         return {
-          status: res.statusCode, durationMs: performance.now() - started, response, error: null,
+          status: res.statusCode,
+          durationMs: performance.now() - started,
+          response,
+          error: null,
           retryAfterMs: parseRetryAfter(res.headers['retry-after'], now()),
         };
       } catch (err) {
-        return { status: null, durationMs: performance.now() - started, response: null, error: describe(err), retryAfterMs: null };
+        return {
+          status: null,
+          durationMs: performance.now() - started,
+          response: null,
+          error: describe(err),
+          retryAfterMs: null,
+        };
       }
     },
     async probe(url, timeoutMs) {
       try {
-        const res = await request(url, { method: 'GET', dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) });
+        const res = await request(url, {
+          method: 'GET',
+          dispatcher: agent,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         await res.body.dump();
         return res.statusCode < 500;
       } catch {

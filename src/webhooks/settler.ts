@@ -33,7 +33,11 @@ export class Settler {
   constructor(
     private readonly ctx: Pick<Ctx, 'db' | 'logger'>,
     private readonly worker: string,
-    private readonly opts: { flushMs: number; maxBatch: number; onWritten?: (o: readonly Outcome[]) => void },
+    private readonly opts: {
+      flushMs: number;
+      maxBatch: number;
+      onWritten?: (o: readonly Outcome[]) => void;
+    },
   ) {}
 
   get pending(): number {
@@ -43,24 +47,45 @@ export class Settler {
   push(o: Outcome): void {
     this.buffer.push(o);
     if (this.buffer.length >= this.opts.maxBatch) void this.flush();
-    else this.timer ??= setTimeout(() => { this.timer = undefined; void this.flush(); }, this.opts.flushMs);
+    else
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, this.opts.flushMs);
   }
 
   /** Writes everything buffered; one write at a time, the next batch waits for it. */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
     if (this.buffer.length === 0) return;
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     const batch = this.buffer.splice(0, this.buffer.length);
-    this.writing = this.write(batch).finally(() => { this.writing = undefined; });
+    this.writing = this.write(batch).finally(() => {
+      this.writing = undefined;
+    });
     await this.writing;
   }
 
   private async write(batch: Outcome[]): Promise<void> {
     const cols: unknown[][] = Array.from({ length: 12 }, () => []);
     for (const o of batch) {
-      [o.id, o.attempt, o.status, o.runAt, o.failed, o.at, o.httpStatus, o.error, o.url, o.outcome, o.durationMs, o.response]
-        .forEach((v, i) => (cols[i] as unknown[]).push(v));
+      [
+        o.id,
+        o.attempt,
+        o.status,
+        o.runAt,
+        o.failed,
+        o.at,
+        o.httpStatus,
+        o.error,
+        o.url,
+        o.outcome,
+        o.durationMs,
+        o.response,
+      ].forEach((v, i) => (cols[i] as unknown[]).push(v));
     }
     for (let attempt = 1; ; attempt++) {
       try {
@@ -71,7 +96,10 @@ export class Settler {
         // The store is briefly unreachable: keep trying while the leases hold; past that
         // the events are claimed again anyway, and delivered again.
         if (attempt >= 5) {
-          this.ctx.logger.warn({ err: (err as Error).message, outcomes: batch.length }, 'could not record delivery outcomes; those events will be delivered again');
+          this.ctx.logger.warn(
+            { err: (err as Error).message, outcomes: batch.length },
+            'could not record delivery outcomes; those events will be delivered again',
+          );
           return;
         }
         await new Promise((r) => setTimeout(r, 200 * attempt));

@@ -24,13 +24,17 @@ export function standardKey(secret: string): Buffer {
   let key: Buffer;
   if (secret.startsWith(SECRET_PREFIX)) {
     const b64 = secret.slice(SECRET_PREFIX.length);
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw new KgcError('invalid_webhook_secret', 'the part after whsec_ is not base64');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64))
+      throw new KgcError('invalid_webhook_secret', 'the part after whsec_ is not base64');
     key = Buffer.from(b64, 'base64');
   } else {
     key = Buffer.from(secret, 'utf8');
   }
   if (key.length < MIN_SECRET_BYTES || key.length > MAX_SECRET_BYTES) {
-    throw new KgcError('invalid_webhook_secret', `a webhook secret's key must be ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes (this one is ${key.length})`);
+    throw new KgcError(
+      'invalid_webhook_secret',
+      `a webhook secret's key must be ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes (this one is ${key.length})`,
+    );
   }
   return key;
 }
@@ -47,7 +51,8 @@ export interface Signer {
 
 /** A signer over the valid secrets, newest first (the first signs X-KGC-Signature). */
 export function createSigner(secrets: readonly string[]): Signer {
-  if (secrets.length === 0) throw new KgcError('invalid_webhook_secret', 'no webhook secret to sign with');
+  if (secrets.length === 0)
+    throw new KgcError('invalid_webhook_secret', 'no webhook secret to sign with');
   const kgcKey = Buffer.from(secrets[0] as string, 'utf8');
   const keys = secrets.map(standardKey);
   return {
@@ -60,13 +65,16 @@ export function createSigner(secrets: readonly string[]): Signer {
         'x-kgc-signature': `sha256=${kgc}`,
         'webhook-id': id,
         'webhook-timestamp': String(ts),
-        'webhook-signature': keys.map((k) => `v1,${createHmac('sha256', k).update(signed).digest('base64')}`).join(' '),
+        'webhook-signature': keys
+          .map((k) => `v1,${createHmac('sha256', k).update(signed).digest('base64')}`)
+          .join(' '),
       };
     },
   };
 }
 
-export type HeaderSource = { get(name: string): string | null } | Record<string, string | string[] | undefined>;
+export type HeaderSource =
+  { get(name: string): string | null } | Record<string, string | string[] | undefined>;
 
 export interface VerifyOptions {
   /** Seconds either way; default 300 (the seed's 5 minutes). */
@@ -79,10 +87,18 @@ export interface VerifyOptions {
 
 export type VerifyResult =
   | { ok: true; scheme: 'standard' | 'kgc'; id: string | null; timestamp: number }
-  | { ok: false; reason: 'missing_headers' | 'invalid_timestamp' | 'timestamp_out_of_tolerance' | 'no_matching_signature' };
+  | {
+      ok: false;
+      reason:
+        | 'missing_headers'
+        | 'invalid_timestamp'
+        | 'timestamp_out_of_tolerance'
+        | 'no_matching_signature';
+    };
 
 function header(h: HeaderSource, name: string): string | undefined {
-  if (typeof (h as { get?: unknown }).get === 'function') return (h as { get(n: string): string | null }).get(name) ?? undefined;
+  if (typeof (h as { get?: unknown }).get === 'function')
+    return (h as { get(n: string): string | null }).get(name) ?? undefined;
   const rec = h as Record<string, string | string[] | undefined>;
   const key = Object.keys(rec).find((k) => k.toLowerCase() === name);
   const v = key === undefined ? undefined : rec[key];
@@ -99,36 +115,72 @@ const same = (a: string, b: string): boolean => {
  * Verifies a webhook as Support receives it: the raw body exactly as it arrived,
  * and every secret Support currently trusts (several during a rotation).
  */
-export function verifyWebhook(headers: HeaderSource, rawBody: string | Uint8Array, secrets: string | readonly string[], opts: VerifyOptions = {}): VerifyResult {
+export function verifyWebhook(
+  headers: HeaderSource,
+  rawBody: string | Uint8Array,
+  secrets: string | readonly string[],
+  opts: VerifyOptions = {},
+): VerifyResult {
   const list = typeof secrets === 'string' ? [secrets] : secrets;
   const body = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
   const nowSec = Math.floor((opts.now ?? Date.now)() / 1000);
   const tolerance = opts.toleranceSec ?? TOLERANCE_SECONDS;
   const scheme = opts.scheme ?? 'any';
-  const tries: { scheme: 'standard' | 'kgc'; id: string | null; ts: string; check: (secret: string, ts: number) => boolean }[] = [];
+  const tries: {
+    scheme: 'standard' | 'kgc';
+    id: string | null;
+    ts: string;
+    check: (secret: string, ts: number) => boolean;
+  }[] = [];
   const swId = header(headers, 'webhook-id');
   const swTs = header(headers, 'webhook-timestamp');
   const swSig = header(headers, 'webhook-signature');
   if (scheme !== 'kgc' && swId && swTs && swSig) {
-    const given = swSig.split(' ').filter((s) => s.startsWith('v1,')).map((s) => s.slice(3));
-    tries.push({ scheme: 'standard', id: swId, ts: swTs, check: (secret, ts) => {
-      const expected = createHmac('sha256', standardKey(secret)).update(`${swId}.${ts}.${body}`).digest('base64');
-      return given.some((g) => same(g, expected));
-    } });
+    const given = swSig
+      .split(' ')
+      .filter((s) => s.startsWith('v1,'))
+      .map((s) => s.slice(3));
+    tries.push({
+      scheme: 'standard',
+      id: swId,
+      ts: swTs,
+      check: (secret, ts) => {
+        const expected = createHmac('sha256', standardKey(secret))
+          .update(`${swId}.${ts}.${body}`)
+          .digest('base64');
+        return given.some((g) => same(g, expected));
+      },
+    });
   }
   const kgcTs = header(headers, 'x-kgc-timestamp');
   const kgcSig = header(headers, 'x-kgc-signature');
   if (scheme !== 'standard' && kgcTs && kgcSig) {
-    tries.push({ scheme: 'kgc', id: swId ?? null, ts: kgcTs, check: (secret, ts) =>
-      same(kgcSig, `sha256=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(`${ts}.${body}`).digest('hex')}`) });
+    tries.push({
+      scheme: 'kgc',
+      id: swId ?? null,
+      ts: kgcTs,
+      check: (secret, ts) =>
+        same(
+          kgcSig,
+          `sha256=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(`${ts}.${body}`).digest('hex')}`,
+        ),
+    });
   }
   if (tries.length === 0) return { ok: false, reason: 'missing_headers' };
-  let reason: 'invalid_timestamp' | 'timestamp_out_of_tolerance' | 'no_matching_signature' = 'no_matching_signature';
+  let reason: 'invalid_timestamp' | 'timestamp_out_of_tolerance' | 'no_matching_signature' =
+    'no_matching_signature';
   for (const t of tries) {
-    if (!/^\d{1,12}$/.test(t.ts)) { reason = 'invalid_timestamp'; continue; }
+    if (!/^\d{1,12}$/.test(t.ts)) {
+      reason = 'invalid_timestamp';
+      continue;
+    }
     const ts = Number(t.ts);
-    if (Math.abs(nowSec - ts) > tolerance) { reason = 'timestamp_out_of_tolerance'; continue; }
-    if (list.some((s) => t.check(s, ts))) return { ok: true, scheme: t.scheme, id: t.id, timestamp: ts };
+    if (Math.abs(nowSec - ts) > tolerance) {
+      reason = 'timestamp_out_of_tolerance';
+      continue;
+    }
+    if (list.some((s) => t.check(s, ts)))
+      return { ok: true, scheme: t.scheme, id: t.id, timestamp: ts };
   }
   return { ok: false, reason };
 }

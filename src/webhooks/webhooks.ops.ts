@@ -8,45 +8,74 @@ import { listWebhookSecrets, rotateWebhookSecret } from './secrets.service.js';
 
 /** The audit row's resource: the one event, else the type or "all". */
 const selected = (i: DlqSelector, done: readonly string[] | undefined): string | undefined =>
-  (done?.length === 1 ? done[0] : i.ids?.length === 1 ? i.ids[0] : i.type ?? (i.all ? 'all' : undefined));
+  done?.length === 1
+    ? done[0]
+    : i.ids?.length === 1
+      ? i.ids[0]
+      : (i.type ?? (i.all ? 'all' : undefined));
 
 export const dlqList = defineOp({
-  name: 'dlq.list', summary: 'Dead-lettered events, newest first', mutates: false,
-  input: DlqListInput, output: DlqList,
+  name: 'dlq.list',
+  summary: 'Dead-lettered events, newest first',
+  mutates: false,
+  input: DlqListInput,
+  output: DlqList,
   run: listDlq,
 });
 
 export const dlqReplay = defineOp({
-  name: 'dlq.replay', summary: 'Queue dead-lettered events again (skips delivered ones)', mutates: true,
-  input: DlqSelector, output: ReplayResult,
+  name: 'dlq.replay',
+  summary: 'Queue dead-lettered events again (skips delivered ones)',
+  mutates: true,
+  input: DlqSelector,
+  output: ReplayResult,
   resourceOf: (i, o) => selected(i, o.replayed),
   run: replayDlq,
 });
 
 export const dlqPurge = defineOp({
-  name: 'dlq.purge', summary: 'Delete dead-lettered events and their attempts', mutates: true,
-  input: DlqSelector, output: PurgeResult,
+  name: 'dlq.purge',
+  summary: 'Delete dead-lettered events and their attempts',
+  mutates: true,
+  input: DlqSelector,
+  output: PurgeResult,
   resourceOf: (i, o) => selected(i, o.purged),
   run: purgeDlq,
 });
 
 export const secretsRotateWebhook = defineOp({
-  name: 'secrets.rotate-webhook', summary: 'New webhook secret (shown once); the old ones sign on for a grace period', mutates: true,
-  input: RotateSecretInput, output: RotatedSecret,
+  name: 'secrets.rotate-webhook',
+  summary: 'New webhook secret (shown once); the old ones sign on for a grace period',
+  mutates: true,
+  input: RotateSecretInput,
+  output: RotatedSecret,
   resourceOf: (_i, o) => o.current?.id,
   run: rotateWebhookSecret,
 });
 
 export const secretsList = defineOp({
-  name: 'secrets.list', summary: 'Webhook secrets without their values', mutates: false,
-  input: Type.Object({}), output: Type.Array(SecretInfo),
+  name: 'secrets.list',
+  summary: 'Webhook secrets without their values',
+  mutates: false,
+  input: Type.Object({}),
+  output: Type.Array(SecretInfo),
   run: (ctx) => listWebhookSecrets(ctx),
 });
 
 export const webhookTest = defineOp({
-  name: 'webhook.test', summary: 'Send a signed ping to Support now', mutates: false,
-  input: PingInput, output: PingResult,
+  name: 'webhook.test',
+  summary: 'Send a signed ping to Support now',
+  mutates: false,
+  input: PingInput,
+  output: PingResult,
   run: sendPing,
 });
 
-export const WEBHOOKS_OPS = [dlqList, dlqReplay, dlqPurge, secretsRotateWebhook, secretsList, webhookTest];
+export const WEBHOOKS_OPS = [
+  dlqList,
+  dlqReplay,
+  dlqPurge,
+  secretsRotateWebhook,
+  secretsList,
+  webhookTest,
+];

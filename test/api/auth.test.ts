@@ -11,10 +11,15 @@ const URL = '/api/rentals/R-2025-001/status';
 describe.each(STORE_KINDS)('API keys on %s', (kind) => {
   let t: TestApi;
   const clock = manualClock(Date.now());
-  beforeAll(async () => { t = await createTestApi(kind, { clock, rateLimit: '5/s,burst=5' }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApi(kind, { clock, rateLimit: '5/s,burst=5' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  const call = (headers: Record<string, string>, url = URL) => t.app.inject({ method: 'GET', url, headers });
+  const call = (headers: Record<string, string>, url = URL) =>
+    t.app.inject({ method: 'GET', url, headers });
   const codeOf = async (headers: Record<string, string>, url = URL) => {
     const res = await call(headers, url);
     return [res.statusCode, res.json().code];
@@ -34,16 +39,29 @@ describe.each(STORE_KINDS)('API keys on %s', (kind) => {
     expect(await codeOf(bearer(typo))).toEqual([401, 'malformed_api_key']);
     // Well-formed with a valid checksum, but never issued.
     const body = 'A'.repeat(30);
-    expect(await codeOf(bearer(`kgc_${body}${checksumOf(body)}`))).toEqual([401, 'invalid_api_key']);
+    expect(await codeOf(bearer(`kgc_${body}${checksumOf(body)}`))).toEqual([
+      401,
+      'invalid_api_key',
+    ]);
   });
 
   it('answers 403 when the key lacks the scope', async () => {
     expect(await codeOf(bearer(t.keys.publish))).toEqual([403, 'insufficient_scope']);
     const res = await t.app.inject({
-      method: 'POST', url: '/api/service/appointments', headers: bearer(t.keys.read),
-      payload: { location_id: 'BP-01', slot_start: '2030-01-07T09:00:00+01:00', customer_id: 'C-123' },
+      method: 'POST',
+      url: '/api/service/appointments',
+      headers: bearer(t.keys.read),
+      payload: {
+        location_id: 'BP-01',
+        slot_start: '2030-01-07T09:00:00+01:00',
+        customer_id: 'C-123',
+      },
     });
-    expect([res.statusCode, res.json().code, res.json().required_scope]).toEqual([403, 'insufficient_scope', 'support:appointments']);
+    expect([res.statusCode, res.json().code, res.json().required_scope]).toEqual([
+      403,
+      'insufficient_scope',
+      'support:appointments',
+    ]);
     expect((await call(bearer(t.keys.admin))).statusCode).toBe(200);
   });
 
@@ -56,7 +74,11 @@ describe.each(STORE_KINDS)('API keys on %s', (kind) => {
   });
 
   it('refuses an expired key', async () => {
-    const issued = await createKey(t.ctx, { name: 'short', scopes: ['support:read'], expires_in: '1h' });
+    const issued = await createKey(t.ctx, {
+      name: 'short',
+      scopes: ['support:read'],
+      expires_in: '1h',
+    });
     expect((await call(bearer(issued.api_key))).statusCode).toBe(200);
     clock.advance(3_600_001);
     expect(await codeOf(bearer(issued.api_key))).toEqual([401, 'api_key_expired']);
@@ -76,7 +98,11 @@ describe.each(STORE_KINDS)('API keys on %s', (kind) => {
 
   it('limits each key separately and says when to retry', async () => {
     const a = await createKey(t.ctx, { name: 'limited-a', scopes: ['support:read'] });
-    const b = await createKey(t.ctx, { name: 'limited-b', scopes: ['support:read'], rate_limit: '100/s,burst=100' });
+    const b = await createKey(t.ctx, {
+      name: 'limited-b',
+      scopes: ['support:read'],
+      rate_limit: '100/s,burst=100',
+    });
     const statuses: number[] = [];
     let limited;
     for (let i = 0; i < 8; i++) {
@@ -114,11 +140,22 @@ describe.each(STORE_KINDS)('API keys on %s', (kind) => {
     await call({ 'x-request-id': `${marker}-401` });
     await t.audit.flush();
     const { rows } = await t.ctx.db.query<Record<string, unknown>>(
-      `SELECT request_id, key_id, route, resource_id, status, latency_ms, kind FROM kgc_support.audit_log WHERE request_id LIKE $1 ORDER BY request_id`, [`${marker}%`]);
-    expect(rows.map((r) => [r.request_id, r.key_id, r.route, r.resource_id, r.status, r.kind])).toEqual([
+      `SELECT request_id, key_id, route, resource_id, status, latency_ms, kind FROM kgc_support.audit_log WHERE request_id LIKE $1 ORDER BY request_id`,
+      [`${marker}%`],
+    );
+    expect(
+      rows.map((r) => [r.request_id, r.key_id, r.route, r.resource_id, r.status, r.kind]),
+    ).toEqual([
       [marker, t.keyIds.read, '/api/rentals/:rental_id/status', 'R-2025-001', 200, 'api'],
       [`${marker}-401`, null, '/api/rentals/:rental_id/status', 'R-2025-001', 401, 'api'],
-      [`${marker}-403`, t.keyIds.publish, '/api/rentals/:rental_id/status', 'R-2025-001', 403, 'api'],
+      [
+        `${marker}-403`,
+        t.keyIds.publish,
+        '/api/rentals/:rental_id/status',
+        'R-2025-001',
+        403,
+        'api',
+      ],
     ]);
     for (const r of rows) expect(typeof r.latency_ms).toBe('number');
     const all = JSON.stringify((await t.ctx.db.query('SELECT * FROM kgc_support.audit_log')).rows);

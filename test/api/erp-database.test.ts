@@ -33,13 +33,21 @@ describe('ERP in its own PostgreSQL database', () => {
     const erp = await openPostgres({ url: erpDb.url, poolMax: 4, logger: silentLogger });
     await erp.exec(readFileSync(join(migrationsDir(), '002_erp_reference.sql'), 'utf8'));
     await erp.close();
-    ts = await createTestStore('pglite', { env: { ERP_DATABASE_URL: erpDb.url }, clock: manualClock(Date.parse('2030-01-02T10:00:00Z')) });
+    ts = await createTestStore('pglite', {
+      env: { ERP_DATABASE_URL: erpDb.url },
+      clock: manualClock(Date.parse('2030-01-02T10:00:00Z')),
+    });
     await seedDemo(ts.ctx);
-    key = (await createKey(ts.ctx, { name: 'x', scopes: ['support:read', 'support:appointments'] })).api_key;
+    key = (await createKey(ts.ctx, { name: 'x', scopes: ['support:read', 'support:appointments'] }))
+      .api_key;
     app = await buildApiApp({
-      ctx: ts.ctx, verifier: new KeyVerifier(ts.ctx), audit: new AuditWriter(ts.ctx, { flushMs: 1000 }),
-      metrics: createMetrics({ defaultMetrics: false }), limiter: new RateLimiter(ts.ctx.clock, ts.config.rateLimit),
-      moduleEnabled: () => true, logger: false,
+      ctx: ts.ctx,
+      verifier: new KeyVerifier(ts.ctx),
+      audit: new AuditWriter(ts.ctx, { flushMs: 1000 }),
+      metrics: createMetrics({ defaultMetrics: false }),
+      limiter: new RateLimiter(ts.ctx.clock, ts.config.rateLimit),
+      moduleEnabled: () => true,
+      logger: false,
     });
   });
   afterAll(async () => {
@@ -51,23 +59,40 @@ describe('ERP in its own PostgreSQL database', () => {
   it('keeps the daemon state and the ERP apart', async () => {
     expect(ts.store.erp).not.toBe(ts.store.db);
     expect(ts.store.erp.kind).toBe('postgres');
-    const erpCustomers = await ts.store.erp.query<{ n: number }>('SELECT count(*)::int AS n FROM kgc_erp.customers');
-    const localCustomers = await ts.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM kgc_erp.customers');
+    const erpCustomers = await ts.store.erp.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM kgc_erp.customers',
+    );
+    const localCustomers = await ts.store.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM kgc_erp.customers',
+    );
     expect(erpCustomers.rows[0]?.n).toBe(12);
     expect(localCustomers.rows[0]?.n).toBe(0);
   });
 
   it('answers from the ERP database and books there, idempotently', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/customers/by-phone/06301234567', headers: { authorization: `Bearer ${key}` } });
-    expect(res.json().customer_id).toBe('C-123');
-    const book = () => app.inject({
-      method: 'POST', url: '/api/service/appointments', headers: { authorization: `Bearer ${key}`, 'idempotency-key': 'erp-db-1' },
-      payload: { location_id: 'BP-01', slot_start: '2030-01-07T09:00:00+01:00', customer_id: 'C-123' },
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/customers/by-phone/06301234567',
+      headers: { authorization: `Bearer ${key}` },
     });
+    expect(res.json().customer_id).toBe('C-123');
+    const book = () =>
+      app.inject({
+        method: 'POST',
+        url: '/api/service/appointments',
+        headers: { authorization: `Bearer ${key}`, 'idempotency-key': 'erp-db-1' },
+        payload: {
+          location_id: 'BP-01',
+          slot_start: '2030-01-07T09:00:00+01:00',
+          customer_id: 'C-123',
+        },
+      });
     const [a, b] = await Promise.all([book(), book()]);
     expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
     expect(a.json().appointment_id).toBe(b.json().appointment_id);
-    const rows = await ts.store.erp.query<{ n: number }>('SELECT count(*)::int AS n FROM kgc_erp.appointments');
+    const rows = await ts.store.erp.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM kgc_erp.appointments',
+    );
     expect(rows.rows[0]?.n).toBe(1);
   });
 });

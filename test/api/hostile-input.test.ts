@@ -14,7 +14,10 @@ import { bearer, createTestApi, type TestApi } from '../helpers/api.js';
 import { STORE_KINDS } from '../helpers/store.js';
 import { SAMPLES } from '../helpers/webhooks.js';
 
-const order = SAMPLES['order.arrived'] as { items: Record<string, unknown>[] } & Record<string, unknown>;
+const order = SAMPLES['order.arrived'] as { items: Record<string, unknown>[] } & Record<
+  string,
+  unknown
+>;
 /** The order with the name of its first item (free text in the schema) replaced. */
 const withItemName = (name: string) => ({ ...order, items: [{ ...order.items[0], name }] });
 
@@ -30,41 +33,73 @@ describe.each(STORE_KINDS)('hostile input on %s', (kind) => {
   let batcher: IngestBatcher | undefined;
   beforeAll(async () => {
     t = await createTestApi(kind, {
-      extraRoutes: [eventRoutes({ publish: (input) => (batcher ??= new IngestBatcher(t.ctx, 'api')).publish(input) })],
+      extraRoutes: [
+        eventRoutes({
+          publish: (input) => (batcher ??= new IngestBatcher(t.ctx, 'api')).publish(input),
+        }),
+      ],
     });
   });
-  afterAll(async () => { await t?.close(); });
-
-  const post = (body: unknown) => t.app.inject({
-    method: 'POST', url: '/api/events', headers: { ...bearer(t.keys.publish), 'content-type': 'application/json' }, payload: JSON.stringify(body),
+  afterAll(async () => {
+    await t?.close();
   });
 
-  it.each(HOSTILE)('concurrent valid events all succeed beside $label, which alone gets 400 naming the field', async ({ label, data, field }) => {
-    const tag = label.replace(/\W+/g, '-');
-    const valid = Array.from({ length: 20 }, (_, i) => ({ id: `ok-${tag}-${i}`, event: 'order.arrived', data: order }));
-    const hostile = { id: `hostile-${tag}`, event: 'order.arrived', data };
-    // The hostile one in the middle, so that it shares a statement with valid ones.
-    const bodies = [...valid.slice(0, 10), hostile, ...valid.slice(10)];
-    const answers = await Promise.all(bodies.map((b) => post(b)));
-    const codes = answers.map((a) => a.statusCode);
-    expect(codes.filter((c) => c === 202).length, `codes: ${codes.join(',')}`).toBe(20);
-    const bad = answers[10];
-    expect(bad?.statusCode).toBe(400);
-    expect(bad?.json()).toMatchObject({ code: 'invalid_event' });
-    expect(bad?.json().detail).toContain(field);
-    const { rows } = await t.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM kgc_support.events WHERE id LIKE $1`, [`ok-${tag}-%`]);
-    expect(rows[0]?.n).toBe(20);
-  });
+  const post = (body: unknown) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/events',
+      headers: { ...bearer(t.keys.publish), 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
 
-  it('the batcher isolates a row the database refuses: the other callers\' rows are stored', async () => {
+  it.each(HOSTILE)(
+    'concurrent valid events all succeed beside $label, which alone gets 400 naming the field',
+    async ({ label, data, field }) => {
+      const tag = label.replace(/\W+/g, '-');
+      const valid = Array.from({ length: 20 }, (_, i) => ({
+        id: `ok-${tag}-${i}`,
+        event: 'order.arrived',
+        data: order,
+      }));
+      const hostile = { id: `hostile-${tag}`, event: 'order.arrived', data };
+      // The hostile one in the middle, so that it shares a statement with valid ones.
+      const bodies = [...valid.slice(0, 10), hostile, ...valid.slice(10)];
+      const answers = await Promise.all(bodies.map((b) => post(b)));
+      const codes = answers.map((a) => a.statusCode);
+      expect(codes.filter((c) => c === 202).length, `codes: ${codes.join(',')}`).toBe(20);
+      const bad = answers[10];
+      expect(bad?.statusCode).toBe(400);
+      expect(bad?.json()).toMatchObject({ code: 'invalid_event' });
+      expect(bad?.json().detail).toContain(field);
+      const { rows } = await t.ctx.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM kgc_support.events WHERE id LIKE $1`,
+        [`ok-${tag}-%`],
+      );
+      expect(rows[0]?.n).toBe(20);
+    },
+  );
+
+  it("the batcher isolates a row the database refuses: the other callers' rows are stored", async () => {
     // A real refusal by the database for one row only, past the edge's checks.
-    await t.ctx.db.exec(`ALTER TABLE kgc_support.events ADD CONSTRAINT test_poison CHECK (id <> 'iso-bad')`);
+    await t.ctx.db.exec(
+      `ALTER TABLE kgc_support.events ADD CONSTRAINT test_poison CHECK (id <> 'iso-bad')`,
+    );
     try {
       const raw = new IngestBatcher(t.ctx, 'api');
-      const results = await Promise.allSettled(['iso-ok-1', 'iso-bad', 'iso-ok-2', 'iso-ok-3']
-        .map((id) => raw.publish({ id, event: 'order.arrived', data: order })));
-      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
-      const { rows } = await t.ctx.db.query<{ id: string }>(`SELECT id FROM kgc_support.events WHERE id LIKE 'iso-%' ORDER BY id`);
+      const results = await Promise.allSettled(
+        ['iso-ok-1', 'iso-bad', 'iso-ok-2', 'iso-ok-3'].map((id) =>
+          raw.publish({ id, event: 'order.arrived', data: order }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      const { rows } = await t.ctx.db.query<{ id: string }>(
+        `SELECT id FROM kgc_support.events WHERE id LIKE 'iso-%' ORDER BY id`,
+      );
       expect(rows.map((r) => r.id)).toEqual(['iso-ok-1', 'iso-ok-2', 'iso-ok-3']);
     } finally {
       await t.ctx.db.exec(`ALTER TABLE kgc_support.events DROP CONSTRAINT test_poison`);
@@ -72,8 +107,9 @@ describe.each(STORE_KINDS)('hostile input on %s', (kind) => {
   });
 
   it('`events publish` (the service) refuses the same input with invalid_event', async () => {
-    await expect(publishEvent(t.ctx, { event: 'order.arrived', data: withItemName('A\u0000B') }, 'cli'))
-      .rejects.toMatchObject({ code: 'invalid_event' });
+    await expect(
+      publishEvent(t.ctx, { event: 'order.arrived', data: withItemName('A\u0000B') }, 'cli'),
+    ).rejects.toMatchObject({ code: 'invalid_event' });
   });
 
   it('an outbox row keeps escaped text as it is: only what cannot be stored is refused', async () => {
@@ -105,8 +141,11 @@ describe.each(STORE_KINDS)('hostile input on %s', (kind) => {
   it.each([
     '/api/customers/duplicates?name=ab%ED%A0%80cd', // a lone surrogate, UTF-8 encoded
     '/api/customers/duplicates?name=ab%FF%FEcd', // not UTF-8 at all
-  ])('GET %s is answered without a 5xx (the query keeps what it cannot decode as written)', async (url) => {
-    const res = await t.app.inject({ method: 'GET', url, headers: bearer(t.keys.read) });
-    expect(res.statusCode, res.body).toBeLessThan(500);
-  });
+  ])(
+    'GET %s is answered without a 5xx (the query keeps what it cannot decode as written)',
+    async (url) => {
+      const res = await t.app.inject({ method: 'GET', url, headers: bearer(t.keys.read) });
+      expect(res.statusCode, res.body).toBeLessThan(500);
+    },
+  );
 });

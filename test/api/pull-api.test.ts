@@ -9,10 +9,15 @@ import { STORE_KINDS } from '../helpers/store.js';
 
 describe.each(STORE_KINDS)('Pull API on %s', (kind) => {
   let t: TestApi;
-  beforeAll(async () => { t = await createTestApi(kind); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApi(kind);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  const get = (url: string, key = t.keys.read) => t.app.inject({ method: 'GET', url, headers: bearer(key) });
+  const get = (url: string, key = t.keys.read) =>
+    t.app.inject({ method: 'GET', url, headers: bearer(key) });
 
   it('answers the seed 4.2 worklog example field for field', async () => {
     const res = await get('/api/service/worklogs/M-2025-0123/status');
@@ -33,10 +38,24 @@ describe.each(STORE_KINDS)('Pull API on %s', (kind) => {
 
   it('answers the seed 2.4 by-phone example from every way of writing the number', async () => {
     const expected = {
-      customer_id: 'C-123', name: 'Kovács János', phone: '+36301234567', email: 'kovacs@example.com',
-      company: null, is_business: false, active_rentals: 1, pending_repairs: 0, payment_status: 'good',
+      customer_id: 'C-123',
+      name: 'Kovács János',
+      phone: '+36301234567',
+      email: 'kovacs@example.com',
+      company: null,
+      is_business: false,
+      active_rentals: 1,
+      pending_repairs: 0,
+      payment_status: 'good',
     };
-    for (const phone of ['+36301234567', '06 30 123 4567', '+36-30-123-4567', '36301234567', '0036301234567', '(06 30) 123-45-67']) {
+    for (const phone of [
+      '+36301234567',
+      '06 30 123 4567',
+      '+36-30-123-4567',
+      '36301234567',
+      '0036301234567',
+      '(06 30) 123-45-67',
+    ]) {
       const res = await get(`/api/customers/by-phone/${encodeURIComponent(phone)}`);
       expect(res.statusCode, phone).toBe(200);
       expect(res.json()).toEqual(expected);
@@ -47,7 +66,11 @@ describe.each(STORE_KINDS)('Pull API on %s', (kind) => {
     const res = await get('/api/rentals/R-2025-001/status');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
-      rental_id: 'R-2025-001', customer_phone: '+36301234567', machine_name: 'Makita talajvágó', status: 'active', late_days: 0,
+      rental_id: 'R-2025-001',
+      customer_phone: '+36301234567',
+      machine_name: 'Makita talajvágó',
+      status: 'active',
+      late_days: 0,
     });
     const late = (await get('/api/rentals/R-2025-002/status')).json();
     expect(late.late_days).toBe(3);
@@ -57,33 +80,68 @@ describe.each(STORE_KINDS)('Pull API on %s', (kind) => {
     const res = await get('/api/orders/O-2025-0456/status');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
-      order_id: 'O-2025-0456', customer_phone: '+36301234567', notification_sent: true,
+      order_id: 'O-2025-0456',
+      customer_phone: '+36301234567',
+      notification_sent: true,
       items: [{ sku: 'MAK-DGA452', name: 'Makita akkus fúró', quantity: 2, status: 'beérkezett' }],
     });
     const eta = await get('/api/orders/O-2025-0461/estimated-arrival');
-    expect(eta.json()).toMatchObject({ order_id: 'O-2025-0461', arrived: false, days_until_arrival: 5, items_pending: 2 });
+    expect(eta.json()).toMatchObject({
+      order_id: 'O-2025-0461',
+      arrived: false,
+      days_until_arrival: 5,
+      items_pending: 2,
+    });
   });
 
   it('reports stock per location, and for one location by id or city', async () => {
     const all = (await get('/api/inventory/check?sku=MAK-DGA452')).json();
-    expect(all).toMatchObject({ sku: 'MAK-DGA452', name: 'Makita akkus fúró', total_available: 6, in_stock: true });
-    expect(all.locations.map((l: { location_id: string; available: number }) => [l.location_id, l.available]))
-      .toEqual([['BP-01', 4], ['DEB-01', 0], ['SZE-01', 2]]);
+    expect(all).toMatchObject({
+      sku: 'MAK-DGA452',
+      name: 'Makita akkus fúró',
+      total_available: 6,
+      in_stock: true,
+    });
+    expect(
+      all.locations.map((l: { location_id: string; available: number }) => [
+        l.location_id,
+        l.available,
+      ]),
+    ).toEqual([
+      ['BP-01', 4],
+      ['DEB-01', 0],
+      ['SZE-01', 2],
+    ]);
     const deb = (await get('/api/inventory/check?sku=MAK-DGA452&location=debrecen')).json();
-    expect(deb).toMatchObject({ total_available: 0, in_stock: false, locations: [{ location_id: 'DEB-01', available: 0 }] });
+    expect(deb).toMatchObject({
+      total_available: 0,
+      in_stock: false,
+      locations: [{ location_id: 'DEB-01', available: 0 }],
+    });
     expect((await get('/api/inventory/check?sku=NOPE-1')).json().code).toBe('sku_not_found');
-    expect((await get('/api/inventory/check?sku=MAK-DGA452&location=Eger')).json().code).toBe('location_not_found');
+    expect((await get('/api/inventory/check?sku=MAK-DGA452&location=Eger')).json().code).toBe(
+      'location_not_found',
+    );
   });
 
   it('finds duplicates accent-blind by name and exactly by phone', async () => {
-    const res = await get(`/api/customers/duplicates?name=${encodeURIComponent('kovacs janos')}&phone=06301234567`);
+    const res = await get(
+      `/api/customers/duplicates?name=${encodeURIComponent('kovacs janos')}&phone=06301234567`,
+    );
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.query).toEqual({ name: 'kovacs janos', phone: '+36301234567' });
     expect(body.candidates[0]).toMatchObject({ customer_id: 'C-123', phone_match: true, score: 1 });
-    expect(body.candidates.map((c: { customer_id: string }) => c.customer_id).sort()).toEqual(['C-123', 'C-124', 'C-506']);
+    expect(body.candidates.map((c: { customer_id: string }) => c.customer_id).sort()).toEqual([
+      'C-123',
+      'C-124',
+      'C-506',
+    ]);
     const byPhoneOnly = (await get('/api/customers/duplicates?phone=%2B3652123456')).json();
-    expect(byPhoneOnly.candidates.map((c: { customer_id: string }) => c.customer_id)).toEqual(['C-508', 'C-509']);
+    expect(byPhoneOnly.candidates.map((c: { customer_id: string }) => c.customer_id)).toEqual([
+      'C-508',
+      'C-509',
+    ]);
   });
 
   it('refuses to guess when several customers share a phone', async () => {
@@ -117,7 +175,11 @@ describe.each(STORE_KINDS)('Pull API on %s', (kind) => {
   });
 
   it('echoes a caller X-Request-ID and makes one otherwise', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/rentals/R-2025-001/status', headers: { ...bearer(t.keys.read), 'x-request-id': 'chat-42.a' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/rentals/R-2025-001/status',
+      headers: { ...bearer(t.keys.read), 'x-request-id': 'chat-42.a' },
+    });
     expect(res.headers['x-request-id']).toBe('chat-42.a');
     const other = await get('/api/rentals/R-2025-001/status');
     expect(other.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);

@@ -37,28 +37,55 @@ const ROUTES: [method: string, url: string, scope: RouteScope][] = [
 ];
 
 /** The routes the daemon adds to the built-in ones (src/daemon/daemon.ts). */
-const daemonRoutes = (): FastifyPluginAsync<{ ctx: Ctx }>[] => [
-  eventRoutes({}),
-  customerErasureRoutes({ erase: () => Promise.reject(new Error('not in this test')) }),
-  supportHealthRoutes(() => ({ state: 'DISABLED', since: new Date(0).toISOString(), checked_at: null, next_check_at: null, detail: '' }) as never),
-] as FastifyPluginAsync<{ ctx: Ctx }>[];
+const daemonRoutes = (): FastifyPluginAsync<{ ctx: Ctx }>[] =>
+  [
+    eventRoutes({}),
+    customerErasureRoutes({ erase: () => Promise.reject(new Error('not in this test')) }),
+    supportHealthRoutes(
+      () =>
+        ({
+          state: 'DISABLED',
+          since: new Date(0).toISOString(),
+          checked_at: null,
+          next_check_at: null,
+          detail: '',
+        }) as never,
+    ),
+  ] as FastifyPluginAsync<{ ctx: Ctx }>[];
 
 const concrete = (url: string) => url.replace(/:([a-z_]+)/g, 'X-1');
 
 describe('the /api guard fails closed', () => {
   let t: TestApi;
-  beforeAll(async () => { t = await createTestApi('pglite', { extraRoutes: daemonRoutes() }); });
-  afterAll(async () => { await t?.close(); });
-
-  const build = (extra: FastifyPluginAsync<{ ctx: Ctx }>) => buildApiApp({
-    ctx: t.ctx, verifier: t.verifier, audit: t.audit, metrics: createMetrics({ defaultMetrics: false }),
-    limiter: new RateLimiter(t.ctx.clock, t.ctx.config.rateLimit), moduleEnabled: () => true, logger: false,
-    extraRoutes: [extra],
+  beforeAll(async () => {
+    t = await createTestApi('pglite', { extraRoutes: daemonRoutes() });
   });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const build = (extra: FastifyPluginAsync<{ ctx: Ctx }>) =>
+    buildApiApp({
+      ctx: t.ctx,
+      verifier: t.verifier,
+      audit: t.audit,
+      metrics: createMetrics({ defaultMetrics: false }),
+      limiter: new RateLimiter(t.ctx.clock, t.ctx.config.rateLimit),
+      moduleEnabled: () => true,
+      logger: false,
+      extraRoutes: [extra],
+    });
   const handler = async () => ({ leaked: true });
 
   it('lists every route with its scope: a new route needs an entry in this table', () => {
-    const expected = ROUTES.flatMap(([method, url, scope]) => method === 'GET' ? [[method, url, scope], ['HEAD', url, scope]] : [[method, url, scope]]);
+    const expected = ROUTES.flatMap(([method, url, scope]) =>
+      method === 'GET'
+        ? [
+            [method, url, scope],
+            ['HEAD', url, scope],
+          ]
+        : [[method, url, scope]],
+    );
     const actual = t.app.guardedRoutes().map((r) => [r.method, r.url, r.scope]);
     const byKey = (a: string[], b: string[]) => a.join(' ').localeCompare(b.join(' '));
     expect(actual.sort(byKey)).toEqual(expected.sort(byKey));
@@ -72,41 +99,84 @@ describe('the /api guard fails closed', () => {
       if (scope === ANY_KEY) continue;
       // A valid key without the scope: support:* routes get the ERP's key, erp:* routes the Support key.
       const other = scope.startsWith('support:') ? t.keys.publish : t.keys.read;
-      const wrong = await t.app.inject({ method: method as 'GET', url: concrete(url), headers: bearer(other) });
+      const wrong = await t.app.inject({
+        method: method as 'GET',
+        url: concrete(url),
+        headers: bearer(other),
+      });
       expect([url, wrong.statusCode, wrong.json().required_scope]).toEqual([url, 403, scope]);
     }
   });
 
   it('refuses to start with an /api route that declares no scope, naming it', async () => {
-    await expect(build(async (app) => { app.get('/api/extra/:id', handler); })).rejects.toThrow(/GET \/api\/extra\/:id declares no scope/);
-    await expect(build(async (app) => { app.post('/api/extra', { config: {} }, handler); })).rejects.toThrow(/POST \/api\/extra declares no scope/);
+    await expect(
+      build(async (app) => {
+        app.get('/api/extra/:id', handler);
+      }),
+    ).rejects.toThrow(/GET \/api\/extra\/:id declares no scope/);
+    await expect(
+      build(async (app) => {
+        app.post('/api/extra', { config: {} }, handler);
+      }),
+    ).rejects.toThrow(/POST \/api\/extra declares no scope/);
   });
 
   it('refuses a route under a prefix, in another case, or any route without a scope', async () => {
-    await expect(build(async (app) => {
-      await app.register(async (sub) => { sub.get('/things', handler); }, { prefix: '/api' });
-    })).rejects.toThrow(/GET \/api\/things declares no scope/);
-    await expect(build(async (app) => { app.get('/API/extra', handler); })).rejects.toThrow(/GET \/API\/extra declares no scope/);
-    await expect(build(async (app) => { app.get('/status', handler); })).rejects.toThrow(/GET \/status declares no scope/);
+    await expect(
+      build(async (app) => {
+        await app.register(
+          async (sub) => {
+            sub.get('/things', handler);
+          },
+          { prefix: '/api' },
+        );
+      }),
+    ).rejects.toThrow(/GET \/api\/things declares no scope/);
+    await expect(
+      build(async (app) => {
+        app.get('/API/extra', handler);
+      }),
+    ).rejects.toThrow(/GET \/API\/extra declares no scope/);
+    await expect(
+      build(async (app) => {
+        app.get('/status', handler);
+      }),
+    ).rejects.toThrow(/GET \/status declares no scope/);
   });
 
   it('refuses an unknown scope, and the public marker where /api could be served', async () => {
-    await expect(build(async (app) => { app.get('/api/extra', { config: { scope: 'support:write' as never } }, handler); }))
-      .rejects.toThrow(/GET \/api\/extra declares an unknown scope "support:write"/);
-    await expect(build(async (app) => { app.get('/api/extra', { config: { scope: PUBLIC } }, handler); }))
-      .rejects.toThrow(/GET \/api\/extra is marked public but answers under \/api/);
-    await expect(build(async (app) => { app.get('/:section/extra', { config: { scope: PUBLIC } }, handler); }))
-      .rejects.toThrow(/GET \/:section\/extra is marked public/);
-    await expect(build(async (app) => { app.get('/*', { config: { scope: PUBLIC } }, handler); }))
-      .rejects.toThrow(/GET \/\* is marked public/);
+    await expect(
+      build(async (app) => {
+        app.get('/api/extra', { config: { scope: 'support:write' as never } }, handler);
+      }),
+    ).rejects.toThrow(/GET \/api\/extra declares an unknown scope "support:write"/);
+    await expect(
+      build(async (app) => {
+        app.get('/api/extra', { config: { scope: PUBLIC } }, handler);
+      }),
+    ).rejects.toThrow(/GET \/api\/extra is marked public but answers under \/api/);
+    await expect(
+      build(async (app) => {
+        app.get('/:section/extra', { config: { scope: PUBLIC } }, handler);
+      }),
+    ).rejects.toThrow(/GET \/:section\/extra is marked public/);
+    await expect(
+      build(async (app) => {
+        app.get('/*', { config: { scope: PUBLIC } }, handler);
+      }),
+    ).rejects.toThrow(/GET \/\* is marked public/);
   });
 
   it('starts with a scoped extra route, and the guard asks for its key', async () => {
-    const app = await build(async (a) => { a.get('/api/extra', { config: { scope: 'admin' } }, handler); });
+    const app = await build(async (a) => {
+      a.get('/api/extra', { config: { scope: 'admin' } }, handler);
+    });
     try {
       const res = await app.inject({ url: '/api/extra', headers: bearer(t.keys.read) });
       expect([res.statusCode, res.json().required_scope]).toEqual([403, 'admin']);
-      expect((await app.inject({ url: '/api/extra', headers: bearer(t.keys.admin) })).json()).toEqual({ leaked: true });
+      expect(
+        (await app.inject({ url: '/api/extra', headers: bearer(t.keys.admin) })).json(),
+      ).toEqual({ leaked: true });
     } finally {
       await app.close();
     }

@@ -6,18 +6,35 @@
  * backup refuses (store_locked) instead of copying or replacing files under it.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnDaemon, type DaemonProcess } from '../e2e/daemon-process.js';
 import { cliEnv, runCli, tempRoot } from '../helpers/cli.js';
 
-interface Facts { file: string; bytes: number; sha256: string; store: string }
+interface Facts {
+  file: string;
+  bytes: number;
+  sha256: string;
+  store: string;
+}
 
 /** With --json, an error is one JSON line on stderr. */
 function errorOf(err: string): { code: string; message: string } {
-  return (JSON.parse(err.trim().split('\n').at(-1) as string) as { error: { code: string; message: string } }).error;
+  return (
+    JSON.parse(err.trim().split('\n').at(-1) as string) as {
+      error: { code: string; message: string };
+    }
+  ).error;
 }
 
 describe('backup and restore of a local PGlite store', { timeout: 300_000 }, () => {
@@ -29,14 +46,25 @@ describe('backup and restore of a local PGlite store', { timeout: 300_000 }, () 
   const keyNames = async () => {
     const list = await cli('keys', 'list', '--json');
     expect(list.code, list.err).toBe(0);
-    return list.json<{ name: string }[]>().map((k) => k.name).sort();
+    return list
+      .json<{ name: string }[]>()
+      .map((k) => k.name)
+      .sort();
   };
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kgc-backup-data-'));
     root = tempRoot();
     env = cliEnv(root, { KGC_SUPPORT_DATA_DIR: dataDir });
-    const a = await cli('keys', 'create', '--name', 'before-backup', '--scope', 'support:read', '--json');
+    const a = await cli(
+      'keys',
+      'create',
+      '--name',
+      'before-backup',
+      '--scope',
+      'support:read',
+      '--json',
+    );
     expect(a.code, a.err).toBe(0);
   }, 240_000);
 
@@ -65,7 +93,15 @@ describe('backup and restore of a local PGlite store', { timeout: 300_000 }, () 
   });
 
   it('restore asks for --yes without a terminal, and changes nothing then', async () => {
-    const c = await cli('keys', 'create', '--name', 'after-backup', '--scope', 'support:read', '--json');
+    const c = await cli(
+      'keys',
+      'create',
+      '--name',
+      'after-backup',
+      '--scope',
+      'support:read',
+      '--json',
+    );
     expect(c.code, c.err).toBe(0);
     const r = await cli('restore', facts.file, '--json');
     expect(r.code).toBe(2);
@@ -95,9 +131,14 @@ describe('backup and restore of a local PGlite store', { timeout: 300_000 }, () 
   describe('while a daemon serves the data directory', () => {
     let daemon: DaemonProcess;
     beforeAll(async () => {
-      daemon = await spawnDaemon({ KGC_SUPPORT_DATA_DIR: dataDir, KGC_SUPPORT_FRANCHISES_DIR: root });
+      daemon = await spawnDaemon({
+        KGC_SUPPORT_DATA_DIR: dataDir,
+        KGC_SUPPORT_FRANCHISES_DIR: root,
+      });
     }, 120_000);
-    afterAll(async () => { await daemon?.stop(); }, 60_000);
+    afterAll(async () => {
+      await daemon?.stop();
+    }, 60_000);
 
     it('restore refuses: target_running, stop the daemon first', async () => {
       const r = await cli('restore', facts.file, '--yes', '--json');
@@ -109,7 +150,12 @@ describe('backup and restore of a local PGlite store', { timeout: 300_000 }, () 
     });
 
     it('backup refuses too, rather than copy files a daemon has open', async () => {
-      const r = await cli('backup', '--output', join(dataDir, 'backups', 'while-running.tar'), '--json');
+      const r = await cli(
+        'backup',
+        '--output',
+        join(dataDir, 'backups', 'while-running.tar'),
+        '--json',
+      );
       expect(r.code).toBe(1);
       expect(errorOf(r.err).message).toContain('stop the daemon first');
       expect(existsSync(join(dataDir, 'backups', 'while-running.tar'))).toBe(false);

@@ -20,7 +20,16 @@ describe('kgc-support CLI', () => {
     const top = await run(['--help']);
     expect(top.code).toBe(0);
     expect(top.out).toContain('Examples:');
-    for (const cmd of [['serve'], ['keys', 'create'], ['keys', 'rotate'], ['keys', 'expiring'], ['audit'], ['enable'], ['demo', 'seed'], ['config']]) {
+    for (const cmd of [
+      ['serve'],
+      ['keys', 'create'],
+      ['keys', 'rotate'],
+      ['keys', 'expiring'],
+      ['audit'],
+      ['enable'],
+      ['demo', 'seed'],
+      ['config'],
+    ]) {
       const res = await run([...cmd, '--help']);
       expect(res.code, cmd.join(' ')).toBe(0);
       expect(res.out, cmd.join(' ')).toMatch(/Examples?\b/);
@@ -39,13 +48,20 @@ describe('kgc-support CLI', () => {
   });
 
   it('health --format nagios: a usage error is UNKNOWN (3) with one line on stdout, not CRITICAL', async () => {
-    for (const args of [['health', '--format', 'nagios', '--bogus'], ['health', '--format=nagios', '--timeout']]) {
+    for (const args of [
+      ['health', '--format', 'nagios', '--bogus'],
+      ['health', '--format=nagios', '--timeout'],
+    ]) {
       const res = await run(args);
       expect(res.code, args.join(' ')).toBe(3);
-      expect(res.out, args.join(' ')).toMatch(/^KGC-SUPPORT UNKNOWN - (unknown option '--bogus'|option '--timeout <duration>' argument missing)\n$/);
+      expect(res.out, args.join(' ')).toMatch(
+        /^KGC-SUPPORT UNKNOWN - (unknown option '--bogus'|option '--timeout <duration>' argument missing)\n$/,
+      );
     }
     // After global options (and the value of one) it is still the health command.
-    expect((await run(['--data-dir', dir, 'health', '--format', 'nagios', '--bogus'])).code).toBe(3);
+    expect((await run(['--data-dir', dir, 'health', '--format', 'nagios', '--bogus'])).code).toBe(
+      3,
+    );
     // Without nagios, or in another command that merely mentions the word, the same
     // mistake stays an ordinary usage error.
     expect((await run(['health', '--bogus'])).code).toBe(2);
@@ -55,7 +71,15 @@ describe('kgc-support CLI', () => {
   });
 
   it('puts only the result on stdout with --json, and errors as JSON on stderr', async () => {
-    const ok = await run(['--json', 'keys', 'create', '--name', 'json-test', '--scope', 'support:read']);
+    const ok = await run([
+      '--json',
+      'keys',
+      'create',
+      '--name',
+      'json-test',
+      '--scope',
+      'support:read',
+    ]);
     expect(ok.code).toBe(0);
     const parsed = JSON.parse(ok.out);
     expect(parsed.api_key).toMatch(/^kgc_/);
@@ -63,7 +87,11 @@ describe('kgc-support CLI', () => {
     const bad = await run(['--json', 'keys', 'revoke', 'key_nope']);
     expect(bad.code).toBe(1);
     expect(bad.out).toBe('');
-    expect(JSON.parse(bad.err).error).toEqual({ code: 'key_not_found', message: expect.any(String), hint: CATALOGUE.key_not_found.hint });
+    expect(JSON.parse(bad.err).error).toEqual({
+      code: 'key_not_found',
+      message: expect.any(String),
+      hint: CATALOGUE.key_not_found.hint,
+    });
     expect(CATALOGUE.key_not_found.hint).toBeTruthy();
   });
 

@@ -27,7 +27,12 @@ describe('demo seed into an ERP database that holds real data', () => {
   let erp: Db;
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
-  const names = async () => (await erp.query<{ id: string; name: string }>(`SELECT id, name FROM kgc_erp.customers ORDER BY id`)).rows;
+  const names = async () =>
+    (
+      await erp.query<{ id: string; name: string }>(
+        `SELECT id, name FROM kgc_erp.customers ORDER BY id`,
+      )
+    ).rows;
 
   beforeAll(async () => {
     store = await createDatabase('kgc_demo_store');
@@ -36,7 +41,15 @@ describe('demo seed into an ERP database that holds real data', () => {
     await erp.exec(readFileSync(join(migrationsDir(), '002_erp_reference.sql'), 'utf8'));
     await erp.exec(REAL_C456);
     dataDir = mkdtempSync(join(tmpdir(), 'kgc-demo-'));
-    env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', KGC_SUPPORT_DATA_DIR: dataDir, DATABASE_URL: store.url, ERP_DATABASE_URL: erpDb.url, KGC_SUPPORT_LOG_LEVEL: 'silent' };
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NO_COLOR: '1',
+      KGC_SUPPORT_DATA_DIR: dataDir,
+      DATABASE_URL: store.url,
+      ERP_DATABASE_URL: erpDb.url,
+      KGC_SUPPORT_LOG_LEVEL: 'silent',
+    };
   }, 60_000);
   afterAll(async () => {
     await erp?.close();
@@ -48,20 +61,26 @@ describe('demo seed into an ERP database that holds real data', () => {
   it('is refused with erp_not_empty, naming what it found and --force; nothing changes', async () => {
     const r = await runCli(['demo', 'seed'], env);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('holds data other than the demo\'s');
+    expect(r.err).toContain("holds data other than the demo's");
     expect(r.err).toMatch(/customers: 1 row\(s\) the demo does not have \(C-9001\)/);
     expect(r.err).toMatch(/customers: C-456 differ\(s\) from the demo's row/);
     expect(r.err).toContain('--force');
     const json = await runCli(['demo', 'seed', '--json'], env);
     expect(json.code).toBe(1);
-    expect(await names()).toEqual([{ id: 'C-456', name: 'Valódi Vevő' }, { id: 'C-9001', name: 'Másik Vevő' }]);
+    expect(await names()).toEqual([
+      { id: 'C-456', name: 'Valódi Vevő' },
+      { id: 'C-9001', name: 'Másik Vevő' },
+    ]);
   });
 
   it('--force without a terminal needs --yes; nothing changes', async () => {
     const r = await runCli(['demo', 'seed', '--force'], env);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/pass --yes too to confirm/);
-    expect(await names()).toEqual([{ id: 'C-456', name: 'Valódi Vevő' }, { id: 'C-9001', name: 'Másik Vevő' }]);
+    expect(await names()).toEqual([
+      { id: 'C-456', name: 'Valódi Vevő' },
+      { id: 'C-9001', name: 'Másik Vevő' },
+    ]);
   });
 
   it('--force on a terminal asks; "no" loads nothing', async (ctx) => {
@@ -73,10 +92,13 @@ describe('demo seed into an ERP database that holds real data', () => {
     pty.type('n\r');
     expect(await pty.exit()).toBe(0);
     expect(pty.output).toContain('Nothing loaded.');
-    expect(await names()).toEqual([{ id: 'C-456', name: 'Valódi Vevő' }, { id: 'C-9001', name: 'Másik Vevő' }]);
+    expect(await names()).toEqual([
+      { id: 'C-456', name: 'Valódi Vevő' },
+      { id: 'C-9001', name: 'Másik Vevő' },
+    ]);
   }, 90_000);
 
-  it('--force --yes loads it over the demo\'s ids (and leaves other rows)', async () => {
+  it("--force --yes loads it over the demo's ids (and leaves other rows)", async () => {
     const r = await runCli(['demo', 'seed', '--force', '--yes'], env);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/Demo data loaded: 12 customers/);
@@ -94,10 +116,19 @@ describe.each(STORE_KINDS)('demo seed on its own data (%s)', (kind) => {
       await seedDemo(ts.ctx);
       clock.advance(9 * 86_400_000);
       await expect(seedDemo(ts.ctx)).resolves.toMatchObject({ customers: 12 });
-      await ts.ctx.erp.query(`UPDATE kgc_erp.worklogs SET status = 'kész' WHERE id = 'M-2025-0123'`);
-      await expect(seedDemo(ts.ctx)).rejects.toMatchObject({ code: 'erp_not_empty', message: expect.stringMatching(/worklogs: M-2025-0123 differ/) });
-      await ts.ctx.erp.query(`INSERT INTO kgc_erp.order_items (order_id, line_no, sku, name, quantity, status) VALUES ('O-2025-0456', 9, 'X', 'x', 1, 'rendelve')`);
-      await expect(seedDemo(ts.ctx)).rejects.toThrow(/order_items: 1 row\(s\) the demo does not have \(O-2025-0456\/9\)/);
+      await ts.ctx.erp.query(
+        `UPDATE kgc_erp.worklogs SET status = 'kész' WHERE id = 'M-2025-0123'`,
+      );
+      await expect(seedDemo(ts.ctx)).rejects.toMatchObject({
+        code: 'erp_not_empty',
+        message: expect.stringMatching(/worklogs: M-2025-0123 differ/),
+      });
+      await ts.ctx.erp.query(
+        `INSERT INTO kgc_erp.order_items (order_id, line_no, sku, name, quantity, status) VALUES ('O-2025-0456', 9, 'X', 'x', 1, 'rendelve')`,
+      );
+      await expect(seedDemo(ts.ctx)).rejects.toThrow(
+        /order_items: 1 row\(s\) the demo does not have \(O-2025-0456\/9\)/,
+      );
       await expect(seedDemo(ts.ctx, { force: true })).resolves.toMatchObject({ customers: 12 });
     } finally {
       await ts.close();

@@ -15,7 +15,12 @@ import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { createDatabase } from '../helpers/pg.js';
 
 type Door = 'in-process' | 'daemon';
-const CASES: [string, Door][] = [['pglite', 'in-process'], ['pglite', 'daemon'], ['postgres', 'in-process'], ['postgres', 'daemon']];
+const CASES: [string, Door][] = [
+  ['pglite', 'in-process'],
+  ['pglite', 'daemon'],
+  ['postgres', 'in-process'],
+  ['postgres', 'daemon'],
+];
 
 describe.each(CASES)('CLI on %s, %s', (kind, door) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kgc-doors-'));
@@ -30,7 +35,10 @@ describe.each(CASES)('CLI on %s, %s', (kind, door) => {
       drop = pg.drop;
     }
     if (door === 'daemon') {
-      daemon = await startDaemon({ config: loadConfig({ ...env, KGC_SUPPORT_PORT: '0' }), logger: silentLogger as never });
+      daemon = await startDaemon({
+        config: loadConfig({ ...env, KGC_SUPPORT_PORT: '0' }),
+        logger: silentLogger as never,
+      });
     }
   });
   afterAll(async () => {
@@ -47,7 +55,16 @@ describe.each(CASES)('CLI on %s, %s', (kind, door) => {
   };
 
   it('creates, lists, rotates, revokes keys and reads the audit log', async () => {
-    const created = await cli('keys', 'create', '--name', 'doors', '--scope', 'support:read', '--expires-in', '10d');
+    const created = await cli(
+      'keys',
+      'create',
+      '--name',
+      'doors',
+      '--scope',
+      'support:read',
+      '--expires-in',
+      '10d',
+    );
     expect(created.key).toMatchObject({ name: 'doors', status: 'active' });
     const listed = await cli('keys', 'list');
     expect(listed.map((k: { id: string }) => k.id)).toContain(created.key.id);
@@ -58,7 +75,11 @@ describe.each(CASES)('CLI on %s, %s', (kind, door) => {
     const revoked = await cli('keys', 'revoke', rotated.key.id);
     expect(revoked.status).toBe('revoked');
     const audit = await cli('audit', '--kind', 'admin', '--since', '1h');
-    expect(audit.map((r: { route: string }) => r.route).sort()).toEqual(['keys.create', 'keys.revoke', 'keys.rotate']);
+    expect(audit.map((r: { route: string }) => r.route).sort()).toEqual([
+      'keys.create',
+      'keys.revoke',
+      'keys.rotate',
+    ]);
     for (const r of audit) expect(r.actor).toMatch(/^cli:/);
   });
 
@@ -72,14 +93,15 @@ describe.each(CASES)('CLI on %s, %s', (kind, door) => {
 
   // Only the daemon door has a running daemon to refuse the key; registered there only,
   // so the in-process door reports no skipped test.
-  if (door === 'daemon') it('a key revoked from the CLI is refused by the running daemon on the next request', async () => {
-    const issued = await cli('keys', 'create', '--name', 'live', '--scope', 'support:read');
-    const url = `${daemon?.url}/api/service/worklogs/M-2025-0123/status`;
-    const headers = { authorization: `Bearer ${issued.api_key}` };
-    expect((await fetch(url, { headers })).status).toBe(200);
-    await cli('keys', 'revoke', issued.key.id);
-    const after = await fetch(url, { headers });
-    expect(after.status).toBe(401);
-    expect(((await after.json()) as { code: string }).code).toBe('api_key_revoked');
-  });
+  if (door === 'daemon')
+    it('a key revoked from the CLI is refused by the running daemon on the next request', async () => {
+      const issued = await cli('keys', 'create', '--name', 'live', '--scope', 'support:read');
+      const url = `${daemon?.url}/api/service/worklogs/M-2025-0123/status`;
+      const headers = { authorization: `Bearer ${issued.api_key}` };
+      expect((await fetch(url, { headers })).status).toBe(200);
+      await cli('keys', 'revoke', issued.key.id);
+      const after = await fetch(url, { headers });
+      expect(after.status).toBe(401);
+      expect(((await after.json()) as { code: string }).code).toBe('api_key_revoked');
+    });
 });

@@ -31,7 +31,12 @@ describe('events, dlq, secrets and webhook commands', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kgc-cli-'));
     rx = await startReceiver();
-    env = { KGC_SUPPORT_DATA_DIR: dataDir, KGC_SUPPORT_LOG_LEVEL: 'silent', KGC_SUPPORT_PORT: '0', ...fastEnv(rx.url) };
+    env = {
+      KGC_SUPPORT_DATA_DIR: dataDir,
+      KGC_SUPPORT_LOG_LEVEL: 'silent',
+      KGC_SUPPORT_PORT: '0',
+      ...fastEnv(rx.url),
+    };
     daemon = await startDaemon({ config: loadConfig(env) });
   });
   afterAll(async () => {
@@ -41,13 +46,34 @@ describe('events, dlq, secrets and webhook commands', () => {
   });
 
   it('events publish goes through the daemon and is delivered; events show lists the attempt', async () => {
-    const r = await cli('events', 'publish', '--type', 'customer.deleted', '--data', JSON.stringify(SAMPLES['customer.deleted']), '--id', 'cli-1', '--json');
+    const r = await cli(
+      'events',
+      'publish',
+      '--type',
+      'customer.deleted',
+      '--data',
+      JSON.stringify(SAMPLES['customer.deleted']),
+      '--id',
+      'cli-1',
+      '--json',
+    );
     expect(r.code).toBe(0);
-    expect(r.json()).toMatchObject({ replayed: false, event: { id: 'cli-1', status: 'pending', source: 'cli' } });
+    expect(r.json()).toMatchObject({
+      replayed: false,
+      event: { id: 'cli-1', status: 'pending', source: 'cli' },
+    });
     await rx.waitFor(1, 20_000);
     expect(rx.deliveries[0]?.path).toBe('/webhook/kgc/customer-deleted');
-    await until(async () => ((await cli('events', 'show', 'cli-1', '--json')).json() as { event: { status: string } }).event.status === 'delivered', 20_000, 'delivered');
-    const shown = (await cli('events', 'show', 'cli-1', '--json')).json() as { history: { outcome: string; status: number }[] };
+    await until(
+      async () =>
+        ((await cli('events', 'show', 'cli-1', '--json')).json() as { event: { status: string } })
+          .event.status === 'delivered',
+      20_000,
+      'delivered',
+    );
+    const shown = (await cli('events', 'show', 'cli-1', '--json')).json() as {
+      history: { outcome: string; status: number }[];
+    };
     expect(shown.history).toMatchObject([{ outcome: 'delivered', status: 204 }]);
     expect((await cli('events', 'publish', '--type', 'order.lost', '--data', '{}')).code).toBe(2);
   });
@@ -56,7 +82,15 @@ describe('events, dlq, secrets and webhook commands', () => {
     const before = rx.deliveries.length;
     expect((await cli('disable')).code).toBe(0);
     expect(daemon.moduleEnabled()).toBe(false);
-    const r = await cli('events', 'publish', '--type', 'order.arrived', '--data', JSON.stringify(SAMPLES['order.arrived']), '--json');
+    const r = await cli(
+      'events',
+      'publish',
+      '--type',
+      'order.arrived',
+      '--data',
+      JSON.stringify(SAMPLES['order.arrived']),
+      '--json',
+    );
     expect((r.json() as { event: { status: string } }).event.status).toBe('skipped');
     expect((await cli('enable')).code).toBe(0);
     expect(daemon.moduleEnabled()).toBe(true);
@@ -67,8 +101,27 @@ describe('events, dlq, secrets and webhook commands', () => {
   it('dlq list, show, replay (dry run, then for real, skipping delivered ones) and purge with confirmation', async () => {
     rx.behaviour = () => ({ status: 500, body: 'nope' });
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push(((await cli('events', 'publish', '--type', 'rental.started', '--data', JSON.stringify(SAMPLES['rental.started']), '--json')).json() as { event: { id: string } }).event.id);
-    await until(async () => ((await cli('dlq', 'list', '--json')).json() as unknown[]).length === 3, 10_000, 'three dead events');
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (
+          (
+            await cli(
+              'events',
+              'publish',
+              '--type',
+              'rental.started',
+              '--data',
+              JSON.stringify(SAMPLES['rental.started']),
+              '--json',
+            )
+          ).json() as { event: { id: string } }
+        ).event.id,
+      );
+    await until(
+      async () => ((await cli('dlq', 'list', '--json')).json() as unknown[]).length === 3,
+      10_000,
+      'three dead events',
+    );
     const list = await cli('dlq', 'list', '--type', 'rental.started');
     expect(list.out).toContain(ids[0]);
     expect(list.out).toContain('500');
@@ -80,8 +133,14 @@ describe('events, dlq, secrets and webhook commands', () => {
     rx.behaviour = () => ({ status: 204 });
     const replay = await cli('dlq', 'replay', ids[0] as string, 'cli-1', 'nope-id');
     expect(replay.code).toBe(0);
-    expect(replay.out).toMatch(/Replayed 1 event\(s\); skipped 2 \(1 already delivered, 1 not found\)/);
-    await until(async () => ((await cli('dlq', 'list', '--json')).json() as unknown[]).length === 2, 10_000, 'replayed delivery');
+    expect(replay.out).toMatch(
+      /Replayed 1 event\(s\); skipped 2 \(1 already delivered, 1 not found\)/,
+    );
+    await until(
+      async () => ((await cli('dlq', 'list', '--json')).json() as unknown[]).length === 2,
+      10_000,
+      'replayed delivery',
+    );
     const refused = await cli('dlq', 'purge', '--all');
     expect(refused.code).toBe(2);
     expect(refused.err).toMatch(/pass --yes/);
@@ -89,7 +148,9 @@ describe('events, dlq, secrets and webhook commands', () => {
     expect((purged.json() as { purged: string[] }).purged.sort()).toEqual([ids[1], ids[2]].sort());
     expect((await cli('dlq', 'list', '--json')).json()).toEqual([]);
     const audit = (await cli('audit', '--kind', 'admin', '--json')).json() as { route: string }[];
-    expect(audit.map((a) => a.route)).toEqual(expect.arrayContaining(['dlq.replay', 'dlq.purge', 'events.publish']));
+    expect(audit.map((a) => a.route)).toEqual(
+      expect.arrayContaining(['dlq.replay', 'dlq.purge', 'events.publish']),
+    );
   });
 
   it('secrets rotate-webhook: shown once; during the grace both secrets sign webhook-signature, X-KGC-Signature the new one', async () => {
@@ -102,7 +163,14 @@ describe('events, dlq, secrets and webhook commands', () => {
     expect(list.out).toMatch(/current\s+rotation/);
     expect(list.out).toMatch(/grace\s+env/);
     const n = rx.deliveries.length;
-    await cli('events', 'publish', '--type', 'customer.deleted', '--data', JSON.stringify(SAMPLES['customer.deleted']));
+    await cli(
+      'events',
+      'publish',
+      '--type',
+      'customer.deleted',
+      '--data',
+      JSON.stringify(SAMPLES['customer.deleted']),
+    );
     await rx.waitFor(n + 1, 20_000);
     const d = rx.deliveries[n];
     if (!d) throw new Error('no delivery');
@@ -128,8 +196,12 @@ describe('events, dlq, secrets and webhook commands', () => {
     const text = await (await fetch(`${daemon.url}/metrics`)).text();
     expect(text).toMatch(/^kgc_support_webhook_attempts_total\{outcome="delivered"\} [1-9]/m);
     expect(text).toMatch(/^kgc_support_webhook_attempts_total\{outcome="dead"\} 3$/m);
-    expect(text).toMatch(/^kgc_support_events_published_total\{event="customer.deleted",source="cli",status="pending"\} [1-9]/m);
-    expect(text).toMatch(/^kgc_support_events_published_total\{event="order.arrived",source="cli",status="skipped"\} 1$/m);
+    expect(text).toMatch(
+      /^kgc_support_events_published_total\{event="customer.deleted",source="cli",status="pending"\} [1-9]/m,
+    );
+    expect(text).toMatch(
+      /^kgc_support_events_published_total\{event="order.arrived",source="cli",status="skipped"\} 1$/m,
+    );
     expect(text).toMatch(/^kgc_support_events_pending 0$/m);
     expect(text).toMatch(/^kgc_support_events_dead 0$/m);
     expect(text).toMatch(/^kgc_support_events_oldest_pending_age_seconds 0$/m);
@@ -142,10 +214,31 @@ describe('events publish without a daemon', () => {
   it('stores the event in-process; the next daemon delivers it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kgc-cli-'));
     const rx = await startReceiver();
-    const env = { KGC_SUPPORT_DATA_DIR: dataDir, KGC_SUPPORT_LOG_LEVEL: 'silent', KGC_SUPPORT_PORT: '0', ...fastEnv(rx.url) };
+    const env = {
+      KGC_SUPPORT_DATA_DIR: dataDir,
+      KGC_SUPPORT_LOG_LEVEL: 'silent',
+      KGC_SUPPORT_PORT: '0',
+      ...fastEnv(rx.url),
+    };
     try {
       const io = recordingIO(env);
-      expect(await main(['node', 'kgc-support', 'events', 'publish', '--type', 'customer.deleted', '--data', JSON.stringify(SAMPLES['customer.deleted']), '--id', 'offline-1'], io)).toBe(0);
+      expect(
+        await main(
+          [
+            'node',
+            'kgc-support',
+            'events',
+            'publish',
+            '--type',
+            'customer.deleted',
+            '--data',
+            JSON.stringify(SAMPLES['customer.deleted']),
+            '--id',
+            'offline-1',
+          ],
+          io,
+        ),
+      ).toBe(0);
       expect(rx.deliveries).toHaveLength(0);
       const daemon = await startDaemon({ config: loadConfig(env) });
       try {

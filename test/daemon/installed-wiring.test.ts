@@ -31,7 +31,16 @@ async function daemonOn(env: Record<string, string>, demo = false): Promise<Daem
   const db = await createDatabase('kgc_wiring');
   dbs.push(db);
   const dataDir = mkdtempSync(join(root, 'data-'));
-  return startDaemon({ config: loadConfig({ KGC_SUPPORT_DATA_DIR: dataDir, DATABASE_URL: db.url, KGC_SUPPORT_PORT: '0', ...env }), logger: silentLogger as never, demo });
+  return startDaemon({
+    config: loadConfig({
+      KGC_SUPPORT_DATA_DIR: dataDir,
+      DATABASE_URL: db.url,
+      KGC_SUPPORT_PORT: '0',
+      ...env,
+    }),
+    logger: silentLogger as never,
+    demo,
+  });
 }
 
 type Ready = { status: string; checks: Record<string, { status: string; detail?: string }> };
@@ -40,7 +49,7 @@ const ready = async (d: Daemon): Promise<{ code: number; body: Ready }> => {
   return { code: res.status, body: (await res.json()) as Ready };
 };
 
-describe('an installed daemon\'s wiring', () => {
+describe("an installed daemon's wiring", () => {
   it('opens its admin socket at KGC_SUPPORT_ADMIN_SOCKET: the missing directory made 0700, the socket 0600', async () => {
     const socket = join(root, 'franchise', 'run', 'admin.sock');
     const d = await daemonOn({ KGC_SUPPORT_ADMIN_SOCKET: socket });
@@ -55,19 +64,39 @@ describe('an installed daemon\'s wiring', () => {
     }
   }, 60_000);
 
-  it('imports KGC_SUPPORT_PUBLISH_KEY with scope erp:publish: the ERP\'s POST /api/events is accepted', async () => {
+  it("imports KGC_SUPPORT_PUBLISH_KEY with scope erp:publish: the ERP's POST /api/events is accepted", async () => {
     const key = generateKey(cryptoRandom);
     const d = await daemonOn({ KGC_SUPPORT_PUBLISH_KEY: key });
     try {
       const res = await fetch(`${d.url}/api/events`, {
-        method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ id: 'erp-wiring-1', event: 'order.arrived', occurred_at: '2025-12-28T10:15:00+01:00', data: SAMPLES['order.arrived'] }),
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          id: 'erp-wiring-1',
+          event: 'order.arrived',
+          occurred_at: '2025-12-28T10:15:00+01:00',
+          data: SAMPLES['order.arrived'],
+        }),
       });
       expect(res.status).toBe(202);
-      const { rows } = await d.ctx.db.query<{ name: string; scopes: string[]; created_by: string }>(`SELECT name, scopes, created_by FROM kgc_support.api_keys`);
-      expect(rows).toEqual([{ name: 'erp (KGC_SUPPORT_PUBLISH_KEY)', scopes: ['erp:publish'], created_by: 'env:KGC_SUPPORT_PUBLISH_KEY' }]);
+      const { rows } = await d.ctx.db.query<{ name: string; scopes: string[]; created_by: string }>(
+        `SELECT name, scopes, created_by FROM kgc_support.api_keys`,
+      );
+      expect(rows).toEqual([
+        {
+          name: 'erp (KGC_SUPPORT_PUBLISH_KEY)',
+          scopes: ['erp:publish'],
+          created_by: 'env:KGC_SUPPORT_PUBLISH_KEY',
+        },
+      ]);
       // It publishes, and nothing else.
-      expect((await fetch(`${d.url}/api/service/worklogs/M-2025-0123/status`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(403);
+      expect(
+        (
+          await fetch(`${d.url}/api/service/worklogs/M-2025-0123/status`, {
+            headers: { authorization: `Bearer ${key}` },
+          })
+        ).status,
+      ).toBe(403);
     } finally {
       await d.close();
     }
@@ -75,17 +104,32 @@ describe('an installed daemon\'s wiring', () => {
 });
 
 describe('/ready and the ERP contract', () => {
-  it('an empty contract fails, and says ERP_DATABASE_URL must point at the ERP; health\'s daemon:ready fails with it', async () => {
+  it("an empty contract fails, and says ERP_DATABASE_URL must point at the ERP; health's daemon:ready fails with it", async () => {
     const d = await daemonOn({});
     try {
       const r = await ready(d);
       expect(r.code).toBe(503);
       expect(r.body.checks.store?.status).toBe('pass');
       expect(r.body.checks.erp_contract).toMatchObject({ status: 'fail' });
-      expect(r.body.checks.erp_contract?.detail).toMatch(/kgc_erp\.customers in the daemon's own store \(ERP_DATABASE_URL is unset\) is empty: ERP_DATABASE_URL must point at the ERP's database/);
+      expect(r.body.checks.erp_contract?.detail).toMatch(
+        /kgc_erp\.customers in the daemon's own store \(ERP_DATABASE_URL is unset\) is empty: ERP_DATABASE_URL must point at the ERP's database/,
+      );
       // What `kgc-support health` makes of that answer.
       const res = await fetch(`${d.url}/ready`);
-      const check = daemonReadyCheck(`${d.url}/ready`, ok({ kind: 'answer', status: res.status, ms: 1, body: await res.text(), contentType: 'application/json' }, Date.now()), 'h');
+      const check = daemonReadyCheck(
+        `${d.url}/ready`,
+        ok(
+          {
+            kind: 'answer',
+            status: res.status,
+            ms: 1,
+            body: await res.text(),
+            contentType: 'application/json',
+          },
+          Date.now(),
+        ),
+        'h',
+      );
       expect(check.status).toBe('fail');
       expect(check.output).toMatch(/answers 503: erp_contract: kgc_erp\.customers .* is empty/);
       expect(check.hint).toMatch(/ERP_DATABASE_URL/);
@@ -111,14 +155,18 @@ describe('/ready and the ERP contract', () => {
     try {
       const r = await ready(d);
       expect(r.code).toBe(503);
-      expect(r.body.checks.erp_contract?.detail).toMatch(/^kgc_erp in the ERP database \(ERP_DATABASE_URL\) lacks customers, machines, .*: ERP_DATABASE_URL must point at the ERP's database/);
+      expect(r.body.checks.erp_contract?.detail).toMatch(
+        /^kgc_erp in the ERP database \(ERP_DATABASE_URL\) lacks customers, machines, .*: ERP_DATABASE_URL must point at the ERP's database/,
+      );
     } finally {
       await d.close();
     }
   }, 60_000);
 
   it('an ERP database that stops answering fails (one unreachable at start is refused)', async () => {
-    await expect(daemonOn({ ERP_DATABASE_URL: `postgres://kgc@127.0.0.1:${await refusedPort()}/erp` })).rejects.toMatchObject({ code: 'store_unavailable' });
+    await expect(
+      daemonOn({ ERP_DATABASE_URL: `postgres://kgc@127.0.0.1:${await refusedPort()}/erp` }),
+    ).rejects.toMatchObject({ code: 'store_unavailable' });
     const erp = await createDatabase('kgc_wiring_gone');
     const d = await daemonOn({ ERP_DATABASE_URL: erp.url });
     try {
@@ -126,7 +174,9 @@ describe('/ready and the ERP contract', () => {
       const r = await ready(d);
       expect(r.code).toBe(503);
       expect(r.body.checks.erp?.status).toBe('fail');
-      expect(r.body.checks.erp_contract?.detail).toMatch(/^the ERP database \(ERP_DATABASE_URL\) does not answer .*: ERP_DATABASE_URL must point at the ERP's database/);
+      expect(r.body.checks.erp_contract?.detail).toMatch(
+        /^the ERP database \(ERP_DATABASE_URL\) does not answer .*: ERP_DATABASE_URL must point at the ERP's database/,
+      );
     } finally {
       await d.close();
     }

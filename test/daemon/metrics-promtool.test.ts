@@ -16,7 +16,10 @@ import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
 import { fastEnv } from '../helpers/webhooks.js';
 
 const promtool = (await execa('promtool', ['--version'], { reject: false })).exitCode === 0;
-if (!promtool) console.warn('\n*** SKIP /metrics promtool test: promtool is not installed (apt-get install prometheus) ***\n');
+if (!promtool)
+  console.warn(
+    '\n*** SKIP /metrics promtool test: promtool is not installed (apt-get install prometheus) ***\n',
+  );
 
 describe.skipIf(!promtool)('/metrics and promtool', () => {
   let daemon: Daemon;
@@ -28,7 +31,12 @@ describe.skipIf(!promtool)('/metrics and promtool', () => {
     rx = await startReceiver();
     daemon = await startDaemon({
       memory: true,
-      config: loadConfig({ KGC_SUPPORT_DATA_DIR: dataDir, KGC_SUPPORT_LOG_LEVEL: 'silent', KGC_SUPPORT_PORT: '0', ...fastEnv(rx.url) }),
+      config: loadConfig({
+        KGC_SUPPORT_DATA_DIR: dataDir,
+        KGC_SUPPORT_LOG_LEVEL: 'silent',
+        KGC_SUPPORT_PORT: '0',
+        ...fastEnv(rx.url),
+      }),
     });
   });
   afterAll(async () => {

@@ -29,7 +29,13 @@ describe('the module switch with two daemons on one PostgreSQL', () => {
     for (let i = 0; i < 2; i++) {
       const dir = mkdtempSync(join(tmpdir(), 'kgc-switch-'));
       dirs.push(dir);
-      const env = { KGC_SUPPORT_DATA_DIR: dir, KGC_SUPPORT_LOG_LEVEL: 'silent', KGC_SUPPORT_PORT: '0', DATABASE_URL: db.url, ...fastEnv(rx.url, { KGC_SUPPORT_WEBHOOK_POLL: '60s' }) };
+      const env = {
+        KGC_SUPPORT_DATA_DIR: dir,
+        KGC_SUPPORT_LOG_LEVEL: 'silent',
+        KGC_SUPPORT_PORT: '0',
+        DATABASE_URL: db.url,
+        ...fastEnv(rx.url, { KGC_SUPPORT_WEBHOOK_POLL: '60s' }),
+      };
       if (i === 0) envA = env;
       daemons.push(await startDaemon({ config: loadConfig(env) }));
     }
@@ -49,11 +55,17 @@ describe('the module switch with two daemons on one PostgreSQL', () => {
     await until(() => !b.moduleEnabled(), 1_000, 'daemon B to hear the switch');
     const heardAfter = Date.now() - t0;
     expect(heardAfter).toBeLessThan(1_000);
-    const skipped = await publishEvent(b.ctx, { event: 'order.arrived', data: SAMPLES['order.arrived'] });
+    const skipped = await publishEvent(b.ctx, {
+      event: 'order.arrived',
+      data: SAMPLES['order.arrived'],
+    });
     expect(skipped.event.status).toBe('skipped');
     expect(await main(['node', 'kgc-support', 'enable'], recordingIO(envA))).toBe(0);
     await until(() => b.moduleEnabled(), 1_000, 'daemon B to hear enable');
-    const sent = await publishEvent(b.ctx, { event: 'order.arrived', data: SAMPLES['order.arrived'] });
+    const sent = await publishEvent(b.ctx, {
+      event: 'order.arrived',
+      data: SAMPLES['order.arrived'],
+    });
     await rx.waitFor(1, 20_000);
     await new Promise((r) => setTimeout(r, 300));
     expect(rx.deliveries.map((r) => r.headers['webhook-id'])).toEqual([sent.event.id]);

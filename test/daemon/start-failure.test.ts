@@ -32,23 +32,36 @@ function impossibleSocket(): string {
 
 describe('a daemon whose start fails', () => {
   it('the real binary: exits non-zero, and /health never answered 200 while it ran', async () => {
-    if (!existsSync(resolve(import.meta.dirname, '../../dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build`');
+    if (!existsSync(resolve(import.meta.dirname, '../../dist/cli/main.js')))
+      throw new Error('dist/ is missing: run `npm run build`');
     const db = await createDatabase('kgc_startfail');
     try {
       const proc = spawn(process.execPath, [BIN, 'serve'], {
         env: {
-          PATH: process.env.PATH ?? '', HOME: root, KGC_SUPPORT_DATA_DIR: join(root, 'data'), DATABASE_URL: db.url,
-          KGC_SUPPORT_PORT: '0', KGC_SUPPORT_LOG_LEVEL: 'info', KGC_SUPPORT_LOG_FORMAT: 'json', KGC_SUPPORT_ADMIN_SOCKET: impossibleSocket(),
+          PATH: process.env.PATH ?? '',
+          HOME: root,
+          KGC_SUPPORT_DATA_DIR: join(root, 'data'),
+          DATABASE_URL: db.url,
+          KGC_SUPPORT_PORT: '0',
+          KGC_SUPPORT_LOG_LEVEL: 'info',
+          KGC_SUPPORT_LOG_FORMAT: 'json',
+          KGC_SUPPORT_ADMIN_SOCKET: impossibleSocket(),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
       let err = '';
-      proc.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-      proc.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+      proc.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      proc.stderr.on('data', (c: Buffer) => {
+        err += c.toString();
+      });
       const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
       let done = false;
-      void exited.then(() => { done = true; });
+      void exited.then(() => {
+        done = true;
+      });
       const answers: number[] = [];
       // Poll /health from the moment the API listens until the process is gone.
       const bound = Date.now() + 120_000;
@@ -56,8 +69,12 @@ describe('a daemon whose start fails', () => {
         const url = /Server listening at (http:\/\/[\d.:]+)/.exec(out)?.[1];
         if (url) {
           try {
-            answers.push((await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) })).status);
-          } catch { /* closed or not yet: no answer */ }
+            answers.push(
+              (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) })).status,
+            );
+          } catch {
+            /* closed or not yet: no answer */
+          }
         }
         await new Promise((r) => setTimeout(r, 5));
       }
@@ -77,12 +94,19 @@ describe('a daemon whose start fails', () => {
     const port = await refusedPort();
     try {
       const config = loadConfig({
-        KGC_SUPPORT_DATA_DIR: join(root, 'inproc'), DATABASE_URL: db.url, KGC_SUPPORT_PORT: String(port), KGC_SUPPORT_ADMIN_SOCKET: impossibleSocket(),
+        KGC_SUPPORT_DATA_DIR: join(root, 'inproc'),
+        DATABASE_URL: db.url,
+        KGC_SUPPORT_PORT: String(port),
+        KGC_SUPPORT_ADMIN_SOCKET: impossibleSocket(),
       });
-      await expect(startDaemon({ config, logger: silentLogger as never })).rejects.toMatchObject({ code: 'invalid_config' });
+      await expect(startDaemon({ config, logger: silentLogger as never })).rejects.toMatchObject({
+        code: 'invalid_config',
+      });
       await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
       // The lock is released too: a second start on the same directory gets as far as the socket again.
-      await expect(startDaemon({ config, logger: silentLogger as never })).rejects.toThrow(/KGC_SUPPORT_ADMIN_SOCKET/);
+      await expect(startDaemon({ config, logger: silentLogger as never })).rejects.toThrow(
+        /KGC_SUPPORT_ADMIN_SOCKET/,
+      );
     } finally {
       await db.drop();
     }
@@ -90,10 +114,16 @@ describe('a daemon whose start fails', () => {
 
   it('refuses before opening anything, with every problem listed', async () => {
     const dataDir = join(root, 'refused');
-    const config = loadConfig({ KGC_SUPPORT_DATA_DIR: dataDir, SUPPORT_WEBHOOK_SECRET: 'webhook_secret', KGC_SUPPORT_PUBLISH_KEY: 'kgc_short' });
+    const config = loadConfig({
+      KGC_SUPPORT_DATA_DIR: dataDir,
+      SUPPORT_WEBHOOK_SECRET: 'webhook_secret',
+      KGC_SUPPORT_PUBLISH_KEY: 'kgc_short',
+    });
     const refusal = startDaemon({ config, logger: silentLogger as never });
     await expect(refusal).rejects.toMatchObject({ code: 'invalid_config' });
-    await expect(refusal).rejects.toThrow(/SUPPORT_WEBHOOK_SECRET: .*\nKGC_SUPPORT_PUBLISH_KEY: is not a kgc_ API key/);
+    await expect(refusal).rejects.toThrow(
+      /SUPPORT_WEBHOOK_SECRET: .*\nKGC_SUPPORT_PUBLISH_KEY: is not a kgc_ API key/,
+    );
     expect(existsSync(dataDir)).toBe(false);
   });
 });
@@ -102,7 +132,12 @@ describe('/health while the daemon is not serving', () => {
   it('answers 503 with status fail, and /ready fails too; 200 once serving', async () => {
     let live = false;
     const app = Fastify();
-    await app.register(healthRoutes, { metrics: createMetrics(), readiness: undefined, moduleEnabled: () => true, live: () => live });
+    await app.register(healthRoutes, {
+      metrics: createMetrics(),
+      readiness: undefined,
+      moduleEnabled: () => true,
+      live: () => live,
+    });
     try {
       const starting = await app.inject({ url: '/health' });
       expect([starting.statusCode, starting.json().status]).toEqual([503, 'fail']);

@@ -20,7 +20,19 @@ describe.skipIf(skip !== undefined)('the daemon image', () => {
 
   beforeAll(async () => {
     await execa('bash', [resolve(ROOT, 'scripts/build-image.sh'), tag], { cwd: ROOT });
-    await execa('docker', ['run', '-d', '--name', name, '--health-interval', '1s', '-p', '127.0.0.1::3030', tag, 'serve', '--demo']);
+    await execa('docker', [
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--health-interval',
+      '1s',
+      '-p',
+      '127.0.0.1::3030',
+      tag,
+      'serve',
+      '--demo',
+    ]);
     const port = (await execa('docker', ['port', name, '3030/tcp'])).stdout.trim().split(':').pop();
     url = `http://127.0.0.1:${port}`;
   }, 300_000);
@@ -35,7 +47,9 @@ describe.skipIf(skip !== undefined)('the daemon image', () => {
     const deadline = Date.now() + 180_000;
     let health = '';
     while (Date.now() < deadline) {
-      health = (await execa('docker', ['inspect', '--format', '{{.State.Health.Status}}', name])).stdout.trim();
+      health = (
+        await execa('docker', ['inspect', '--format', '{{.State.Health.Status}}', name])
+      ).stdout.trim();
       if (health === 'healthy') break;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -43,14 +57,18 @@ describe.skipIf(skip !== undefined)('the daemon image', () => {
     const logs = await execa('docker', ['logs', name]);
     const key = /\n {2}(kgc_[0-9A-Za-z]{36})\n/.exec(logs.stderr)?.[1];
     expect(key).toBeDefined();
-    const res = await fetch(`${url}/api/service/worklogs/M-2025-0123/status`, { headers: { authorization: `Bearer ${key}` } });
+    const res = await fetch(`${url}/api/service/worklogs/M-2025-0123/status`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { status_hu: string }).status_hu).toBe('Javítás folyamatban');
     expect(logs.stdout).not.toContain(key as string);
   }, 240_000);
 
   it('runs as an unprivileged user', async () => {
-    const user = (await execa('docker', ['inspect', '--format', '{{.Config.User}}', name])).stdout.trim();
+    const user = (
+      await execa('docker', ['inspect', '--format', '{{.Config.User}}', name])
+    ).stdout.trim();
     expect(user).toBe('10001:10001');
   });
 });

@@ -27,12 +27,22 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/render/env-format.js';
 import { cliEnv, editFranchise, freePortFlags, tempRoot } from '../helpers/cli.js';
-import { buildTestImages, dockerUnavailable, pollFor, removeProject, TEST_HEALTHCHECK, type TestImages } from '../helpers/docker.js';
+import {
+  buildTestImages,
+  dockerUnavailable,
+  pollFor,
+  removeProject,
+  TEST_HEALTHCHECK,
+  type TestImages,
+} from '../helpers/docker.js';
 import { buildPostgresImage, pgImageUnavailable, type PostgresImage } from '../helpers/pg-image.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/kgc-support.js');
-const skip = (await dockerUnavailable()) ?? pgImageUnavailable() ?? (existsSync(join(ROOT, 'dist/cli/main.js')) ? undefined : 'dist/ is not built (npm run build)');
+const skip =
+  (await dockerUnavailable()) ??
+  pgImageUnavailable() ??
+  (existsSync(join(ROOT, 'dist/cli/main.js')) ? undefined : 'dist/ is not built (npm run build)');
 if (skip) console.warn(`\n!!! SKIP installed-franchise end-to-end test: ${skip}\n`);
 
 const run = randomBytes(3).toString('hex');
@@ -76,15 +86,33 @@ server.listen(Number(process.env.PORT || 5001), '0.0.0.0', () => console.log('ch
 for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => { server.close(); process.exit(0); });
 `;
 
-interface Cli { code: number; out: string; err: string; json<T = Record<string, unknown>>(): T }
-interface Received { path: string; headers: Record<string, string>; body: string }
-interface Inspect { Id: string; State: { Status: string; Running: boolean; Health?: { Status: string } }; Config: { Labels: Record<string, string> } }
+interface Cli {
+  code: number;
+  out: string;
+  err: string;
+  json<T = Record<string, unknown>>(): T;
+}
+interface Received {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+interface Inspect {
+  Id: string;
+  State: { Status: string; Running: boolean; Health?: { Status: string } };
+  Config: { Labels: Record<string, string> };
+}
 
 async function containersOf(project: string): Promise<Map<string, Inspect>> {
-  const ids = (await execa('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`])).stdout.split('\n').filter(Boolean);
+  const ids = (
+    await execa('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`])
+  ).stdout
+    .split('\n')
+    .filter(Boolean);
   const out = new Map<string, Inspect>();
   if (ids.length === 0) return out;
-  for (const c of JSON.parse((await execa('docker', ['inspect', ...ids])).stdout) as Inspect[]) out.set(c.Config.Labels['com.docker.compose.service'] as string, c);
+  for (const c of JSON.parse((await execa('docker', ['inspect', ...ids])).stdout) as Inspect[])
+    out.set(c.Config.Labels['com.docker.compose.service'] as string, c);
   return out;
 }
 
@@ -93,222 +121,385 @@ async function containersOf(project: string): Promise<Map<string, Inspect>> {
 // 2-core machine; `up` alone is given 600 s (its --timeout): with the cores saturated a first
 // start took over 200 s. Each wait inside has its own
 // bound and names what it waited for.
-describe.skipIf(skip !== undefined)('an installed franchise, end to end on a real engine', { timeout: 900_000 }, () => {
-  let root = '';
-  let dir = '';
-  let env: NodeJS.ProcessEnv = {};
-  let images: TestImages | undefined;
-  let postgres: PostgresImage | undefined;
-  let erpDbPort = '';
-  let ports: Record<string, string> = {};
-  let erpApiId = '';
-  let apiKey = '';
-  const eventId = `erp-o-0456-${run}`;
+describe.skipIf(skip !== undefined)(
+  'an installed franchise, end to end on a real engine',
+  { timeout: 900_000 },
+  () => {
+    let root = '';
+    let dir = '';
+    let env: NodeJS.ProcessEnv = {};
+    let images: TestImages | undefined;
+    let postgres: PostgresImage | undefined;
+    let erpDbPort = '';
+    let ports: Record<string, string> = {};
+    let erpApiId = '';
+    let apiKey = '';
+    const eventId = `erp-o-0456-${run}`;
 
-  async function kgc(args: string[], extraEnv: NodeJS.ProcessEnv = {}, timeoutMs = 600_000): Promise<Cli> {
-    const t0 = Date.now();
-    const r = await execa(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, extendEnv: false, reject: false, timeout: timeoutMs, cwd: root });
-    const shown = args.map((a) => (a.includes(READER_PW) || a.includes(ERP_ADMIN_PW) ? '<url with password>' : a)).join(' ');
-    console.info(`$ kgc-support ${shown}  → exit ${r.exitCode} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-    const out = String(r.stdout);
-    const err = String(r.stderr);
-    return { code: r.exitCode ?? -1, out, err, json: <T>() => JSON.parse(out) as T };
-  }
-  const why = (r: Cli) => `exit ${r.code}\nstdout: ${r.out}\nstderr: ${r.err}`;
-  const pullApi = (key = apiKey) => fetch(`http://127.0.0.1:${ports.daemon}/api/service/worklogs/M-2025-0123/status`, { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(20_000) });
-
-  beforeAll(async () => {
-    root = tempRoot('kgc-e2e-franchises-');
-    env = cliEnv(root);
-    postgres = await buildPostgresImage();
-    images = await buildTestImages();
-    await execa('bash', [join(ROOT, 'scripts/build-image.sh'), DAEMON_IMAGE], { cwd: ROOT });
-    const ctx = mkdtempSync(join(tmpdir(), 'kgc-e2e-chatbot-'));
-    try {
-      writeFileSync(join(ctx, 'receiver.mjs'), RECEIVER);
-      writeFileSync(join(ctx, 'Dockerfile'), `FROM ${DAEMON_IMAGE}\nCOPY receiver.mjs /app/receiver.mjs\nENTRYPOINT ["/usr/local/bin/node", "/app/receiver.mjs"]\nCMD []\n`);
-      await execa('docker', ['build', '-q', '-t', CHATBOT_IMAGE, ctx], { env: { DOCKER_BUILDKIT: '0' } });
-    } finally {
-      rmSync(ctx, { recursive: true, force: true });
-    }
-    // The ERP's own PostgreSQL: not part of the franchise's compose project (the ERP owns it).
-    await execa('docker', ['run', '-d', '--name', ERP_DB, '-e', 'POSTGRES_USER=erp_admin', '-e', `POSTGRES_PASSWORD=${ERP_ADMIN_PW}`, '-e', 'POSTGRES_DB=kgc', '-p', '127.0.0.1::5432', postgres.ref]);
-    erpDbPort = (await execa('docker', ['port', ERP_DB, '5432/tcp'])).stdout.trim().split('\n')[0]?.split(':').pop() ?? '';
-    await pollFor('the ERP database to accept connections', 120_000, async () => {
-      const c = new pg.Client({ connectionString: `postgres://erp_admin:${ERP_ADMIN_PW}@127.0.0.1:${erpDbPort}/kgc`, connectionTimeoutMillis: 5000 });
-      await c.connect();
-      await c.end();
-      return true;
-    });
-  }, 900_000);
-
-  afterAll(async () => {
-    await execa('docker', ['rm', '-f', '-v', ERP_DB], { reject: false });
-    await removeProject(PROJECT);
-    await execa('docker', ['rmi', CHATBOT_IMAGE], { reject: false });
-    await execa('docker', ['rmi', DAEMON_IMAGE], { reject: false });
-    await images?.remove();
-    await postgres?.remove();
-    if (root) rmSync(root, { recursive: true, force: true });
-  }, 300_000);
-
-  it('1. demo data goes into the ERP\'s database (demo seed, through its published port)', async () => {
-    const seed = await kgc(['demo', 'seed', '--json'], { DATABASE_URL: `postgres://erp_admin:${ERP_ADMIN_PW}@127.0.0.1:${erpDbPort}/kgc` });
-    expect(seed.code, why(seed)).toBe(0);
-    expect(seed.json<{ worklogs: number }>().worklogs).toBeGreaterThan(0);
-  });
-
-  it('2. init, with defaults but the franchise, its name, the ERP database and the images', async () => {
-    const o = images?.overrides ?? {};
-    const imageFlags = [
-      ...['kgc-api', 'koko-context', 'chatwoot', 'redis'].flatMap((k) => ['--image', `${k}=${o[k]?.image}:${o[k]?.tag}`]),
-      '--image', `kgc-support=${DAEMON_IMAGE}`,
-      '--image', `koko-chatbot=${CHATBOT_IMAGE}`,
-      '--image', `postgres=${postgres?.ref}`,
-    ];
-    // Ports: init's defaults would be free now, but other Docker tests on this host may take them before up.
-    const portFlags = await freePortFlags();
-    const init = await kgc(['init', '--franchise', ID, '--name', NAME, '--erp-database-url', ERP_URL, ...imageFlags, ...portFlags, '--yes']);
-    expect(init.code, why(init)).toBe(0);
-    dir = join(root, ID);
-    const doc = parse(readFileSync(join(dir, 'franchise.yaml'), 'utf8')) as { ports: Record<string, number> };
-    ports = Object.fromEntries(Object.entries(doc.ports).map(([k, v]) => [k, String(v)]));
-    expect(ports.daemon, JSON.stringify(doc.ports)).toMatch(/^\d+$/);
-    // As an admin edits franchise.yaml: frequent health checks (test/helpers/docker.ts), and a
-    // long start period for the real daemon and PostgreSQL: initdb and the migrations take
-    // seconds alone, and a run with the cores saturated (load 30) took 50 s for the migrations and
-    // over 120 s to listen. A check that passes ends the start period at once, so it costs nothing.
-    editFranchise(dir, (d) => { d.healthcheck = { ...TEST_HEALTHCHECK, start_period: '300s' }; });
-  });
-
-  it('3. render writes the stack and the ERP\'s SQL, which the ERP\'s DBA applies', async () => {
-    const r = await kgc(['render', '--franchise', ID]);
-    expect(r.code, why(r)).toBe(0);
-    const sqlFile = join(dir, 'erp', 'kgc-support-erp.sql');
-    expect(existsSync(sqlFile), `${sqlFile} written by render`).toBe(true);
-    const psql = await execa('docker', ['exec', '-i', ERP_DB, 'psql', '-v', 'ON_ERROR_STOP=1', '-U', 'erp_admin', '-d', 'kgc', '-f', '-'], { input: readFileSync(sqlFile), reject: false });
-    expect(psql.exitCode, psql.stderr).toBe(0);
-    // The role of ERP_DATABASE_URL now logs in with its password and reads the contract.
-    const c = new pg.Client({ connectionString: `postgres://kgc_reader:${READER_PW}@127.0.0.1:${erpDbPort}/kgc` });
-    await c.connect();
-    try {
-      expect((await c.query('SELECT count(*)::int AS n FROM kgc_erp.worklogs')).rows[0].n).toBeGreaterThan(0);
-    } finally {
-      await c.end();
-    }
-  });
-
-  it('4. the ERP starts alone (docker-compose up -d), and its database joins the ERP\'s network as erp-db', async () => {
-    const up = await execa('docker-compose', ['up', '-d'], { cwd: dir, reject: false });
-    expect(up.exitCode, up.stderr).toBe(0);
-    const live = await containersOf(PROJECT);
-    expect([...live.keys()]).toEqual(['kgc-api']);
-    erpApiId = live.get('kgc-api')?.Id as string;
-    // The network the daemon shares with the ERP, from the rendered compose file.
-    const compose = parse(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { networks?: string[] | Record<string, unknown> }> };
-    const nets = (s: string) => { const n = compose.services[s]?.networks; return n === undefined ? ['default'] : Array.isArray(n) ? n : Object.keys(n); };
-    const shared = nets('kgc-support').find((n) => nets('kgc-api').includes(n));
-    expect(shared, 'a network the daemon shares with the ERP').toBeDefined();
-    const net = `${PROJECT}_${shared}`;
-    const connect = await execa('docker', ['network', 'connect', '--alias', 'erp-db', net, ERP_DB], { reject: false });
-    expect(connect.exitCode, connect.stderr).toBe(0);
-  });
-
-  it('5. up starts the Support module, every service healthy, the daemon included', async () => {
-    const up = await kgc(['up', '--franchise', ID, '--timeout', '600s', '--json']);
-    expect(up.code, why(up)).toBe(0);
-    const live = await containersOf(PROJECT);
-    const services = [...live.keys()].sort();
-    expect(services).toEqual(expect.arrayContaining(['kgc-api', 'kgc-support', 'kgc-support-db', 'support-chatbot', 'chatwoot-postgres']));
-    for (const [service, c] of live) {
-      expect(c.State.Status, service).toBe('running');
-      if (service !== 'kgc-api') expect(c.State.Health?.Status, service).toBe('healthy');
-    }
-    expect(live.get('kgc-api')?.Id).toBe(erpApiId);
-  });
-
-  it('6. keys create --franchise issues a key on the franchise\'s daemon', async () => {
-    const r = await kgc(['keys', 'create', '--franchise', ID, '--name', 'koko-chatbot', '--scope', 'support:read', '--json']);
-    expect(r.code, why(r)).toBe(0);
-    apiKey = r.json<{ api_key: string }>().api_key;
-    expect(apiKey).toMatch(/^kgc_/);
-  });
-
-  it('7. the Pull API, through the daemon\'s published port, answers the seed 4.2 example', async () => {
-    const res = await pullApi();
-    const body = await res.text();
-    expect(res.status, body).toBe(200);
-    expect(JSON.parse(body)).toEqual(readmeWorklogAnswer());
-  });
-
-  it('8. an event published on the host reaches the chatbot as a webhook the seed\'s validator accepts', async () => {
-    const data = { order_id: 'O-2025-0456', customer: { id: 'C-123', name: 'Kovács János', phone: '+36301234567' }, items: [{ sku: 'MAK-DGA452', name: 'Makita akkus fúró', quantity: 2, status: 'beérkezett' }] };
-    const pub = await kgc(['events', 'publish', '--franchise', ID, '--type', 'order.arrived', '--data', JSON.stringify(data), '--id', eventId, '--json']);
-    expect(pub.code, why(pub)).toBe(0);
-    const hook = await pollFor('the webhook at the chatbot stand-in', 60_000, async () => {
-      const got = (await (await fetch(`http://127.0.0.1:${ports.chatbot}/received`)).json()) as Received[];
-      return got.find((g) => g.path === '/webhook/kgc/order-arrived');
-    });
-    const body = Buffer.from(hook.body, 'base64');
-    expect(JSON.parse(body.toString('utf8'))).toMatchObject({ id: eventId, event: 'order.arrived', data });
-    // The seed's own validate_webhook (8.1, verbatim) with the franchise's secret.
-    const secret = parseEnv(readFileSync(join(dir, 'secrets.env'), 'utf8')).get('SUPPORT_WEBHOOK_SECRET') as string;
-    expect(secret).toBeTruthy();
-    const py = spawn('python3', [join(ROOT, 'test/fixtures/seed_receiver.py')], { env: { ...process.env, WEBHOOK_SECRET: secret }, stdio: ['ignore', 'pipe', 'inherit'] });
-    try {
-      const lines = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
-      const port = (await lines.next()).value as string;
-      const res = await fetch(`http://127.0.0.1:${port}${hook.path}`, {
-        method: 'POST', body,
-        headers: { 'content-type': 'application/json', 'X-KGC-Signature': hook.headers['x-kgc-signature'] ?? '', 'X-KGC-Timestamp': hook.headers['x-kgc-timestamp'] ?? '' },
+    async function kgc(
+      args: string[],
+      extraEnv: NodeJS.ProcessEnv = {},
+      timeoutMs = 600_000,
+    ): Promise<Cli> {
+      const t0 = Date.now();
+      const r = await execa(process.execPath, [BIN, ...args], {
+        env: { ...env, ...extraEnv },
+        extendEnv: false,
+        reject: false,
+        timeout: timeoutMs,
+        cwd: root,
       });
-      expect((await lines.next()).value).toBe(`ok ${hook.path}`);
-      expect(res.status).toBe(204);
-    } finally {
-      py.kill();
+      const shown = args
+        .map((a) => (a.includes(READER_PW) || a.includes(ERP_ADMIN_PW) ? '<url with password>' : a))
+        .join(' ');
+      console.info(
+        `$ kgc-support ${shown}  → exit ${r.exitCode} in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+      );
+      const out = String(r.stdout);
+      const err = String(r.stderr);
+      return { code: r.exitCode ?? -1, out, err, json: <T>() => JSON.parse(out) as T };
     }
-  });
+    const why = (r: Cli) => `exit ${r.code}\nstdout: ${r.out}\nstderr: ${r.err}`;
+    const pullApi = (key = apiKey) =>
+      fetch(`http://127.0.0.1:${ports.daemon}/api/service/worklogs/M-2025-0123/status`, {
+        headers: { authorization: `Bearer ${key}` },
+        signal: AbortSignal.timeout(20_000),
+      });
 
-  it('9. disable --franchise switches the franchise\'s daemon off: the Pull API answers 503', async () => {
-    const r = await kgc(['disable', '--franchise', ID]);
-    expect(r.code, why(r)).toBe(0);
-    const res = await pollFor('the Pull API to answer 503', 20_000, async () => { const x = await pullApi(); return x.status === 503 ? x : undefined; });
-    expect(((await res.json()) as { code: string }).code).toBe('support_module_disabled');
-  });
+    beforeAll(async () => {
+      root = tempRoot('kgc-e2e-franchises-');
+      env = cliEnv(root);
+      postgres = await buildPostgresImage();
+      images = await buildTestImages();
+      await execa('bash', [join(ROOT, 'scripts/build-image.sh'), DAEMON_IMAGE], { cwd: ROOT });
+      const ctx = mkdtempSync(join(tmpdir(), 'kgc-e2e-chatbot-'));
+      try {
+        writeFileSync(join(ctx, 'receiver.mjs'), RECEIVER);
+        writeFileSync(
+          join(ctx, 'Dockerfile'),
+          `FROM ${DAEMON_IMAGE}\nCOPY receiver.mjs /app/receiver.mjs\nENTRYPOINT ["/usr/local/bin/node", "/app/receiver.mjs"]\nCMD []\n`,
+        );
+        await execa('docker', ['build', '-q', '-t', CHATBOT_IMAGE, ctx], {
+          env: { DOCKER_BUILDKIT: '0' },
+        });
+      } finally {
+        rmSync(ctx, { recursive: true, force: true });
+      }
+      // The ERP's own PostgreSQL: not part of the franchise's compose project (the ERP owns it).
+      await execa('docker', [
+        'run',
+        '-d',
+        '--name',
+        ERP_DB,
+        '-e',
+        'POSTGRES_USER=erp_admin',
+        '-e',
+        `POSTGRES_PASSWORD=${ERP_ADMIN_PW}`,
+        '-e',
+        'POSTGRES_DB=kgc',
+        '-p',
+        '127.0.0.1::5432',
+        postgres.ref,
+      ]);
+      erpDbPort =
+        (await execa('docker', ['port', ERP_DB, '5432/tcp'])).stdout
+          .trim()
+          .split('\n')[0]
+          ?.split(':')
+          .pop() ?? '';
+      await pollFor('the ERP database to accept connections', 120_000, async () => {
+        const c = new pg.Client({
+          connectionString: `postgres://erp_admin:${ERP_ADMIN_PW}@127.0.0.1:${erpDbPort}/kgc`,
+          connectionTimeoutMillis: 5000,
+        });
+        await c.connect();
+        await c.end();
+        return true;
+      });
+    }, 900_000);
 
-  it('10. enable --franchise switches it on again', async () => {
-    const r = await kgc(['enable', '--franchise', ID]);
-    expect(r.code, why(r)).toBe(0);
-    await pollFor('the Pull API to answer 200', 20_000, async () => ((await pullApi()).status === 200 ? true : undefined));
-  });
+    afterAll(async () => {
+      await execa('docker', ['rm', '-f', '-v', ERP_DB], { reject: false });
+      await removeProject(PROJECT);
+      await execa('docker', ['rmi', CHATBOT_IMAGE], { reject: false });
+      await execa('docker', ['rmi', DAEMON_IMAGE], { reject: false });
+      await images?.remove();
+      await postgres?.remove();
+      if (root) rmSync(root, { recursive: true, force: true });
+    }, 300_000);
 
-  it('11. backup --franchise writes the daemon\'s state to a file', async () => {
-    const r = await kgc(['backup', '--franchise', ID, '--json']);
-    expect(r.code, why(r)).toBe(0);
-    const { file } = r.json<{ file: string }>();
-    expect(existsSync(file), `${file} (${r.out})`).toBe(true);
-    expect(statSync(file).size).toBeGreaterThan(0);
-    // pg_dump's custom format, as restore expects.
-    expect(readFileSync(file).subarray(0, 5).toString('latin1')).toBe('PGDMP');
-  });
+    it("1. demo data goes into the ERP's database (demo seed, through its published port)", async () => {
+      const seed = await kgc(['demo', 'seed', '--json'], {
+        DATABASE_URL: `postgres://erp_admin:${ERP_ADMIN_PW}@127.0.0.1:${erpDbPort}/kgc`,
+      });
+      expect(seed.code, why(seed)).toBe(0);
+      expect(seed.json<{ worklogs: number }>().worklogs).toBeGreaterThan(0);
+    });
 
-  it('12. down --franchise removes the Support module and leaves the ERP running, same container', async () => {
-    const r = await kgc(['down', '--franchise', ID]);
-    expect(r.code, why(r)).toBe(0);
-    const live = await containersOf(PROJECT);
-    expect([...live.keys()]).toEqual(['kgc-api']);
-    expect(live.get('kgc-api')?.Id).toBe(erpApiId);
-    expect(live.get('kgc-api')?.State.Running).toBe(true);
-    expect((await execa('docker', ['inspect', '--format', '{{.State.Running}}', ERP_DB])).stdout.trim()).toBe('true');
-  });
+    it('2. init, with defaults but the franchise, its name, the ERP database and the images', async () => {
+      const o = images?.overrides ?? {};
+      const imageFlags = [
+        ...['kgc-api', 'koko-context', 'chatwoot', 'redis'].flatMap((k) => [
+          '--image',
+          `${k}=${o[k]?.image}:${o[k]?.tag}`,
+        ]),
+        '--image',
+        `kgc-support=${DAEMON_IMAGE}`,
+        '--image',
+        `koko-chatbot=${CHATBOT_IMAGE}`,
+        '--image',
+        `postgres=${postgres?.ref}`,
+      ];
+      // Ports: init's defaults would be free now, but other Docker tests on this host may take them before up.
+      const portFlags = await freePortFlags();
+      const init = await kgc([
+        'init',
+        '--franchise',
+        ID,
+        '--name',
+        NAME,
+        '--erp-database-url',
+        ERP_URL,
+        ...imageFlags,
+        ...portFlags,
+        '--yes',
+      ]);
+      expect(init.code, why(init)).toBe(0);
+      dir = join(root, ID);
+      const doc = parse(readFileSync(join(dir, 'franchise.yaml'), 'utf8')) as {
+        ports: Record<string, number>;
+      };
+      ports = Object.fromEntries(Object.entries(doc.ports).map(([k, v]) => [k, String(v)]));
+      expect(ports.daemon, JSON.stringify(doc.ports)).toMatch(/^\d+$/);
+      // As an admin edits franchise.yaml: frequent health checks (test/helpers/docker.ts), and a
+      // long start period for the real daemon and PostgreSQL: initdb and the migrations take
+      // seconds alone, and a run with the cores saturated (load 30) took 50 s for the migrations and
+      // over 120 s to listen. A check that passes ends the start period at once, so it costs nothing.
+      editFranchise(dir, (d) => {
+        d.healthcheck = { ...TEST_HEALTHCHECK, start_period: '300s' };
+      });
+    });
 
-  it('13. up again: healthy, with the daemon\'s state intact (the key still works)', async () => {
-    const up = await kgc(['up', '--franchise', ID, '--timeout', '600s', '--json']);
-    expect(up.code, why(up)).toBe(0);
-    expect((await containersOf(PROJECT)).get('kgc-api')?.Id).toBe(erpApiId);
-    const res = await pullApi();
-    const body = await res.text();
-    expect(res.status, body).toBe(200);
-    expect(JSON.parse(body)).toEqual(readmeWorklogAnswer());
-  });
-});
+    it("3. render writes the stack and the ERP's SQL, which the ERP's DBA applies", async () => {
+      const r = await kgc(['render', '--franchise', ID]);
+      expect(r.code, why(r)).toBe(0);
+      const sqlFile = join(dir, 'erp', 'kgc-support-erp.sql');
+      expect(existsSync(sqlFile), `${sqlFile} written by render`).toBe(true);
+      const psql = await execa(
+        'docker',
+        [
+          'exec',
+          '-i',
+          ERP_DB,
+          'psql',
+          '-v',
+          'ON_ERROR_STOP=1',
+          '-U',
+          'erp_admin',
+          '-d',
+          'kgc',
+          '-f',
+          '-',
+        ],
+        { input: readFileSync(sqlFile), reject: false },
+      );
+      expect(psql.exitCode, psql.stderr).toBe(0);
+      // The role of ERP_DATABASE_URL now logs in with its password and reads the contract.
+      const c = new pg.Client({
+        connectionString: `postgres://kgc_reader:${READER_PW}@127.0.0.1:${erpDbPort}/kgc`,
+      });
+      await c.connect();
+      try {
+        expect(
+          (await c.query('SELECT count(*)::int AS n FROM kgc_erp.worklogs')).rows[0].n,
+        ).toBeGreaterThan(0);
+      } finally {
+        await c.end();
+      }
+    });
+
+    it("4. the ERP starts alone (docker-compose up -d), and its database joins the ERP's network as erp-db", async () => {
+      const up = await execa('docker-compose', ['up', '-d'], { cwd: dir, reject: false });
+      expect(up.exitCode, up.stderr).toBe(0);
+      const live = await containersOf(PROJECT);
+      expect([...live.keys()]).toEqual(['kgc-api']);
+      erpApiId = live.get('kgc-api')?.Id as string;
+      // The network the daemon shares with the ERP, from the rendered compose file.
+      const compose = parse(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')) as {
+        services: Record<string, { networks?: string[] | Record<string, unknown> }>;
+      };
+      const nets = (s: string) => {
+        const n = compose.services[s]?.networks;
+        return n === undefined ? ['default'] : Array.isArray(n) ? n : Object.keys(n);
+      };
+      const shared = nets('kgc-support').find((n) => nets('kgc-api').includes(n));
+      expect(shared, 'a network the daemon shares with the ERP').toBeDefined();
+      const net = `${PROJECT}_${shared}`;
+      const connect = await execa(
+        'docker',
+        ['network', 'connect', '--alias', 'erp-db', net, ERP_DB],
+        { reject: false },
+      );
+      expect(connect.exitCode, connect.stderr).toBe(0);
+    });
+
+    it('5. up starts the Support module, every service healthy, the daemon included', async () => {
+      const up = await kgc(['up', '--franchise', ID, '--timeout', '600s', '--json']);
+      expect(up.code, why(up)).toBe(0);
+      const live = await containersOf(PROJECT);
+      const services = [...live.keys()].sort();
+      expect(services).toEqual(
+        expect.arrayContaining([
+          'kgc-api',
+          'kgc-support',
+          'kgc-support-db',
+          'support-chatbot',
+          'chatwoot-postgres',
+        ]),
+      );
+      for (const [service, c] of live) {
+        expect(c.State.Status, service).toBe('running');
+        if (service !== 'kgc-api') expect(c.State.Health?.Status, service).toBe('healthy');
+      }
+      expect(live.get('kgc-api')?.Id).toBe(erpApiId);
+    });
+
+    it("6. keys create --franchise issues a key on the franchise's daemon", async () => {
+      const r = await kgc([
+        'keys',
+        'create',
+        '--franchise',
+        ID,
+        '--name',
+        'koko-chatbot',
+        '--scope',
+        'support:read',
+        '--json',
+      ]);
+      expect(r.code, why(r)).toBe(0);
+      apiKey = r.json<{ api_key: string }>().api_key;
+      expect(apiKey).toMatch(/^kgc_/);
+    });
+
+    it("7. the Pull API, through the daemon's published port, answers the seed 4.2 example", async () => {
+      const res = await pullApi();
+      const body = await res.text();
+      expect(res.status, body).toBe(200);
+      expect(JSON.parse(body)).toEqual(readmeWorklogAnswer());
+    });
+
+    it("8. an event published on the host reaches the chatbot as a webhook the seed's validator accepts", async () => {
+      const data = {
+        order_id: 'O-2025-0456',
+        customer: { id: 'C-123', name: 'Kovács János', phone: '+36301234567' },
+        items: [
+          { sku: 'MAK-DGA452', name: 'Makita akkus fúró', quantity: 2, status: 'beérkezett' },
+        ],
+      };
+      const pub = await kgc([
+        'events',
+        'publish',
+        '--franchise',
+        ID,
+        '--type',
+        'order.arrived',
+        '--data',
+        JSON.stringify(data),
+        '--id',
+        eventId,
+        '--json',
+      ]);
+      expect(pub.code, why(pub)).toBe(0);
+      const hook = await pollFor('the webhook at the chatbot stand-in', 60_000, async () => {
+        const got = (await (
+          await fetch(`http://127.0.0.1:${ports.chatbot}/received`)
+        ).json()) as Received[];
+        return got.find((g) => g.path === '/webhook/kgc/order-arrived');
+      });
+      const body = Buffer.from(hook.body, 'base64');
+      expect(JSON.parse(body.toString('utf8'))).toMatchObject({
+        id: eventId,
+        event: 'order.arrived',
+        data,
+      });
+      // The seed's own validate_webhook (8.1, verbatim) with the franchise's secret.
+      const secret = parseEnv(readFileSync(join(dir, 'secrets.env'), 'utf8')).get(
+        'SUPPORT_WEBHOOK_SECRET',
+      ) as string;
+      expect(secret).toBeTruthy();
+      const py = spawn('python3', [join(ROOT, 'test/fixtures/seed_receiver.py')], {
+        env: { ...process.env, WEBHOOK_SECRET: secret },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      try {
+        const lines = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
+        const port = (await lines.next()).value as string;
+        const res = await fetch(`http://127.0.0.1:${port}${hook.path}`, {
+          method: 'POST',
+          body,
+          headers: {
+            'content-type': 'application/json',
+            'X-KGC-Signature': hook.headers['x-kgc-signature'] ?? '',
+            'X-KGC-Timestamp': hook.headers['x-kgc-timestamp'] ?? '',
+          },
+        });
+        expect((await lines.next()).value).toBe(`ok ${hook.path}`);
+        expect(res.status).toBe(204);
+      } finally {
+        py.kill();
+      }
+    });
+
+    it("9. disable --franchise switches the franchise's daemon off: the Pull API answers 503", async () => {
+      const r = await kgc(['disable', '--franchise', ID]);
+      expect(r.code, why(r)).toBe(0);
+      const res = await pollFor('the Pull API to answer 503', 20_000, async () => {
+        const x = await pullApi();
+        return x.status === 503 ? x : undefined;
+      });
+      expect(((await res.json()) as { code: string }).code).toBe('support_module_disabled');
+    });
+
+    it('10. enable --franchise switches it on again', async () => {
+      const r = await kgc(['enable', '--franchise', ID]);
+      expect(r.code, why(r)).toBe(0);
+      await pollFor('the Pull API to answer 200', 20_000, async () =>
+        (await pullApi()).status === 200 ? true : undefined,
+      );
+    });
+
+    it("11. backup --franchise writes the daemon's state to a file", async () => {
+      const r = await kgc(['backup', '--franchise', ID, '--json']);
+      expect(r.code, why(r)).toBe(0);
+      const { file } = r.json<{ file: string }>();
+      expect(existsSync(file), `${file} (${r.out})`).toBe(true);
+      expect(statSync(file).size).toBeGreaterThan(0);
+      // pg_dump's custom format, as restore expects.
+      expect(readFileSync(file).subarray(0, 5).toString('latin1')).toBe('PGDMP');
+    });
+
+    it('12. down --franchise removes the Support module and leaves the ERP running, same container', async () => {
+      const r = await kgc(['down', '--franchise', ID]);
+      expect(r.code, why(r)).toBe(0);
+      const live = await containersOf(PROJECT);
+      expect([...live.keys()]).toEqual(['kgc-api']);
+      expect(live.get('kgc-api')?.Id).toBe(erpApiId);
+      expect(live.get('kgc-api')?.State.Running).toBe(true);
+      expect(
+        (
+          await execa('docker', ['inspect', '--format', '{{.State.Running}}', ERP_DB])
+        ).stdout.trim(),
+      ).toBe('true');
+    });
+
+    it("13. up again: healthy, with the daemon's state intact (the key still works)", async () => {
+      const up = await kgc(['up', '--franchise', ID, '--timeout', '600s', '--json']);
+      expect(up.code, why(up)).toBe(0);
+      expect((await containersOf(PROJECT)).get('kgc-api')?.Id).toBe(erpApiId);
+      const res = await pullApi();
+      const body = await res.text();
+      expect(res.status, body).toBe(200);
+      expect(JSON.parse(body)).toEqual(readmeWorklogAnswer());
+    });
+  },
+);

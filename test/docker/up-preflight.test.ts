@@ -12,7 +12,13 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDocker } from '../../src/docker/engine.js';
 import { configuredPorts } from '../../src/docker/host-ports.js';
-import { buildTestImages, dockerUnavailable, removeProject, TEST_HEALTHCHECK, type TestImages } from '../helpers/docker.js';
+import {
+  buildTestImages,
+  dockerUnavailable,
+  removeProject,
+  TEST_HEALTHCHECK,
+  type TestImages,
+} from '../helpers/docker.js';
 import { cliEnv, editFranchise, freePortFlags, runCli, tempRoot } from '../helpers/cli.js';
 
 const reason = await dockerUnavailable();
@@ -25,11 +31,19 @@ const CRASH = `k${run}`;
 
 /** With --json, an error is one JSON line on stderr. */
 function errorOf(err: string): { code: string; message: string } {
-  return (JSON.parse(err.trim().split('\n').at(-1) as string) as { error: { code: string; message: string } }).error;
+  return (
+    JSON.parse(err.trim().split('\n').at(-1) as string) as {
+      error: { code: string; message: string };
+    }
+  ).error;
 }
 
 async function containerCount(project: string): Promise<number> {
-  return (await execa('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`])).stdout.split('\n').filter(Boolean).length;
+  return (
+    await execa('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`])
+  ).stdout
+    .split('\n')
+    .filter(Boolean).length;
 }
 
 suite('up before and while starting, on a real Docker engine', { timeout: 300_000 }, () => {
@@ -40,12 +54,28 @@ suite('up before and while starting, on a real Docker engine', { timeout: 300_00
   const cli = (...args: string[]) => runCli(args, env);
 
   async function install(id: string, override: Record<string, string>): Promise<string> {
-    const all = { ...Object.fromEntries(Object.entries(images.overrides).map(([k, v]) => [k, `${v.image}:${v.tag}`])), ...override };
-    const init = await cli('init', '--franchise', id, '--name', 'Preflight Kft.', '--erp-database-url', 'postgres://kgc_reader:pw@kgc-api:5432/kgc',
-      ...Object.entries(all).flatMap(([k, v]) => ['--image', `${k}=${v}`]), ...(await freePortFlags()));
+    const all = {
+      ...Object.fromEntries(
+        Object.entries(images.overrides).map(([k, v]) => [k, `${v.image}:${v.tag}`]),
+      ),
+      ...override,
+    };
+    const init = await cli(
+      'init',
+      '--franchise',
+      id,
+      '--name',
+      'Preflight Kft.',
+      '--erp-database-url',
+      'postgres://kgc_reader:pw@kgc-api:5432/kgc',
+      ...Object.entries(all).flatMap(([k, v]) => ['--image', `${k}=${v}`]),
+      ...(await freePortFlags()),
+    );
     expect(init.code, init.err).toBe(0);
     const dir = join(root, id);
-    editFranchise(dir, (doc) => { doc.healthcheck = { ...TEST_HEALTHCHECK }; });
+    editFranchise(dir, (doc) => {
+      doc.healthcheck = { ...TEST_HEALTHCHECK };
+    });
     const render = await cli('render', '--franchise', id);
     expect(render.code, render.err).toBe(0);
     return dir;
@@ -57,7 +87,13 @@ suite('up before and while starting, on a real Docker engine', { timeout: 300_00
     const base = images.overrides['kgc-support'] as { image: string; tag: string };
     const id = (await execa('docker', ['create', `${base.image}:${base.tag}`])).stdout.trim();
     crashImage = `kgc-test/crash:${images.tag}`;
-    await execa('docker', ['commit', '--change', 'CMD ["/bin/sh","-c","echo settings refused: crashing on purpose; exit 3"]', id, crashImage]);
+    await execa('docker', [
+      'commit',
+      '--change',
+      'CMD ["/bin/sh","-c","echo settings refused: crashing on purpose; exit 3"]',
+      id,
+      crashImage,
+    ]);
     await execa('docker', ['rm', id]);
     root = tempRoot();
     env = cliEnv(root);
@@ -71,7 +107,10 @@ suite('up before and while starting, on a real Docker engine', { timeout: 300_00
   }, 120_000);
 
   it('refuses with image_missing, naming each missing image and how to get it, before starting anything', async () => {
-    await install(MISSING, { redis: 'kgc-test/absent:nope', chatwoot: 'localhost:1/kgc-test/absent-chatwoot:v1' });
+    await install(MISSING, {
+      redis: 'kgc-test/absent:nope',
+      chatwoot: 'localhost:1/kgc-test/absent-chatwoot:v1',
+    });
     const t0 = Date.now();
     const up = await cli('up', '--franchise', MISSING, '--json');
     expect(up.code).toBe(1);
@@ -79,7 +118,9 @@ suite('up before and while starting, on a real Docker engine', { timeout: 300_00
     const err = errorOf(up.err);
     expect(err.code).toBe('image_missing');
     expect(err.message).toContain('kgc-test/absent:nope (for chatwoot-redis)');
-    expect(err.message).toContain('localhost:1/kgc-test/absent-chatwoot:v1 (for chatwoot-web, chatwoot-worker)');
+    expect(err.message).toContain(
+      'localhost:1/kgc-test/absent-chatwoot:v1 (for chatwoot-web, chatwoot-worker)',
+    );
     expect(err.message).toContain('docker load -i');
     expect(err.message).toContain('images: redis');
     expect(err.message).toContain('docker pull localhost:1/kgc-test/absent-chatwoot:v1');
@@ -87,7 +128,9 @@ suite('up before and while starting, on a real Docker engine', { timeout: 300_00
     expect(await containerCount(`kgc-${MISSING}`)).toBe(0);
 
     const doctor = await cli('doctor', '--franchise', MISSING, '--json');
-    const check = doctor.json<{ checks: { check: string; status: string; detail: string; hint?: string }[] }>().checks.find((c) => c.check === `images ${MISSING}`);
+    const check = doctor
+      .json<{ checks: { check: string; status: string; detail: string; hint?: string }[] }>()
+      .checks.find((c) => c.check === `images ${MISSING}`);
     expect(check?.status).toBe('fail');
     expect(check?.detail).toContain('kgc-test/absent:nope');
     expect(check?.hint).toContain('docker load -i');
@@ -96,13 +139,23 @@ suite('up before and while starting, on a real Docker engine', { timeout: 300_00
   it('doctor passes the image check when every image is present', async () => {
     await install(CRASH, { 'kgc-support': crashImage });
     const doctor = await cli('doctor', '--franchise', CRASH, '--json');
-    const check = doctor.json<{ checks: { check: string; status: string; detail: string }[] }>().checks.find((c) => c.check === `images ${CRASH}`);
+    const check = doctor
+      .json<{ checks: { check: string; status: string; detail: string }[] }>()
+      .checks.find((c) => c.check === `images ${CRASH}`);
     expect(check?.status, check?.detail).toBe('pass');
   });
 
   it('fails the wait at once on a crash loop, with its log lines, and never shows the wait as done', async () => {
     const t0 = Date.now();
-    const up = await cli('up', '--franchise', CRASH, '--service', 'kgc-support', '--timeout', '240s');
+    const up = await cli(
+      'up',
+      '--franchise',
+      CRASH,
+      '--service',
+      'kgc-support',
+      '--timeout',
+      '240s',
+    );
     expect(up.code).toBe(1);
     expect(Date.now() - t0).toBeLessThan(150_000); // a crash loop is final: not the 240 s timeout
     expect(up.err).toMatch(/kgc-support: crash loop/);
@@ -112,11 +165,26 @@ suite('up before and while starting, on a real Docker engine', { timeout: 300_00
     expect(up.err).toContain(`franchise ${CRASH}: kgc-support not healthy`);
   });
 
-  it('a second up counts the crash-looping container\'s port as the franchise\'s own', async () => {
+  it("a second up counts the crash-looping container's port as the franchise's own", async () => {
     // Whether it is between restarts (no port listed) or running (its docker-proxy holds the port), the port is its own.
-    const port = (parse(readFileSync(join(root, CRASH, 'franchise.yaml'), 'utf8')) as { ports: { daemon: number } }).ports.daemon;
-    expect((await configuredPorts(connectDocker(), [`kgc-${CRASH}`])).get(port)?.name).toMatch(/kgc-support/);
-    const up = await cli('up', '--franchise', CRASH, '--service', 'kgc-support', '--timeout', '240s', '--json');
+    const port = (
+      parse(readFileSync(join(root, CRASH, 'franchise.yaml'), 'utf8')) as {
+        ports: { daemon: number };
+      }
+    ).ports.daemon;
+    expect((await configuredPorts(connectDocker(), [`kgc-${CRASH}`])).get(port)?.name).toMatch(
+      /kgc-support/,
+    );
+    const up = await cli(
+      'up',
+      '--franchise',
+      CRASH,
+      '--service',
+      'kgc-support',
+      '--timeout',
+      '240s',
+      '--json',
+    );
     expect(up.code).toBe(1);
     expect(up.err).not.toContain('taken by');
     expect(errorOf(up.err).code).toBe('support_unhealthy');

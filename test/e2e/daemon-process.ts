@@ -12,27 +12,51 @@ export interface DaemonProcess {
   stop(): Promise<number | null>;
 }
 
-export async function spawnDaemon(env: Record<string, string>, timeoutMs = 90_000): Promise<DaemonProcess> {
+export async function spawnDaemon(
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<DaemonProcess> {
   const proc = spawn(process.execPath, [BIN, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', KGC_SUPPORT_PORT: '0', KGC_SUPPORT_LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      KGC_SUPPORT_PORT: '0',
+      KGC_SUPPORT_LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`daemon did not start within ${timeoutMs} ms:\n${err}`)), timeoutMs);
+    const t = setTimeout(
+      () => reject(new Error(`daemon did not start within ${timeoutMs} ms:\n${err}`)),
+      timeoutMs,
+    );
     proc.stderr?.on('data', (c: Buffer) => {
       err += c.toString();
       const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m?.[1]) { clearTimeout(t); resolve(m[1]); }
+      if (m?.[1]) {
+        clearTimeout(t);
+        resolve(m[1]);
+      }
     });
-    proc.once('exit', (code) => { clearTimeout(t); reject(new Error(`daemon exited with ${code}:\n${err}`)); });
+    proc.once('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`daemon exited with ${code}:\n${err}`));
+    });
   });
   return {
-    proc, url, stderr: () => err,
-    stop: () => new Promise((resolve) => {
-      if (proc.exitCode !== null) { resolve(proc.exitCode); return; }
-      proc.once('exit', (code) => resolve(code));
-      proc.kill('SIGTERM');
-    }),
+    proc,
+    url,
+    stderr: () => err,
+    stop: () =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null) {
+          resolve(proc.exitCode);
+          return;
+        }
+        proc.once('exit', (code) => resolve(code));
+        proc.kill('SIGTERM');
+      }),
   };
 }

@@ -18,9 +18,11 @@ const ID = 'pecs-1';
 const OTHER = 'gyor';
 const ERP_URL = 'postgres://kgc_support_reader:secret@erp-db.internal:5432/kgc';
 
-interface Problem { error: { code: string; message: string; franchises?: string[] } }
+interface Problem {
+  error: { code: string; message: string; franchises?: string[] };
+}
 
-describe('--franchise: the host CLI reaches the franchise\'s daemon', () => {
+describe("--franchise: the host CLI reaches the franchise's daemon", () => {
   const root = tempRoot();
   const scratch = mkdtempSync(join(tmpdir(), 'kgc-target-'));
   /** A local store beside the franchises (PostgreSQL, to look into), which --franchise must leave alone. */
@@ -33,19 +35,43 @@ describe('--franchise: the host CLI reaches the franchise\'s daemon', () => {
   let apiKey = '';
 
   const env = (extra: NodeJS.ProcessEnv = {}) => cliEnv(root, { HOME: home, ...extra });
-  const pull = async () => (await fetch(`${daemon.url}/api/service/worklogs/M-2025-0123/status`, { headers: { authorization: `Bearer ${apiKey}` } })).status;
+  const pull = async () =>
+    (
+      await fetch(`${daemon.url}/api/service/worklogs/M-2025-0123/status`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      })
+    ).status;
 
   beforeAll(async () => {
-    [local, daemonDb] = await Promise.all([createDatabase('kgc_target_local'), createDatabase('kgc_target_daemon')]);
+    [local, daemonDb] = await Promise.all([
+      createDatabase('kgc_target_local'),
+      createDatabase('kgc_target_daemon'),
+    ]);
     mkdirSync(home);
     for (const id of [ID, OTHER]) {
-      const r = await runCli(['init', '--franchise', id, '--name', `${id} Kft.`, '--erp-database-url', ERP_URL, ...(await freePortFlags())], env());
+      const r = await runCli(
+        [
+          'init',
+          '--franchise',
+          id,
+          '--name',
+          `${id} Kft.`,
+          '--erp-database-url',
+          ERP_URL,
+          ...(await freePortFlags()),
+        ],
+        env(),
+      );
       expect(r.code, r.err).toBe(0);
     }
     const run = join(root, ID, 'run');
     mkdirSync(run, { recursive: true, mode: 0o700 });
     // As in the rendered stack: the daemon's socket in the franchise's run directory, its store elsewhere.
-    daemon = await spawnDaemon({ KGC_SUPPORT_DATA_DIR: join(scratch, 'daemon'), DATABASE_URL: daemonDb.url, KGC_SUPPORT_ADMIN_SOCKET: join(run, 'admin.sock') });
+    daemon = await spawnDaemon({
+      KGC_SUPPORT_DATA_DIR: join(scratch, 'daemon'),
+      DATABASE_URL: daemonDb.url,
+      KGC_SUPPORT_ADMIN_SOCKET: join(run, 'admin.sock'),
+    });
   });
 
   afterAll(async () => {
@@ -59,27 +85,44 @@ describe('--franchise: the host CLI reaches the franchise\'s daemon', () => {
     const localEnv = env({ KGC_SUPPORT_DATA_DIR: localDir, DATABASE_URL: local.url });
     const on = await runCli(['enable', '--json'], localEnv);
     expect(on.code, on.err).toBe(0);
-    expect(on.json<{ daemon: unknown }>().daemon).toMatchObject({ local: localDir, store: expect.stringContaining('postgres') });
+    expect(on.json<{ daemon: unknown }>().daemon).toMatchObject({
+      local: localDir,
+      store: expect.stringContaining('postgres'),
+    });
 
     // The environment names a local store, but --franchise wins.
-    const created = await runCli(['keys', 'create', '--franchise', ID, '--name', 'koko', '--scope', 'support:read', '--json'], localEnv);
+    const created = await runCli(
+      ['keys', 'create', '--franchise', ID, '--name', 'koko', '--scope', 'support:read', '--json'],
+      localEnv,
+    );
     expect(created.code, created.err).toBe(0);
     const key = created.json<{ api_key: string; daemon: Record<string, unknown> }>();
-    expect(key.daemon).toEqual({ franchise: ID, socket: join(root, ID, 'run', 'admin.sock'), pid: daemon.proc.pid, store: expect.any(String) });
+    expect(key.daemon).toEqual({
+      franchise: ID,
+      socket: join(root, ID, 'run', 'admin.sock'),
+      pid: daemon.proc.pid,
+      store: expect.any(String),
+    });
     apiKey = key.api_key;
     expect(await pull()).not.toBe(503);
 
     const off = await runCli(['disable', '--franchise', ID], localEnv);
     expect(off.code, off.err).toBe(0);
-    expect(off.out).toContain(`Support module disabled on franchise ${ID}'s daemon (pid ${daemon.proc.pid}, store `);
+    expect(off.out).toContain(
+      `Support module disabled on franchise ${ID}'s daemon (pid ${daemon.proc.pid}, store `,
+    );
     expect(await pull()).toBe(503);
 
     // The local store knows nothing of it: no key, the module still on.
     const db = new pg.Client({ connectionString: local.url });
     await db.connect();
     try {
-      expect((await db.query('SELECT count(*)::int AS n FROM kgc_support.api_keys')).rows[0]).toEqual({ n: 0 });
-      expect((await db.query('SELECT enabled FROM kgc_support.plugin_state')).rows).toEqual([{ enabled: true }]);
+      expect(
+        (await db.query('SELECT count(*)::int AS n FROM kgc_support.api_keys')).rows[0],
+      ).toEqual({ n: 0 });
+      expect((await db.query('SELECT enabled FROM kgc_support.plugin_state')).rows).toEqual([
+        { enabled: true },
+      ]);
     } finally {
       await db.end();
     }
@@ -88,27 +131,45 @@ describe('--franchise: the host CLI reaches the franchise\'s daemon', () => {
   it('KGC_SUPPORT_FRANCHISE works like the flag', async () => {
     const on = await runCli(['enable', '--json'], env({ KGC_SUPPORT_FRANCHISE: ID }));
     expect(on.code, on.err).toBe(0);
-    expect(on.json<{ enabled: boolean; daemon: { franchise: string } }>()).toMatchObject({ enabled: true, daemon: { franchise: ID } });
+    expect(on.json<{ enabled: boolean; daemon: { franchise: string } }>()).toMatchObject({
+      enabled: true,
+      daemon: { franchise: ID },
+    });
     expect(await pull()).not.toBe(503);
   });
 
-  it('health and status --franchise say which daemon answered: the one on the franchise\'s socket', async () => {
+  it("health and status --franchise say which daemon answered: the one on the franchise's socket", async () => {
     const socket = join(root, ID, 'run', 'admin.sock');
     const h = await runCli(['health', '--franchise', ID, '--json', '--timeout', '2s'], env());
-    const state = (h.json<{ checks: Record<string, { output: string }[]> }>().checks['support-module:state'] ?? [])[0];
-    expect(state?.output).toContain(`answered by franchise ${ID}'s daemon (admin socket ${socket}, pid ${daemon.proc.pid})`);
+    const state = (h.json<{ checks: Record<string, { output: string }[]> }>().checks[
+      'support-module:state'
+    ] ?? [])[0];
+    expect(state?.output).toContain(
+      `answered by franchise ${ID}'s daemon (admin socket ${socket}, pid ${daemon.proc.pid})`,
+    );
 
     const st = await runCli(['status', '--json'], env({ KGC_SUPPORT_FRANCHISE: ID }));
     expect(st.code, st.err).toBe(0);
     expect(st.json<{ franchise: string; support_module: { daemon: unknown } }>()).toMatchObject({
-      franchise: ID, support_module: { daemon: { franchise: ID, socket, pid: daemon.proc.pid } },
+      franchise: ID,
+      support_module: { daemon: { franchise: ID, socket, pid: daemon.proc.pid } },
     });
     const text = await runCli(['status', '--franchise', ID], env());
-    expect(text.out).toContain(`answered by franchise ${ID}'s daemon on ${socket} (pid ${daemon.proc.pid}, store `);
+    expect(text.out).toContain(
+      `answered by franchise ${ID}'s daemon on ${socket} (pid ${daemon.proc.pid}, store `,
+    );
   });
 
   it('without a target, installed franchises make a state command refuse, listing them (exit 2)', async () => {
-    for (const args of [['disable'], ['keys', 'list'], ['dlq', 'list'], ['audit'], ['events', 'stats'], ['gdpr', 'status'], ['secrets', 'list']]) {
+    for (const args of [
+      ['disable'],
+      ['keys', 'list'],
+      ['dlq', 'list'],
+      ['audit'],
+      ['events', 'stats'],
+      ['gdpr', 'status'],
+      ['secrets', 'list'],
+    ]) {
       const r = await runCli([...args, '--json'], env());
       expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(2);
       const p = JSON.parse(r.err) as Problem;

@@ -25,36 +25,69 @@ describe('gdpr delete killed mid-cascade (the real binary)', () => {
   const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
   let env: NodeJS.ProcessEnv = {};
   // Asynchronous: the Chatwoot stand-in lives in this process and must keep answering meanwhile.
-  const cli = (...args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('exit', (status) => { clearTimeout(timer); done({ status, stdout, stderr }); });
-  });
+  const cli = (...args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      child.on('exit', (status) => {
+        clearTimeout(timer);
+        done({ status, stdout, stderr });
+      });
+    });
   const keys = () => scanKeys(redis, `${prefix}*`);
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does)');
+    if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js')))
+      throw new Error('dist/ is missing: run `npm run build` (npm test does)');
     await chatwoot.start();
     await redis.connect();
     env = {
-      ...process.env, KGC_SUPPORT_DATA_DIR: dataDir, NO_COLOR: '1', SUPPORT_MEMORY_ROOT: memoryRoot,
-      REDIS_URL: 'redis://127.0.0.1:6379', KGC_GDPR_REDIS_PATTERNS: `${prefix}support:customer:{id}:*,${prefix}chat:{id}:*`,
-      CHATWOOT_URL: chatwoot.url, CHATWOOT_API_TOKEN: 'tok_e2e', CHATWOOT_ACCOUNT_NUMBER: '1', KGC_GDPR_HTTP_TIMEOUT: '30s',
+      ...process.env,
+      KGC_SUPPORT_DATA_DIR: dataDir,
+      NO_COLOR: '1',
+      SUPPORT_MEMORY_ROOT: memoryRoot,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      KGC_GDPR_REDIS_PATTERNS: `${prefix}support:customer:{id}:*,${prefix}chat:{id}:*`,
+      CHATWOOT_URL: chatwoot.url,
+      CHATWOOT_API_TOKEN: 'tok_e2e',
+      CHATWOOT_ACCOUNT_NUMBER: '1',
+      KGC_GDPR_HTTP_TIMEOUT: '30s',
     };
     expect((await cli('demo', 'seed')).status).toBe(0);
     // The dispatcher is not part of this build: with the module off, step 2 is a recorded skip.
     expect((await cli('disable')).status).toBe(0);
     mkdirSync(join(memoryRoot, 'kgc-support', 'customers'), { recursive: true });
-    for (const id of ['C-123', 'C-456']) writeFileSync(join(memoryRoot, 'kgc-support', 'customers', `${id}.json`), `{"customer":"${id}"}`);
+    for (const id of ['C-123', 'C-456'])
+      writeFileSync(
+        join(memoryRoot, 'kgc-support', 'customers', `${id}.json`),
+        `{"customer":"${id}"}`,
+      );
     await redis.set(`${prefix}support:customer:C-123:ctx`, 'Kovács János');
     await redis.set(`${prefix}chat:C-123:1`, 'Szia');
     await redis.set(`${prefix}chat:C-456:1`, 'Szia');
-    chatwoot.add({ name: 'Kovács János', email: 'kovacs@example.com', phone_number: '+36301234567', identifier: 'C-123' });
-    chatwoot.add({ name: 'Nagy Péter', email: null, phone_number: '+36309876543', identifier: 'C-456' });
+    chatwoot.add({
+      name: 'Kovács János',
+      email: 'kovacs@example.com',
+      phone_number: '+36301234567',
+      identifier: 'C-123',
+    });
+    chatwoot.add({
+      name: 'Nagy Péter',
+      email: null,
+      phone_number: '+36309876543',
+      identifier: 'C-456',
+    });
   }, 240_000); // two CLI runs on a fresh embedded store: initdb, migrations and the demo data, slow on a loaded machine
   afterAll(async () => {
     const left = await keys();
@@ -67,8 +100,14 @@ describe('gdpr delete killed mid-cascade (the real binary)', () => {
 
   it('resume completes what the killed process started, without running a finished step again', async () => {
     chatwoot.delayMs = 20_000; // step 4 hangs on Chatwoot
-    const child = spawn(process.execPath, [BIN, 'gdpr', 'delete', 'C-123', '--reason', 'user_request', '--yes', '--json'], { env, stdio: 'ignore' });
-    const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
+    const child = spawn(
+      process.execPath,
+      [BIN, 'gdpr', 'delete', 'C-123', '--reason', 'user_request', '--yes', '--json'],
+      { env, stdio: 'ignore' },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((r) =>
+      child.on('exit', (_code, signal) => r(signal)),
+    );
     const deadline = Date.now() + 90_000; // a loaded CI machine opens the embedded store slowly
     while (chatwoot.calls.search === 0) {
       if (Date.now() > deadline) throw new Error('the cascade never reached Chatwoot');
@@ -80,22 +119,40 @@ describe('gdpr delete killed mid-cascade (the real binary)', () => {
 
     const status = await cli('gdpr', 'status', '--json');
     expect(status.status).toBe(0);
-    const [killed] = JSON.parse(status.stdout) as { request_id: string; state: string; steps: { step: string; state: string; runs: number }[] }[];
+    const [killed] = JSON.parse(status.stdout) as {
+      request_id: string;
+      state: string;
+      steps: { step: string; state: string; runs: number }[];
+    }[];
     expect(killed?.state).toBe('running');
-    expect(killed?.steps.map((s) => [s.step, s.state])).toEqual([['erp', 'done'], ['webhook', 'skipped'], ['memory', 'done'], ['chatwoot', 'running'], ['redis', 'pending']]);
+    expect(killed?.steps.map((s) => [s.step, s.state])).toEqual([
+      ['erp', 'done'],
+      ['webhook', 'skipped'],
+      ['memory', 'done'],
+      ['chatwoot', 'running'],
+      ['redis', 'pending'],
+    ]);
     expect(readdirSync(join(memoryRoot, 'kgc-support', 'customers'))).toEqual(['C-456.json']);
 
     const resumed = await cli('gdpr', 'resume', killed?.request_id as string, '--json');
     expect(resumed.status, resumed.stderr).toBe(0);
-    const view = JSON.parse(resumed.stdout) as { state: string; steps: { step: string; runs: number; state: string }[] };
+    const view = JSON.parse(resumed.stdout) as {
+      state: string;
+      steps: { step: string; runs: number; state: string }[];
+    };
     expect(view.state).toBe('completed');
     expect(view.steps.map((s) => [s.step, s.state, s.runs])).toEqual([
-      ['erp', 'done', 1], ['webhook', 'skipped', 1], ['memory', 'done', 1], ['chatwoot', 'done', 2], ['redis', 'done', 1],
+      ['erp', 'done', 1],
+      ['webhook', 'skipped', 1],
+      ['memory', 'done', 1],
+      ['chatwoot', 'done', 2],
+      ['redis', 'done', 1],
     ]);
     expect([...chatwoot.contacts.values()].map((c) => c.identifier)).toEqual(['C-456']);
     expect(chatwoot.calls.delete).toBe(1);
     expect(await keys()).toEqual([`${prefix}chat:C-456:1`]);
     const receipt = await cli('gdpr', 'receipt', killed?.request_id as string, '--json');
-    for (const n of ['Kovács', '+36301234567', '301234567', 'kovacs@example.com', 'C-123']) expect(receipt.stdout, n).not.toContain(n);
+    for (const n of ['Kovács', '+36301234567', '301234567', 'kovacs@example.com', 'C-123'])
+      expect(receipt.stdout, n).not.toContain(n);
   }, 240_000);
 });

@@ -19,8 +19,14 @@ const GEMINI = 'AIza-test-gemini-key-0123456789';
 
 suite('init wizard on a terminal', () => {
   const roots: string[] = [];
-  const root = () => { const r = tempRoot(); roots.push(r); return r; };
-  afterAll(() => { for (const r of roots) rmSync(r, { recursive: true, force: true }); });
+  const root = () => {
+    const r = tempRoot();
+    roots.push(r);
+    return r;
+  };
+  afterAll(() => {
+    for (const r of roots) rmSync(r, { recursive: true, force: true });
+  });
 
   let wizardRoot: string;
   let session: PtySession;
@@ -28,7 +34,11 @@ suite('init wizard on a terminal', () => {
 
   beforeAll(async () => {
     wizardRoot = root();
-    session = new PtySession(['init'], { ...cliEnv(wizardRoot), NO_COLOR: undefined, GEMINI_API_KEY: undefined });
+    session = new PtySession(['init'], {
+      ...cliEnv(wizardRoot),
+      NO_COLOR: undefined,
+      GEMINI_API_KEY: undefined,
+    });
     await session.waitFor('Franchise id');
     session.type('Budapest 1\r');
     await session.waitFor('use 1-32 lowercase letters');
@@ -59,19 +69,32 @@ suite('init wizard on a terminal', () => {
     expect(session.output).not.toContain(GEMINI);
     const secrets = join(wizardRoot, 'budapest-1', 'secrets.env');
     expect(parseEnv(readFileSync(secrets, 'utf8')).get('GEMINI_API_KEY')).toBe(GEMINI);
-    expect(parseEnv(readFileSync(secrets, 'utf8')).get('ERP_DATABASE_URL')).toBe(TEST_ERP_DATABASE_URL);
+    expect(parseEnv(readFileSync(secrets, 'utf8')).get('ERP_DATABASE_URL')).toBe(
+      TEST_ERP_DATABASE_URL,
+    );
     expect(statSync(secrets).mode & 0o777).toBe(0o600);
   });
 
   it('writes the same franchise.yaml as the same answers given as flags, without a prompt', async () => {
     const flagsRoot = root();
-    const r = await runCli(['init', '--franchise', 'budapest-1', '--name', NAME, ...ERP_FLAGS], cliEnv(flagsRoot, { GEMINI_API_KEY: GEMINI }));
+    const r = await runCli(
+      ['init', '--franchise', 'budapest-1', '--name', NAME, ...ERP_FLAGS],
+      cliEnv(flagsRoot, { GEMINI_API_KEY: GEMINI }),
+    );
     expect(r.code, r.err).toBe(0);
     const wizard = readFileSync(join(wizardRoot, 'budapest-1', 'franchise.yaml'), 'utf8');
     const flags = readFileSync(join(flagsRoot, 'budapest-1', 'franchise.yaml'), 'utf8');
-    const body = (t: string) => t.split('\n').filter((l) => !l.startsWith('# yaml-language-server')).join('\n');
+    const body = (t: string) =>
+      t
+        .split('\n')
+        .filter((l) => !l.startsWith('# yaml-language-server'))
+        .join('\n');
     expect(body(flags)).toBe(body(wizard));
-    expect(parseEnv(readFileSync(join(flagsRoot, 'budapest-1', 'secrets.env'), 'utf8')).get('GEMINI_API_KEY')).toBe(GEMINI);
+    expect(
+      parseEnv(readFileSync(join(flagsRoot, 'budapest-1', 'secrets.env'), 'utf8')).get(
+        'GEMINI_API_KEY',
+      ),
+    ).toBe(GEMINI);
   });
 
   it('Ctrl-C ends it with exit code 130 and nothing written', async () => {

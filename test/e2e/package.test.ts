@@ -25,7 +25,11 @@ describe('npm pack', () => {
   let tarball = '';
 
   beforeAll(() => {
-    const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(
+      'npm',
+      ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch],
+      { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const [info] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
     if (!info) throw new Error(`npm pack said nothing: ${out}`);
     files = info.files.map((f) => f.path);
@@ -35,11 +39,23 @@ describe('npm pack', () => {
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('ships bin, dist, templates, compose, schemas and the store migrations, and no tests', () => {
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'bin/kgc-support.js', 'dist/cli/main.js', 'dist/daemon/daemon.js', 'schemas/franchise.schema.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'bin/kgc-support.js',
+        'dist/cli/main.js',
+        'dist/daemon/daemon.js',
+        'schemas/franchise.schema.json',
+      ]),
+    );
     const runtime = ['templates', 'compose', 'schemas', 'src/store/migrations'].flatMap(filesUnder);
     expect(runtime.length).toBeGreaterThan(10);
     expect(runtime.filter((f) => !files.includes(f))).toEqual([]);
-    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('bench/') || f.startsWith('node_modules/'))).toEqual([]);
+    expect(
+      files.filter(
+        (f) => f.startsWith('test/') || f.startsWith('bench/') || f.startsWith('node_modules/'),
+      ),
+    ).toEqual([]);
   });
 
   it('the unpacked package works from / : init and render find their templates, a store opens with its migrations', () => {
@@ -50,14 +66,35 @@ describe('npm pack', () => {
     const home = join(scratch, 'home');
     mkdirSync(home);
     const franchises = join(scratch, 'franchises');
-    const env = { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', KGC_SUPPORT_FRANCHISES_DIR: franchises };
-    const cli = (...args: string[]) => spawnSync(process.execPath, [join(pkg, 'bin', 'kgc-support.js'), ...args], { cwd: '/', env, encoding: 'utf8', timeout: 90_000 });
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      NO_COLOR: '1',
+      KGC_SUPPORT_FRANCHISES_DIR: franchises,
+    };
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [join(pkg, 'bin', 'kgc-support.js'), ...args], {
+        cwd: '/',
+        env,
+        encoding: 'utf8',
+        timeout: 90_000,
+      });
 
-    const init = cli('init', '--franchise', 'packed', '--name', 'Packed Kft.', '--erp-database-url', 'postgres://kgc_support_reader:x@erp-db:5432/kgc');
+    const init = cli(
+      'init',
+      '--franchise',
+      'packed',
+      '--name',
+      'Packed Kft.',
+      '--erp-database-url',
+      'postgres://kgc_support_reader:x@erp-db:5432/kgc',
+    );
     expect(init.status, init.stderr).toBe(0);
     const render = cli('render', '--franchise', 'packed');
     expect(render.status, render.stderr).toBe(0);
-    expect(readdirSync(join(franchises, 'packed'))).toEqual(expect.arrayContaining(['franchise.yaml', 'docker-compose.yml']));
+    expect(readdirSync(join(franchises, 'packed'))).toEqual(
+      expect.arrayContaining(['franchise.yaml', 'docker-compose.yml']),
+    );
 
     const keys = cli('keys', 'list', '--json', '--data-dir', join(scratch, 'data'));
     expect(keys.status, keys.stderr).toBe(0);

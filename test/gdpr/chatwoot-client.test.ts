@@ -11,20 +11,39 @@ import { ChatwootStandin } from '../helpers/chatwoot-standin.js';
 describe('Chatwoot client', () => {
   const cw = new ChatwootStandin('tok_right', 3);
   const client = (o: { token?: string; accountId?: number } = {}) =>
-    createChatwootClient({ baseUrl: cw.url, token: o.token ?? 'tok_right', accountId: o.accountId ?? 3, timeoutMs: 2_000 });
+    createChatwootClient({
+      baseUrl: cw.url,
+      token: o.token ?? 'tok_right',
+      accountId: o.accountId ?? 3,
+      timeoutMs: 2_000,
+    });
   beforeAll(async () => {
     await cw.start();
-    cw.add({ name: 'Kovács János', email: null, phone_number: '+36301234567', identifier: 'C-123' });
-    cw.add({ name: 'Kovács Jánosné', email: null, phone_number: '+36301234568', identifier: 'C-1234' });
+    cw.add({
+      name: 'Kovács János',
+      email: null,
+      phone_number: '+36301234567',
+      identifier: 'C-123',
+    });
+    cw.add({
+      name: 'Kovács Jánosné',
+      email: null,
+      phone_number: '+36301234568',
+      identifier: 'C-1234',
+    });
     // 40 partial matches for "C-12": three pages of 15.
-    for (let i = 0; i < 40; i++) cw.add({ name: `Vevő ${i}`, email: null, phone_number: null, identifier: `C-12${100 + i}` });
+    for (let i = 0; i < 40; i++)
+      cw.add({ name: `Vevő ${i}`, email: null, phone_number: null, identifier: `C-12${100 + i}` });
     cw.add({ name: 'Last', email: null, phone_number: null, identifier: 'C-12' });
   });
   afterAll(() => cw.stop());
 
   it('encodes + as %2B (Chatwoot decodes a bare + as a space)', async () => {
     expect(encodeQuery('+36301234567')).toBe('%2B36301234567');
-    const res = (q: string) => fetch(`${cw.url}/api/v1/accounts/3/contacts/search?q=${q}`, { headers: { api_access_token: 'tok_right' } }).then((r) => r.json()) as Promise<{ payload: unknown[] }>;
+    const res = (q: string) =>
+      fetch(`${cw.url}/api/v1/accounts/3/contacts/search?q=${q}`, {
+        headers: { api_access_token: 'tok_right' },
+      }).then((r) => r.json()) as Promise<{ payload: unknown[] }>;
     expect((await res(encodeQuery('+36301234567'))).payload).toHaveLength(1);
     expect((await res('+36301234567')).payload).toHaveLength(0);
   });
@@ -37,11 +56,25 @@ describe('Chatwoot client', () => {
   });
 
   it('a wrong token or account is permanent; a Chatwoot that is down is transient', async () => {
-    await expect(client({ token: 'tok_wrong' }).byIdentifier('C-123')).rejects.toMatchObject({ permanent: true, message: expect.stringContaining('401') });
-    await expect(client({ accountId: 4 }).byIdentifier('C-123')).rejects.toMatchObject({ permanent: true, message: expect.stringContaining('404') });
+    await expect(client({ token: 'tok_wrong' }).byIdentifier('C-123')).rejects.toMatchObject({
+      permanent: true,
+      message: expect.stringContaining('401'),
+    });
+    await expect(client({ accountId: 4 }).byIdentifier('C-123')).rejects.toMatchObject({
+      permanent: true,
+      message: expect.stringContaining('404'),
+    });
     expect(cw.calls.unauthorised).toBeGreaterThan(0);
-    const down = createChatwootClient({ baseUrl: 'http://127.0.0.1:9', token: 't', accountId: 3, timeoutMs: 1_000 });
-    await expect(down.deleteContact(1)).rejects.toMatchObject({ permanent: false, message: expect.stringContaining('unreachable') });
+    const down = createChatwootClient({
+      baseUrl: 'http://127.0.0.1:9',
+      token: 't',
+      accountId: 3,
+      timeoutMs: 1_000,
+    });
+    await expect(down.deleteContact(1)).rejects.toMatchObject({
+      permanent: false,
+      message: expect.stringContaining('unreachable'),
+    });
   });
 
   it('delete: 200 deleted, 404 gone, 422 online', async () => {

@@ -12,8 +12,23 @@ import { setPluginEnabled } from '../../src/plugin/plugin.service.js';
 import { createGdprWorld, needles, TARGET, type GdprWorld } from '../helpers/gdpr.js';
 
 const HOSTILE = [
-  '../C-9001', 'C-9001/../../etc/passwd', '..', '*', 'C-9001*', 'C-900?', 'C-9001%2F..', '%2e%2e%2fC-9001', 'C-9001\u0000',
-  'C-9001\u0000.json', 'C-9001:*', 'C-9001.json', ' C-9001', 'C-9001\n', 'C-[0-9]*', 'x'.repeat(65), '',
+  '../C-9001',
+  'C-9001/../../etc/passwd',
+  '..',
+  '*',
+  'C-9001*',
+  'C-900?',
+  'C-9001%2F..',
+  '%2e%2e%2fC-9001',
+  'C-9001\u0000',
+  'C-9001\u0000.json',
+  'C-9001:*',
+  'C-9001.json',
+  ' C-9001',
+  'C-9001\n',
+  'C-[0-9]*',
+  'x'.repeat(65),
+  '',
 ];
 
 describe('gdpr CLI (postgres)', () => {
@@ -24,8 +39,11 @@ describe('gdpr CLI (postgres)', () => {
     return { code, out: io.out, err: io.err };
   };
   const snapshot = async () => ({
-    traces: await w.traces(needles(TARGET)), files: w.memoryFiles(), keys: (await w.redisKeys()).length,
-    contacts: w.chatwoot.contacts.size, deletes: w.chatwoot.calls.delete,
+    traces: await w.traces(needles(TARGET)),
+    files: w.memoryFiles(),
+    keys: (await w.redisKeys()).length,
+    contacts: w.chatwoot.contacts.size,
+    deletes: w.chatwoot.calls.delete,
     requests: (await w.ctx.db.query('SELECT id FROM kgc_support.gdpr_requests')).rowCount,
   });
   beforeAll(async () => {
@@ -33,7 +51,9 @@ describe('gdpr CLI (postgres)', () => {
     // The dispatcher is not in this build: with the module off, step 2 is skipped, as it would be.
     await setPluginEnabled(w.ctx, false);
   });
-  afterAll(async () => { await w?.close(); });
+  afterAll(async () => {
+    await w?.close();
+  });
 
   it('refuses every hostile customer id with a clear error, exit 2, and touches nothing', async () => {
     const before = await snapshot();
@@ -43,19 +63,44 @@ describe('gdpr CLI (postgres)', () => {
       expect(res.code, JSON.stringify(id)).toBe(2);
       expect(res.err, JSON.stringify(id)).toContain('refused');
       expect(res.err).not.toContain('\u0000');
-      await expect(requestErasure(w.ctx, w.deps(), { customer_id: id, reason: 'user_request' }), JSON.stringify(id)).rejects.toMatchObject({ code: 'invalid_customer_id' });
-      await expect(startErasureFromEvent(w.ctx, w.deps(), { eventId: 'evt_x', customerId: id, reason: 'user_request' })).rejects.toMatchObject({ code: 'invalid_customer_id' });
+      await expect(
+        requestErasure(w.ctx, w.deps(), { customer_id: id, reason: 'user_request' }),
+        JSON.stringify(id),
+      ).rejects.toMatchObject({ code: 'invalid_customer_id' });
+      await expect(
+        startErasureFromEvent(w.ctx, w.deps(), {
+          eventId: 'evt_x',
+          customerId: id,
+          reason: 'user_request',
+        }),
+      ).rejects.toMatchObject({ code: 'invalid_customer_id' });
     }
-    const dry = await run('gdpr', 'delete', '--reason', 'user_request', '--dry-run', '--', 'C-9001%2F..');
+    const dry = await run(
+      'gdpr',
+      'delete',
+      '--reason',
+      'user_request',
+      '--dry-run',
+      '--',
+      'C-9001%2F..',
+    );
     expect(dry.code).toBe(2);
-    expect((await run('gdpr', 'delete', 'C-9001', '--reason', 'User Request!', '--yes')).code).toBe(2);
+    expect((await run('gdpr', 'delete', 'C-9001', '--reason', 'User Request!', '--yes')).code).toBe(
+      2,
+    );
     expect(await snapshot()).toEqual(before);
   });
 
   it('says what a NUL byte or a percent-encoded slash is, so the admin can tell what was wrong', async () => {
-    expect((await run('gdpr', 'delete', '--reason', 'x', '--yes', '--', 'C-9001\u0000')).err).toContain('\\u0000');
-    expect((await run('gdpr', 'delete', '--reason', 'x', '--yes', '--', 'C-9001%2F..')).err).toContain('percent-encoded');
-    expect((await run('gdpr', 'delete', '--reason', 'x', '--yes', '--', '../etc')).err).toContain('path separator');
+    expect(
+      (await run('gdpr', 'delete', '--reason', 'x', '--yes', '--', 'C-9001\u0000')).err,
+    ).toContain('\\u0000');
+    expect(
+      (await run('gdpr', 'delete', '--reason', 'x', '--yes', '--', 'C-9001%2F..')).err,
+    ).toContain('percent-encoded');
+    expect((await run('gdpr', 'delete', '--reason', 'x', '--yes', '--', '../etc')).err).toContain(
+      'path separator',
+    );
   });
 
   it('requires --yes off a terminal, and --dry-run touches nothing', async () => {
@@ -63,22 +108,48 @@ describe('gdpr CLI (postgres)', () => {
     const noYes = await run('gdpr', 'delete', TARGET.id, '--reason', 'user_request');
     expect(noYes.code).toBe(2);
     expect(noYes.err).toContain('pass --yes');
-    const dry = await run('--json', 'gdpr', 'delete', TARGET.id, '--reason', 'user_request', '--dry-run');
+    const dry = await run(
+      '--json',
+      'gdpr',
+      'delete',
+      TARGET.id,
+      '--reason',
+      'user_request',
+      '--dry-run',
+    );
     expect(dry.code).toBe(0);
     const plan = JSON.parse(dry.out);
     expect(plan.steps.map((s: { step: string; action: string }) => [s.step, s.action])).toEqual([
-      ['erp', 'erase'], ['webhook', 'erase'], ['memory', 'erase'], ['chatwoot', 'erase'], ['redis', 'erase'],
+      ['erp', 'erase'],
+      ['webhook', 'erase'],
+      ['memory', 'erase'],
+      ['chatwoot', 'erase'],
+      ['redis', 'erase'],
     ]);
     expect(await snapshot()).toEqual(before);
   });
 
   it('partial when Chatwoot is down (exit 1, the request kept); gdpr resume completes it (exit 0); status and receipt', async () => {
     await w.chatwoot.stop();
-    const first = await run('--json', 'gdpr', 'delete', TARGET.id, '--reason', 'user_request', '--yes');
+    const first = await run(
+      '--json',
+      'gdpr',
+      'delete',
+      TARGET.id,
+      '--reason',
+      'user_request',
+      '--yes',
+    );
     expect(first.code).toBe(1);
     const view = JSON.parse(first.out);
     expect(view.state).toBe('partial');
-    expect(view.steps.map((s: { state: string }) => s.state)).toEqual(['done', 'skipped', 'done', 'retry', 'done']);
+    expect(view.steps.map((s: { state: string }) => s.state)).toEqual([
+      'done',
+      'skipped',
+      'done',
+      'retry',
+      'done',
+    ]);
 
     const text = await run('gdpr', 'status', view.request_id);
     expect(text.out).toContain('partial');
@@ -91,17 +162,29 @@ describe('gdpr CLI (postgres)', () => {
 
     const list = JSON.parse((await run('--json', 'gdpr', 'status', '--state', 'completed')).out);
     expect(list.map((r: { request_id: string }) => r.request_id)).toEqual([view.request_id]);
-    const byCustomer = JSON.parse((await run('--json', 'gdpr', 'status', '--customer', TARGET.id)).out);
+    const byCustomer = JSON.parse(
+      (await run('--json', 'gdpr', 'status', '--customer', TARGET.id)).out,
+    );
     expect(byCustomer).toHaveLength(1);
 
     const receipt = await run('--json', 'gdpr', 'receipt', view.request_id);
     expect(receipt.code).toBe(0);
     for (const n of [...needles(TARGET), TARGET.id]) expect(receipt.out, n).not.toContain(n);
-    expect(JSON.parse(receipt.out).steps.map((s: { outcome: string }) => s.outcome)).toEqual(['done', 'skipped', 'done', 'done', 'done']);
+    expect(JSON.parse(receipt.out).steps.map((s: { outcome: string }) => s.outcome)).toEqual([
+      'done',
+      'skipped',
+      'done',
+      'done',
+      'done',
+    ]);
     expect(await w.traces(needles(TARGET))).toEqual({});
 
-    const audit = JSON.parse((await run('--json', 'audit', '--kind', 'admin', '--route', 'gdpr.')).out) as { route: string }[];
-    expect(audit.map((r) => r.route)).toEqual(expect.arrayContaining(['gdpr.delete', 'gdpr.resume', 'gdpr.step.chatwoot']));
+    const audit = JSON.parse(
+      (await run('--json', 'audit', '--kind', 'admin', '--route', 'gdpr.')).out,
+    ) as { route: string }[];
+    expect(audit.map((r) => r.route)).toEqual(
+      expect.arrayContaining(['gdpr.delete', 'gdpr.resume', 'gdpr.step.chatwoot']),
+    );
   });
 
   it('an unknown request id is a clear error', async () => {

@@ -40,7 +40,10 @@ describe.each(STORE_KINDS)('GDPR through the daemon on %s', (kind) => {
   beforeAll(async () => {
     receiver = await startReceiver();
     const env: Record<string, string> = {
-      ...fastEnv(receiver.url), KGC_SUPPORT_DATA_DIR: join(dir, 'data'), KGC_SUPPORT_PORT: '0', SUPPORT_MEMORY_ROOT: memoryRoot,
+      ...fastEnv(receiver.url),
+      KGC_SUPPORT_DATA_DIR: join(dir, 'data'),
+      KGC_SUPPORT_PORT: '0',
+      SUPPORT_MEMORY_ROOT: memoryRoot,
       KGC_GDPR_WEBHOOK_WAIT: '10s',
     };
     if (kind === 'postgres') {
@@ -49,8 +52,16 @@ describe.each(STORE_KINDS)('GDPR through the daemon on %s', (kind) => {
       drop = pg.drop;
     }
     mkdirSync(join(memoryRoot, 'kgc-support', 'customers'), { recursive: true });
-    for (const id of ['C-124', 'C-501', 'C-504']) writeFileSync(join(memoryRoot, 'kgc-support', 'customers', `${id}.json`), '{"likes":"láncfűrész"}');
-    daemon = await startDaemon({ config: loadConfig(env), logger: silentLogger as never, demo: true });
+    for (const id of ['C-124', 'C-501', 'C-504'])
+      writeFileSync(
+        join(memoryRoot, 'kgc-support', 'customers', `${id}.json`),
+        '{"likes":"láncfűrész"}',
+      );
+    daemon = await startDaemon({
+      config: loadConfig(env),
+      logger: silentLogger as never,
+      demo: true,
+    });
     publishKey = (await createKey(daemon.ctx, { name: 'erp', scopes: ['erp:publish'] })).api_key;
   });
   afterAll(async () => {
@@ -60,13 +71,23 @@ describe.each(STORE_KINDS)('GDPR through the daemon on %s', (kind) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const requestsFor = async (triggerEventId: string) => (await daemon.ctx.db.query<{ id: string; state: string }>(
-    'SELECT id, state FROM kgc_support.gdpr_requests WHERE trigger_event_id = $1', [triggerEventId])).rows;
+  const requestsFor = async (triggerEventId: string) =>
+    (
+      await daemon.ctx.db.query<{ id: string; state: string }>(
+        'SELECT id, state FROM kgc_support.gdpr_requests WHERE trigger_event_id = $1',
+        [triggerEventId],
+      )
+    ).rows;
 
-  it('starts an erasure for the ERP\'s customer.deleted and tells Support once', async () => {
+  it("starts an erasure for the ERP's customer.deleted and tells Support once", async () => {
     const res = await fetch(`${daemon.url}/api/events`, {
-      method: 'POST', headers: { authorization: `Bearer ${publishKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'evt-erp-del-124', event: 'customer.deleted', data: { customer_id: 'C-124', gdpr_reason: 'user_request' } }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${publishKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'evt-erp-del-124',
+        event: 'customer.deleted',
+        data: { customer_id: 'C-124', gdpr_reason: 'user_request' },
+      }),
     });
     expect(res.status).toBe(202);
     const [req] = await until(async () => {
@@ -76,19 +97,32 @@ describe.each(STORE_KINDS)('GDPR through the daemon on %s', (kind) => {
     expect(req?.state).toBe('completed');
     expect(existsSync(join(memoryRoot, 'kgc-support', 'customers', 'C-124.json'))).toBe(false);
     expect(existsSync(join(memoryRoot, 'kgc-support', 'customers', 'C-504.json'))).toBe(true);
-    const customer = await daemon.ctx.erp.query('SELECT 1 FROM kgc_erp.customers WHERE id = $1', ['C-124']);
+    const customer = await daemon.ctx.erp.query('SELECT 1 FROM kgc_erp.customers WHERE id = $1', [
+      'C-124',
+    ]);
     expect(customer.rows).toHaveLength(0);
-    const deliveries = receiver.deliveries.filter((d) => d.path === '/webhook/kgc/customer-deleted');
+    const deliveries = receiver.deliveries.filter(
+      (d) => d.path === '/webhook/kgc/customer-deleted',
+    );
     expect(deliveries.map((d) => JSON.parse(d.body).id)).toEqual(['evt-erp-del-124']);
   });
 
-  it('publishes, waits for Support\'s answer and completes an erasure an admin asks for', async () => {
+  it("publishes, waits for Support's answer and completes an erasure an admin asks for", async () => {
     const before = receiver.deliveries.length;
-    const view = await executeOp({ ...daemon.ctx, actor: 'cli:test' }, gdprOps.delete as never, { customer_id: 'C-501', reason: 'user_request' }) as { request_id: string; state: string };
+    const view = (await executeOp({ ...daemon.ctx, actor: 'cli:test' }, gdprOps.delete as never, {
+      customer_id: 'C-501',
+      reason: 'user_request',
+    })) as { request_id: string; state: string };
     expect(view.state).toBe('completed');
-    const sent = receiver.deliveries.slice(before).filter((d) => d.path === '/webhook/kgc/customer-deleted').map((d) => JSON.parse(d.body));
+    const sent = receiver.deliveries
+      .slice(before)
+      .filter((d) => d.path === '/webhook/kgc/customer-deleted')
+      .map((d) => JSON.parse(d.body));
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ event: 'customer.deleted', data: { customer_id: 'C-501', gdpr_reason: 'user_request' } });
+    expect(sent[0]).toMatchObject({
+      event: 'customer.deleted',
+      data: { customer_id: 'C-501', gdpr_reason: 'user_request' },
+    });
     // The cascade's own event does not start a second erasure.
     await daemon.erasures.intake();
     expect(await requestsFor(sent[0].id)).toEqual([]);

@@ -21,9 +21,15 @@ import { createDatabase } from '../helpers/pg.js';
 import { until } from '../helpers/receiver.js';
 import { fastEnv, SAMPLES } from '../helpers/webhooks.js';
 
-interface LogLine { level: number; msg: string; component?: string; state?: string; previous?: string }
+interface LogLine {
+  level: number;
+  msg: string;
+  component?: string;
+  state?: string;
+  previous?: string;
+}
 
-describe('the Support module\'s lifecycle in the daemon', () => {
+describe("the Support module's lifecycle in the daemon", () => {
   let support: StandIn;
   let context: StandIn;
   let chatwoot: StandIn;
@@ -34,9 +40,13 @@ describe('the Support module\'s lifecycle in the daemon', () => {
   let publishKey = '';
   let readKey = '';
   const logs: LogLine[] = [];
-  const transitions = () => logs.filter((l) => l.component === 'support-health' && l.state && l.level >= 30).map((l) => l.state);
+  const transitions = () =>
+    logs
+      .filter((l) => l.component === 'support-health' && l.state && l.level >= 30)
+      .map((l) => l.state);
   const state = () => daemon.support.view().state;
-  const api = (path: string, key?: string) => fetch(`${daemon.url}${path}`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
+  const api = (path: string, key?: string) =>
+    fetch(`${daemon.url}${path}`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
 
   beforeAll(async () => {
     support = await standIn((path) => (path.startsWith('/webhook/') ? { status: 204 } : HEALTHY));
@@ -45,16 +55,28 @@ describe('the Support module\'s lifecycle in the daemon', () => {
     db = await createDatabase('kgc_lifecycle');
     dataDir = mkdtempSync(join(tmpdir(), 'kgc-lifecycle-'));
     env = {
-      KGC_SUPPORT_DATA_DIR: dataDir, DATABASE_URL: db.url, KGC_SUPPORT_PORT: '0',
-      ...fastEnv(support.url), SUPPORT_CONTEXT_URL: context.url, CHATWOOT_URL: chatwoot.url,
+      KGC_SUPPORT_DATA_DIR: dataDir,
+      DATABASE_URL: db.url,
+      KGC_SUPPORT_PORT: '0',
+      ...fastEnv(support.url),
+      SUPPORT_CONTEXT_URL: context.url,
+      CHATWOOT_URL: chatwoot.url,
       // Checks every 200 ms; each may take 3 s: in a full run on two saturated cores a stand-in's
       // answer took over 500 ms and a healthy Support read as DOWN. A refused one fails at once.
-      KGC_SUPPORT_HEALTH_INTERVAL: '200ms', KGC_SUPPORT_HEALTH_TIMEOUT: '3s',
+      KGC_SUPPORT_HEALTH_INTERVAL: '200ms',
+      KGC_SUPPORT_HEALTH_TIMEOUT: '3s',
       // The breaker's own probe is slow here, so held deliveries resume only because the
       // daemon's health check found Support up again (what the DOWN → HEALTHY case checks).
       KGC_SUPPORT_WEBHOOK_PROBE_INTERVAL: '1h',
     };
-    const logger = pino({ level: 'debug' }, { write: (line: string) => { logs.push(JSON.parse(line) as LogLine); } });
+    const logger = pino(
+      { level: 'debug' },
+      {
+        write: (line: string) => {
+          logs.push(JSON.parse(line) as LogLine);
+        },
+      },
+    );
     daemon = await startDaemon({ config: loadConfig(env), logger });
     publishKey = (await createKey(daemon.ctx, { name: 'erp', scopes: ['erp:publish'] })).api_key;
     readKey = (await createKey(daemon.ctx, { name: 'koko', scopes: ['support:read'] })).api_key;
@@ -72,7 +94,11 @@ describe('the Support module\'s lifecycle in the daemon', () => {
     await until(() => state() === 'HEALTHY', 20_000, 'the first periodic check');
     expect(transitions()).toEqual(['ACTIVE', 'HEALTHY']);
     const view = daemon.support.view();
-    expect(view.components.map((c) => [c.component, c.status])).toEqual([['support-chatbot', 'pass'], ['support-context', 'pass'], ['chatwoot', 'pass']]);
+    expect(view.components.map((c) => [c.component, c.status])).toEqual([
+      ['support-chatbot', 'pass'],
+      ['support-context', 'pass'],
+      ['chatwoot', 'pass'],
+    ]);
     expect(view.next_check_at).not.toBeNull();
   });
 
@@ -81,7 +107,10 @@ describe('the Support module\'s lifecycle in the daemon', () => {
     for (const key of [publishKey, readKey]) {
       const res = await api('/api/support/health', key);
       expect(res.status).toBe(200);
-      const body = await res.json() as { lifecycle: { state: string; deliveries_held: boolean }; facts: { module_enabled: boolean; events: { dead: number }; webhook_secret: unknown } };
+      const body = (await res.json()) as {
+        lifecycle: { state: string; deliveries_held: boolean };
+        facts: { module_enabled: boolean; events: { dead: number }; webhook_secret: unknown };
+      };
       expect(body.lifecycle).toMatchObject({ state: 'HEALTHY', deliveries_held: false });
       expect(body.facts).toMatchObject({ module_enabled: true, events: { dead: 0 } });
       expect(body.facts.webhook_secret).not.toBeNull();
@@ -105,15 +134,27 @@ describe('the Support module\'s lifecycle in the daemon', () => {
     expect(down[0]?.level).toBe(40);
     expect(down[0]?.msg).toContain('the ERP keeps working');
     // The ERP publishes meanwhile: accepted at once, waiting, not burning its retries.
-    const ev = await publishEvent(daemon.ctx, { event: 'order.arrived', data: SAMPLES['order.arrived'] });
+    const ev = await publishEvent(daemon.ctx, {
+      event: 'order.arrived',
+      data: SAMPLES['order.arrived'],
+    });
     expect(ev.event.status).toBe('pending');
     const res = await api('/api/support/health', publishKey);
-    expect(((await res.json()) as { lifecycle: { state: string; deliveries_held: boolean } }).lifecycle).toMatchObject({ state: 'DOWN', deliveries_held: true });
+    expect(
+      ((await res.json()) as { lifecycle: { state: string; deliveries_held: boolean } }).lifecycle,
+    ).toMatchObject({ state: 'DOWN', deliveries_held: true });
 
-    support = await standIn((path) => (path.startsWith('/webhook/') ? { status: 204 } : HEALTHY), port);
+    support = await standIn(
+      (path) => (path.startsWith('/webhook/') ? { status: 204 } : HEALTHY),
+      port,
+    );
     await until(() => state() === 'HEALTHY', 20_000, 'HEALTHY again');
     expect(daemon.dispatcher.held).toBe(false);
-    await until(async () => (await getEvent(daemon.ctx, ev.event.id)).status === 'delivered', 20_000, 'the waiting event to be delivered');
+    await until(
+      async () => (await getEvent(daemon.ctx, ev.event.id)).status === 'delivered',
+      20_000,
+      'the waiting event to be delivered',
+    );
     expect((await getEvent(daemon.ctx, ev.event.id)).failures).toBe(0);
     expect(transitions()).toEqual(['ACTIVE', 'HEALTHY', 'DOWN', 'HEALTHY']);
   });
@@ -125,23 +166,35 @@ describe('the Support module\'s lifecycle in the daemon', () => {
     expect((await api('/api/customers/by-phone/%2B36301234567', readKey)).status).toBe(503);
     const res = await api('/api/support/health', readKey);
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { lifecycle: { state: string } }).lifecycle.state).toBe('DISABLED');
+    expect(((await res.json()) as { lifecycle: { state: string } }).lifecycle.state).toBe(
+      'DISABLED',
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect(state()).toBe('DISABLED');
     expect((await runCli(['enable'], cliEnv)).code).toBe(0);
-    await until(() => state() === 'ACTIVE' || state() === 'HEALTHY', 20_000, 'discovery after enable');
+    await until(
+      () => state() === 'ACTIVE' || state() === 'HEALTHY',
+      20_000,
+      'discovery after enable',
+    );
     expect(transitions()).toEqual(['ACTIVE', 'HEALTHY', 'DOWN', 'HEALTHY', 'DISABLED', 'ACTIVE']);
     await until(() => state() === 'HEALTHY', 20_000, 'HEALTHY after enable');
   });
 
-  it('DEGRADED while the chatbot answers but Chatwoot\'s Redis fails; `health` shows the daemon\'s view', async () => {
+  it("DEGRADED while the chatbot answers but Chatwoot's Redis fails; `health` shows the daemon's view", async () => {
     chatwoot.answer = () => ({ status: 200, body: chatwootBody('ok', 'failing') });
     await until(() => state() === 'DEGRADED', 20_000, 'DEGRADED');
     expect(daemon.support.view().detail).toContain('queue_services failing');
     expect(daemon.dispatcher.held).toBe(false);
-    const r = await runCli(['health', '--json', '--timeout', '1s'], { PATH: process.env.PATH, ...env });
+    const r = await runCli(['health', '--json', '--timeout', '1s'], {
+      PATH: process.env.PATH,
+      ...env,
+    });
     const j = r.json<{ checks: Record<string, { status: string; observedValue?: unknown }[]> }>();
-    expect(j.checks['support-module:state']?.[0]).toMatchObject({ status: 'warn', observedValue: 'DEGRADED' });
+    expect(j.checks['support-module:state']?.[0]).toMatchObject({
+      status: 'warn',
+      observedValue: 'DEGRADED',
+    });
     chatwoot.answer = () => ({ status: 200, body: chatwootBody() });
     await until(() => state() === 'HEALTHY', 20_000, 'HEALTHY');
     expect(transitions().slice(-3)).toEqual(['HEALTHY', 'DEGRADED', 'HEALTHY']);

@@ -25,8 +25,17 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function createTestApi(kind: StoreKind, opts: TestStoreOptions & { rateLimit?: string; extraRoutes?: readonly FastifyPluginAsync<{ ctx: Ctx }>[] } = {}): Promise<TestApi> {
-  const ts = await createTestStore(kind, { ...opts, env: { KGC_SUPPORT_RATE_LIMIT: opts.rateLimit ?? '100000/s', ...opts.env } });
+export async function createTestApi(
+  kind: StoreKind,
+  opts: TestStoreOptions & {
+    rateLimit?: string;
+    extraRoutes?: readonly FastifyPluginAsync<{ ctx: Ctx }>[];
+  } = {},
+): Promise<TestApi> {
+  const ts = await createTestStore(kind, {
+    ...opts,
+    env: { KGC_SUPPORT_RATE_LIMIT: opts.rateLimit ?? '100000/s', ...opts.env },
+  });
   const ctx = ts.ctx;
   await seedDemo(ctx);
   const issue = async (name: string, scopes: string[]) => createKey(ctx, { name, scopes });
@@ -38,7 +47,10 @@ export async function createTestApi(kind: StoreKind, opts: TestStoreOptions & { 
   const audit = new AuditWriter(ctx, { flushMs: 60_000 });
   const module = { enabled: true };
   const app = await buildApiApp({
-    ctx, verifier, audit, metrics: createMetrics({ defaultMetrics: false }),
+    ctx,
+    verifier,
+    audit,
+    metrics: createMetrics({ defaultMetrics: false }),
     limiter: new RateLimiter(ctx.clock, ctx.config.rateLimit),
     moduleEnabled: () => module.enabled,
     logger: false,
@@ -46,9 +58,24 @@ export async function createTestApi(kind: StoreKind, opts: TestStoreOptions & { 
   });
   await app.ready();
   return {
-    app, ts, ctx, verifier, audit, module,
-    keys: { read: read.api_key, appointments: appointments.api_key, publish: publish.api_key, admin: admin.api_key },
-    keyIds: { read: read.key.id, appointments: appointments.key.id, publish: publish.key.id, admin: admin.key.id },
+    app,
+    ts,
+    ctx,
+    verifier,
+    audit,
+    module,
+    keys: {
+      read: read.api_key,
+      appointments: appointments.api_key,
+      publish: publish.api_key,
+      admin: admin.api_key,
+    },
+    keyIds: {
+      read: read.key.id,
+      appointments: appointments.key.id,
+      publish: publish.key.id,
+      admin: admin.key.id,
+    },
     async close() {
       await app.close();
       await audit.close();

@@ -32,7 +32,10 @@ export class ChatwootStandin {
   private port = 0;
   private nextId = 1;
 
-  constructor(readonly token: string, readonly accountId: number) {}
+  constructor(
+    readonly token: string,
+    readonly accountId: number,
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -45,7 +48,9 @@ export class ChatwootStandin {
   }
 
   async start(): Promise<void> {
-    const server = createServer((req, res) => { void this.handle(req, res); });
+    const server = createServer((req, res) => {
+      void this.handle(req, res);
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => resolve());
@@ -65,13 +70,22 @@ export class ChatwootStandin {
 
   private send(res: ServerResponse, status: number, body: unknown): void {
     const text = body === undefined ? '' : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
-  private page(list: StandinContact[], url: URL): { meta: { count: number; current_page: number }; payload: StandinContact[] } {
+  private page(
+    list: StandinContact[],
+    url: URL,
+  ): { meta: { count: number; current_page: number }; payload: StandinContact[] } {
     const n = Math.max(1, Number(url.searchParams.get('page') ?? '1'));
-    return { meta: { count: list.length, current_page: n }, payload: list.slice((n - 1) * PAGE_SIZE, n * PAGE_SIZE) };
+    return {
+      meta: { count: list.length, current_page: n },
+      payload: list.slice((n - 1) * PAGE_SIZE, n * PAGE_SIZE),
+    };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -84,23 +98,46 @@ export class ChatwootStandin {
       return this.send(res, 401, { error: 'You need to sign in or sign up before continuing.' });
     }
     const m = /^\/api\/v1\/accounts\/(\d+)\/contacts(?:\/(search|filter|\d+))?$/.exec(url.pathname);
-    if (!m || Number(m[1]) !== this.accountId) return this.send(res, 404, { error: 'Resource could not be found' });
+    if (!m || Number(m[1]) !== this.accountId)
+      return this.send(res, 404, { error: 'Resource could not be found' });
     const sorted = () => [...this.contacts.values()].sort((a, b) => a.id - b.id);
     if (m[2] === 'search' && req.method === 'GET') {
       this.calls.search++;
       const q = (url.searchParams.get('q') ?? '').toLowerCase(); // "+" arrives as " " unless sent as %2B
       const hit = (v: string | null) => v !== null && v.toLowerCase().includes(q);
-      return this.send(res, 200, this.page(sorted().filter((c) => hit(c.name) || hit(c.email) || hit(c.phone_number) || hit(c.identifier)), url));
+      return this.send(
+        res,
+        200,
+        this.page(
+          sorted().filter(
+            (c) => hit(c.name) || hit(c.email) || hit(c.phone_number) || hit(c.identifier),
+          ),
+          url,
+        ),
+      );
     }
     if (m[2] === 'filter' && req.method === 'POST') {
       this.calls.filter++;
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { payload?: { attribute_key: string; filter_operator: string; values: string[] }[] };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+        payload?: { attribute_key: string; filter_operator: string; values: string[] }[];
+      };
       const f = body.payload?.[0];
-      if (!f || f.filter_operator !== 'equal_to' || !['phone_number', 'identifier', 'email'].includes(f.attribute_key)) {
+      if (
+        !f ||
+        f.filter_operator !== 'equal_to' ||
+        !['phone_number', 'identifier', 'email'].includes(f.attribute_key)
+      ) {
         return this.send(res, 422, { message: 'Invalid filter' });
       }
       const key = f.attribute_key as 'phone_number' | 'identifier' | 'email';
-      return this.send(res, 200, this.page(sorted().filter((c) => c[key] !== null && f.values.includes(c[key] as string)), url));
+      return this.send(
+        res,
+        200,
+        this.page(
+          sorted().filter((c) => c[key] !== null && f.values.includes(c[key] as string)),
+          url,
+        ),
+      );
     }
     if (m[2] !== undefined && /^\d+$/.test(m[2]) && req.method === 'DELETE') {
       this.calls.delete++;
@@ -108,7 +145,8 @@ export class ChatwootStandin {
       this.deletes.set(id, (this.deletes.get(id) ?? 0) + 1);
       const c = this.contacts.get(id);
       if (!c) return this.send(res, 404, { error: 'Resource could not be found' });
-      if (this.online.has(id)) return this.send(res, 422, { message: `${c.name} is Online, please try again later` });
+      if (this.online.has(id))
+        return this.send(res, 422, { message: `${c.name} is Online, please try again later` });
       this.contacts.delete(id);
       return this.send(res, 200, undefined);
     }

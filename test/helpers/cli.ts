@@ -29,7 +29,13 @@ export function tempRoot(prefix = 'kgc-franchises-'): string {
 
 /** The environment a test's CLI runs in: the real PATH and HOME, its own franchises directory. */
 export function cliEnv(root: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', KGC_SUPPORT_FRANCHISES_DIR: root, ...extra };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NO_COLOR: '1',
+    KGC_SUPPORT_FRANCHISES_DIR: root,
+    ...extra,
+  };
 }
 
 /**
@@ -45,7 +51,18 @@ export async function freePortFlags(): Promise<string[]> {
     const base = 20000 + Math.floor(Math.random() * 400) * 100;
     const ports = [base, base + 30, base + 1, base + 4, base + 80];
     if ((await Promise.all(ports.map((p) => isPortFree(p)))).every(Boolean)) {
-      return ['--erp-port', String(ports[0]), '--daemon-port', String(ports[1]), '--chatbot-port', String(ports[2]), '--context-port', String(ports[3]), '--chatwoot-port', String(ports[4])];
+      return [
+        '--erp-port',
+        String(ports[0]),
+        '--daemon-port',
+        String(ports[1]),
+        '--chatbot-port',
+        String(ports[2]),
+        '--context-port',
+        String(ports[3]),
+        '--chatwoot-port',
+        String(ports[4]),
+      ];
     }
   }
   throw new Error('no free ports found');

@@ -7,7 +7,16 @@
  * process is called sidekiq (pgrep -f), pg_isready and redis-cli answer. Every
  * long-running process traps SIGTERM, so that `docker stop` takes no 10 s grace.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  copyFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -18,20 +27,24 @@ export const BUSYBOX = '/bin/busybox';
 export async function dockerUnavailable(): Promise<string | undefined> {
   if (!existsSync(BUSYBOX)) return `${BUSYBOX} is missing (install busybox-static)`;
   const info = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], { reject: false });
-  if (info.exitCode !== 0) return `no Docker engine: ${(info.stderr || info.shortMessage || '').split('\n')[0]}`;
+  if (info.exitCode !== 0)
+    return `no Docker engine: ${(info.stderr || info.shortMessage || '').split('\n')[0]}`;
   const v1 = await execa('docker-compose', ['version', '--short'], { reject: false });
   const v2 = await execa('docker', ['compose', 'version', '--short'], { reject: false });
-  if (v1.exitCode !== 0 && v2.exitCode !== 0) return 'neither docker compose nor docker-compose is installed';
+  if (v1.exitCode !== 0 && v2.exitCode !== 0)
+    return 'neither docker compose nor docker-compose is installed';
   return undefined;
 }
 
 const SCRIPTS: Record<string, string> = {
   // serve <port>: busybox httpd on /www, stopping at once on SIGTERM.
-  serve: '#!/bin/sh\necho "stand-in serving /www on port $1"\nhttpd -f -p "$1" -h /www & pid=$!\ntrap \'kill $pid; exit 0\' TERM INT\nwait $pid\n',
+  serve:
+    '#!/bin/sh\necho "stand-in serving /www on port $1"\nhttpd -f -p "$1" -h /www & pid=$!\ntrap \'kill $pid; exit 0\' TERM INT\nwait $pid\n',
   // idle [name…]: sleeps until SIGTERM; its arguments show in its command line (pgrep -f).
   idle: '#!/bin/sh\necho "stand-in idle: $*"\ntrap \'exit 0\' TERM INT\nwhile :; do sleep 1 & wait $!; done\n',
   // Chatwoot's bundle: "rails s" serves, "sidekiq" idles under that name, the rest succeeds.
-  bundle: '#!/bin/sh\ncase "$*" in\n  *"rails s"*) exec serve 3000 ;;\n  *sidekiq*) exec idle sidekiq ;;\n  *) echo "bundle $*: done"; exit 0 ;;\nesac\n',
+  bundle:
+    '#!/bin/sh\ncase "$*" in\n  *"rails s"*) exec serve 3000 ;;\n  *sidekiq*) exec idle sidekiq ;;\n  *) echo "bundle $*: done"; exit 0 ;;\nesac\n',
   'redis-server': '#!/bin/sh\nexec idle redis-server\n',
   'redis-cli': '#!/bin/sh\necho PONG\n',
   pg_isready: '#!/bin/sh\necho "accepting connections"\n',
@@ -39,7 +52,22 @@ const SCRIPTS: Record<string, string> = {
   pgrep: '#!/bin/sh\nps -o args | grep -v -e grep -e /bin/pgrep | grep -q -- "$2"\n',
 };
 
-const APPLETS = ['sh', 'httpd', 'sleep', 'wget', 'grep', 'cat', 'env', 'ls', 'ps', 'kill', 'echo', 'nc', 'true', 'false'];
+const APPLETS = [
+  'sh',
+  'httpd',
+  'sleep',
+  'wget',
+  'grep',
+  'cat',
+  'env',
+  'ls',
+  'ps',
+  'kill',
+  'echo',
+  'nc',
+  'true',
+  'false',
+];
 
 export interface TestImages {
   readonly tag: string;
@@ -59,11 +87,15 @@ function rootfs(): string {
   }
   mkdirSync(join(dir, 'www'));
   writeFileSync(join(dir, 'www', 'health'), '{"status":"pass"}\n');
-  writeFileSync(join(dir, 'www', 'api'), '{"version":"stand-in","queue_services":"ok","data_services":"ok"}\n');
+  writeFileSync(
+    join(dir, 'www', 'api'),
+    '{"version":"stand-in","queue_services":"ok","data_services":"ok"}\n',
+  );
   mkdirSync(join(dir, 'app', 'docker', 'entrypoints'), { recursive: true });
   writeFileSync(join(dir, 'app', 'docker', 'entrypoints', 'rails.sh'), '#!/bin/sh\nexec "$@"\n');
   chmodSync(join(dir, 'app', 'docker', 'entrypoints', 'rails.sh'), 0o755);
-  for (const d of ['tmp', 'data', 'var/lib/kgc-support', 'var/lib/postgresql/data', 'app/storage']) mkdirSync(join(dir, d), { recursive: true });
+  for (const d of ['tmp', 'data', 'var/lib/kgc-support', 'var/lib/postgresql/data', 'app/storage'])
+    mkdirSync(join(dir, d), { recursive: true });
   return dir;
 }
 
@@ -87,13 +119,28 @@ export async function buildTestImages(): Promise<TestImages> {
     const overrides: Record<string, { image: string; tag: string }> = {};
     for (const [key, cmd] of Object.entries(STAND_INS)) {
       const image = `kgc-test/${key}`;
-      await execa('docker', ['import', '--change', `CMD ${JSON.stringify(cmd)}`, '--change', 'WORKDIR /app', '--change', 'ENV PATH=/bin', tar, `${image}:${tag}`]);
+      await execa('docker', [
+        'import',
+        '--change',
+        `CMD ${JSON.stringify(cmd)}`,
+        '--change',
+        'WORKDIR /app',
+        '--change',
+        'ENV PATH=/bin',
+        tar,
+        `${image}:${tag}`,
+      ]);
       overrides[key] = { image, tag };
     }
     return {
-      tag, overrides,
+      tag,
+      overrides,
       async remove() {
-        await execa('docker', ['rmi', '-f', ...Object.values(overrides).map((o) => `${o.image}:${o.tag}`)], { reject: false });
+        await execa(
+          'docker',
+          ['rmi', '-f', ...Object.values(overrides).map((o) => `${o.image}:${o.tag}`)],
+          { reject: false },
+        );
       },
     };
   } finally {
@@ -108,15 +155,44 @@ export async function buildTestImages(): Promise<TestImages> {
  * `docker exec` of pg_isready or wget has taken over 2 s, three times in a row, and turned
  * healthy stand-ins 'unhealthy'. A check that fails outright is still unhealthy in ~3 s.
  */
-export const TEST_HEALTHCHECK = { interval: '1s', timeout: '10s', retries: 3, start_period: '1s' } as const;
+export const TEST_HEALTHCHECK = {
+  interval: '1s',
+  timeout: '10s',
+  retries: 3,
+  start_period: '1s',
+} as const;
 
 /** Removes every container, network and volume of a compose project (test clean-up). */
 export async function removeProject(project: string): Promise<void> {
-  const ids = (await execa('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { reject: false })).stdout.split('\n').filter(Boolean);
+  const ids = (
+    await execa(
+      'docker',
+      ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`],
+      { reject: false },
+    )
+  ).stdout
+    .split('\n')
+    .filter(Boolean);
   if (ids.length > 0) await execa('docker', ['rm', '-f', '-v', ...ids], { reject: false });
-  const nets = (await execa('docker', ['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`], { reject: false })).stdout.split('\n').filter(Boolean);
+  const nets = (
+    await execa(
+      'docker',
+      ['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`],
+      { reject: false },
+    )
+  ).stdout
+    .split('\n')
+    .filter(Boolean);
   if (nets.length > 0) await execa('docker', ['network', 'rm', ...nets], { reject: false });
-  const vols = (await execa('docker', ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`], { reject: false })).stdout.split('\n').filter(Boolean);
+  const vols = (
+    await execa(
+      'docker',
+      ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`],
+      { reject: false },
+    )
+  ).stdout
+    .split('\n')
+    .filter(Boolean);
   if (vols.length > 0) await execa('docker', ['volume', 'rm', '-f', ...vols], { reject: false });
 }
 
@@ -124,7 +200,12 @@ export async function removeProject(project: string): Promise<void> {
  * Polls `probe` until it gives a value (a thrown error counts as "not yet" and is kept for the
  * message), for at most `ms`: the Docker tests' wait on a container, a port or a delivery.
  */
-export async function pollFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>, everyMs = 500): Promise<T> {
+export async function pollFor<T>(
+  what: string,
+  ms: number,
+  probe: () => Promise<T | undefined>,
+  everyMs = 500,
+): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -134,7 +215,10 @@ export async function pollFor<T>(what: string, ms: number, probe: () => Promise<
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`waited ${ms / 1000} s for ${what}${last ? `; last: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `waited ${ms / 1000} s for ${what}${last ? `; last: ${(last as Error).message}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

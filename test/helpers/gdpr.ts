@@ -13,14 +13,33 @@ import { Redis } from 'ioredis';
 import type { Ctx } from '../../src/context/context.js';
 import { seedDemo } from '../../src/erp/demo/seed.js';
 import { createErasureDeps, type ErasureDeps } from '../../src/gdpr/deps.js';
-import type { CustomerDeletedEvent, DeliveryState, SupportNotifier } from '../../src/gdpr/support-notifier.js';
+import type {
+  CustomerDeletedEvent,
+  DeliveryState,
+  SupportNotifier,
+} from '../../src/gdpr/support-notifier.js';
 import type { Queryable } from '../../src/store/db.js';
 import { ChatwootStandin, type StandinContact } from './chatwoot-standin.js';
 import { createTestStore, type StoreKind, type TestStore } from './store.js';
 
-export interface Person { id: string; name: string; phone: string; email: string }
-export const TARGET: Person = { id: 'C-9001', name: 'Törlendő Erasmus', phone: '+36301239001', email: 'erasmus.9001@example.com' };
-export const NEIGHBOUR: Person = { id: 'C-90010', name: 'Megmaradó Marianna', phone: '+36301239002', email: 'marianna.90010@example.com' };
+export interface Person {
+  id: string;
+  name: string;
+  phone: string;
+  email: string;
+}
+export const TARGET: Person = {
+  id: 'C-9001',
+  name: 'Törlendő Erasmus',
+  phone: '+36301239001',
+  email: 'erasmus.9001@example.com',
+};
+export const NEIGHBOUR: Person = {
+  id: 'C-90010',
+  name: 'Megmaradó Marianna',
+  phone: '+36301239002',
+  email: 'marianna.90010@example.com',
+};
 /** What must not be found anywhere after the erasure (the phone also without its +36). */
 export const needles = (p: Person): string[] => [p.name, p.phone, p.phone.slice(3), p.email];
 
@@ -31,34 +50,56 @@ export class FakeNotifier implements SupportNotifier {
   readonly published: CustomerDeletedEvent[] = [];
   readonly redelivered: string[] = [];
   private next(): DeliveryState {
-    return this.mode === 'deliver' ? 'delivered' : this.mode === 'hold' ? 'pending' : this.mode === 'dead' ? 'dead' : 'skipped';
+    return this.mode === 'deliver'
+      ? 'delivered'
+      : this.mode === 'hold'
+        ? 'pending'
+        : this.mode === 'dead'
+          ? 'dead'
+          : 'skipped';
   }
   async publish(_ctx: Ctx, e: CustomerDeletedEvent) {
     this.published.push(e);
     if (!this.states.has(e.id)) this.states.set(e.id, this.next());
     return { eventId: e.id };
   }
-  async deliveryState(_ctx: Ctx, id: string) { return this.states.get(id) ?? 'unknown'; }
-  async redeliver(_ctx: Ctx, id: string) { this.redelivered.push(id); this.states.set(id, this.next()); }
+  async deliveryState(_ctx: Ctx, id: string) {
+    return this.states.get(id) ?? 'unknown';
+  }
+  async redeliver(_ctx: Ctx, id: string) {
+    this.redelivered.push(id);
+    this.states.set(id, this.next());
+  }
 }
 
 /** The dispatcher port over a real table (idempotent insert on the event id, as the events store is). */
-export function tableNotifier(q: Queryable, status: () => DeliveryState): SupportNotifier & { setup(): Promise<void> } {
+export function tableNotifier(
+  q: Queryable,
+  status: () => DeliveryState,
+): SupportNotifier & { setup(): Promise<void> } {
   return {
     async setup() {
       await q.exec(`CREATE SCHEMA IF NOT EXISTS gdpr_fake;
         CREATE TABLE IF NOT EXISTS gdpr_fake.events (id text PRIMARY KEY, type text NOT NULL, data jsonb NOT NULL, status text NOT NULL, published integer NOT NULL DEFAULT 1)`);
     },
     async publish(_ctx, e) {
-      await q.query(`INSERT INTO gdpr_fake.events (id, type, data, status) VALUES ($1, $2, $3, $4)
-        ON CONFLICT (id) DO UPDATE SET published = gdpr_fake.events.published + 1`, [e.id, e.type, JSON.stringify(e.data), status()]);
+      await q.query(
+        `INSERT INTO gdpr_fake.events (id, type, data, status) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (id) DO UPDATE SET published = gdpr_fake.events.published + 1`,
+        [e.id, e.type, JSON.stringify(e.data), status()],
+      );
       return { eventId: e.id };
     },
     async deliveryState(_ctx, id) {
-      const { rows } = await q.query<{ status: DeliveryState }>(`SELECT status FROM gdpr_fake.events WHERE id = $1`, [id]);
+      const { rows } = await q.query<{ status: DeliveryState }>(
+        `SELECT status FROM gdpr_fake.events WHERE id = $1`,
+        [id],
+      );
       return rows[0]?.status ?? 'unknown';
     },
-    async redeliver(_ctx, id) { await q.query(`UPDATE gdpr_fake.events SET status = $2 WHERE id = $1`, [id, status()]); },
+    async redeliver(_ctx, id) {
+      await q.query(`UPDATE gdpr_fake.events SET status = $2 WHERE id = $1`, [id, status()]);
+    },
   };
 }
 
@@ -72,7 +113,12 @@ export interface GdprWorld {
   redis: Redis;
   chatwoot: ChatwootStandin;
   notifier: FakeNotifier;
-  contacts: { target: StandinContact; targetByPhone: StandinContact; neighbour: StandinContact; lookalike: StandinContact };
+  contacts: {
+    target: StandinContact;
+    targetByPhone: StandinContact;
+    neighbour: StandinContact;
+    lookalike: StandinContact;
+  };
   deps(overrides?: Partial<Omit<ErasureDeps, 'close'>>): ErasureDeps;
   /** Rows (per table) of kgc_erp and kgc_support whose text contains any of the needles. */
   traces(needleList: readonly string[]): Promise<Record<string, number>>;
@@ -85,25 +131,81 @@ export interface GdprWorld {
 
 const row = (q: Queryable, table: string, values: Record<string, unknown>) => {
   const cols = Object.keys(values);
-  return q.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(values));
+  return q.query(
+    `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+    Object.values(values),
+  );
 };
 
 async function seedPerson(q: Queryable, p: Person, n: number, slotDay: string): Promise<void> {
-  await row(q, 'kgc_erp.customers', { id: p.id, name: p.name, phone: p.phone, email: p.email, tax_number: `84000${n}`, id_card_number: `ID${n}XY` });
-  await row(q, 'kgc_erp.rentals', { id: `R-${p.id}`, customer_id: p.id, machine_id: 'MAK-TV01', location_id: 'BP-01', rental_start: '2025-12-01', rental_end: '2025-12-03', status: 'returned' });
-  await row(q, 'kgc_erp.worklogs', { id: `M-${p.id}`, customer_id: p.id, machine_name: 'Stihl láncfűrész MS 170', status: 'javítás' });
-  await row(q, 'kgc_erp.orders', { id: `O-${p.id}`, customer_id: p.id, location_id: 'BP-01', status: 'rendelve', ordered_at: new Date('2025-12-20T10:00:00Z') });
-  await row(q, 'kgc_erp.order_items', { order_id: `O-${p.id}`, line_no: 1, sku: 'MAK-DGA452', name: 'Makita akkus fúró', quantity: 1, status: 'rendelve' });
-  await row(q, 'kgc_erp.order_items', { order_id: `O-${p.id}`, line_no: 2, sku: 'STI-OIL-1L', name: 'Stihl lánckenő olaj 1 l', quantity: 2, status: 'rendelve' });
+  await row(q, 'kgc_erp.customers', {
+    id: p.id,
+    name: p.name,
+    phone: p.phone,
+    email: p.email,
+    tax_number: `84000${n}`,
+    id_card_number: `ID${n}XY`,
+  });
+  await row(q, 'kgc_erp.rentals', {
+    id: `R-${p.id}`,
+    customer_id: p.id,
+    machine_id: 'MAK-TV01',
+    location_id: 'BP-01',
+    rental_start: '2025-12-01',
+    rental_end: '2025-12-03',
+    status: 'returned',
+  });
+  await row(q, 'kgc_erp.worklogs', {
+    id: `M-${p.id}`,
+    customer_id: p.id,
+    machine_name: 'Stihl láncfűrész MS 170',
+    status: 'javítás',
+  });
+  await row(q, 'kgc_erp.orders', {
+    id: `O-${p.id}`,
+    customer_id: p.id,
+    location_id: 'BP-01',
+    status: 'rendelve',
+    ordered_at: new Date('2025-12-20T10:00:00Z'),
+  });
+  await row(q, 'kgc_erp.order_items', {
+    order_id: `O-${p.id}`,
+    line_no: 1,
+    sku: 'MAK-DGA452',
+    name: 'Makita akkus fúró',
+    quantity: 1,
+    status: 'rendelve',
+  });
+  await row(q, 'kgc_erp.order_items', {
+    order_id: `O-${p.id}`,
+    line_no: 2,
+    sku: 'STI-OIL-1L',
+    name: 'Stihl lánckenő olaj 1 l',
+    quantity: 2,
+    status: 'rendelve',
+  });
   // A booking linked to the customer, with its copies of name and phone and a note naming them.
   await row(q, 'kgc_erp.appointments', {
-    id: `A-${p.id}`, location_id: 'BP-01', slot_start: new Date(`${slotDay}T0${n}:00:00Z`), slot_minutes: 30, customer_id: p.id,
-    customer_name: p.name, customer_phone: p.phone, note: `hívja vissza: ${p.phone}, ${p.email}`, worklog_id: `M-${p.id}`,
+    id: `A-${p.id}`,
+    location_id: 'BP-01',
+    slot_start: new Date(`${slotDay}T0${n}:00:00Z`),
+    slot_minutes: 30,
+    customer_id: p.id,
+    customer_name: p.name,
+    customer_phone: p.phone,
+    note: `hívja vissza: ${p.phone}, ${p.email}`,
+    worklog_id: `M-${p.id}`,
   });
   // A booking made by phone before they were a customer: no link, the copies only.
   await row(q, 'kgc_erp.appointments', {
-    id: `A-${p.id}-U`, location_id: 'DEB-01', slot_start: new Date(`${slotDay}T0${n}:00:00Z`), slot_minutes: 30, customer_id: null,
-    customer_name: p.name, customer_phone: p.phone, note: null,
+    id: `A-${p.id}-U`,
+    location_id: 'DEB-01',
+    slot_start: new Date(`${slotDay}T0${n}:00:00Z`),
+    slot_minutes: 30,
+    customer_id: null,
+    customer_name: p.name,
+    customer_phone: p.phone,
+    note: null,
   });
 }
 
@@ -120,31 +222,47 @@ export async function scanKeys(redis: Redis, pattern: string): Promise<string[]>
 }
 
 /** Counts, per table of kgc_erp and kgc_support, the rows `x` for which `where` holds. */
-async function countRows(ctx: Ctx, where: string, params: unknown[]): Promise<Record<string, number>> {
+async function countRows(
+  ctx: Ctx,
+  where: string,
+  params: unknown[],
+): Promise<Record<string, number>> {
   const { rows: tables } = await ctx.db.query<{ s: string; t: string }>(
     `SELECT table_schema AS s, table_name AS t FROM information_schema.tables
-     WHERE table_schema IN ('kgc_erp', 'kgc_support') AND table_type = 'BASE TABLE' ORDER BY 1, 2`);
+     WHERE table_schema IN ('kgc_erp', 'kgc_support') AND table_type = 'BASE TABLE' ORDER BY 1, 2`,
+  );
   const out: Record<string, number> = {};
   for (const { s, t } of tables) {
-    const { rows } = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.${t} x WHERE ${where}`, params);
+    const { rows } = await ctx.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${s}.${t} x WHERE ${where}`,
+      params,
+    );
     if ((rows[0]?.n ?? 0) > 0) out[`${s}.${t}`] = rows[0]?.n ?? 0;
   }
   return out;
 }
 
-export async function createGdprWorld(kind: StoreKind, env: Record<string, string> = {}): Promise<GdprWorld> {
+export async function createGdprWorld(
+  kind: StoreKind,
+  env: Record<string, string> = {},
+): Promise<GdprWorld> {
   const token = `cw_${randomBytes(8).toString('hex')}`;
   const chatwoot = new ChatwootStandin(token, 7);
   await chatwoot.start();
   const memoryRoot = mkdtempSync(join(tmpdir(), 'kgc-memory-'));
   const prefix = `kgct:${process.pid}:${randomBytes(4).toString('hex')}:`;
   const worldEnv: Record<string, string> = {
-      SUPPORT_MEMORY_ROOT: memoryRoot,
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      CHATWOOT_URL: chatwoot.url, CHATWOOT_API_TOKEN: token, CHATWOOT_ACCOUNT_NUMBER: '7',
-      KGC_GDPR_REDIS_PATTERNS: `${prefix}support:customer:{id},${prefix}support:customer:{id}:*,${prefix}chat:{id}:*`,
-      KGC_GDPR_STEP_ATTEMPTS: '2', KGC_GDPR_STEP_BACKOFF: '10ms', KGC_GDPR_WEBHOOK_WAIT: '300ms', KGC_GDPR_HTTP_TIMEOUT: '2s',
-      ...env,
+    SUPPORT_MEMORY_ROOT: memoryRoot,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    CHATWOOT_URL: chatwoot.url,
+    CHATWOOT_API_TOKEN: token,
+    CHATWOOT_ACCOUNT_NUMBER: '7',
+    KGC_GDPR_REDIS_PATTERNS: `${prefix}support:customer:{id},${prefix}support:customer:{id}:*,${prefix}chat:{id}:*`,
+    KGC_GDPR_STEP_ATTEMPTS: '2',
+    KGC_GDPR_STEP_BACKOFF: '10ms',
+    KGC_GDPR_WEBHOOK_WAIT: '300ms',
+    KGC_GDPR_HTTP_TIMEOUT: '2s',
+    ...env,
   };
   const ts = await createTestStore(kind, { env: worldEnv });
   const { ctx } = ts;
@@ -157,15 +275,24 @@ export async function createGdprWorld(kind: StoreKind, env: Record<string, strin
     await seedPerson(q, NEIGHBOUR, 2, '2026-03-02');
   });
   for (const p of [TARGET, NEIGHBOUR]) {
-    await ctx.db.query(`INSERT INTO kgc_support.idempotency (key_id, idem_key, route, request_hash, status, response, created_at)
+    await ctx.db.query(
+      `INSERT INTO kgc_support.idempotency (key_id, idem_key, route, request_hash, status, response, created_at)
       VALUES ('key_test', $1, 'POST /api/service/appointments', 'h', 201, $2, now())`,
-    [`idem-${p.id}`, JSON.stringify({ appointment_id: `A-${p.id}`, customer_id: p.id, status: 'booked' })]);
+      [
+        `idem-${p.id}`,
+        JSON.stringify({ appointment_id: `A-${p.id}`, customer_id: p.id, status: 'booked' }),
+      ],
+    );
   }
 
   const dir = join(memoryRoot, 'kgc-support', 'customers');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(memoryRoot, 'kgc-support', 'identity.json'), '{"persona":"Kokó"}');
-  for (const p of [TARGET, NEIGHBOUR]) writeFileSync(join(dir, `${p.id}.json`), JSON.stringify({ name: p.name, phone: p.phone, history: ['Szia!'] }));
+  for (const p of [TARGET, NEIGHBOUR])
+    writeFileSync(
+      join(dir, `${p.id}.json`),
+      JSON.stringify({ name: p.name, phone: p.phone, history: ['Szia!'] }),
+    );
   writeFileSync(join(dir, `${TARGET.id}.json.bak`), JSON.stringify({ name: TARGET.name }));
 
   const pipe = redis.pipeline();
@@ -179,24 +306,62 @@ export async function createGdprWorld(kind: StoreKind, env: Record<string, strin
   await pipe.exec();
 
   const contacts = {
-    target: chatwoot.add({ name: TARGET.name, email: TARGET.email, phone_number: TARGET.phone, identifier: TARGET.id }),
+    target: chatwoot.add({
+      name: TARGET.name,
+      email: TARGET.email,
+      phone_number: TARGET.phone,
+      identifier: TARGET.id,
+    }),
     // Started on WhatsApp before the chatbot knew the customer id: the phone is all it has.
-    targetByPhone: chatwoot.add({ name: 'WhatsApp user', email: null, phone_number: TARGET.phone, identifier: null }),
-    neighbour: chatwoot.add({ name: NEIGHBOUR.name, email: NEIGHBOUR.email, phone_number: NEIGHBOUR.phone, identifier: NEIGHBOUR.id }),
+    targetByPhone: chatwoot.add({
+      name: 'WhatsApp user',
+      email: null,
+      phone_number: TARGET.phone,
+      identifier: null,
+    }),
+    neighbour: chatwoot.add({
+      name: NEIGHBOUR.name,
+      email: NEIGHBOUR.email,
+      phone_number: NEIGHBOUR.phone,
+      identifier: NEIGHBOUR.id,
+    }),
     // Matches the partial search for "C-9001" but is someone else.
-    lookalike: chatwoot.add({ name: `Ügyfél ${TARGET.id} ismerőse`, email: null, phone_number: '+36209990000', identifier: null }),
+    lookalike: chatwoot.add({
+      name: `Ügyfél ${TARGET.id} ismerőse`,
+      email: null,
+      phone_number: '+36209990000',
+      identifier: null,
+    }),
   };
   const notifier = new FakeNotifier();
 
   return {
-    ts, ctx, memoryRoot, prefix, redis, chatwoot, notifier, contacts,
+    ts,
+    ctx,
+    memoryRoot,
+    prefix,
+    redis,
+    chatwoot,
+    notifier,
+    contacts,
     env: {
-      ...worldEnv, KGC_SUPPORT_DATA_DIR: ts.dataDir, KGC_SUPPORT_LOG_LEVEL: 'silent', NO_COLOR: '1',
+      ...worldEnv,
+      KGC_SUPPORT_DATA_DIR: ts.dataDir,
+      KGC_SUPPORT_LOG_LEVEL: 'silent',
+      NO_COLOR: '1',
       ...(ts.config.databaseUrl ? { DATABASE_URL: ts.config.databaseUrl } : {}),
     },
     deps: (overrides = {}) => createErasureDeps(ctx, { notifier, ...overrides }),
-    traces: (needleList) => countRows(ctx, `EXISTS (SELECT 1 FROM unnest($1::text[]) AS n(v) WHERE position(n.v in x::text) > 0)`, [needleList]),
-    idTraces: (id) => countRows(ctx, `x::text ~ $1`, [`(^|[^A-Za-z0-9_-])${id.replace(/[^A-Za-z0-9]/g, (c) => `\\${c}`)}($|[^A-Za-z0-9_-])`]),
+    traces: (needleList) =>
+      countRows(
+        ctx,
+        `EXISTS (SELECT 1 FROM unnest($1::text[]) AS n(v) WHERE position(n.v in x::text) > 0)`,
+        [needleList],
+      ),
+    idTraces: (id) =>
+      countRows(ctx, `x::text ~ $1`, [
+        `(^|[^A-Za-z0-9_-])${id.replace(/[^A-Za-z0-9]/g, (c) => `\\${c}`)}($|[^A-Za-z0-9_-])`,
+      ]),
     memoryFiles: () => readdirSync(dir).sort(),
     redisKeys: async () => (await scanKeys(redis, `${prefix}*`)).map((k) => k.slice(prefix.length)),
     async close() {

@@ -13,7 +13,9 @@ export default async function setup(): Promise<void> {
     await client.connect();
     await client.query('SELECT 1');
   } catch (err) {
-    process.stderr.write(`\n!!! PostgreSQL is not reachable at ${adminUrl()}: ${(err as Error).message}\n!!! The PostgreSQL half of the suite will fail. Start it (see .ci/run).\n\n`);
+    process.stderr.write(
+      `\n!!! PostgreSQL is not reachable at ${adminUrl()}: ${(err as Error).message}\n!!! The PostgreSQL half of the suite will fail. Start it (see .ci/run).\n\n`,
+    );
   } finally {
     await client.end().catch(() => {});
   }

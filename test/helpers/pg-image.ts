@@ -19,7 +19,20 @@
  * every caller gets its own tag on it and removes only that tag.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -99,13 +112,36 @@ done
 exit "$status"
 `;
 
-const APPLETS = ['sh', 'cat', 'chmod', 'env', 'id', 'kill', 'ls', 'mkdir', 'mktemp', 'printf', 'ps', 'rm', 'rmdir', 'sleep', 'echo', 'grep', 'true', 'false', 'wget', 'nc'];
+const APPLETS = [
+  'sh',
+  'cat',
+  'chmod',
+  'env',
+  'id',
+  'kill',
+  'ls',
+  'mkdir',
+  'mktemp',
+  'printf',
+  'ps',
+  'rm',
+  'rmdir',
+  'sleep',
+  'echo',
+  'grep',
+  'true',
+  'false',
+  'wget',
+  'nc',
+];
 
 /** The host's PostgreSQL server: its newest major version under /usr/lib/postgresql (e.g. "15"). */
 export function hostPostgres(): { major: string } | undefined {
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) return undefined;
-  const majors = readdirSync(base).filter((d) => /^\d+$/.test(d) && existsSync(join(base, d, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a));
+  const majors = readdirSync(base)
+    .filter((d) => /^\d+$/.test(d) && existsSync(join(base, d, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a));
   const major = majors[0];
   if (major === undefined) return undefined;
   return { major };
@@ -147,11 +183,21 @@ async function buildInto(ref: string, major: string): Promise<void> {
     mkdirSync(join(root, dirname(lib)), { recursive: true });
     cpSync(lib, join(root, lib), { recursive: true, dereference: true, filter: skipJit });
     mkdirSync(join(root, dirname(share)), { recursive: true });
-    cpSync(share, join(root, share), { recursive: true, dereference: true, filter: (s) => !s.startsWith(`${share}/man`) });
-    if (existsSync('/usr/share/zoneinfo')) cpSync('/usr/share/zoneinfo', join(root, '/usr/share/zoneinfo'), { recursive: true, dereference: true });
+    cpSync(share, join(root, share), {
+      recursive: true,
+      dereference: true,
+      filter: (s) => !s.startsWith(`${share}/man`),
+    });
+    if (existsSync('/usr/share/zoneinfo'))
+      cpSync('/usr/share/zoneinfo', join(root, '/usr/share/zoneinfo'), {
+        recursive: true,
+        dereference: true,
+      });
     const binaries = [
       ...readdirSync(join(lib, 'bin')).map((b) => join(lib, 'bin', b)),
-      ...readdirSync(join(lib, 'lib')).filter((f) => f.endsWith('.so') && !f.startsWith('llvmjit')).map((f) => join(lib, 'lib', f)),
+      ...readdirSync(join(lib, 'lib'))
+        .filter((f) => f.endsWith('.so') && !f.startsWith('llvmjit'))
+        .map((f) => join(lib, 'lib', f)),
     ];
     for (const l of await sharedLibraries(binaries)) {
       if (!existsSync(l)) continue;
@@ -165,9 +211,15 @@ async function buildInto(ref: string, major: string): Promise<void> {
     writeFileSync(join(root, 'usr/local/bin/docker-entrypoint.sh'), ENTRYPOINT);
     chmodSync(join(root, 'usr/local/bin/docker-entrypoint.sh'), 0o755);
     mkdirSync(join(root, 'etc'));
-    writeFileSync(join(root, 'etc/passwd'), `root:x:0:0:root:/root:/bin/sh\npostgres:x:${UID}:${UID}:PostgreSQL:/var/lib/postgresql:/bin/sh\n`);
+    writeFileSync(
+      join(root, 'etc/passwd'),
+      `root:x:0:0:root:/root:/bin/sh\npostgres:x:${UID}:${UID}:PostgreSQL:/var/lib/postgresql:/bin/sh\n`,
+    );
     writeFileSync(join(root, 'etc/group'), `root:x:0:\npostgres:x:${UID}:\n`);
-    writeFileSync(join(root, 'etc/nsswitch.conf'), 'passwd: files\ngroup: files\nhosts: files dns\n');
+    writeFileSync(
+      join(root, 'etc/nsswitch.conf'),
+      'passwd: files\ngroup: files\nhosts: files dns\n',
+    );
     mkdirSync(join(root, 'tmp'));
     chmodSync(join(root, 'tmp'), 0o1777);
     mkdirSync(join(root, 'docker-entrypoint-initdb.d'));
@@ -181,14 +233,22 @@ async function buildInto(ref: string, major: string): Promise<void> {
     await execa('tar', ['-C', root, '--numeric-owner', '-cf', tar, '.']);
     await execa('docker', [
       'import',
-      '--change', 'USER postgres',
-      '--change', `ENV PATH=/usr/local/bin:${lib}/bin:/usr/bin:/bin PGDATA=/var/lib/postgresql/data`,
-      '--change', 'WORKDIR /var/lib/postgresql',
-      '--change', 'VOLUME /var/lib/postgresql/data',
-      '--change', 'EXPOSE 5432',
-      '--change', 'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]',
-      '--change', 'CMD ["postgres"]',
-      tar, ref,
+      '--change',
+      'USER postgres',
+      '--change',
+      `ENV PATH=/usr/local/bin:${lib}/bin:/usr/bin:/bin PGDATA=/var/lib/postgresql/data`,
+      '--change',
+      'WORKDIR /var/lib/postgresql',
+      '--change',
+      'VOLUME /var/lib/postgresql/data',
+      '--change',
+      'EXPOSE 5432',
+      '--change',
+      'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]',
+      '--change',
+      'CMD ["postgres"]',
+      tar,
+      ref,
     ]);
   } finally {
     rmSync(stage, { recursive: true, force: true });
@@ -203,8 +263,16 @@ async function imageExists(ref: string): Promise<boolean> {
 async function ensureBase(): Promise<string> {
   const host = hostPostgres();
   if (!host) throw new Error(pgImageUnavailable());
-  const version = /\) (\d+(?:\.\d+)*)/.exec((await execa(`/usr/lib/postgresql/${host.major}/bin/postgres`, ['--version'])).stdout)?.[1] ?? host.major;
-  const recipe = createHash('sha256').update(ENTRYPOINT).update(APPLETS.join(',')).update(buildInto.toString()).digest('hex').slice(0, 10);
+  const version =
+    /\) (\d+(?:\.\d+)*)/.exec(
+      (await execa(`/usr/lib/postgresql/${host.major}/bin/postgres`, ['--version'])).stdout,
+    )?.[1] ?? host.major;
+  const recipe = createHash('sha256')
+    .update(ENTRYPOINT)
+    .update(APPLETS.join(','))
+    .update(buildInto.toString())
+    .digest('hex')
+    .slice(0, 10);
   const ref = `${PG_IMAGE}:pg${version}-${recipe}`;
   if (await imageExists(ref)) return ref;
   const lock = join(tmpdir(), `kgc-pg-image-${version}-${recipe}.lock`);
@@ -215,9 +283,15 @@ async function ensureBase(): Promise<string> {
       break;
     } catch {
       // Another test process builds it; a lock older than 10 minutes was left by a killed run.
-      try { if (Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true }); } catch { /* gone */ }
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 600_000)
+          rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* gone */
+      }
       if (await imageExists(ref)) return ref;
-      if (Date.now() > deadline) throw new Error(`waited 300 s for another process to build ${ref} (lock ${lock})`);
+      if (Date.now() > deadline)
+        throw new Error(`waited 300 s for another process to build ${ref} (lock ${lock})`);
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
@@ -245,7 +319,9 @@ export async function buildPostgresImage(): Promise<PostgresImage> {
   const ref = `${PG_IMAGE}:${tag}`;
   await execa('docker', ['tag', baseRef, ref]);
   return {
-    image: PG_IMAGE, tag, ref,
+    image: PG_IMAGE,
+    tag,
+    ref,
     async remove() {
       await execa('docker', ['rmi', ref], { reject: false });
     },

@@ -12,7 +12,9 @@ export function urlFor(database: string): string {
   return u.toString();
 }
 
-export async function createDatabase(prefix = 'kgc_t'): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+export async function createDatabase(
+  prefix = 'kgc_t',
+): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();

@@ -22,7 +22,9 @@ const PREFIX = 'kgc-test-pglite-';
 
 function imagePath(): string {
   const h = createHash('sha256');
-  h.update(readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url)));
+  h.update(
+    readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url)),
+  );
   const { dir } = storeMigrations();
   for (const f of readdirSync(dir).sort()) h.update(f).update(readFileSync(join(dir, f)));
   return join(tmpdir(), `${PREFIX}${h.digest('hex').slice(0, 16)}.tar`);
@@ -32,13 +34,16 @@ function imagePath(): string {
 export async function ensurePgliteImage(): Promise<string> {
   const path = imagePath();
   if (existsSync(path)) return path;
-  const image = await imageOf(async (db) => { await migrate(db, storeMigrations(), silentLogger); });
+  const image = await imageOf(async (db) => {
+    await migrate(db, storeMigrations(), silentLogger);
+  });
   const partial = `${path}.${process.pid}.partial`;
   writeFileSync(partial, Buffer.from(await image.arrayBuffer()));
   renameSync(partial, path);
   // Images of older migrations are of no further use.
   for (const f of readdirSync(tmpdir())) {
-    if (f.startsWith(PREFIX) && join(tmpdir(), f) !== path && !f.endsWith('.partial')) rmSync(join(tmpdir(), f), { force: true });
+    if (f.startsWith(PREFIX) && join(tmpdir(), f) !== path && !f.endsWith('.partial'))
+      rmSync(join(tmpdir(), f), { force: true });
   }
   return path;
 }

@@ -10,7 +10,9 @@ export const BIN = fileURLToPath(new URL('../../bin/kgc-support.js', import.meta
 
 export function ptyUnavailable(): string | undefined {
   const r = spawnSync('script', ['-qfec', 'true', '/dev/null'], { stdio: 'ignore' });
-  return r.status === 0 ? undefined : 'util-linux `script` is not installed (it provides the pseudo-terminal)';
+  return r.status === 0
+    ? undefined
+    : 'util-linux `script` is not installed (it provides the pseudo-terminal)';
 }
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -23,10 +25,18 @@ export class PtySession {
 
   constructor(args: readonly string[], env: NodeJS.ProcessEnv) {
     const cmd = ['node', BIN, ...args].map(shellQuote).join(' ');
-    this.child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { ...env, TERM: 'xterm', COLUMNS: '160', LINES: '50' } });
-    this.child.stdout.on('data', (d: Buffer) => { this.raw += d.toString('utf8'); });
-    this.child.stderr.on('data', (d: Buffer) => { this.raw += d.toString('utf8'); });
-    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+    this.child = spawn('script', ['-qfec', cmd, '/dev/null'], {
+      env: { ...env, TERM: 'xterm', COLUMNS: '160', LINES: '50' },
+    });
+    this.child.stdout.on('data', (d: Buffer) => {
+      this.raw += d.toString('utf8');
+    });
+    this.child.stderr.on('data', (d: Buffer) => {
+      this.raw += d.toString('utf8');
+    });
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))),
+    );
   }
 
   /** Everything shown so far, without escape sequences. */
@@ -36,9 +46,13 @@ export class PtySession {
 
   async waitFor(text: string | RegExp, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const seen = () => (typeof text === 'string' ? this.output.includes(text) : text.test(this.output));
+    const seen = () =>
+      typeof text === 'string' ? this.output.includes(text) : text.test(this.output);
     while (!seen()) {
-      if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${String(text)}; the terminal shows:\n${this.output}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `waited ${timeoutMs} ms for ${String(text)}; the terminal shows:\n${this.output}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   }

@@ -4,7 +4,12 @@
  * connection. `stop()` closes the port (connections refused) and `start()` reopens
  * it on the same port: Support going away and coming back.
  */
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface Received {
@@ -15,7 +20,10 @@ export interface Received {
   at: number;
 }
 
-export type Answer = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number } | { drop: true } | { hang: true };
+export type Answer =
+  | { status: number; headers?: Record<string, string>; body?: string; delayMs?: number }
+  | { drop: true }
+  | { hang: true };
 export type Behaviour = (req: Received, nth: number) => Answer;
 
 export interface TestReceiver {
@@ -31,7 +39,10 @@ export interface TestReceiver {
   waitFor(n: number, timeoutMs?: number): Promise<void>;
 }
 
-export async function startReceiver(behaviour: Behaviour = () => ({ status: 204 }), port = 0): Promise<TestReceiver> {
+export async function startReceiver(
+  behaviour: Behaviour = () => ({ status: 204 }),
+  port = 0,
+): Promise<TestReceiver> {
   let server: Server | undefined;
   const sockets = new Set<Socket>();
   const received: Received[] = [];
@@ -41,27 +52,48 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 204 
     url: '',
     port: 0,
     received,
-    get deliveries() { return received.filter((r) => r.path !== '/health'); },
+    get deliveries() {
+      return received.filter((r) => r.path !== '/health');
+    },
     behaviour,
     async start() {
       server = createServer((req, res: ServerResponse) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
-          const r: Received = { path: req.url ?? '', method: req.method ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+          const r: Received = {
+            path: req.url ?? '',
+            method: req.method ?? '',
+            headers: req.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+            at: Date.now(),
+          };
           received.push(r);
-          const answer = r.path === '/health' ? { status: 200 } : rec.behaviour(r, rec.deliveries.length);
+          const answer =
+            r.path === '/health' ? { status: 200 } : rec.behaviour(r, rec.deliveries.length);
           if (r.path !== '/health') {
             const n = rec.deliveries.length;
-            for (const w of waiters.splice(0)) if (n >= w.n) w.resolve(); else waiters.push(w);
+            for (const w of waiters.splice(0))
+              if (n >= w.n) w.resolve();
+              else waiters.push(w);
           }
-          if ('drop' in answer) { req.socket.destroy(); return; }
+          if ('drop' in answer) {
+            req.socket.destroy();
+            return;
+          }
           if ('hang' in answer) return;
-          const send = () => { res.writeHead(answer.status, answer.headers ?? {}); res.end(answer.body ?? ''); };
-          if (answer.delayMs) setTimeout(send, answer.delayMs); else send();
+          const send = () => {
+            res.writeHead(answer.status, answer.headers ?? {});
+            res.end(answer.body ?? '');
+          };
+          if (answer.delayMs) setTimeout(send, answer.delayMs);
+          else send();
         });
       });
-      server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+      server.on('connection', (s) => {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+      });
       await new Promise<void>((resolve) => server?.listen(boundPort, '127.0.0.1', resolve));
       boundPort = (server.address() as AddressInfo).port;
       (rec as { port: number }).port = boundPort;
@@ -77,8 +109,22 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 204 
     waitFor(n, timeoutMs = 20_000) {
       if (rec.deliveries.length >= n) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`only ${rec.deliveries.length} of ${n} deliveries arrived within ${timeoutMs} ms`)), timeoutMs);
-        waiters.push({ n, resolve: () => { clearTimeout(t); resolve(); } });
+        const t = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `only ${rec.deliveries.length} of ${n} deliveries arrived within ${timeoutMs} ms`,
+              ),
+            ),
+          timeoutMs,
+        );
+        waiters.push({
+          n,
+          resolve: () => {
+            clearTimeout(t);
+            resolve();
+          },
+        });
       });
     },
   };
@@ -87,7 +133,11 @@ export async function startReceiver(behaviour: Behaviour = () => ({ status: 204 
 }
 
 /** Polls `check` until it is true (or fails after timeoutMs): for state written asynchronously. */
-export async function until(check: () => Promise<boolean> | boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

@@ -33,7 +33,10 @@ export interface TestStoreOptions {
   actor?: string;
 }
 
-export async function createTestStore(kind: StoreKind, opts: TestStoreOptions = {}): Promise<TestStore> {
+export async function createTestStore(
+  kind: StoreKind,
+  opts: TestStoreOptions = {},
+): Promise<TestStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kgc-test-'));
   const db = kind === 'postgres' ? await createDatabase() : undefined;
   const config = loadConfig({
@@ -43,14 +46,27 @@ export async function createTestStore(kind: StoreKind, opts: TestStoreOptions = 
     ...opts.env,
   });
   const store = await openStore({
-    config, logger: silentLogger, command: 'test', memory: kind === 'pglite', ...(kind === 'pglite' ? { memoryImage: await pgliteImage() } : {}),
+    config,
+    logger: silentLogger,
+    command: 'test',
+    memory: kind === 'pglite',
+    ...(kind === 'pglite' ? { memoryImage: await pgliteImage() } : {}),
   });
   const ctx: Ctx = {
-    config, db: store.db, erp: store.erp, logger: silentLogger,
-    clock: opts.clock ?? systemClock, random: cryptoRandom, actor: opts.actor ?? 'test',
+    config,
+    db: store.db,
+    erp: store.erp,
+    logger: silentLogger,
+    clock: opts.clock ?? systemClock,
+    random: cryptoRandom,
+    actor: opts.actor ?? 'test',
   };
   return {
-    kind, config, store, ctx, dataDir,
+    kind,
+    config,
+    store,
+    ctx,
+    dataDir,
     async close() {
       await store.close();
       await db?.drop();

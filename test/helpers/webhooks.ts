@@ -9,18 +9,48 @@ import { createTestStore, type StoreKind, type TestStore } from './store.js';
 const customer = { id: 'C-123', name: 'Kovács János', phone: '+36301234567' };
 
 export const SAMPLES: { [T in EventType]: Record<string, unknown> } = {
-  'rental.started': { rental_id: 'R-2025-001', customer, machine: { id: 'MAK-TV01', name: 'Makita talajvágó' }, rental_start: '2025-12-28', rental_end: '2025-12-30' },
-  'rental.ended': { rental_id: 'R-2025-001', customer, returned_on: '2025-12-30', late_days: 0, satisfaction_survey: true },
-  'service.quote_ready': { worklog_id: 'M-2025-0123', customer: { id: 'C-456', name: 'Nagy Péter', phone: '+36309876543' }, machine: 'Husqvarna láncfűrész 450e', quote_amount: 18500, technician_notes: 'Lánc és láncvezető csere.' },
-  'service.repair_done': { worklog_id: 'M-2025-0123', customer: { id: 'C-456', name: 'Nagy Péter', phone: '+36309876543' }, machine: 'Husqvarna láncfűrész 450e', pickup_info: { location_id: 'BP-01', address: '1134 Budapest, Váci út 45.' } },
-  'order.arrived': { order_id: 'O-2025-0456', customer, items: [{ sku: 'MAK-DGA452', name: 'Makita akkus fúró', quantity: 2, status: 'beérkezett' }] },
+  'rental.started': {
+    rental_id: 'R-2025-001',
+    customer,
+    machine: { id: 'MAK-TV01', name: 'Makita talajvágó' },
+    rental_start: '2025-12-28',
+    rental_end: '2025-12-30',
+  },
+  'rental.ended': {
+    rental_id: 'R-2025-001',
+    customer,
+    returned_on: '2025-12-30',
+    late_days: 0,
+    satisfaction_survey: true,
+  },
+  'service.quote_ready': {
+    worklog_id: 'M-2025-0123',
+    customer: { id: 'C-456', name: 'Nagy Péter', phone: '+36309876543' },
+    machine: 'Husqvarna láncfűrész 450e',
+    quote_amount: 18500,
+    technician_notes: 'Lánc és láncvezető csere.',
+  },
+  'service.repair_done': {
+    worklog_id: 'M-2025-0123',
+    customer: { id: 'C-456', name: 'Nagy Péter', phone: '+36309876543' },
+    machine: 'Husqvarna láncfűrész 450e',
+    pickup_info: { location_id: 'BP-01', address: '1134 Budapest, Váci út 45.' },
+  },
+  'order.arrived': {
+    order_id: 'O-2025-0456',
+    customer,
+    items: [{ sku: 'MAK-DGA452', name: 'Makita akkus fúró', quantity: 2, status: 'beérkezett' }],
+  },
   'customer.deleted': { customer_id: 'C-123', gdpr_reason: 'user_request' },
 };
 
 export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwAbCdEfGh';
 
 /** Settings for fast tests: retries 50 ms apart, quick polls and probes. */
-export function fastEnv(supportUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+export function fastEnv(
+  supportUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     SUPPORT_API_URL: supportUrl,
     SUPPORT_WEBHOOK_SECRET: SECRET,
@@ -40,12 +70,18 @@ export interface TestDispatch {
   close(): Promise<void>;
 }
 
-export async function startTestDispatch(kind: StoreKind, env: Record<string, string>, existing?: TestStore): Promise<TestDispatch> {
-  const ts = existing ?? await createTestStore(kind, { env });
+export async function startTestDispatch(
+  kind: StoreKind,
+  env: Record<string, string>,
+  existing?: TestStore,
+): Promise<TestDispatch> {
+  const ts = existing ?? (await createTestStore(kind, { env }));
   const module = { enabled: true };
   const dispatcher = await startDispatcher({ ctx: ts.ctx, enabled: () => module.enabled });
   return {
-    ts, module, dispatcher,
+    ts,
+    module,
+    dispatcher,
     async close() {
       await dispatcher.close();
       if (!existing) await ts.close();

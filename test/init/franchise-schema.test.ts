@@ -22,19 +22,29 @@ ports: { erp_api: 3000, daemon: 3030, chatbot: 5001, context: 5004, chatwoot: 30
 
 describe('franchise.yaml schema', () => {
   it('schemas/franchise.schema.json is up to date with the TypeBox schema (npm run schema)', () => {
-    const committed = readFileSync(fileURLToPath(new URL(`../../${JSON_SCHEMA_FILE}`, import.meta.url)), 'utf8');
+    const committed = readFileSync(
+      fileURLToPath(new URL(`../../${JSON_SCHEMA_FILE}`, import.meta.url)),
+      'utf8',
+    );
     expect(committed).toBe(franchiseJsonSchemaText());
   });
 
   it('describes every property for editors', () => {
-    const schema = JSON.parse(franchiseJsonSchemaText()) as { properties: Record<string, { description?: string }> };
+    const schema = JSON.parse(franchiseJsonSchemaText()) as {
+      properties: Record<string, { description?: string }>;
+    };
     for (const [k, p] of Object.entries(schema.properties)) expect(p.description, k).toBeTruthy();
   });
 
-  it('accepts the seed\'s franchise and names each problem of a bad one with its path', () => {
+  it("accepts the seed's franchise and names each problem of a bad one with its path", () => {
     expect(parseFranchise(good, 'f.yaml').name).toBe('Kovács és Fia Kft. #2 $');
-    const bad = good.replace('layout: profiles', 'layout: sideways').replace('chatbot: 5001', 'chatbot: 70000').replace('version: 1', 'version: 1\ncolour: blue');
-    expect(() => parseFranchise(bad, 'f.yaml')).toThrow(/layout[\s\S]*ports\.chatbot|ports\.chatbot[\s\S]*layout/);
+    const bad = good
+      .replace('layout: profiles', 'layout: sideways')
+      .replace('chatbot: 5001', 'chatbot: 70000')
+      .replace('version: 1', 'version: 1\ncolour: blue');
+    expect(() => parseFranchise(bad, 'f.yaml')).toThrow(
+      /layout[\s\S]*ports\.chatbot|ports\.chatbot[\s\S]*layout/,
+    );
     expect(() => parseFranchise(bad, 'f.yaml')).toThrow(/colour/);
     expect(() => parseFranchise('id: [unclosed', 'f.yaml')).toThrow(/not valid YAML/);
   });

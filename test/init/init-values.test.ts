@@ -12,13 +12,53 @@ import { daemonEnvironment } from '../../src/render/daemon-env.js';
 import { cliEnv, editFranchise, ERP_FLAGS, runCli, tempRoot } from '../helpers/cli.js';
 
 const NAMES = [
-  'Kovács és Fia Kft.', 'Kovács és Fia Kft. #2 $', '$', '$$', '$5', 'a $b', '$HOME', '${HOME}', 'Kft. ${HOME}', '$(rm -rf /)', '`id`',
-  'It\'s $5', 'Say "$5"', 'back\\slash $', 'It\'s', 'Say "hi"', 'back\\slash', 'tab\there', 'line\nbreak', 'line\nbreak $',
-  '#not a comment', 'x #y', ' lead and trail ', '=', 'a=b', '\'', '"', '\\', '\'"\\', 'Ő Ű ő ű', '日本語', '🙂 emoji', 'a'.repeat(200),
-  '%s %d', '{{ franchise_id }}', '<script>', 'O\'Neil & "Társa" 100%', '\u00a0nbsp', 'null', 'true', '0', '- dash', ': colon', '*star',
+  'Kovács és Fia Kft.',
+  'Kovács és Fia Kft. #2 $',
+  '$',
+  '$$',
+  '$5',
+  'a $b',
+  '$HOME',
+  '${HOME}',
+  'Kft. ${HOME}',
+  '$(rm -rf /)',
+  '`id`',
+  "It's $5",
+  'Say "$5"',
+  'back\\slash $',
+  "It's",
+  'Say "hi"',
+  'back\\slash',
+  'tab\there',
+  'line\nbreak',
+  'line\nbreak $',
+  '#not a comment',
+  'x #y',
+  ' lead and trail ',
+  '=',
+  'a=b',
+  "'",
+  '"',
+  '\\',
+  '\'"\\',
+  'Ő Ű ő ű',
+  '日本語',
+  '🙂 emoji',
+  'a'.repeat(200),
+  '%s %d',
+  '{{ franchise_id }}',
+  '<script>',
+  'O\'Neil & "Társa" 100%',
+  '\u00a0nbsp',
+  'null',
+  'true',
+  '0',
+  '- dash',
+  ': colon',
+  '*star',
 ];
 
-const ACCOUNT_IDS = ['kgc-x', 'acct #1 \'x\'', '$5', 'a"b', 'x\\y'];
+const ACCOUNT_IDS = ['kgc-x', "acct #1 'x'", '$5', 'a"b', 'x\\y'];
 
 describe('every value init accepts renders, and the daemon accepts its environment', () => {
   let root: string;
@@ -30,12 +70,17 @@ describe('every value init accepts renders, and the daemon accepts its environme
     root = tempRoot();
     env = cliEnv(root);
     // A franchise whose name render is then given each name init refused.
-    expect((await cli('init', '--franchise', 'probe', '--name', 'Probe', ...ERP_FLAGS)).code).toBe(0);
+    expect((await cli('init', '--franchise', 'probe', '--name', 'Probe', ...ERP_FLAGS)).code).toBe(
+      0,
+    );
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   function daemonEnvOf(id: string): Record<string, string> {
-    return daemonEnvironment({ composeText: readFileSync(join(root, id, 'docker-compose.yml'), 'utf8'), envText: readFileSync(join(root, id, '.env'), 'utf8') });
+    return daemonEnvironment({
+      composeText: readFileSync(join(root, id, 'docker-compose.yml'), 'utf8'),
+      envText: readFileSync(join(root, id, '.env'), 'utf8'),
+    });
   }
 
   it('names', { timeout: 300_000 }, async () => {
@@ -52,7 +97,9 @@ describe('every value init accepts renders, and the daemon accepts its environme
         rmSync(join(root, id), { recursive: true, force: true });
       } else {
         expect(init.code, `${JSON.stringify(name)}: ${init.err}`).toBe(2);
-        editFranchise(join(root, 'probe'), (doc) => { doc.name = name; });
+        editFranchise(join(root, 'probe'), (doc) => {
+          doc.name = name;
+        });
         const r = await cli('render', '--franchise', 'probe', '--no-validate');
         expect(r.code, JSON.stringify(name)).toBe(init.code);
         expect(firstLine(r.err), JSON.stringify(name)).toBe(firstLine(init.err));
@@ -66,7 +113,17 @@ describe('every value init accepts renders, and the daemon accepts its environme
     for (const [i, account] of ACCOUNT_IDS.entries()) {
       for (const number of [undefined, '1', '42']) {
         const id = `a${i}-${number ?? 'd'}`;
-        const init = await cli('init', '--franchise', id, '--name', 'Acct', '--chatwoot-account-id', account, ...(number ? ['--chatwoot-account-number', number] : []), ...ERP_FLAGS);
+        const init = await cli(
+          'init',
+          '--franchise',
+          id,
+          '--name',
+          'Acct',
+          '--chatwoot-account-id',
+          account,
+          ...(number ? ['--chatwoot-account-number', number] : []),
+          ...ERP_FLAGS,
+        );
         if (init.code !== 0) continue;
         const r = await cli('render', '--franchise', id, '--no-validate');
         expect(r.code, `${account}/${number}: ${r.err}`).toBe(0);
@@ -77,7 +134,16 @@ describe('every value init accepts renders, and the daemon accepts its environme
       }
     }
     for (const bad of ['0', '-1', 'kgc-x', '1.5', '']) {
-      const r = await cli('init', '--franchise', 'badnum', '--name', 'X', '--chatwoot-account-number', bad, ...ERP_FLAGS);
+      const r = await cli(
+        'init',
+        '--franchise',
+        'badnum',
+        '--name',
+        'X',
+        '--chatwoot-account-number',
+        bad,
+        ...ERP_FLAGS,
+      );
       expect(r.code, bad).toBe(2);
     }
   });

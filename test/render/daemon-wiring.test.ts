@@ -12,12 +12,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkKeyShape } from '../../src/keys/key-format.js';
 import { daemonEnvironment } from '../../src/render/daemon-env.js';
 import { parseEnv } from '../../src/render/env-format.js';
-import { cliEnv, editFranchise, ERP_FLAGS, runCli, TEST_ERP_DATABASE_URL, tempRoot } from '../helpers/cli.js';
+import {
+  cliEnv,
+  editFranchise,
+  ERP_FLAGS,
+  runCli,
+  TEST_ERP_DATABASE_URL,
+  tempRoot,
+} from '../helpers/cli.js';
 
-const composeV1 = (await execa('docker-compose', ['version', '--short'], { reject: false })).exitCode === 0;
+const composeV1 =
+  (await execa('docker-compose', ['version', '--short'], { reject: false })).exitCode === 0;
 if (!composeV1) console.warn('SKIP the compose cross-check: docker-compose is not installed');
 
-type Service = { environment?: Record<string, string>; depends_on?: Record<string, { condition: string }>; volumes?: unknown[]; image?: string };
+type Service = {
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: unknown[];
+  image?: string;
+};
 
 describe('the daemon in the rendered stack', () => {
   let root: string;
@@ -29,8 +42,19 @@ describe('the daemon in the rendered stack', () => {
   beforeAll(async () => {
     root = tempRoot();
     env = cliEnv(root);
-    for (const [id, extra] of [['p', []], ['s', ['--layout', 'separate', '--chatwoot-account-number', '7']]] as const) {
-      const init = await cli('init', '--franchise', id, '--name', 'Kovács és Fia Kft. #2 $', ...ERP_FLAGS, ...extra);
+    for (const [id, extra] of [
+      ['p', []],
+      ['s', ['--layout', 'separate', '--chatwoot-account-number', '7']],
+    ] as const) {
+      const init = await cli(
+        'init',
+        '--franchise',
+        id,
+        '--name',
+        'Kovács és Fia Kft. #2 $',
+        ...ERP_FLAGS,
+        ...extra,
+      );
       expect(init.code, init.err).toBe(0);
       const r = await cli('render', '--franchise', id, '--no-validate');
       expect(r.code, r.err).toBe(0);
@@ -39,20 +63,36 @@ describe('the daemon in the rendered stack', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('gets DATABASE_URL of kgc-support-db, the ERP database, its keys, the admin socket and the account number', () => {
-    for (const [id, compose, envFile, number] of [['p', 'docker-compose.yml', '.env', '1'], ['s', 'support/docker-compose.support.yml', 'support/.env', '7']] as const) {
+    for (const [id, compose, envFile, number] of [
+      ['p', 'docker-compose.yml', '.env', '1'],
+      ['s', 'support/docker-compose.support.yml', 'support/.env', '7'],
+    ] as const) {
       const s = secretsOf(id);
       const d = daemonEnvironment({ composeText: read(id, compose), envText: read(id, envFile) });
-      expect(d.DATABASE_URL).toBe(`postgres://kgc_support:${s.get('KGC_SUPPORT_DB_PASSWORD')}@kgc-support-db:5432/kgc_support`);
+      expect(d.DATABASE_URL).toBe(
+        `postgres://kgc_support:${s.get('KGC_SUPPORT_DB_PASSWORD')}@kgc-support-db:5432/kgc_support`,
+      );
       expect(d.ERP_DATABASE_URL).toBe(TEST_ERP_DATABASE_URL);
       expect(checkKeyShape(d.KGC_SUPPORT_PUBLISH_KEY ?? '')).toBe('ok');
       expect(d.KGC_SUPPORT_PUBLISH_KEY).toBe(s.get('KGC_SUPPORT_PUBLISH_KEY'));
       expect(d.KGC_SUPPORT_ADMIN_SOCKET).toBe('/run/kgc-support/admin.sock');
       expect(d.CHATWOOT_ACCOUNT_NUMBER).toBe(number);
       expect(d).not.toHaveProperty('CHATWOOT_ACCOUNT_ID');
-      const doc = parse(read(id, compose)) as { services: Record<string, Service>; volumes: Record<string, unknown> };
-      expect(doc.services['kgc-support']?.depends_on).toEqual({ 'kgc-support-db': { condition: 'service_healthy' } });
-      expect(doc.services['kgc-support-db']?.environment).toEqual({ POSTGRES_USER: 'kgc_support', POSTGRES_PASSWORD: '${KGC_SUPPORT_DB_PASSWORD}', POSTGRES_DB: 'kgc_support' });
-      expect(doc.services['kgc-support-db']?.volumes).toEqual(['kgc-support-db:/var/lib/postgresql/data']);
+      const doc = parse(read(id, compose)) as {
+        services: Record<string, Service>;
+        volumes: Record<string, unknown>;
+      };
+      expect(doc.services['kgc-support']?.depends_on).toEqual({
+        'kgc-support-db': { condition: 'service_healthy' },
+      });
+      expect(doc.services['kgc-support-db']?.environment).toEqual({
+        POSTGRES_USER: 'kgc_support',
+        POSTGRES_PASSWORD: '${KGC_SUPPORT_DB_PASSWORD}',
+        POSTGRES_DB: 'kgc_support',
+      });
+      expect(doc.services['kgc-support-db']?.volumes).toEqual([
+        'kgc-support-db:/var/lib/postgresql/data',
+      ]);
       expect(doc.volumes).toHaveProperty('kgc-support-db');
       expect(statSync(join(root, id, 'run')).mode & 0o777).toBe(0o700);
     }
@@ -60,27 +100,58 @@ describe('the daemon in the rendered stack', () => {
 
   it('gives kgc-api the publish key as KGC_SUPPORT_API_KEY, beside KGC_SUPPORT_URL', () => {
     const doc = parse(read('s', 'docker-compose.yml')) as { services: Record<string, Service> };
-    expect(doc.services['kgc-api']?.environment).toMatchObject({ KGC_SUPPORT_API_KEY: '${KGC_SUPPORT_PUBLISH_KEY}', KGC_SUPPORT_URL: '${KGC_SUPPORT_URL}' });
-    expect(parseEnv(read('s', '.env')).get('KGC_SUPPORT_PUBLISH_KEY')).toBe(secretsOf('s').get('KGC_SUPPORT_PUBLISH_KEY'));
+    expect(doc.services['kgc-api']?.environment).toMatchObject({
+      KGC_SUPPORT_API_KEY: '${KGC_SUPPORT_PUBLISH_KEY}',
+      KGC_SUPPORT_URL: '${KGC_SUPPORT_URL}',
+    });
+    expect(parseEnv(read('s', '.env')).get('KGC_SUPPORT_PUBLISH_KEY')).toBe(
+      secretsOf('s').get('KGC_SUPPORT_PUBLISH_KEY'),
+    );
   });
 
-  it.skipIf(!composeV1)('the environment computed is the one the compose tool gives the container', async () => {
-    for (const [id, cwd, file] of [['p', '', 'docker-compose.yml'], ['s', 'support', 'docker-compose.support.yml']] as const) {
-      const dir = join(root, id, cwd);
-      const r = await execa('docker-compose', ['-f', file, '--profile', 'support', 'config'], { cwd: dir, env: { PATH: process.env.PATH }, extendEnv: false });
-      const fromCompose = (parse(r.stdout) as { services: Record<string, Service> }).services['kgc-support']?.environment ?? {};
-      const composed = Object.fromEntries(Object.entries(fromCompose).map(([k, v]) => [k, String(v).replaceAll('$$', '$')]));
-      expect(daemonEnvironment({ composeText: read(id, join(cwd, file)), envText: read(id, join(cwd, '.env')) })).toEqual(composed);
-      const volumes = JSON.stringify((parse(r.stdout) as { services: Record<string, Service> }).services['kgc-support']?.volumes);
-      expect(volumes).toContain(join(root, id, 'run'));
-    }
-  });
+  it.skipIf(!composeV1)(
+    'the environment computed is the one the compose tool gives the container',
+    async () => {
+      for (const [id, cwd, file] of [
+        ['p', '', 'docker-compose.yml'],
+        ['s', 'support', 'docker-compose.support.yml'],
+      ] as const) {
+        const dir = join(root, id, cwd);
+        const r = await execa('docker-compose', ['-f', file, '--profile', 'support', 'config'], {
+          cwd: dir,
+          env: { PATH: process.env.PATH },
+          extendEnv: false,
+        });
+        const fromCompose =
+          (parse(r.stdout) as { services: Record<string, Service> }).services['kgc-support']
+            ?.environment ?? {};
+        const composed = Object.fromEntries(
+          Object.entries(fromCompose).map(([k, v]) => [k, String(v).replaceAll('$$', '$')]),
+        );
+        expect(
+          daemonEnvironment({
+            composeText: read(id, join(cwd, file)),
+            envText: read(id, join(cwd, '.env')),
+          }),
+        ).toEqual(composed);
+        const volumes = JSON.stringify(
+          (parse(r.stdout) as { services: Record<string, Service> }).services['kgc-support']
+            ?.volumes,
+        );
+        expect(volumes).toContain(join(root, id, 'run'));
+      }
+    },
+  );
 
   it('render refuses, before writing, a webhook secret the daemon would refuse, naming its secrets.env line', async () => {
     const file = join(root, 'p', 'secrets.env');
     const good = readFileSync(file, 'utf8');
     const envBefore = read('p', '.env');
-    writeFileSync(file, good.replace(/^SUPPORT_WEBHOOK_SECRET=.*$/m, 'SUPPORT_WEBHOOK_SECRET=webhook_secret'), { mode: 0o600 });
+    writeFileSync(
+      file,
+      good.replace(/^SUPPORT_WEBHOOK_SECRET=.*$/m, 'SUPPORT_WEBHOOK_SECRET=webhook_secret'),
+      { mode: 0o600 },
+    );
     try {
       for (const args of [[], ['--check'], ['--no-validate']]) {
         const r = await cli('render', '--franchise', 'p', ...args);
@@ -100,10 +171,20 @@ describe('the daemon in the rendered stack', () => {
     const good = readFileSync(file, 'utf8');
     const envBefore = read('p', '.env');
     try {
-      for (const url of ['', 'postgres://kgc_reader:pw@localhost:5432/kgc', 'postgres://kgc_reader:pw@127.0.0.1:5432/kgc']) {
-        writeFileSync(file, good.replace(/^ERP_DATABASE_URL=.*$/m, `ERP_DATABASE_URL=${url}`), { mode: 0o600 });
+      for (const url of [
+        '',
+        'postgres://kgc_reader:pw@localhost:5432/kgc',
+        'postgres://kgc_reader:pw@127.0.0.1:5432/kgc',
+      ]) {
+        writeFileSync(file, good.replace(/^ERP_DATABASE_URL=.*$/m, `ERP_DATABASE_URL=${url}`), {
+          mode: 0o600,
+        });
         // The rendered .env would give it back; a franchise that lost it everywhere is the case.
-        writeFileSync(join(root, 'p', '.env'), envBefore.replace(/^ERP_DATABASE_URL=.*$/m, `ERP_DATABASE_URL=${url}`), { mode: 0o600 });
+        writeFileSync(
+          join(root, 'p', '.env'),
+          envBefore.replace(/^ERP_DATABASE_URL=.*$/m, `ERP_DATABASE_URL=${url}`),
+          { mode: 0o600 },
+        );
         const r = await cli('render', '--franchise', 'p', '--json');
         expect(r.code, url).toBe(1);
         expect(JSON.parse(r.err)).toMatchObject({ error: { code: 'erp_database_missing' } });
@@ -115,21 +196,32 @@ describe('the daemon in the rendered stack', () => {
     }
   });
 
-  it('--diff never shows the ERP role\'s password, old or new, from the .env or erp/kgc-support-erp.sql', async () => {
+  it("--diff never shows the ERP role's password, old or new, from the .env or erp/kgc-support-erp.sql", async () => {
     const file = join(root, 's', 'secrets.env');
     const good = readFileSync(file, 'utf8');
     const oldPw = 'old-Reader-Pw-123';
     const newPw = 'new-Reader-Pw-456';
     try {
-      writeFileSync(file, good.replace(/^ERP_DATABASE_URL=.*$/m, `ERP_DATABASE_URL=postgres://kgc_reader:${oldPw}@erp-db:5432/kgc`), { mode: 0o600 });
+      writeFileSync(
+        file,
+        good.replace(
+          /^ERP_DATABASE_URL=.*$/m,
+          `ERP_DATABASE_URL=postgres://kgc_reader:${oldPw}@erp-db:5432/kgc`,
+        ),
+        { mode: 0o600 },
+      );
       expect((await cli('render', '--franchise', 's', '--no-validate')).code).toBe(0);
       expect(read('s', 'erp/kgc-support-erp.sql')).toContain(`PASSWORD '${oldPw}'`);
       writeFileSync(file, readFileSync(file, 'utf8').replace(oldPw, newPw), { mode: 0o600 });
       const diff = await cli('render', '--franchise', 's', '--diff');
       expect(diff.code, diff.err).toBe(0);
       expect(diff.out).toContain('erp/kgc-support-erp.sql');
-      expect(diff.out).toContain('+ALTER ROLE "kgc_reader" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD \'<secret ERP_DATABASE_URL password>\';');
-      expect(diff.out).toContain('-ALTER ROLE "kgc_reader" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD \'<secret ERP_DATABASE_URL password: another value>\';');
+      expect(diff.out).toContain(
+        '+ALTER ROLE "kgc_reader" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD \'<secret ERP_DATABASE_URL password>\';',
+      );
+      expect(diff.out).toContain(
+        '-ALTER ROLE "kgc_reader" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD \'<secret ERP_DATABASE_URL password: another value>\';',
+      );
       expect(diff.out).not.toContain(oldPw);
       expect(diff.out).not.toContain(newPw);
     } finally {
@@ -139,10 +231,14 @@ describe('the daemon in the rendered stack', () => {
   });
 
   it('a bad Chatwoot account number is refused where it is written: franchise.yaml', async () => {
-    editFranchise(join(root, 'p'), (doc) => { (doc.support as Record<string, unknown>).chatwoot_account_number = 0; });
+    editFranchise(join(root, 'p'), (doc) => {
+      (doc.support as Record<string, unknown>).chatwoot_account_number = 0;
+    });
     const r = await cli('render', '--franchise', 'p');
     expect(r.code).not.toBe(0);
     expect(r.err).toContain('chatwoot_account_number');
-    editFranchise(join(root, 'p'), (doc) => { delete (doc.support as Record<string, unknown>).chatwoot_account_number; });
+    editFranchise(join(root, 'p'), (doc) => {
+      delete (doc.support as Record<string, unknown>).chatwoot_account_number;
+    });
   });
 });

@@ -5,14 +5,29 @@ import type { AuditEntry } from '../../src/audit/audit.service.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
 
 const entry = (i: number): AuditEntry => ({
-  at: Date.now(), requestId: `r-${i}`, keyId: null, method: 'GET', route: '/api/x', resourceId: null, status: 200, latencyMs: 1,
+  at: Date.now(),
+  requestId: `r-${i}`,
+  keyId: null,
+  method: 'GET',
+  route: '/api/x',
+  resourceId: null,
+  status: 200,
+  latencyMs: 1,
 });
-const count = async (t: TestStore) => Number((await t.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM kgc_support.audit_log')).rows[0]?.n);
+const count = async (t: TestStore) =>
+  Number(
+    (await t.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM kgc_support.audit_log'))
+      .rows[0]?.n,
+  );
 
 describe('audit writer', () => {
   let t: TestStore;
-  beforeAll(async () => { t = await createTestStore('postgres'); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestStore('postgres');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('writes in batches at the flush interval under steady load, not one small batch after another', async () => {
     const flushes: number[] = [];
@@ -34,7 +49,11 @@ describe('audit writer', () => {
   it('keeps rows while the database fails and writes them when it is back', async () => {
     const before = await count(t);
     let down = true;
-    const db = { ...t.ctx.db, tx: <T>(fn: Parameters<typeof t.ctx.db.tx<T>>[0]) => (down ? Promise.reject(new Error('connection refused')) : t.ctx.db.tx(fn)) };
+    const db = {
+      ...t.ctx.db,
+      tx: <T>(fn: Parameters<typeof t.ctx.db.tx<T>>[0]) =>
+        down ? Promise.reject(new Error('connection refused')) : t.ctx.db.tx(fn),
+    };
     const w = new AuditWriter({ db, logger: t.ctx.logger }, { flushMs: 20 });
     for (let k = 0; k < 50; k++) w.push(entry(k));
     await new Promise((r) => setTimeout(r, 100));
@@ -48,14 +67,31 @@ describe('audit writer', () => {
   it('when rows overflow the buffer during a slow write, drops only the oldest: every newer row is written', async () => {
     await t.ctx.db.query('DELETE FROM kgc_support.audit_log');
     let release: () => void = () => {};
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     let first = true;
-    const db = { ...t.ctx.db, tx: async <T>(fn: Parameters<typeof t.ctx.db.tx<T>>[0]) => {
-      if (first) { first = false; await gate; }
-      return t.ctx.db.tx(fn);
-    } };
+    const db = {
+      ...t.ctx.db,
+      tx: async <T>(fn: Parameters<typeof t.ctx.db.tx<T>>[0]) => {
+        if (first) {
+          first = false;
+          await gate;
+        }
+        return t.ctx.db.tx(fn);
+      },
+    };
     let dropped = 0;
-    const w = new AuditWriter({ db, logger: t.ctx.logger }, { flushMs: 1_000, maxBuffered: 10, onDrop: (n) => { dropped += n; } });
+    const w = new AuditWriter(
+      { db, logger: t.ctx.logger },
+      {
+        flushMs: 1_000,
+        maxBuffered: 10,
+        onDrop: (n) => {
+          dropped += n;
+        },
+      },
+    );
     for (let k = 0; k < 6; k++) w.push(entry(k));
     const flushing = w.flush(); // rows 0-5 go out, held at the gate
     await new Promise((r) => setTimeout(r, 10));
@@ -64,7 +100,9 @@ describe('audit writer', () => {
     await flushing;
     await w.close();
     expect(dropped).toBe(4);
-    const ids = (await t.ctx.db.query<{ request_id: string }>('SELECT request_id FROM kgc_support.audit_log')).rows.map((r) => r.request_id);
+    const ids = (
+      await t.ctx.db.query<{ request_id: string }>('SELECT request_id FROM kgc_support.audit_log')
+    ).rows.map((r) => r.request_id);
     // 0-5 were already on their way, so they are written; what the buffer kept, 6-13, is too.
     for (let k = 6; k < 14; k++) expect(ids).toContain(`r-${k}`);
     expect(w.pending).toBe(0);

@@ -25,7 +25,10 @@ function liveNode(): Promise<ChildProcess> {
 }
 
 function fakeLock(dir: string, pid: number, command = 'serve'): void {
-  writeFileSync(lockPath(dir), JSON.stringify({ pid, hostname: hostname(), command, startedAt: '2026-01-01T00:00:00.000Z' }));
+  writeFileSync(
+    lockPath(dir),
+    JSON.stringify({ pid, hostname: hostname(), command, startedAt: '2026-01-01T00:00:00.000Z' }),
+  );
 }
 
 describe('data directory lock', () => {
@@ -44,7 +47,10 @@ describe('data directory lock', () => {
     const holder = await liveNode();
     fakeLock(dir, holder.pid as number);
     expect(() => acquireLock(dir, 'serve')).toThrowError(
-      expect.objectContaining({ code: 'store_locked', message: expect.stringContaining(`pid ${holder.pid} (kgc-support serve`) }),
+      expect.objectContaining({
+        code: 'store_locked',
+        message: expect.stringContaining(`pid ${holder.pid} (kgc-support serve`),
+      }),
     );
     // The holder's lock is untouched.
     expect(JSON.parse(readFileSync(lockPath(dir), 'utf8')).pid).toBe(holder.pid);

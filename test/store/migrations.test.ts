@@ -12,18 +12,26 @@ const set = storeMigrations();
 
 describe('migrations', () => {
   const drops: (() => Promise<void>)[] = [];
-  afterAll(async () => { for (const d of drops) await d(); });
+  afterAll(async () => {
+    for (const d of drops) await d();
+  });
 
   it('are numbered files applied in order and recorded (PGlite)', async () => {
     const all = loadMigrations(migrationsDir());
     // Strictly increasing and unique: a branch may land its number before the one below it.
-    expect(all.every((m, i) => i === 0 || m.version > (all[i - 1] as (typeof all)[0]).version)).toBe(true);
+    expect(
+      all.every((m, i) => i === 0 || m.version > (all[i - 1] as (typeof all)[0]).version),
+    ).toBe(true);
     expect(all[0]?.version).toBe(1);
     const db = await openPglite(undefined);
     try {
-      expect((await migrate(db, set, silentLogger)).map((m) => m.version)).toEqual(all.map((m) => m.version));
+      expect((await migrate(db, set, silentLogger)).map((m) => m.version)).toEqual(
+        all.map((m) => m.version),
+      );
       expect(await migrate(db, set, silentLogger)).toEqual([]);
-      const { rows } = await db.query<{ version: number; checksum: string }>('SELECT version, checksum FROM kgc_support.migrations ORDER BY version');
+      const { rows } = await db.query<{ version: number; checksum: string }>(
+        'SELECT version, checksum FROM kgc_support.migrations ORDER BY version',
+      );
       expect(rows.map((r) => r.version)).toEqual(all.map((m) => m.version));
       expect(rows.map((r) => r.checksum)).toEqual(all.map((m) => m.checksum));
     } finally {
@@ -34,12 +42,16 @@ describe('migrations', () => {
   it('are applied exactly once when several processes migrate one PostgreSQL at once', async () => {
     const pg = await createDatabase();
     drops.push(pg.drop);
-    const dbs = await Promise.all([1, 2, 3].map(() => openPostgres({ url: pg.url, poolMax: 2, logger: silentLogger })));
+    const dbs = await Promise.all(
+      [1, 2, 3].map(() => openPostgres({ url: pg.url, poolMax: 2, logger: silentLogger })),
+    );
     try {
       const applied = await Promise.all(dbs.map((db) => migrate(db, set, silentLogger)));
       const total = applied.reduce((n, a) => n + a.length, 0);
       expect(total).toBe(loadMigrations(migrationsDir()).length);
-      const { rows } = await (dbs[0] as (typeof dbs)[0]).query<{ n: number }>('SELECT count(*)::int AS n FROM kgc_support.migrations');
+      const { rows } = await (dbs[0] as (typeof dbs)[0]).query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM kgc_support.migrations',
+      );
       expect(rows[0]?.n).toBe(total);
     } finally {
       for (const db of dbs) await db.close();
@@ -65,7 +77,9 @@ describe('migrations', () => {
     u.username = 'kgc_support';
     const db = await openPostgres({ url: u.toString(), poolMax: 1, logger: silentLogger });
     try {
-      expect((await migrate(db, set, silentLogger)).length).toBe(loadMigrations(migrationsDir()).length);
+      expect((await migrate(db, set, silentLogger)).length).toBe(
+        loadMigrations(migrationsDir()).length,
+      );
       const { rows } = await db.query<{ schema: string }>(
         `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname IN ('unaccent', 'pg_trgm')`,
       );

@@ -29,7 +29,10 @@ class PgProxy {
       for (const s of [client, upstream]) {
         this.sockets.add(s);
         s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => { client.destroy(); upstream.destroy(); });
+        s.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
       }
       client.pipe(upstream);
       upstream.pipe(client);
@@ -56,8 +59,14 @@ function recordingLogger(): Logger & { warnings: string[] } {
   const noop = (): void => {};
   const logger = {
     warnings,
-    fatal: noop, error: noop, info: noop, debug: noop, trace: noop,
-    warn: (obj: object | string, msg?: string) => { warnings.push(msg ?? String(obj)); },
+    fatal: noop,
+    error: noop,
+    info: noop,
+    debug: noop,
+    trace: noop,
+    warn: (obj: object | string, msg?: string) => {
+      warnings.push(msg ?? String(obj));
+    },
     child: () => logger,
   };
   return logger;
@@ -91,20 +100,29 @@ describe('a PostgreSQL connection reset under a transaction', () => {
 
   it('fails the transaction, keeps the process, and serves the next query once the database is back', async () => {
     let reached!: () => void;
-    const holding = new Promise<void>((r) => { reached = r; });
+    const holding = new Promise<void>((r) => {
+      reached = r;
+    });
     let resume!: () => void;
-    const resumed = new Promise<void>((r) => { resume = r; });
+    const resumed = new Promise<void>((r) => {
+      resume = r;
+    });
     const tx = db.tx(async (q) => {
       await q.query('SELECT 1');
       reached();
       await resumed; // the client is checked out and idle between statements, like the outbox drain
       await q.query('SELECT 2');
     });
-    const outcome = tx.then(() => 'committed', (err: Error) => `failed: ${err.message}`);
+    const outcome = tx.then(
+      () => 'committed',
+      (err: Error) => `failed: ${err.message}`,
+    );
 
     await holding;
     await proxy.cut();
-    await until('the reset to reach the checked-out client', () => logger.warnings.some((w) => /during a transaction/.test(w)));
+    await until('the reset to reach the checked-out client', () =>
+      logger.warnings.some((w) => /during a transaction/.test(w)),
+    );
     resume();
     expect(await outcome).toMatch(/^failed: /);
 
@@ -112,6 +130,8 @@ describe('a PostgreSQL connection reset under a transaction', () => {
     const { rows } = await db.query<{ ok: number }>('SELECT 1 AS ok');
     expect(rows[0]?.ok).toBe(1);
     // And a transaction again, on a client that is not the broken one.
-    expect(await db.tx(async (q) => (await q.query<{ n: number }>('SELECT 3 AS n')).rows[0]?.n)).toBe(3);
+    expect(
+      await db.tx(async (q) => (await q.query<{ n: number }>('SELECT 3 AS n')).rows[0]?.n),
+    ).toBe(3);
   });
 });

@@ -3,7 +3,14 @@
  * a standalone v2), or the configured command; and the environment it runs in.
  */
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, composeArgs, detectCompose, parseComposeVersion, requireCompose, type Exec } from '../../src/docker/compose.js';
+import {
+  cleanEnv,
+  composeArgs,
+  detectCompose,
+  parseComposeVersion,
+  requireCompose,
+  type Exec,
+} from '../../src/docker/compose.js';
 
 /** A fake host: command line → what it prints (missing: not installed). */
 function host(answers: Record<string, string>): Exec & { calls: string[] } {
@@ -12,7 +19,9 @@ function host(answers: Record<string, string>): Exec & { calls: string[] } {
     const line = [file, ...args].join(' ');
     calls.push(line);
     const out = answers[line];
-    return out === undefined ? { exitCode: 127, stdout: '', stderr: `${file}: not found` } : { exitCode: 0, stdout: out, stderr: '' };
+    return out === undefined
+      ? { exitCode: 127, stdout: '', stderr: `${file}: not found` }
+      : { exitCode: 0, stdout: out, stderr: '' };
   }) as Exec & { calls: string[] };
   exec.calls = calls;
   return exec;
@@ -20,28 +29,53 @@ function host(answers: Record<string, string>): Exec & { calls: string[] } {
 
 describe('compose detection', () => {
   it('prefers docker compose (v2) when both are installed', async () => {
-    const exec = host({ 'docker compose version --short': '2.29.7\n', 'docker-compose version --short': '1.29.2\n' });
-    expect(await detectCompose(exec)).toEqual({ kind: 'v2', version: '2.29.7', file: 'docker', prefix: ['compose'], display: 'docker compose' });
+    const exec = host({
+      'docker compose version --short': '2.29.7\n',
+      'docker-compose version --short': '1.29.2\n',
+    });
+    expect(await detectCompose(exec)).toEqual({
+      kind: 'v2',
+      version: '2.29.7',
+      file: 'docker',
+      prefix: ['compose'],
+      display: 'docker compose',
+    });
     expect(exec.calls).toEqual(['docker compose version --short']);
   });
 
   it('falls back to docker-compose v1', async () => {
     const exec = host({ 'docker-compose version --short': '1.29.2\n' });
-    expect(await detectCompose(exec)).toMatchObject({ kind: 'v1', version: '1.29.2', file: 'docker-compose', prefix: [] });
+    expect(await detectCompose(exec)).toMatchObject({
+      kind: 'v1',
+      version: '1.29.2',
+      file: 'docker-compose',
+      prefix: [],
+    });
   });
 
   it('knows a standalone docker-compose v2 binary as v2', async () => {
-    expect(await detectCompose(host({ 'docker-compose version --short': 'v2.24.6\n' }))).toMatchObject({ kind: 'v2', version: '2.24.6' });
+    expect(
+      await detectCompose(host({ 'docker-compose version --short': 'v2.24.6\n' })),
+    ).toMatchObject({ kind: 'v2', version: '2.24.6' });
   });
 
   it('uses only the configured command when one is set', async () => {
-    const exec = host({ 'docker compose version --short': '2.29.7', '/opt/bin/docker-compose version --short': '1.29.2' });
-    expect(await detectCompose(exec, '/opt/bin/docker-compose')).toMatchObject({ kind: 'v1', file: '/opt/bin/docker-compose' });
+    const exec = host({
+      'docker compose version --short': '2.29.7',
+      '/opt/bin/docker-compose version --short': '1.29.2',
+    });
+    expect(await detectCompose(exec, '/opt/bin/docker-compose')).toMatchObject({
+      kind: 'v1',
+      file: '/opt/bin/docker-compose',
+    });
     expect(exec.calls).toEqual(['/opt/bin/docker-compose version --short']);
   });
 
   it('says compose_missing, naming what it tried, when none answers', async () => {
-    await expect(requireCompose(host({}))).rejects.toMatchObject({ code: 'compose_missing', message: expect.stringContaining('docker compose and docker-compose') });
+    await expect(requireCompose(host({}))).rejects.toMatchObject({
+      code: 'compose_missing',
+      message: expect.stringContaining('docker compose and docker-compose'),
+    });
   });
 
   it('reads the versions the tools print', () => {
@@ -52,12 +86,44 @@ describe('compose detection', () => {
   });
 
   it('runs compose with a clean environment: shell variables cannot override the rendered .env', () => {
-    const env = cleanEnv({ PATH: '/bin', HOME: '/root', DOCKER_HOST: 'unix:///x.sock', SUPPORT_API_KEY: 'leak', COMPOSE_PROJECT_NAME: 'other', COMPOSE_PROFILES: 'support' });
+    const env = cleanEnv({
+      PATH: '/bin',
+      HOME: '/root',
+      DOCKER_HOST: 'unix:///x.sock',
+      SUPPORT_API_KEY: 'leak',
+      COMPOSE_PROJECT_NAME: 'other',
+      COMPOSE_PROFILES: 'support',
+    });
     expect(env).toEqual({ PATH: '/bin', HOME: '/root', DOCKER_HOST: 'unix:///x.sock' });
   });
 
   it('passes every path and the profile explicitly', () => {
-    expect(composeArgs({ project: 'kgc-a', dir: '/f/a', composeFile: '/f/a/docker-compose.yml', envFile: '/f/a/.env', profiles: ['support'] }, ['rm', '--stop', '--force', 'support-chatbot']))
-      .toEqual(['-p', 'kgc-a', '--project-directory', '/f/a', '-f', '/f/a/docker-compose.yml', '--env-file', '/f/a/.env', '--profile', 'support', 'rm', '--stop', '--force', 'support-chatbot']);
+    expect(
+      composeArgs(
+        {
+          project: 'kgc-a',
+          dir: '/f/a',
+          composeFile: '/f/a/docker-compose.yml',
+          envFile: '/f/a/.env',
+          profiles: ['support'],
+        },
+        ['rm', '--stop', '--force', 'support-chatbot'],
+      ),
+    ).toEqual([
+      '-p',
+      'kgc-a',
+      '--project-directory',
+      '/f/a',
+      '-f',
+      '/f/a/docker-compose.yml',
+      '--env-file',
+      '/f/a/.env',
+      '--profile',
+      'support',
+      'rm',
+      '--stop',
+      '--force',
+      'support-chatbot',
+    ]);
   });
 });

@@ -15,7 +15,7 @@ describe('.env values', () => {
     ['base64', 'whsec_ab+/cd==', 'whsec_ab+/cd=='],
     ['empty', '', ''],
     ['hungarian name with # and $', 'Kovács és Fia Kft. #2 $', "'Kovács és Fia Kft. #2 $'"],
-    ['double quotes and spaces', 'a "b" c', "'a \"b\" c'"],
+    ['double quotes and spaces', 'a "b" c', '\'a "b" c\''],
     ['single quote', "O'Neil #1", '"O\'Neil #1"'],
     ['backslash', 'C:\\kgc', '"C:\\\\kgc"'],
     ['newline', 'line 1\nline 2', '"line 1\\nline 2"'],

@@ -13,14 +13,22 @@ describe('franchises directory', () => {
 
   it('root and everyone else, whoever runs the tests', () => {
     expect(defaultFranchisesDir({ HOME: '/home/anna' }, 0)).toBe('/var/lib/kgc-support/franchises');
-    expect(defaultFranchisesDir({ HOME: '/home/anna' }, 1000)).toBe('/home/anna/.local/share/kgc-support/franchises');
-    expect(defaultFranchisesDir({ HOME: '/home/anna', XDG_DATA_HOME: '/home/anna/.data' }, 1000)).toBe('/home/anna/.data/kgc-support/franchises');
+    expect(defaultFranchisesDir({ HOME: '/home/anna' }, 1000)).toBe(
+      '/home/anna/.local/share/kgc-support/franchises',
+    );
+    expect(
+      defaultFranchisesDir({ HOME: '/home/anna', XDG_DATA_HOME: '/home/anna/.data' }, 1000),
+    ).toBe('/home/anna/.data/kgc-support/franchises');
   });
 
   it('KGC_SUPPORT_FRANCHISES_DIR, then --dir, win; the default is the same from any directory', () => {
-    expect(loadConfig({ HOME: '/h', KGC_SUPPORT_FRANCHISES_DIR: '/srv/franchises' }).franchisesDir).toBe('/srv/franchises');
+    expect(
+      loadConfig({ HOME: '/h', KGC_SUPPORT_FRANCHISES_DIR: '/srv/franchises' }).franchisesDir,
+    ).toBe('/srv/franchises');
     const configured = loadConfig({ HOME: '/h' }).franchisesDir;
-    expect(franchisesRoot(configured, undefined, '/')).toBe(franchisesRoot(configured, undefined, '/tmp'));
+    expect(franchisesRoot(configured, undefined, '/')).toBe(
+      franchisesRoot(configured, undefined, '/tmp'),
+    );
     expect(franchisesRoot(configured, '/opt/f', '/tmp')).toBe('/opt/f');
   });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkKeyShape, checksumOf, displayPrefix, generateKey, hashKey, KEY_LENGTH } from '../../src/keys/key-format.js';
+import {
+  checkKeyShape,
+  checksumOf,
+  displayPrefix,
+  generateKey,
+  hashKey,
+  KEY_LENGTH,
+} from '../../src/keys/key-format.js';
 import { cryptoRandom, type Random } from '../../src/context/clock.js';
 import { keyStatus, validateScopes, type KeyRow } from '../../src/keys/keys.service.js';
 
@@ -17,7 +24,7 @@ describe('API key format', () => {
   });
 
   it('pins the checksum of a known body (a change would invalidate every issued key)', () => {
-    expect(checksumOf('abcdefghijklmnopqrstuvwxyzABCD')).toBe('4dNndU') // zlib.crc32 in Python agrees;
+    expect(checksumOf('abcdefghijklmnopqrstuvwxyzABCD')).toBe('4dNndU'); // zlib.crc32 in Python agrees;
   });
 
   it('catches every single-character typo and truncation before any lookup', () => {
@@ -34,7 +41,10 @@ describe('API key format', () => {
   it('draws base62 without modulo bias', () => {
     // A source that only ever gives 255 would bias a naive byte % 62; rejection sampling skips it.
     let n = 0;
-    const skewed: Random = { bytes: (len) => Buffer.from(Array.from({ length: len }, () => (n++ % 2 === 0 ? 255 : 61))), int: () => 0 };
+    const skewed: Random = {
+      bytes: (len) => Buffer.from(Array.from({ length: len }, () => (n++ % 2 === 0 ? 255 : 61))),
+      int: () => 0,
+    };
     expect(generateKey(skewed).slice(4, 34)).toBe('z'.repeat(30));
   });
 
@@ -48,13 +58,24 @@ describe('API key format', () => {
 
 describe('scopes and status', () => {
   it('accepts known scopes, comma-separated or repeated, and refuses the rest', () => {
-    expect(validateScopes(['support:read,support:appointments', 'support:read'])).toEqual(['support:read', 'support:appointments']);
-    expect(() => validateScopes(['support:write'])).toThrowError(expect.objectContaining({ code: 'invalid_scope' }));
-    expect(() => validateScopes([' , '])).toThrowError(expect.objectContaining({ code: 'invalid_scope' }));
+    expect(validateScopes(['support:read,support:appointments', 'support:read'])).toEqual([
+      'support:read',
+      'support:appointments',
+    ]);
+    expect(() => validateScopes(['support:write'])).toThrowError(
+      expect.objectContaining({ code: 'invalid_scope' }),
+    );
+    expect(() => validateScopes([' , '])).toThrowError(
+      expect.objectContaining({ code: 'invalid_scope' }),
+    );
   });
 
   it('derives the status from revocation, expiry and rotation', () => {
-    const base = { revoked_at: null, rotated_to: null, expires_at: new Date(2000) } as unknown as KeyRow;
+    const base = {
+      revoked_at: null,
+      rotated_to: null,
+      expires_at: new Date(2000),
+    } as unknown as KeyRow;
     expect(keyStatus(base, 1000)).toBe('active');
     expect(keyStatus({ ...base, rotated_to: 'key_x' }, 1000)).toBe('rotated');
     expect(keyStatus(base, 2000)).toBe('expired');

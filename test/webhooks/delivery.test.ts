@@ -17,10 +17,21 @@ import { createSigner } from '../../src/webhooks/signature.js';
 import { startDispatcher } from '../../src/webhooks/dispatcher.js';
 import { startReceiver, until, type TestReceiver } from '../helpers/receiver.js';
 import { createTestStore, STORE_KINDS, type TestStore } from '../helpers/store.js';
-import { fastEnv, SAMPLES, SECRET, startTestDispatch, type TestDispatch } from '../helpers/webhooks.js';
+import {
+  fastEnv,
+  SAMPLES,
+  SECRET,
+  startTestDispatch,
+  type TestDispatch,
+} from '../helpers/webhooks.js';
 
-async function startSeedReceiver(secret: string): Promise<{ url: string; lines: string[]; proc: ChildProcess }> {
-  const proc = spawn('python3', [join(import.meta.dirname, '..', 'fixtures', 'seed_receiver.py')], { env: { ...process.env, WEBHOOK_SECRET: secret }, stdio: ['ignore', 'pipe', 'inherit'] });
+async function startSeedReceiver(
+  secret: string,
+): Promise<{ url: string; lines: string[]; proc: ChildProcess }> {
+  const proc = spawn('python3', [join(import.meta.dirname, '..', 'fixtures', 'seed_receiver.py')], {
+    env: { ...process.env, WEBHOOK_SECRET: secret },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const rl = createInterface({ input: proc.stdout as NodeJS.ReadableStream });
   const lines: string[] = [];
   const port = await new Promise<string>((resolve) => rl.once('line', resolve));
@@ -51,35 +62,64 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
   const publishAll = async (n = 1) => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      for (const type of EVENT_TYPES) ids.push((await publishEvent(ts.ctx, { event: type, data: SAMPLES[type] })).event.id);
+      for (const type of EVENT_TYPES)
+        ids.push((await publishEvent(ts.ctx, { event: type, data: SAMPLES[type] })).event.id);
     }
     return ids;
   };
   const status = async (id: string) => (await getEvent(ts.ctx, id)).status;
 
-  it('the seed\'s Python validate_webhook accepts every delivery, and refuses a changed byte or a stale timestamp', async () => {
+  it("the seed's Python validate_webhook accepts every delivery, and refuses a changed byte or a stale timestamp", async () => {
     const py = await startSeedReceiver(SECRET);
     try {
       const pyStore = await createTestStore(kind, { env: fastEnv(py.url) });
       const pd = await startTestDispatch(kind, {}, pyStore);
       try {
         const ids: string[] = [];
-        for (const type of EVENT_TYPES) ids.push((await publishEvent(pyStore.ctx, { event: type, data: SAMPLES[type] })).event.id);
-        await until(async () => (await Promise.all(ids.map((id) => getEvent(pyStore.ctx, id)))).every((e) => e.status === 'delivered'), 20_000, 'deliveries to Python');
+        for (const type of EVENT_TYPES)
+          ids.push(
+            (await publishEvent(pyStore.ctx, { event: type, data: SAMPLES[type] })).event.id,
+          );
+        await until(
+          async () =>
+            (await Promise.all(ids.map((id) => getEvent(pyStore.ctx, id)))).every(
+              (e) => e.status === 'delivered',
+            ),
+          20_000,
+          'deliveries to Python',
+        );
         // The receiver's log line can trail its 2xx: wait for it rather than race it.
-        await until(async () => py.lines.filter((l) => l.startsWith('ok ')).length >= EVENT_TYPES.length, 20_000, 'the Python log lines')
-          .catch((err: Error) => { throw new Error(`${err.message}; it printed: ${JSON.stringify(py.lines)}`); });
+        await until(
+          async () => py.lines.filter((l) => l.startsWith('ok ')).length >= EVENT_TYPES.length,
+          20_000,
+          'the Python log lines',
+        ).catch((err: Error) => {
+          throw new Error(`${err.message}; it printed: ${JSON.stringify(py.lines)}`);
+        });
         expect(py.lines.filter((l) => l.startsWith('ok '))).toHaveLength(EVENT_TYPES.length);
         expect(py.lines.some((l) => l.startsWith('bad'))).toBe(false);
-        expect(py.lines.map((l) => l.split(' ')[1]).sort()).toEqual(['/webhook/kgc/customer-deleted', '/webhook/kgc/order-arrived', '/webhook/kgc/quote-ready', '/webhook/kgc/rental-ended', '/webhook/kgc/rental-started', '/webhook/kgc/repair-done']);
+        expect(py.lines.map((l) => l.split(' ')[1]).sort()).toEqual([
+          '/webhook/kgc/customer-deleted',
+          '/webhook/kgc/order-arrived',
+          '/webhook/kgc/quote-ready',
+          '/webhook/kgc/rental-ended',
+          '/webhook/kgc/rental-started',
+          '/webhook/kgc/repair-done',
+        ]);
       } finally {
         await pd.close();
         await pyStore.close();
       }
       // The same receiver refuses a body changed by one byte, and a timestamp older than 5 minutes.
-      const body = '{"id":"evt_x","event":"order.arrived","occurred_at":"2025-12-28T10:00:00.000Z","data":{"order_id":"O-2025-0456"}}';
+      const body =
+        '{"id":"evt_x","event":"order.arrived","occurred_at":"2025-12-28T10:00:00.000Z","data":{"order_id":"O-2025-0456"}}';
       const now = Math.floor(Date.now() / 1000);
-      const post = (b: string, ts0: number) => fetch(`${py.url}/webhook/kgc/order-arrived`, { method: 'POST', headers: createSigner([SECRET]).headers('evt_x', body, ts0), body: b });
+      const post = (b: string, ts0: number) =>
+        fetch(`${py.url}/webhook/kgc/order-arrived`, {
+          method: 'POST',
+          headers: createSigner([SECRET]).headers('evt_x', body, ts0),
+          body: b,
+        });
       expect((await post(body, now)).status).toBe(204);
       expect((await post(body.replace('0456', '0457'), now)).status).toBe(401);
       expect((await post(body, now - 301)).status).toBe(401);
@@ -94,7 +134,12 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
     await rx.waitFor(ids.length);
     const wh = new Webhook(SECRET);
     for (const r of rx.deliveries) {
-      const parsed = wh.verify(r.body, r.headers as Record<string, string>) as { id: string; event: string; data: unknown; occurred_at: string };
+      const parsed = wh.verify(r.body, r.headers as Record<string, string>) as {
+        id: string;
+        event: string;
+        data: unknown;
+        occurred_at: string;
+      };
       expect(r.headers['webhook-id']).toBe(parsed.id);
       expect(Number(r.headers['x-kgc-timestamp'])).toBeGreaterThan(Date.now() / 1000 - 60); // seconds, not milliseconds
       expect(Number(r.headers['x-kgc-timestamp'])).toBeLessThan(Date.now() / 1000 + 60);
@@ -104,15 +149,22 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
   });
 
   it('fail then succeed: delivered once, both attempts recorded', async () => {
-    rx.behaviour = (_r, nth) => (nth === 1 ? { status: 500, body: 'database is restarting' } : { status: 204 });
+    rx.behaviour = (_r, nth) =>
+      nth === 1 ? { status: 500, body: 'database is restarting' } : { status: 204 };
     d = await startTestDispatch(kind, {}, ts);
-    const { event } = await publishEvent(ts.ctx, { event: 'order.arrived', data: SAMPLES['order.arrived'] });
+    const { event } = await publishEvent(ts.ctx, {
+      event: 'order.arrived',
+      data: SAMPLES['order.arrived'],
+    });
     await until(async () => (await status(event.id)) === 'delivered', 10_000, 'delivery');
     await new Promise((r) => setTimeout(r, 200));
     expect(rx.deliveries).toHaveLength(2);
     expect(rx.deliveries.map((r) => r.headers['webhook-id'])).toEqual([event.id, event.id]);
     const detail = await getEventDetail(ts.ctx, event.id);
-    expect(detail.history.map((a) => [a.attempt, a.outcome, a.status])).toEqual([[1, 'retry', 500], [2, 'delivered', 204]]);
+    expect(detail.history.map((a) => [a.attempt, a.outcome, a.status])).toEqual([
+      [1, 'retry', 500],
+      [2, 'delivered', 204],
+    ]);
     expect(detail.history[0]?.response).toBe('database is restarting');
     expect(detail.event).toMatchObject({ status: 'delivered', attempts: 2, failures: 1 });
   });
@@ -120,7 +172,10 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
   it('always failing: dead-lettered after the configured attempts, delivered once replayed after the fix', async () => {
     rx.behaviour = () => ({ status: 502 });
     d = await startTestDispatch(kind, {}, ts);
-    const { event } = await publishEvent(ts.ctx, { event: 'service.repair_done', data: SAMPLES['service.repair_done'] });
+    const { event } = await publishEvent(ts.ctx, {
+      event: 'service.repair_done',
+      data: SAMPLES['service.repair_done'],
+    });
     await until(async () => (await status(event.id)) === 'dead', 10_000, 'dead letter');
     expect(rx.deliveries).toHaveLength(3); // schedule 0,50ms,50ms: three attempts
     rx.behaviour = () => ({ status: 200 });
@@ -130,30 +185,56 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
     await until(async () => (await status(event.id)) === 'delivered', 10_000, 'replayed delivery');
     expect(rx.deliveries.map((r) => r.headers['webhook-id'])).toEqual(Array(4).fill(event.id));
     const again = await replayDlq(ts.ctx, { ids: [event.id] });
-    expect(again).toMatchObject({ replayed: [], skipped: [{ id: event.id, reason: 'already delivered' }] });
+    expect(again).toMatchObject({
+      replayed: [],
+      skipped: [{ id: event.id, reason: 'already delivered' }],
+    });
   });
 
   it('410 Gone ends the retries; Retry-After is honoured on 429', async () => {
-    rx.behaviour = (r) => (r.path.endsWith('rental-ended') ? { status: 410 } : rx.deliveries.length === 2 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 204 });
+    rx.behaviour = (r) =>
+      r.path.endsWith('rental-ended')
+        ? { status: 410 }
+        : rx.deliveries.length === 2
+          ? { status: 429, headers: { 'retry-after': '1' } }
+          : { status: 204 };
     d = await startTestDispatch(kind, {}, ts);
-    const gone = (await publishEvent(ts.ctx, { event: 'rental.ended', data: SAMPLES['rental.ended'] })).event.id;
+    const gone = (
+      await publishEvent(ts.ctx, { event: 'rental.ended', data: SAMPLES['rental.ended'] })
+    ).event.id;
     await until(async () => (await status(gone)) === 'dead', 10_000, '410 dead');
     expect(rx.deliveries).toHaveLength(1);
-    const slow = (await publishEvent(ts.ctx, { event: 'rental.started', data: SAMPLES['rental.started'] })).event.id;
-    await until(async () => (await status(slow)) === 'delivered', 10_000, 'delivery after Retry-After');
+    const slow = (
+      await publishEvent(ts.ctx, { event: 'rental.started', data: SAMPLES['rental.started'] })
+    ).event.id;
+    await until(
+      async () => (await status(slow)) === 'delivered',
+      10_000,
+      'delivery after Retry-After',
+    );
     const times = rx.deliveries.filter((r) => r.headers['webhook-id'] === slow).map((r) => r.at);
     expect(times).toHaveLength(2);
     expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual(950);
   });
 
-  it('an answer that never comes times out per attempt; Support\'s /health answers, so it counts as a failure', async () => {
+  it("an answer that never comes times out per attempt; Support's /health answers, so it counts as a failure", async () => {
     rx.behaviour = () => ({ hang: true });
-    const dispatcher = await startDispatcher({ ctx: { ...ts.ctx, config: { ...ts.config, webhookTimeoutMs: 300, webhookLeaseMs: 2_000 } }, enabled: () => true });
+    const dispatcher = await startDispatcher({
+      ctx: { ...ts.ctx, config: { ...ts.config, webhookTimeoutMs: 300, webhookLeaseMs: 2_000 } },
+      enabled: () => true,
+    });
     try {
-      const { event } = await publishEvent(ts.ctx, { event: 'service.quote_ready', data: SAMPLES['service.quote_ready'] });
+      const { event } = await publishEvent(ts.ctx, {
+        event: 'service.quote_ready',
+        data: SAMPLES['service.quote_ready'],
+      });
       await until(async () => (await status(event.id)) === 'dead', 10_000, 'dead after timeouts');
       const detail = await getEventDetail(ts.ctx, event.id);
-      expect(detail.history.map((a) => [a.outcome, a.status, a.error])).toEqual([['retry', null, 'timeout'], ['retry', null, 'timeout'], ['dead', null, 'timeout']]);
+      expect(detail.history.map((a) => [a.outcome, a.status, a.error])).toEqual([
+        ['retry', null, 'timeout'],
+        ['retry', null, 'timeout'],
+        ['dead', null, 'timeout'],
+      ]);
       for (const a of detail.history) expect(a.duration_ms).toBeGreaterThanOrEqual(250);
     } finally {
       await dispatcher.close();
@@ -168,7 +249,11 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
     await new Promise((r) => setTimeout(r, 600)); // far longer than the whole retry schedule
     for (const id of ids) expect(await status(id)).toBe('pending');
     await rx.start();
-    await until(async () => (await Promise.all(ids.map(status))).every((s) => s === 'delivered'), 20_000, 'delivery after the outage');
+    await until(
+      async () => (await Promise.all(ids.map(status))).every((s) => s === 'delivered'),
+      20_000,
+      'delivery after the outage',
+    );
     expect(new Set(rx.deliveries.map((r) => r.headers['webhook-id']))).toEqual(new Set(ids));
     const held = await getEventDetail(ts.ctx, ids[0] as string);
     expect(held.event.failures).toBe(0);
@@ -180,8 +265,16 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
     await setPluginEnabled(ts.ctx, false);
     d.module.enabled = false;
     const ids = await publishAll();
-    await ts.ctx.db.query(`INSERT INTO kgc_erp.support_outbox (id, event, data) VALUES ('outbox-while-off', 'customer.deleted', $1)`, [JSON.stringify(SAMPLES['customer.deleted'])]);
-    await until(async () => (await getEvent(ts.ctx, 'outbox-while-off').catch(() => undefined))?.status === 'skipped', 20_000, 'the outbox row recorded as skipped');
+    await ts.ctx.db.query(
+      `INSERT INTO kgc_erp.support_outbox (id, event, data) VALUES ('outbox-while-off', 'customer.deleted', $1)`,
+      [JSON.stringify(SAMPLES['customer.deleted'])],
+    );
+    await until(
+      async () =>
+        (await getEvent(ts.ctx, 'outbox-while-off').catch(() => undefined))?.status === 'skipped',
+      20_000,
+      'the outbox row recorded as skipped',
+    );
     ids.push('outbox-while-off');
     for (const id of ids) expect(await status(id)).toBe('skipped');
     await setPluginEnabled(ts.ctx, true);

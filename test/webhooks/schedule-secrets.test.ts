@@ -6,31 +6,51 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/context/clock.js';
 import { decide, withJitter } from '../../src/webhooks/schedule.js';
-import { ensureWebhookSecret, listWebhookSecrets, rotateWebhookSecret, validWebhookSecrets } from '../../src/webhooks/secrets.service.js';
+import {
+  ensureWebhookSecret,
+  listWebhookSecrets,
+  rotateWebhookSecret,
+  validWebhookSecrets,
+} from '../../src/webhooks/secrets.service.js';
 import { createTestStore, STORE_KINDS, type TestStore } from '../helpers/store.js';
 
-const policy = { schedule: [0, 5_000, 300_000, 1_800_000], jitterPct: 20, random: { int: (max: number) => Math.floor(Math.random() * max) } };
+const policy = {
+  schedule: [0, 5_000, 300_000, 1_800_000],
+  jitterPct: 20,
+  random: { int: (max: number) => Math.floor(Math.random() * max) },
+};
 
 describe('the retry decision', () => {
   it('2xx delivers, 410 ends at once, the rest follows the schedule and dies after its last attempt', () => {
     expect(decide(204, null, 0, policy)).toEqual({ outcome: 'delivered' });
     expect(decide(302, null, 0, policy).outcome).toBe('retry');
     expect(decide(410, null, 0, policy).outcome).toBe('dead');
-    for (const [failures, base] of [[0, 5_000], [1, 300_000], [2, 1_800_000]] as const) {
+    for (const [failures, base] of [
+      [0, 5_000],
+      [1, 300_000],
+      [2, 1_800_000],
+    ] as const) {
       const d = decide(500, null, failures, policy);
       if (d.outcome !== 'retry') throw new Error('expected a retry');
       expect(d.delayMs).toBeGreaterThanOrEqual(base * 0.8);
       expect(d.delayMs).toBeLessThanOrEqual(base * 1.2);
     }
-    expect(decide(500, null, 3, policy)).toMatchObject({ outcome: 'dead', reason: expect.stringMatching(/4 attempt/) });
+    expect(decide(500, null, 3, policy)).toMatchObject({
+      outcome: 'dead',
+      reason: expect.stringMatching(/4 attempt/),
+    });
     expect(decide(null, null, 3, policy).outcome).toBe('dead');
   });
 
   it('honours Retry-After on 429 and 503 (when longer than the schedule), not on other statuses', () => {
     expect(decide(429, 60_000, 0, policy)).toEqual({ outcome: 'retry', delayMs: 60_000 });
     expect(decide(503, 60_000, 0, policy)).toEqual({ outcome: 'retry', delayMs: 60_000 });
-    expect((decide(500, 60_000, 0, policy) as { delayMs: number }).delayMs).toBeLessThanOrEqual(6_000);
-    expect((decide(429, 1_000, 0, policy) as { delayMs: number }).delayMs).toBeGreaterThanOrEqual(4_000);
+    expect((decide(500, 60_000, 0, policy) as { delayMs: number }).delayMs).toBeLessThanOrEqual(
+      6_000,
+    );
+    expect((decide(429, 1_000, 0, policy) as { delayMs: number }).delayMs).toBeGreaterThanOrEqual(
+      4_000,
+    );
   });
 
   it('spreads delays by at most the jitter either way', () => {
@@ -43,8 +63,12 @@ describe('the retry decision', () => {
 describe.each(STORE_KINDS)('the webhook secret on %s', (kind) => {
   let ts: TestStore;
   const clock = manualClock(Date.parse('2025-12-28T10:00:00Z'));
-  beforeAll(async () => { ts = await createTestStore(kind, { clock }); });
-  afterAll(async () => { await ts?.close(); });
+  beforeAll(async () => {
+    ts = await createTestStore(kind, { clock });
+  });
+  afterAll(async () => {
+    await ts?.close();
+  });
 
   const envA = 'whsec_QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=';
   const envB = 'a-plain-secret-from-the-env-file-0123456789';
@@ -66,9 +90,13 @@ describe.each(STORE_KINDS)('the webhook secret on %s', (kind) => {
     expect(await ensureWebhookSecret(ts.ctx, envB)).toBe('imported');
     expect((await validWebhookSecrets(ts.ctx)).secrets).toEqual([envB, before]);
     const listed = await listWebhookSecrets(ts.ctx);
-    expect(listed.map((s) => s.status)).toEqual(['current', 'grace', 'expired', 'expired'].slice(0, listed.length));
+    expect(listed.map((s) => s.status)).toEqual(
+      ['current', 'grace', 'expired', 'expired'].slice(0, listed.length),
+    );
     expect(JSON.stringify(listed)).not.toContain(envB);
-    await expect(ensureWebhookSecret(ts.ctx, 'too-short')).rejects.toMatchObject({ code: 'invalid_webhook_secret' });
+    await expect(ensureWebhookSecret(ts.ctx, 'too-short')).rejects.toMatchObject({
+      code: 'invalid_webhook_secret',
+    });
   });
 
   it('generates one when there is none', async () => {
@@ -76,7 +104,9 @@ describe.each(STORE_KINDS)('the webhook secret on %s', (kind) => {
     try {
       expect(await ensureWebhookSecret(fresh.ctx, undefined)).toBe('generated');
       expect(await ensureWebhookSecret(fresh.ctx, undefined)).toBe('kept');
-      expect((await validWebhookSecrets(fresh.ctx)).secrets[0]).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      expect((await validWebhookSecrets(fresh.ctx)).secrets[0]).toMatch(
+        /^whsec_[A-Za-z0-9+/]{43}=$/,
+      );
     } finally {
       await fresh.close();
     }

@@ -12,7 +12,8 @@ import { PingInput, sendPing } from '../../src/webhooks/ping.js';
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
 
-const config = (env: Record<string, string>) => () => loadConfig({ KGC_SUPPORT_DATA_DIR: '/nonexistent/kgc-targets', ...env });
+const config = (env: Record<string, string>) => () =>
+  loadConfig({ KGC_SUPPORT_DATA_DIR: '/nonexistent/kgc-targets', ...env });
 
 const HOSTILE_TEMPLATES = [
   'https://evil.example/{name}',
@@ -43,20 +44,37 @@ describe('webhook targets', () => {
   });
 
   it('refuses a SUPPORT_API_URL that is not http(s) or whose query or fragment a path would land in', () => {
-    for (const u of ['ftp://support.example', 'redis://support.example', 'https://support.example/?x=1', 'https://support.example/#frag']) {
+    for (const u of [
+      'ftp://support.example',
+      'redis://support.example',
+      'https://support.example/?x=1',
+      'https://support.example/#frag',
+    ]) {
       expect(config({ SUPPORT_API_URL: u }), u).toThrow(/SUPPORT_API_URL/);
     }
-    expect(config({ SUPPORT_API_URL: 'https://support.example/kgc/' })().supportApiUrl).toBe('https://support.example/kgc');
+    expect(config({ SUPPORT_API_URL: 'https://support.example/kgc/' })().supportApiUrl).toBe(
+      'https://support.example/kgc',
+    );
   });
 
-  it('makes every event\'s URL below SUPPORT_API_URL, and refuses any template that would not be', () => {
+  it("makes every event's URL below SUPPORT_API_URL, and refuses any template that would not be", () => {
     const base = 'https://support.example/kgc';
     for (const type of [...EVENT_TYPES, 'ping']) {
       const url = new URL(webhookUrl(base, '/webhook/kgc/{name}', type));
-      expect([url.origin, url.pathname.startsWith('/kgc/webhook/kgc/')]).toEqual(['https://support.example', true]);
+      expect([url.origin, url.pathname.startsWith('/kgc/webhook/kgc/')]).toEqual([
+        'https://support.example',
+        true,
+      ]);
     }
     // Handed a template the settings would refuse, the one URL builder still refuses it.
-    for (const t of ['/../../admin/{name}', '@evil.example/{name}', '.evil.example/{name}', '/%2e%2e/{name}', '/{name}?x', ':8443/{name}']) {
+    for (const t of [
+      '/../../admin/{name}',
+      '@evil.example/{name}',
+      '.evil.example/{name}',
+      '/%2e%2e/{name}',
+      '/{name}?x',
+      ':8443/{name}',
+    ]) {
       expect(() => webhookUrl(base, t, 'ping'), t).toThrow(/not a path below SUPPORT_API_URL/);
     }
   });
@@ -68,7 +86,12 @@ describe('webhook targets', () => {
     beforeAll(async () => {
       support = await startReceiver();
       elsewhere = await startReceiver();
-      ts = await createTestStore('pglite', { env: { SUPPORT_API_URL: `${support.url}/support`, KGC_SUPPORT_WEBHOOK_PATH: '/hooks/{name}' } });
+      ts = await createTestStore('pglite', {
+        env: {
+          SUPPORT_API_URL: `${support.url}/support`,
+          KGC_SUPPORT_WEBHOOK_PATH: '/hooks/{name}',
+        },
+      });
     });
     afterAll(async () => {
       await ts?.close();
@@ -84,7 +107,9 @@ describe('webhook targets', () => {
     it('sends only to SUPPORT_API_URL + the path template, whatever it is handed', async () => {
       const res = await sendPing(ts.ctx, { url: `${elsewhere.url}/steal` } as never);
       expect([res.ok, res.url]).toEqual([true, `${support.url}/support/hooks/ping`]);
-      expect(support.received.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /support/hooks/ping']);
+      expect(support.received.map((r) => `${r.method} ${r.path}`)).toEqual([
+        'POST /support/hooks/ping',
+      ]);
       expect(elsewhere.received).toEqual([]);
     });
   });

@@ -16,13 +16,24 @@ import { problemResponses } from '../problem.js';
 /** Seed 5.2 sends the reason with the customer.deleted event; a bare DELETE (its example) means the person asked. */
 export const DEFAULT_GDPR_REASON = 'user_request';
 
-const Reason = Type.String({ minLength: 1, maxLength: 100, description: 'Why (a lower-case code); user_request when absent', examples: ['user_request'] });
-const ReasonBody = Type.Union([Type.Object({ gdpr_reason: Type.Optional(Reason) }, { additionalProperties: false }), Type.Null()]);
+const Reason = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description: 'Why (a lower-case code); user_request when absent',
+  examples: ['user_request'],
+});
+const ReasonBody = Type.Union([
+  Type.Object({ gdpr_reason: Type.Optional(Reason) }, { additionalProperties: false }),
+  Type.Null(),
+]);
 
 export const ErasureAccepted = Type.Object({
   request_id: Type.String(),
   state: RequestView.properties.state,
-  status_url: Type.String({ description: 'Where to follow it (also the Location header)', examples: ['/api/gdpr/requests/gdpr_4f1c2a9b7e3d5a6c8b0e'] }),
+  status_url: Type.String({
+    description: 'Where to follow it (also the Location header)',
+    examples: ['/api/gdpr/requests/gdpr_4f1c2a9b7e3d5a6c8b0e'],
+  }),
   received_at: RequestView.properties.received_at,
 });
 export type ErasureAccepted = Static<typeof ErasureAccepted>;
@@ -34,34 +45,61 @@ export interface ErasureRouteHooks {
 
 const statusUrl = (id: string): string => `/api/gdpr/requests/${encodeURIComponent(id)}`;
 
-export const customerErasureRoutes = (hooks: ErasureRouteHooks): FastifyPluginAsyncTypebox<{ ctx: Ctx }> => async (app, { ctx }) => {
-  app.delete('/api/customers/:customer_id', {
-    config: { scope: 'erp:gdpr' },
-    schema: {
-      summary: 'Erase a customer from Support (GDPR cascade); idempotent per customer',
-      params: Type.Object({ customer_id: Type.String({ minLength: 1, maxLength: 200, examples: ['C-123'] }) }),
-      querystring: Type.Object({ gdpr_reason: Type.Optional(Reason) }, { additionalProperties: false }),
-      body: ReasonBody,
-      response: { 200: ErasureAccepted, 202: ErasureAccepted, ...problemResponses },
-    },
-  }, async (req, reply) => {
-    const reason = req.body?.gdpr_reason ?? req.query.gdpr_reason ?? DEFAULT_GDPR_REASON;
-    const { view, created } = await hooks.erase({ customer_id: req.params.customer_id, reason });
-    // The audit log names the request, never the erased customer.
-    req.auditResource = view.request_id;
-    const url = statusUrl(view.request_id);
-    reply.header('location', url);
-    const body: ErasureAccepted = { request_id: view.request_id, state: view.state, status_url: url, received_at: view.received_at };
-    if (!created) return reply.code(200).header('idempotent-replayed', 'true').send(body);
-    return reply.code(202).send(body);
-  });
+export const customerErasureRoutes =
+  (hooks: ErasureRouteHooks): FastifyPluginAsyncTypebox<{ ctx: Ctx }> =>
+  async (app, { ctx }) => {
+    app.delete(
+      '/api/customers/:customer_id',
+      {
+        config: { scope: 'erp:gdpr' },
+        schema: {
+          summary: 'Erase a customer from Support (GDPR cascade); idempotent per customer',
+          params: Type.Object({
+            customer_id: Type.String({ minLength: 1, maxLength: 200, examples: ['C-123'] }),
+          }),
+          querystring: Type.Object(
+            { gdpr_reason: Type.Optional(Reason) },
+            { additionalProperties: false },
+          ),
+          body: ReasonBody,
+          response: { 200: ErasureAccepted, 202: ErasureAccepted, ...problemResponses },
+        },
+      },
+      async (req, reply) => {
+        const reason = req.body?.gdpr_reason ?? req.query.gdpr_reason ?? DEFAULT_GDPR_REASON;
+        const { view, created } = await hooks.erase({
+          customer_id: req.params.customer_id,
+          reason,
+        });
+        // The audit log names the request, never the erased customer.
+        req.auditResource = view.request_id;
+        const url = statusUrl(view.request_id);
+        reply.header('location', url);
+        const body: ErasureAccepted = {
+          request_id: view.request_id,
+          state: view.state,
+          status_url: url,
+          received_at: view.received_at,
+        };
+        if (!created) return reply.code(200).header('idempotent-replayed', 'true').send(body);
+        return reply.code(202).send(body);
+      },
+    );
 
-  app.get('/api/gdpr/requests/:request_id', {
-    config: { scope: 'erp:gdpr', auditResource: (req) => (req.params as { request_id: string }).request_id },
-    schema: {
-      summary: 'An erasure request and each step of its cascade',
-      params: Type.Object({ request_id: RequestId }),
-      response: { 200: RequestView, ...problemResponses },
-    },
-  }, async (req) => (await erasureStatus(ctx, { request_id: req.params.request_id }))[0] as RequestView);
-};
+    app.get(
+      '/api/gdpr/requests/:request_id',
+      {
+        config: {
+          scope: 'erp:gdpr',
+          auditResource: (req) => (req.params as { request_id: string }).request_id,
+        },
+        schema: {
+          summary: 'An erasure request and each step of its cascade',
+          params: Type.Object({ request_id: RequestId }),
+          response: { 200: RequestView, ...problemResponses },
+        },
+      },
+      async (req) =>
+        (await erasureStatus(ctx, { request_id: req.params.request_id }))[0] as RequestView,
+    );
+  };

@@ -6,26 +6,36 @@ import { CustomerSummary, Duplicates, DuplicatesQuery } from '../../erp/erp.sche
 import { problemResponses } from '../problem.js';
 
 export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (app, { ctx }) => {
-  app.get('/api/customers/by-phone/:phone', {
-    config: { scope: 'support:read' },
-    schema: {
-      summary: 'The customer behind a phone number (seed 2.4)',
-      params: Type.Object({ phone: Type.String({ minLength: 1, maxLength: 40, examples: ['+36301234567'] }) }),
-      response: { 200: CustomerSummary, ...problemResponses },
+  app.get(
+    '/api/customers/by-phone/:phone',
+    {
+      config: { scope: 'support:read' },
+      schema: {
+        summary: 'The customer behind a phone number (seed 2.4)',
+        params: Type.Object({
+          phone: Type.String({ minLength: 1, maxLength: 40, examples: ['+36301234567'] }),
+        }),
+        response: { 200: CustomerSummary, ...problemResponses },
+      },
     },
-  }, async (req) => {
-    const customer = await customerByPhone(ctx, req.params.phone);
-    // The audit log keeps the customer id, never the phone number that was asked for.
-    req.auditResource = customer.customer_id;
-    return customer;
-  });
+    async (req) => {
+      const customer = await customerByPhone(ctx, req.params.phone);
+      // The audit log keeps the customer id, never the phone number that was asked for.
+      req.auditResource = customer.customer_id;
+      return customer;
+    },
+  );
 
-  app.get('/api/customers/duplicates', {
-    config: { scope: 'support:read' },
-    schema: {
-      summary: 'Possible duplicates by fuzzy name and exact phone',
-      querystring: DuplicatesQuery,
-      response: { 200: Duplicates, ...problemResponses },
+  app.get(
+    '/api/customers/duplicates',
+    {
+      config: { scope: 'support:read' },
+      schema: {
+        summary: 'Possible duplicates by fuzzy name and exact phone',
+        querystring: DuplicatesQuery,
+        response: { 200: Duplicates, ...problemResponses },
+      },
     },
-  }, async (req) => findDuplicates(ctx, req.query));
+    async (req) => findDuplicates(ctx, req.query),
+  );
 };

@@ -7,7 +7,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Ctx } from '../../context/context.js';
-import { EventInfo, PublishInput, EVENT_ID_PATTERN, type PublishResult } from '../../events/events.schema.js';
+import {
+  EventInfo,
+  PublishInput,
+  EVENT_ID_PATTERN,
+  type PublishResult,
+} from '../../events/events.schema.js';
 import { getEvent, publishEvent } from '../../events/events.service.js';
 import { problemResponses } from '../problem.js';
 
@@ -18,30 +23,43 @@ export interface EventRouteHooks {
   publish?: (input: PublishInput) => Promise<PublishResult>;
 }
 
-export const eventRoutes = (hooks: EventRouteHooks = {}): FastifyPluginAsyncTypebox<{ ctx: Ctx }> => async (app, { ctx }) => {
-  const publish = hooks.publish ?? ((input: PublishInput) => publishEvent(ctx, input, 'api'));
-  app.post('/api/events', {
-    config: { scope: 'erp:publish' },
-    schema: {
-      summary: 'Publish an event for Support; idempotent on its id',
-      body: PublishInput,
-      response: { 200: EventInfo, 202: EventInfo, ...problemResponses },
-    },
-  }, async (req, reply) => {
-    const { event, replayed } = await publish(req.body);
-    req.auditResource = event.id;
-    reply.header('location', `/api/events/${encodeURIComponent(event.id)}`);
-    if (replayed) return reply.code(200).header('idempotent-replayed', 'true').send(event);
-    hooks.onPublished?.(event);
-    return reply.code(202).send(event);
-  });
+export const eventRoutes =
+  (hooks: EventRouteHooks = {}): FastifyPluginAsyncTypebox<{ ctx: Ctx }> =>
+  async (app, { ctx }) => {
+    const publish = hooks.publish ?? ((input: PublishInput) => publishEvent(ctx, input, 'api'));
+    app.post(
+      '/api/events',
+      {
+        config: { scope: 'erp:publish' },
+        schema: {
+          summary: 'Publish an event for Support; idempotent on its id',
+          body: PublishInput,
+          response: { 200: EventInfo, 202: EventInfo, ...problemResponses },
+        },
+      },
+      async (req, reply) => {
+        const { event, replayed } = await publish(req.body);
+        req.auditResource = event.id;
+        reply.header('location', `/api/events/${encodeURIComponent(event.id)}`);
+        if (replayed) return reply.code(200).header('idempotent-replayed', 'true').send(event);
+        hooks.onPublished?.(event);
+        return reply.code(202).send(event);
+      },
+    );
 
-  app.get('/api/events/:event_id', {
-    config: { scope: 'erp:publish', auditResource: (req) => (req.params as { event_id: string }).event_id },
-    schema: {
-      summary: 'An event and how its delivery stands (pending, delivered, dead, skipped)',
-      params: Type.Object({ event_id: Type.String({ pattern: EVENT_ID_PATTERN }) }),
-      response: { 200: EventInfo, ...problemResponses },
-    },
-  }, async (req) => getEvent(ctx, req.params.event_id));
-};
+    app.get(
+      '/api/events/:event_id',
+      {
+        config: {
+          scope: 'erp:publish',
+          auditResource: (req) => (req.params as { event_id: string }).event_id,
+        },
+        schema: {
+          summary: 'An event and how its delivery stands (pending, delivered, dead, skipped)',
+          params: Type.Object({ event_id: Type.String({ pattern: EVENT_ID_PATTERN }) }),
+          response: { 200: EventInfo, ...problemResponses },
+        },
+      },
+      async (req) => getEvent(ctx, req.params.event_id),
+    );
+  };

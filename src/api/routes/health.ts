@@ -28,14 +28,24 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, 
   // Liveness for the container healthcheck: it never passes for a daemon that cannot serve.
   app.get('/health', open, async (_req, reply) => {
     reply.header('cache-control', 'no-store').type('application/health+json');
-    if (!live()) return reply.code(503).send({ status: 'fail', output: 'the daemon is starting or shutting down', module_enabled: opts.moduleEnabled() });
+    if (!live())
+      return reply.code(503).send({
+        status: 'fail',
+        output: 'the daemon is starting or shutting down',
+        module_enabled: opts.moduleEnabled(),
+      });
     return { status: 'pass', module_enabled: opts.moduleEnabled() };
   });
 
   app.get('/ready', open, async (_req, reply) => {
     const report: ReadinessReport = !live()
-      ? { status: 'fail', checks: { daemon: { status: 'fail', detail: 'the daemon is starting or shutting down' } } }
-      : opts.readiness ? await opts.readiness() : { status: 'pass', checks: {} };
+      ? {
+          status: 'fail',
+          checks: { daemon: { status: 'fail', detail: 'the daemon is starting or shutting down' } },
+        }
+      : opts.readiness
+        ? await opts.readiness()
+        : { status: 'pass', checks: {} };
     reply.header('cache-control', 'no-store').type('application/health+json');
     return reply.code(report.status === 'pass' ? 200 : 503).send(report);
   });

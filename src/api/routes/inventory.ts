@@ -5,12 +5,19 @@ import { checkInventory } from '../../erp/inventory.js';
 import { problemResponses } from '../problem.js';
 
 export const inventoryRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (app, { ctx }) => {
-  app.get('/api/inventory/check', {
-    config: { scope: 'support:read', auditResource: (req) => (req.query as { sku?: string }).sku },
-    schema: {
-      summary: 'Stock of a product per location (seed 2.3)',
-      querystring: InventoryQuery,
-      response: { 200: InventoryCheck, ...problemResponses },
+  app.get(
+    '/api/inventory/check',
+    {
+      config: {
+        scope: 'support:read',
+        auditResource: (req) => (req.query as { sku?: string }).sku,
+      },
+      schema: {
+        summary: 'Stock of a product per location (seed 2.3)',
+        querystring: InventoryQuery,
+        response: { 200: InventoryCheck, ...problemResponses },
+      },
     },
-  }, async (req) => checkInventory(ctx, req.query));
+    async (req) => checkInventory(ctx, req.query),
+  );
 };

@@ -5,12 +5,19 @@ import { rentalStatus } from '../../erp/rentals.js';
 import { problemResponses } from '../problem.js';
 
 export const rentalRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (app, { ctx }) => {
-  app.get('/api/rentals/:rental_id/status', {
-    config: { scope: 'support:read', auditResource: (req) => (req.params as { rental_id: string }).rental_id },
-    schema: {
-      summary: 'A rental and how many days it is late (seed 2.1)',
-      params: IdParam('rental_id', 'R-2025-001'),
-      response: { 200: RentalStatus, ...problemResponses },
+  app.get(
+    '/api/rentals/:rental_id/status',
+    {
+      config: {
+        scope: 'support:read',
+        auditResource: (req) => (req.params as { rental_id: string }).rental_id,
+      },
+      schema: {
+        summary: 'A rental and how many days it is late (seed 2.1)',
+        params: IdParam('rental_id', 'R-2025-001'),
+        response: { 200: RentalStatus, ...problemResponses },
+      },
     },
-  }, async (req) => rentalStatus(ctx, req.params.rental_id as string));
+    async (req) => rentalStatus(ctx, req.params.rental_id as string),
+  );
 };

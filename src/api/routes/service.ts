@@ -7,31 +7,42 @@ import { worklogStatus } from '../../erp/worklogs.js';
 import { problemResponses } from '../problem.js';
 
 export const serviceRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (app, { ctx }) => {
-  app.get('/api/service/worklogs/:worklog_id/status', {
-    config: { scope: 'support:read', auditResource: (req) => (req.params as { worklog_id: string }).worklog_id },
-    schema: {
-      summary: 'A repair worklog with its status in Hungarian (seed 4.2)',
-      params: IdParam('worklog_id', 'M-2025-0123'),
-      response: { 200: WorklogStatus, ...problemResponses },
+  app.get(
+    '/api/service/worklogs/:worklog_id/status',
+    {
+      config: {
+        scope: 'support:read',
+        auditResource: (req) => (req.params as { worklog_id: string }).worklog_id,
+      },
+      schema: {
+        summary: 'A repair worklog with its status in Hungarian (seed 4.2)',
+        params: IdParam('worklog_id', 'M-2025-0123'),
+        response: { 200: WorklogStatus, ...problemResponses },
+      },
     },
-  }, async (req) => worklogStatus(ctx, req.params.worklog_id as string));
+    async (req) => worklogStatus(ctx, req.params.worklog_id as string),
+  );
 
-  app.post('/api/service/appointments', {
-    config: { scope: 'support:appointments' },
-    schema: {
-      summary: 'Book a service appointment; honours Idempotency-Key',
-      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
-      body: AppointmentRequest,
-      response: { 200: Appointment, 201: Appointment, ...problemResponses },
+  app.post(
+    '/api/service/appointments',
+    {
+      config: { scope: 'support:appointments' },
+      schema: {
+        summary: 'Book a service appointment; honours Idempotency-Key',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: AppointmentRequest,
+        response: { 200: Appointment, 201: Appointment, ...problemResponses },
+      },
     },
-  }, async (req, reply) => {
-    const result = await bookAppointment(ctx, req.body, {
-      keyId: req.apiKey?.id ?? 'anonymous',
-      idempotencyKey: req.headers['idempotency-key'],
-    });
-    req.auditResource = result.appointment.appointment_id;
-    if (result.replayed) reply.header('idempotent-replayed', 'true');
-    reply.header('location', `/api/service/appointments/${result.appointment.appointment_id}`);
-    return reply.code(201).send(result.appointment);
-  });
+    async (req, reply) => {
+      const result = await bookAppointment(ctx, req.body, {
+        keyId: req.apiKey?.id ?? 'anonymous',
+        idempotencyKey: req.headers['idempotency-key'],
+      });
+      req.auditResource = result.appointment.appointment_id;
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      reply.header('location', `/api/service/appointments/${result.appointment.appointment_id}`);
+      return reply.code(201).send(result.appointment);
+    },
+  );
 };

@@ -14,19 +14,35 @@ import { SupportHealth, type LifecycleView } from '../../health/health.schema.js
 import { ANY_KEY } from '../auth.js';
 import { problemResponses } from '../problem.js';
 
-export const supportHealthRoutes = (lifecycle: () => LifecycleView): FastifyPluginAsyncTypebox<{ ctx: Ctx }> => async (app, { ctx }) => {
-  app.get('/api/support/health', {
-    config: { scope: ANY_KEY },
-    schema: {
-      summary: 'The Support module\'s lifecycle state and the health facts of the store',
-      querystring: Type.Object({
-        key_expiry_within: Type.Optional(Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d|w)?$', description: 'Window of keys_expiring (default KGC_SUPPORT_HEALTH_KEY_EXPIRY)' })),
-      }),
-      response: { 200: SupportHealth, ...problemResponses },
-    },
-  }, async (req, reply) => {
-    reply.header('cache-control', 'no-store');
-    const facts = await readHealthFacts(ctx, req.query.key_expiry_within === undefined ? {} : { key_expiry_within: req.query.key_expiry_within });
-    return { lifecycle: lifecycle(), facts };
-  });
-};
+export const supportHealthRoutes =
+  (lifecycle: () => LifecycleView): FastifyPluginAsyncTypebox<{ ctx: Ctx }> =>
+  async (app, { ctx }) => {
+    app.get(
+      '/api/support/health',
+      {
+        config: { scope: ANY_KEY },
+        schema: {
+          summary: "The Support module's lifecycle state and the health facts of the store",
+          querystring: Type.Object({
+            key_expiry_within: Type.Optional(
+              Type.String({
+                pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d|w)?$',
+                description: 'Window of keys_expiring (default KGC_SUPPORT_HEALTH_KEY_EXPIRY)',
+              }),
+            ),
+          }),
+          response: { 200: SupportHealth, ...problemResponses },
+        },
+      },
+      async (req, reply) => {
+        reply.header('cache-control', 'no-store');
+        const facts = await readHealthFacts(
+          ctx,
+          req.query.key_expiry_within === undefined
+            ? {}
+            : { key_expiry_within: req.query.key_expiry_within },
+        );
+        return { lifecycle: lifecycle(), facts };
+      },
+    );
+  };

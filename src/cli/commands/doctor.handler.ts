@@ -3,7 +3,11 @@ import { execaExec } from '../../docker/compose.js';
 import { overall, runDoctor, type Finding } from '../../doctor/doctor.js';
 import { realProbes } from '../../doctor/probes.js';
 import { isKgcError } from '../../errors/kgc-error.js';
-import { listFranchiseIds, loadFranchise, type FranchiseRef } from '../../franchise/franchise.store.js';
+import {
+  listFranchiseIds,
+  loadFranchise,
+  type FranchiseRef,
+} from '../../franchise/franchise.store.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import { installerConfig, rootOf, shippedTemplates } from '../installer-context.js';
 import type { CliIO } from '../io.js';
@@ -11,7 +15,11 @@ import type { Output } from '../output.js';
 import type { DoctorFlags } from './doctor.command.js';
 
 function icon(out: Output, f: Finding): string {
-  return f.status === 'pass' ? out.style.green('✔ pass') : f.status === 'warn' ? out.style.yellow('! warn') : out.style.red('✖ fail');
+  return f.status === 'pass'
+    ? out.style.green('✔ pass')
+    : f.status === 'warn'
+      ? out.style.yellow('! warn')
+      : out.style.red('✖ fail');
 }
 
 export async function doctor(io: CliIO, g: GlobalOptions, o: DoctorFlags): Promise<void> {
@@ -29,15 +37,29 @@ export async function doctor(io: CliIO, g: GlobalOptions, o: DoctorFlags): Promi
     }
   }
   const probes = realProbes({
-    exec: execaExec(io.env), composeCommand: config.composeCommand, templates: shippedTemplates(),
-    random: cryptoRandom, dataDir: config.dataDir, daemonPort: config.port, env: io.env,
+    exec: execaExec(io.env),
+    composeCommand: config.composeCommand,
+    templates: shippedTemplates(),
+    random: cryptoRandom,
+    dataDir: config.dataDir,
+    daemonPort: config.port,
+    env: io.env,
   });
   const checks = await runDoctor(probes, refs, problems, root);
   const status = overall(checks);
   if (status === 'fail') io.exitCode = 1;
-  out.result({ status, checks }, () => [
-    ...checks.map((c) => `${icon(out, c)}  ${out.style.bold(c.check.padEnd(22))} ${c.detail}${c.hint && c.status !== 'pass' ? `\n${' '.repeat(32)}${out.style.dim(`→ ${c.hint}`)}` : ''}`),
-    '',
-    status === 'fail' ? out.style.red('Some checks failed: see → above.') : status === 'warn' ? out.style.yellow('No failures; see the warnings above.') : out.style.green('All checks pass.'),
-  ].join('\n'));
+  out.result({ status, checks }, () =>
+    [
+      ...checks.map(
+        (c) =>
+          `${icon(out, c)}  ${out.style.bold(c.check.padEnd(22))} ${c.detail}${c.hint && c.status !== 'pass' ? `\n${' '.repeat(32)}${out.style.dim(`→ ${c.hint}`)}` : ''}`,
+      ),
+      '',
+      status === 'fail'
+        ? out.style.red('Some checks failed: see → above.')
+        : status === 'warn'
+          ? out.style.yellow('No failures; see the warnings above.')
+          : out.style.green('All checks pass.'),
+    ].join('\n'),
+  );
 }

@@ -3,32 +3,48 @@ import { addTargetOptions, globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
 
 export function registerEventsCommands(program: Command, io: CliIO): void {
-  const events = program.command('events').description('publish events for Support and look at one; the ERP\'s outbox table');
+  const events = program
+    .command('events')
+    .description("publish events for Support and look at one; the ERP's outbox table");
 
-  events.command('publish')
+  events
+    .command('publish')
     .description('publish an event (stored at once; the daemon delivers it as a signed webhook)')
-    .requiredOption('--type <type>', 'rental.started, rental.ended, service.quote_ready, service.repair_done, order.arrived or customer.deleted')
+    .requiredOption(
+      '--type <type>',
+      'rental.started, rental.ended, service.quote_ready, service.repair_done, order.arrived or customer.deleted',
+    )
     .requiredOption('--data <json>', 'the payload: JSON, @file.json, or - for standard input')
     .option('--id <id>', 'your id for the event: publishing the same id again is a no-op')
     .option('--occurred-at <time>', 'when it happened (ISO 8601); default now')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ kgc-support events publish --type customer.deleted --data '{"customer_id":"C-123","gdpr_reason":"user_request"}'
   $ kgc-support events publish --type order.arrived --data @order.json --id erp-o-2025-0456 --json
-  $ kgc-support events publish --franchise budapest-1 --type order.arrived --data @order.json`)
-    .action(async (opts: { type: string; data: string; id?: string; occurredAt?: string }, cmd: Command) => {
-      const h = await import('./events.handler.js');
-      await h.eventsPublish(io, globalsOf(cmd), opts);
-    });
+  $ kgc-support events publish --franchise budapest-1 --type order.arrived --data @order.json`,
+    )
+    .action(
+      async (
+        opts: { type: string; data: string; id?: string; occurredAt?: string },
+        cmd: Command,
+      ) => {
+        const h = await import('./events.handler.js');
+        await h.eventsPublish(io, globalsOf(cmd), opts);
+      },
+    );
 
-  events.command('show <id>')
+  events
+    .command('show <id>')
     .description('one event: its status, its payload and every delivery attempt')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const h = await import('./dlq.handler.js');
       await h.dlqShow(io, globalsOf(cmd), id);
     });
 
-  events.command('stats')
+  events
+    .command('stats')
     .description('queue depth, DLQ depth and the age of the oldest undelivered event')
     .action(async (_opts: unknown, cmd: Command) => {
       const h = await import('./events.handler.js');
@@ -38,11 +54,15 @@ Examples:
   // Every events command but outbox-ddl (which only prints SQL) reads or changes a store.
   events.commands.forEach(addTargetOptions);
 
-  events.command('outbox-ddl')
+  events
+    .command('outbox-ddl')
     .description('print the SQL that creates the outbox table in a separate ERP database')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example (when ERP_DATABASE_URL is not the daemon's database and its role may not create tables):
-  $ kgc-support events outbox-ddl | psql "$ERP_DATABASE_URL"`)
+  $ kgc-support events outbox-ddl | psql "$ERP_DATABASE_URL"`,
+    )
     .action(async () => {
       const { outboxDdl } = await import('../../events/outbox.js');
       io.writeOut(outboxDdl());

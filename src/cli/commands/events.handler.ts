@@ -25,19 +25,36 @@ async function readData(arg: string): Promise<Record<string, unknown>> {
   } catch {
     throw new KgcError('invalid_json', '--data is not valid JSON');
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new KgcError('invalid_event', '--data must be a JSON object');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new KgcError('invalid_event', '--data must be a JSON object');
   return data as Record<string, unknown>;
 }
 
-export async function eventsPublish(io: CliIO, g: GlobalOptions, o: { type: string; data: string; id?: string; occurredAt?: string }): Promise<void> {
+export async function eventsPublish(
+  io: CliIO,
+  g: GlobalOptions,
+  o: { type: string; data: string; id?: string; occurredAt?: string },
+): Promise<void> {
   const out = outputFor(io, g);
   const data = await readData(o.data);
-  const { result: res, daemon } = await runTargetedOp(publishOp, { event: o.type, data, ...(o.id ? { id: o.id } : {}), ...(o.occurredAt ? { occurred_at: o.occurredAt } : {}) }, io, g);
+  const { result: res, daemon } = await runTargetedOp(
+    publishOp,
+    {
+      event: o.type,
+      data,
+      ...(o.id ? { id: o.id } : {}),
+      ...(o.occurredAt ? { occurred_at: o.occurredAt } : {}),
+    },
+    io,
+    g,
+  );
   const where = describeDaemon(daemon);
   out.result(withDaemon(res, daemon), () => {
     const e = res.event;
-    if (res.replayed) return `Event ${e.id} was already published (${e.status}) on ${where}; nothing changed.`;
-    if (e.status === 'skipped') return `Event ${e.id} (${e.event}) recorded as ${out.style.yellow('skipped')} on ${where}: the Support module is disabled, it will not be sent.`;
+    if (res.replayed)
+      return `Event ${e.id} was already published (${e.status}) on ${where}; nothing changed.`;
+    if (e.status === 'skipped')
+      return `Event ${e.id} (${e.event}) recorded as ${out.style.yellow('skipped')} on ${where}: the Support module is disabled, it will not be sent.`;
     return `Event ${e.id} (${e.event}) published on ${where}; the daemon delivers it to Support.`;
   });
 }
@@ -45,10 +62,12 @@ export async function eventsPublish(io: CliIO, g: GlobalOptions, o: { type: stri
 export async function eventsStats(io: CliIO, g: GlobalOptions): Promise<void> {
   const out = outputFor(io, g);
   const { result: s, daemon } = await runTargetedOp(statsOp, {}, io, g);
-  out.result(withDaemon(s, daemon), () => [
-    `pending      ${s.pending} (${s.in_flight} in flight)`,
-    `dead         ${s.dead}${s.dead > 0 ? out.style.yellow('  → kgc-support dlq list') : ''}`,
-    `rejected     ${s.rejected}`,
-    `oldest       ${s.oldest_pending_at ? `${s.oldest_pending_at} (${Math.round(s.oldest_pending_age_s ?? 0)} s ago)` : '-'}`,
-  ].join('\n'));
+  out.result(withDaemon(s, daemon), () =>
+    [
+      `pending      ${s.pending} (${s.in_flight} in flight)`,
+      `dead         ${s.dead}${s.dead > 0 ? out.style.yellow('  → kgc-support dlq list') : ''}`,
+      `rejected     ${s.rejected}`,
+      `oldest       ${s.oldest_pending_at ? `${s.oldest_pending_at} (${Math.round(s.oldest_pending_age_s ?? 0)} s ago)` : '-'}`,
+    ].join('\n'),
+  );
 }

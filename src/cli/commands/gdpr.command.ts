@@ -3,13 +3,25 @@ import { addTargetOptions, globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
 
 export function registerGdprCommands(program: Command, io: CliIO): void {
-  const gdpr = program.command('gdpr').description('erase a customer from every system the Support module touches, provably and resumably');
+  const gdpr = program
+    .command('gdpr')
+    .description(
+      'erase a customer from every system the Support module touches, provably and resumably',
+    );
 
-  gdpr.command('delete <customer-id>')
-    .description('erase a customer: the ERP record, the customer.deleted webhook, the memory file, the Chatwoot contact, the Redis keys')
-    .requiredOption('--reason <code>', 'why, as a code kept in the receipt: user_request, retention_expired, legal_obligation …')
+  gdpr
+    .command('delete <customer-id>')
+    .description(
+      'erase a customer: the ERP record, the customer.deleted webhook, the memory file, the Chatwoot contact, the Redis keys',
+    )
+    .requiredOption(
+      '--reason <code>',
+      'why, as a code kept in the receipt: user_request, retention_expired, legal_obligation …',
+    )
     .option('--dry-run', 'list what would be erased in each system; touch nothing')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 The request is recorded before anything is deleted; each step is verified after it runs.
 Asks for confirmation on a terminal; elsewhere (scripts, --json) pass --yes.
 Exit code 0 when every step is verified; 1 when the request is partial or failed
@@ -19,43 +31,68 @@ Examples:
   $ kgc-support gdpr delete C-123 --reason user_request --dry-run
   $ kgc-support gdpr delete C-123 --reason user_request
   $ kgc-support gdpr delete C-123 --reason user_request --franchise budapest-1
-  $ kgc-support gdpr delete C-123 --reason user_request --yes --json | jq -r .request_id`)
-    .action(async (customerId: string, opts: { reason: string; dryRun?: boolean }, cmd: Command) => {
-      const h = await import('./gdpr.handler.js');
-      await h.gdprDelete(io, globalsOf(cmd), customerId, opts);
-    });
+  $ kgc-support gdpr delete C-123 --reason user_request --yes --json | jq -r .request_id`,
+    )
+    .action(
+      async (customerId: string, opts: { reason: string; dryRun?: boolean }, cmd: Command) => {
+        const h = await import('./gdpr.handler.js');
+        await h.gdprDelete(io, globalsOf(cmd), customerId, opts);
+      },
+    );
 
-  gdpr.command('status [request-id]')
+  gdpr
+    .command('status [request-id]')
     .description('erasure requests and their steps (the newest first), or one request')
     .option('--customer <customer-id>', 'the requests for this customer (found by its keyed hash)')
     .option('--state <state>', 'received, running, completed, partial or failed')
     .option('--limit <n>', 'at most this many requests', (v) => Number(v), 50)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ kgc-support gdpr status
   $ kgc-support gdpr status --state partial
   $ kgc-support gdpr status gdpr_4f1c2a9b7e3d5a6c8b0e --json
-  $ kgc-support gdpr status --customer C-123`)
-    .action(async (requestId: string | undefined, opts: { customer?: string; state?: string; limit: number }, cmd: Command) => {
-      const h = await import('./gdpr.handler.js');
-      await h.gdprStatus(io, globalsOf(cmd), requestId, opts);
-    });
+  $ kgc-support gdpr status --customer C-123`,
+    )
+    .action(
+      async (
+        requestId: string | undefined,
+        opts: { customer?: string; state?: string; limit: number },
+        cmd: Command,
+      ) => {
+        const h = await import('./gdpr.handler.js');
+        await h.gdprStatus(io, globalsOf(cmd), requestId, opts);
+      },
+    );
 
-  gdpr.command('resume <request-id>')
-    .description('continue a partial or failed request from its first unfinished step (finished steps never run again)')
-    .addHelpText('after', `
+  gdpr
+    .command('resume <request-id>')
+    .description(
+      'continue a partial or failed request from its first unfinished step (finished steps never run again)',
+    )
+    .addHelpText(
+      'after',
+      `
 Example:
-  $ kgc-support gdpr resume gdpr_4f1c2a9b7e3d5a6c8b0e`)
+  $ kgc-support gdpr resume gdpr_4f1c2a9b7e3d5a6c8b0e`,
+    )
     .action(async (requestId: string, _opts: unknown, cmd: Command) => {
       const h = await import('./gdpr.handler.js');
       await h.gdprResume(io, globalsOf(cmd), requestId);
     });
 
-  gdpr.command('receipt <request-id>')
-    .description('the proof of an erasure: ids, times, per-step outcomes and counts, the customer as a keyed hash; no personal data')
-    .addHelpText('after', `
+  gdpr
+    .command('receipt <request-id>')
+    .description(
+      'the proof of an erasure: ids, times, per-step outcomes and counts, the customer as a keyed hash; no personal data',
+    )
+    .addHelpText(
+      'after',
+      `
 Example:
-  $ kgc-support gdpr receipt gdpr_4f1c2a9b7e3d5a6c8b0e --json > receipt.json`)
+  $ kgc-support gdpr receipt gdpr_4f1c2a9b7e3d5a6c8b0e --json > receipt.json`,
+    )
     .action(async (requestId: string, _opts: unknown, cmd: Command) => {
       const h = await import('./gdpr.handler.js');
       await h.gdprReceipt(io, globalsOf(cmd), requestId);

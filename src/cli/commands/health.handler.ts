@@ -10,7 +10,13 @@ import { parseThreshold } from '../../config/threshold.js';
 import { systemClock } from '../../context/clock.js';
 import { KgcError } from '../../errors/kgc-error.js';
 import type { Thresholds } from '../../health/checks/facts.js';
-import { NAGIOS_WORD, renderLine, renderNagios, renderTable, toHealthJson } from '../../health/render.js';
+import {
+  NAGIOS_WORD,
+  renderLine,
+  renderNagios,
+  renderTable,
+  toHealthJson,
+} from '../../health/render.js';
 import { exitCodeOf, type HealthReport } from '../../health/report.js';
 import { runRound } from '../../health/run.js';
 import { targetsFromConfig, type HealthTargets } from '../../health/targets.js';
@@ -26,16 +32,26 @@ type Format = 'table' | 'json' | 'nagios';
 
 function formatOf(o: HealthFlags, g: GlobalOptions): Format {
   const f = o.format ?? (g.json ? 'json' : 'table');
-  if (f !== 'table' && f !== 'json' && f !== 'nagios') throw new KgcError('usage', `--format ${f}: use table, json or nagios`);
+  if (f !== 'table' && f !== 'json' && f !== 'nagios')
+    throw new KgcError('usage', `--format ${f}: use table, json or nagios`);
   return f;
 }
 
 export function thresholdsOf(config: Config, o: HealthFlags): Thresholds {
   return {
     dlq: o.dlq !== undefined ? parseThreshold(o.dlq, 'count', 'above', '--dlq') : config.healthDlq,
-    pendingAge: o.pendingAge !== undefined ? parseThreshold(o.pendingAge, 'duration', 'above', '--pending-age') : config.healthPendingAge,
-    keyExpiry: o.keyExpiry !== undefined ? parseThreshold(o.keyExpiry, 'duration', 'below', '--key-expiry') : config.healthKeyExpiry,
-    secretAge: o.secretAge !== undefined ? parseThreshold(o.secretAge, 'duration', 'above', '--secret-age') : config.healthSecretAge,
+    pendingAge:
+      o.pendingAge !== undefined
+        ? parseThreshold(o.pendingAge, 'duration', 'above', '--pending-age')
+        : config.healthPendingAge,
+    keyExpiry:
+      o.keyExpiry !== undefined
+        ? parseThreshold(o.keyExpiry, 'duration', 'below', '--key-expiry')
+        : config.healthKeyExpiry,
+    secretAge:
+      o.secretAge !== undefined
+        ? parseThreshold(o.secretAge, 'duration', 'above', '--secret-age')
+        : config.healthSecretAge,
   };
 }
 
@@ -54,8 +70,10 @@ interface Plan {
 
 async function planOf(io: CliIO, g: GlobalOptions, o: HealthFlags): Promise<Plan> {
   const config = loadConfig(io.env, { dataDir: g.dataDir });
-  const timeoutMs = o.timeout !== undefined ? parseDuration(o.timeout, '--timeout') : config.healthTimeoutMs;
-  if (timeoutMs < 10 || timeoutMs > 120_000) throw new KgcError('usage', '--timeout: between 10ms and 2m');
+  const timeoutMs =
+    o.timeout !== undefined ? parseDuration(o.timeout, '--timeout') : config.healthTimeoutMs;
+  if (timeoutMs < 10 || timeoutMs > 120_000)
+    throw new KgcError('usage', '--timeout: between 10ms and 2m');
   const thresholds = thresholdsOf(config, o);
   const within = `${Math.round((thresholds.keyExpiry.warn ?? thresholds.keyExpiry.crit ?? 14 * 86_400_000) / 1000)}s`;
   const base = { config, env: io.env, timeoutMs, keyExpiryWithin: within };
@@ -63,24 +81,52 @@ async function planOf(io: CliIO, g: GlobalOptions, o: HealthFlags): Promise<Plan
   const franchise = o.franchise ?? (io.env.KGC_SUPPORT_FRANCHISE?.trim() || undefined);
   if (franchise === undefined) {
     const daemon = localDaemon(config);
-    return { targets: targetsFromConfig(config, daemon), thresholds, timeoutMs, sources: { ...base, localDaemon: daemon, apiKey: undefined, franchise: undefined } };
+    return {
+      targets: targetsFromConfig(config, daemon),
+      thresholds,
+      timeoutMs,
+      sources: { ...base, localDaemon: daemon, apiKey: undefined, franchise: undefined },
+    };
   }
   // Only with --franchise: yaml, the franchise schema and its secrets file (not the renderer, compose or execa).
-  const [{ franchiseAdminSocket, franchisesRoot, resolveFranchise }, { targetsFromFranchise }, { supportProjectOf }] = await Promise.all([
-    import('../../franchise/franchise.store.js'), import('../../health/franchise-targets.js'), import('../../render/model.js'),
+  const [
+    { franchiseAdminSocket, franchisesRoot, resolveFranchise },
+    { targetsFromFranchise },
+    { supportProjectOf },
+  ] = await Promise.all([
+    import('../../franchise/franchise.store.js'),
+    import('../../health/franchise-targets.js'),
+    import('../../render/model.js'),
   ]);
   const ref = resolveFranchise(franchisesRoot(config.franchisesDir, o.dir), franchise);
   const t = targetsFromFranchise(ref, config.redisUrl);
   return {
-    targets: t, thresholds, timeoutMs,
-    sources: { ...base, localDaemon: undefined, apiKey: t.apiKey, franchise: { id: ref.id, project: supportProjectOf(ref.franchise).project, socket: franchiseAdminSocket(ref.dir) } },
+    targets: t,
+    thresholds,
+    timeoutMs,
+    sources: {
+      ...base,
+      localDaemon: undefined,
+      apiKey: t.apiKey,
+      franchise: {
+        id: ref.id,
+        project: supportProjectOf(ref.franchise).project,
+        socket: franchiseAdminSocket(ref.dir),
+      },
+    },
   };
 }
 
 async function round(plan: Plan, signal?: AbortSignal): Promise<HealthReport> {
   const { jobs, close } = healthJobs(plan.targets, plan.sources);
   try {
-    return await runRound(jobs, { targets: plan.targets, thresholds: plan.thresholds, timeoutMs: plan.timeoutMs, clock: systemClock, ...(signal ? { signal } : {}) });
+    return await runRound(jobs, {
+      targets: plan.targets,
+      thresholds: plan.thresholds,
+      timeoutMs: plan.timeoutMs,
+      clock: systemClock,
+      ...(signal ? { signal } : {}),
+    });
   } finally {
     close();
   }
@@ -100,7 +146,9 @@ export async function health(io: CliIO, g: GlobalOptions, o: HealthFlags): Promi
   } catch (err) {
     // A monitoring system reads a plugin that cannot run as UNKNOWN (3), never as CRITICAL.
     if (format !== 'nagios') throw err;
-    io.writeOut(`KGC-SUPPORT ${NAGIOS_WORD.unknown} - ${(err as Error).message.replace(/\|/g, '/').split('\n')[0]}\n`);
+    io.writeOut(
+      `KGC-SUPPORT ${NAGIOS_WORD.unknown} - ${(err as Error).message.replace(/\|/g, '/').split('\n')[0]}\n`,
+    );
     io.exitCode = EXIT.UNKNOWN;
     return;
   }
@@ -109,13 +157,20 @@ export async function health(io: CliIO, g: GlobalOptions, o: HealthFlags): Promi
     return;
   }
   const r = await round(plan);
-  if (!(g.quiet && format === 'table' && r.status === 'pass')) io.writeOut(`${render(r, format, io, g)}\n`);
+  if (!(g.quiet && format === 'table' && r.status === 'pass'))
+    io.writeOut(`${render(r, format, io, g)}\n`);
   const code = exitCodeOf(r.status, format === 'nagios' ? 'nagios' : 'cli');
   if (code !== 0) io.exitCode = code;
 }
 
 /** Again and again until Ctrl-C (exit 130): redrawn on a terminal, else a line (or a JSON document) per round. */
-async function watch(io: CliIO, g: GlobalOptions, plan: Plan, format: Format, everyMs: number): Promise<void> {
+async function watch(
+  io: CliIO,
+  g: GlobalOptions,
+  plan: Plan,
+  format: Format,
+  everyMs: number,
+): Promise<void> {
   if (everyMs < 1_000) throw new KgcError('usage', '--watch: at least 1s');
   const stop = new AbortController();
   const undo = io.onInterrupt?.(() => stop.abort());
@@ -125,13 +180,23 @@ async function watch(io: CliIO, g: GlobalOptions, plan: Plan, format: Format, ev
     while (!stop.signal.aborted) {
       const r = await round(plan, stop.signal);
       if (stop.signal.aborted) break;
-      if (redraw) io.writeOut(`\u001b[H\u001b[2J${render(r, format, io, g)}\n\n${dim(`every ${intervalText(everyMs)}, Ctrl-C to stop`)}\n`);
+      if (redraw)
+        io.writeOut(
+          `\u001b[H\u001b[2J${render(r, format, io, g)}\n\n${dim(`every ${intervalText(everyMs)}, Ctrl-C to stop`)}\n`,
+        );
       else if (format === 'json') io.writeOut(`${JSON.stringify(toHealthJson(r, VERSION))}\n`);
       else if (format === 'nagios') io.writeOut(`${renderNagios(r).split('\n')[0]}\n`);
       else io.writeOut(`${renderLine(r)}\n`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, everyMs);
-        stop.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+        stop.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t);
+            resolve();
+          },
+          { once: true },
+        );
       });
     }
   } finally {

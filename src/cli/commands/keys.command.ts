@@ -5,84 +5,133 @@ import { addTargetOptions, globalsOf } from '../globals.js';
 const collect = (value: string, prev: string[] = []) => [...prev, value];
 
 export function registerKeysCommands(program: Command, io: CliIO): void {
-  const keys = program.command('keys').description('issue, list, rotate and revoke API keys for the Support system');
+  const keys = program
+    .command('keys')
+    .description('issue, list, rotate and revoke API keys for the Support system');
 
-  keys.command('create')
+  keys
+    .command('create')
     .description('issue an API key; it is printed once and stored only as a hash')
     .requiredOption('--name <name>', 'who the key is for, e.g. "koko-chatbot"')
-    .requiredOption('--scope <scope>', 'support:read, support:appointments, erp:publish or admin (repeat or comma-separate)', collect)
+    .requiredOption(
+      '--scope <scope>',
+      'support:read, support:appointments, erp:publish or admin (repeat or comma-separate)',
+      collect,
+    )
     .option('--expires-in <duration>', 'lifetime: 30d, 90d, 12h', '90d')
-    .option('--rate-limit <rate>', 'this key\'s rate limit, e.g. 50/s or 100/s,burst=200 (default KGC_SUPPORT_RATE_LIMIT)')
-    .addHelpText('after', `
+    .option(
+      '--rate-limit <rate>',
+      "this key's rate limit, e.g. 50/s or 100/s,burst=200 (default KGC_SUPPORT_RATE_LIMIT)",
+    )
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ kgc-support keys create --name koko-chatbot --scope support:read --scope support:appointments
   $ kgc-support keys create --franchise budapest-1 --name koko-chatbot --scope support:read
-  $ kgc-support keys create --name erp-backend --scope erp:publish --expires-in 365d --json | jq -r .api_key`)
-    .action(async (opts: { name: string; scope: string[]; expiresIn: string; rateLimit?: string }, cmd: Command) => {
-      const h = await import('./keys.handler.js');
-      await h.keysCreate(io, globalsOf(cmd), opts);
-    });
+  $ kgc-support keys create --name erp-backend --scope erp:publish --expires-in 365d --json | jq -r .api_key`,
+    )
+    .action(
+      async (
+        opts: { name: string; scope: string[]; expiresIn: string; rateLimit?: string },
+        cmd: Command,
+      ) => {
+        const h = await import('./keys.handler.js');
+        await h.keysCreate(io, globalsOf(cmd), opts);
+      },
+    );
 
-  keys.command('list')
+  keys
+    .command('list')
     .description('list keys (active and in their rotation grace period; --all for every key)')
     .option('--all', 'include revoked and expired keys')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ kgc-support keys list
-  $ kgc-support keys list --all --json`)
+  $ kgc-support keys list --all --json`,
+    )
     .action(async (opts: { all?: boolean }, cmd: Command) => {
       const h = await import('./keys.handler.js');
       await h.keysList(io, globalsOf(cmd), opts);
     });
 
-  keys.command('show <id>')
+  keys
+    .command('show <id>')
     .description('show one key')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const h = await import('./keys.handler.js');
       await h.keysShow(io, globalsOf(cmd), id);
     });
 
-  keys.command('rotate <id>')
+  keys
+    .command('rotate <id>')
     .description('issue a successor; the old key keeps working for a grace period')
-    .option('--grace <duration>', 'how long the old key stays valid (capped at its own expiry)', '24h')
-    .addHelpText('after', `
+    .option(
+      '--grace <duration>',
+      'how long the old key stays valid (capped at its own expiry)',
+      '24h',
+    )
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ kgc-support keys rotate key_3hT9aZk2Qp --grace 24h
-  $ NEW=$(kgc-support keys rotate key_3hT9aZk2Qp --json | jq -r .api_key)`)
+  $ NEW=$(kgc-support keys rotate key_3hT9aZk2Qp --json | jq -r .api_key)`,
+    )
     .action(async (id: string, opts: { grace: string }, cmd: Command) => {
       const h = await import('./keys.handler.js');
       await h.keysRotate(io, globalsOf(cmd), id, opts);
     });
 
-  keys.command('revoke <id>')
+  keys
+    .command('revoke <id>')
     .description('revoke a key at once (a running daemon refuses it from the next request)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example:
-  $ kgc-support keys revoke key_3hT9aZk2Qp`)
+  $ kgc-support keys revoke key_3hT9aZk2Qp`,
+    )
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const h = await import('./keys.handler.js');
       await h.keysRevoke(io, globalsOf(cmd), id);
     });
 
-  keys.command('expiring')
+  keys
+    .command('expiring')
     .description('keys that expire within a window (for cron: prints nothing when none)')
     .option('--within <duration>', 'window', '14d')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example (crontab, mails the list when there is one):
-  0 8 * * *  kgc-support keys expiring --franchise budapest-1 --within 14d`)
+  0 8 * * *  kgc-support keys expiring --franchise budapest-1 --within 14d`,
+    )
     .action(async (opts: { within: string }, cmd: Command) => {
       const h = await import('./keys.handler.js');
       await h.keysExpiring(io, globalsOf(cmd), opts);
     });
 
-  keys.command('import')
-    .description('register a key made elsewhere, e.g. the KGC_API_KEY the installer rendered; the key is read from stdin, only its hash is kept')
+  keys
+    .command('import')
+    .description(
+      'register a key made elsewhere, e.g. the KGC_API_KEY the installer rendered; the key is read from stdin, only its hash is kept',
+    )
     .requiredOption('--name <name>', 'who the key is for')
-    .requiredOption('--scope <scope>', 'support:read, support:appointments, erp:publish or admin (repeat or comma-separate)', collect)
+    .requiredOption(
+      '--scope <scope>',
+      'support:read, support:appointments, erp:publish or admin (repeat or comma-separate)',
+      collect,
+    )
     .option('--expires-in <duration>', 'lifetime', '90d')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example:
-  $ grep ^KGC_API_KEY= /var/lib/kgc-support/franchises/bp/secrets.env | cut -d= -f2- | kgc-support keys import --franchise bp --name koko-chatbot --scope support:read`)
+  $ grep ^KGC_API_KEY= /var/lib/kgc-support/franchises/bp/secrets.env | cut -d= -f2- | kgc-support keys import --franchise bp --name koko-chatbot --scope support:read`,
+    )
     .action(async (opts: { name: string; scope: string[]; expiresIn: string }, cmd: Command) => {
       const h = await import('./keys.handler.js');
       await h.keysImport(io, globalsOf(cmd), opts);

@@ -2,8 +2,19 @@ import { cryptoRandom } from '../../context/clock.js';
 import { execaExec, detectCompose } from '../../docker/compose.js';
 import { validateRendered } from '../../docker/validate.js';
 import { KgcError } from '../../errors/kgc-error.js';
-import { loadAllFranchises, resolveFranchise, type FranchiseRef } from '../../franchise/franchise.store.js';
-import { applyRender, assertNoPortClash, diffOf, driftOf, planRender, type RenderPlan } from '../../render/render.service.js';
+import {
+  loadAllFranchises,
+  resolveFranchise,
+  type FranchiseRef,
+} from '../../franchise/franchise.store.js';
+import {
+  applyRender,
+  assertNoPortClash,
+  diffOf,
+  driftOf,
+  planRender,
+  type RenderPlan,
+} from '../../render/render.service.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import { installerConfig, rootOf, shippedTemplates } from '../installer-context.js';
 import type { CliIO } from '../io.js';
@@ -11,14 +22,21 @@ import type { Output } from '../output.js';
 import type { RenderFlags } from './render.command.js';
 
 function targets(root: string, o: RenderFlags): FranchiseRef[] {
-  if (o.all && o.franchise) throw new KgcError('usage', 'pass either --franchise <id> or --all, not both');
+  if (o.all && o.franchise)
+    throw new KgcError('usage', 'pass either --franchise <id> or --all, not both');
   if (!o.all) return [resolveFranchise(root, o.franchise)];
   const all = loadAllFranchises(root);
   if (all.length === 0) throw new KgcError('franchise_not_found', `no franchise in ${root}`);
   return all;
 }
 
-function checkReport(out: Output, plans: readonly RenderPlan[], showDiff: boolean, check: boolean, io: CliIO): void {
+function checkReport(
+  out: Output,
+  plans: readonly RenderPlan[],
+  showDiff: boolean,
+  check: boolean,
+  io: CliIO,
+): void {
   const report = plans.map((p) => ({
     franchise: p.ref.id,
     up_to_date: driftOf(p).length === 0,
@@ -26,11 +44,16 @@ function checkReport(out: Output, plans: readonly RenderPlan[], showDiff: boolea
     ...(showDiff ? { diff: diffOf(p) } : {}),
   }));
   if (check && report.some((r) => !r.up_to_date)) io.exitCode = 1;
-  out.result(report, () => report.map((r) => {
-    if (r.up_to_date) return `${out.style.green('✔')} franchise ${r.franchise}: rendered files are up to date`;
-    const head = `${out.style.yellow('!')} franchise ${r.franchise}: not as render would write them: ${r.drift.map((d) => `${d.path} (${d.drift})`).join(', ')}`;
-    return r.diff ? `${head}\n${r.diff}` : head;
-  }).join('\n'));
+  out.result(report, () =>
+    report
+      .map((r) => {
+        if (r.up_to_date)
+          return `${out.style.green('✔')} franchise ${r.franchise}: rendered files are up to date`;
+        const head = `${out.style.yellow('!')} franchise ${r.franchise}: not as render would write them: ${r.drift.map((d) => `${d.path} (${d.drift})`).join(', ')}`;
+        return r.diff ? `${head}\n${r.diff}` : head;
+      })
+      .join('\n'),
+  );
 }
 
 export async function render(io: CliIO, g: GlobalOptions, o: RenderFlags): Promise<void> {
@@ -56,21 +79,44 @@ export async function render(io: CliIO, g: GlobalOptions, o: RenderFlags): Promi
       for (const p of plans) await validateRendered(tool, exec, p.ref, p.files);
       validatedBy = `${tool.display} ${tool.version}`;
     } else {
-      out.warn('not validated: no compose tool found (install docker compose or docker-compose, or pass --no-validate)');
+      out.warn(
+        'not validated: no compose tool found (install docker compose or docker-compose, or pass --no-validate)',
+      );
     }
   }
   const results = plans.map((p) => {
     const applied = applyRender(p, templates);
     return {
-      franchise: p.ref.id, dir: p.ref.dir, layout: p.ref.franchise.layout,
-      files: applied.files, knowledge_base: applied.knowledgeBase, secrets_generated: [...p.generated], validated_by: validatedBy ?? null,
+      franchise: p.ref.id,
+      dir: p.ref.dir,
+      layout: p.ref.franchise.layout,
+      files: applied.files,
+      knowledge_base: applied.knowledgeBase,
+      secrets_generated: [...p.generated],
+      validated_by: validatedBy ?? null,
     };
   });
-  out.result(results, () => results.map((r) => [
-    `${out.style.bold(`franchise ${r.franchise}`)} (${r.layout}) in ${r.dir}`,
-    ...r.files.map((f) => `  ${(f.action === 'unchanged' ? out.style.dim : out.style.green)(f.action)}${' '.repeat(12 - f.action.length)}${f.path}`),
-    ...r.knowledge_base.filter((k) => k.action === 'created').map((k) => `  ${out.style.green('created')}     ${k.path} (starter FAQ: yours to edit, never overwritten)`),
-    ...(r.secrets_generated.length > 0 ? [`  new secrets: ${r.secrets_generated.join(', ')} (in secrets.env, 0600)`] : []),
-    `  ${r.validated_by ? `validated by ${r.validated_by}` : out.style.yellow('not validated by a compose tool')}`,
-  ].join('\n')).join('\n'));
+  out.result(results, () =>
+    results
+      .map((r) =>
+        [
+          `${out.style.bold(`franchise ${r.franchise}`)} (${r.layout}) in ${r.dir}`,
+          ...r.files.map(
+            (f) =>
+              `  ${(f.action === 'unchanged' ? out.style.dim : out.style.green)(f.action)}${' '.repeat(12 - f.action.length)}${f.path}`,
+          ),
+          ...r.knowledge_base
+            .filter((k) => k.action === 'created')
+            .map(
+              (k) =>
+                `  ${out.style.green('created')}     ${k.path} (starter FAQ: yours to edit, never overwritten)`,
+            ),
+          ...(r.secrets_generated.length > 0
+            ? [`  new secrets: ${r.secrets_generated.join(', ')} (in secrets.env, 0600)`]
+            : []),
+          `  ${r.validated_by ? `validated by ${r.validated_by}` : out.style.yellow('not validated by a compose tool')}`,
+        ].join('\n'),
+      )
+      .join('\n'),
+  );
 }

@@ -3,17 +3,23 @@ import { globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
 
 export function registerServeCommand(program: Command, io: CliIO): void {
-  program.command('serve')
-    .description('run the daemon: the Pull API, the admin API for this CLI, and (with Support) webhooks and health checks')
+  program
+    .command('serve')
+    .description(
+      'run the daemon: the Pull API, the admin API for this CLI, and (with Support) webhooks and health checks',
+    )
     .option('--port <port>', 'Pull API port (env KGC_SUPPORT_PORT)')
     .option('--host <host>', 'address to listen on (env KGC_SUPPORT_HOST)')
     .option('--demo', 'load the demo data and print a demo API key (once)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ kgc-support serve --demo
   $ KGC_SUPPORT_HOST=0.0.0.0 DATABASE_URL=postgres://kgc@db/kgc kgc-support serve
 
-Stops cleanly on SIGTERM or Ctrl-C: in-flight requests finish, the audit log is flushed.`)
+Stops cleanly on SIGTERM or Ctrl-C: in-flight requests finish, the audit log is flushed.`,
+    )
     .action(async (opts: { port?: string; host?: string; demo?: boolean }, cmd: Command) => {
       const h = await import('./serve.handler.js');
       await h.serve(io, globalsOf(cmd), opts);

@@ -4,7 +4,15 @@ import { lastLogLines, projectContainers, type ServiceContainer } from '../../do
 import { describePort, hostPorts } from '../../docker/host-ports.js';
 import { checkImages, describeMissing, stackImages } from '../../docker/images.js';
 import { ERP_SERVICES } from '../../render/model.js';
-import { chosenServices, erpProject, startErp, startSupport, stopSupport, supportProject, type StackDeps } from '../../docker/stack.js';
+import {
+  chosenServices,
+  erpProject,
+  startErp,
+  startSupport,
+  stopSupport,
+  supportProject,
+  type StackDeps,
+} from '../../docker/stack.js';
 import { waitFor, type Verdict } from '../../docker/wait.js';
 import { KgcError } from '../../errors/kgc-error.js';
 import { loadAllFranchises, type FranchiseRef } from '../../franchise/franchise.store.js';
@@ -22,7 +30,10 @@ const LOG_LINES = 20;
 function assertRendered(ref: FranchiseRef): void {
   const drift = driftOf(planRender(ref, shippedTemplates(), cryptoRandom));
   if (drift.length > 0) {
-    throw new KgcError('render_stale', `franchise ${ref.id}: ${drift.map((d) => `${d.path} (${d.drift})`).join(', ')}: run kgc-support render --franchise ${ref.id}`);
+    throw new KgcError(
+      'render_stale',
+      `franchise ${ref.id}: ${drift.map((d) => `${d.path} (${d.drift})`).join(', ')}: run kgc-support render --franchise ${ref.id}`,
+    );
   }
 }
 
@@ -30,19 +41,37 @@ function assertRendered(ref: FranchiseRef): void {
 function snapshots(deps: StackDeps, project: string): () => Promise<ServiceContainer[]> {
   let last: { at: number; value: Promise<ServiceContainer[]> } | undefined;
   return () => {
-    if (!last || Date.now() - last.at > 400) last = { at: Date.now(), value: projectContainers(deps.docker, project) };
+    if (!last || Date.now() - last.at > 400)
+      last = { at: Date.now(), value: projectContainers(deps.docker, project) };
     return last.value;
   };
 }
 
-async function reportFailures(io: CliIO, out: Output, deps: StackDeps, failed: readonly { service: string; verdict: Verdict; container: ServiceContainer | undefined }[]): Promise<void> {
+async function reportFailures(
+  io: CliIO,
+  out: Output,
+  deps: StackDeps,
+  failed: readonly { service: string; verdict: Verdict; container: ServiceContainer | undefined }[],
+): Promise<void> {
   for (const f of failed) {
     io.writeErr(`\n${out.style.red('✖')} ${out.style.bold(f.service)}: ${f.verdict.detail}\n`);
     if (f.verdict.detail.startsWith('stopped waiting')) continue; // not its fault: another service failed
-    if (f.container?.healthOutput) io.writeErr(`  last health check said: ${f.container.healthOutput.split('\n').slice(0, 5).join('\n  ')}\n`);
+    if (f.container?.healthOutput)
+      io.writeErr(
+        `  last health check said: ${f.container.healthOutput.split('\n').slice(0, 5).join('\n  ')}\n`,
+      );
     if (!f.container) continue;
     const lines = (await lastLogLines(deps.docker, f.container.id, LOG_LINES)).trimEnd();
-    io.writeErr(`  last ${LOG_LINES} log lines of ${f.container.name}:\n${lines === '' ? '  (none)' : lines.split('\n').map((l) => `  │ ${l}`).join('\n')}\n`);
+    io.writeErr(
+      `  last ${LOG_LINES} log lines of ${f.container.name}:\n${
+        lines === ''
+          ? '  (none)'
+          : lines
+              .split('\n')
+              .map((l) => `  │ ${l}`)
+              .join('\n')
+      }\n`,
+    );
   }
 }
 
@@ -51,21 +80,37 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
   const ref = franchiseOf(io, g, o);
   const services = chosenServices(o.service);
   const timeoutMs = parseDuration(o.timeout, '--timeout');
-  if (!ref.franchise.support.enabled) throw new KgcError('support_disabled', `franchise ${ref.id} has support.enabled: false`);
-  assertNoPortClash(ref.franchise, loadAllFranchises(rootOf(io, g, o)).map((r) => r.franchise));
+  if (!ref.franchise.support.enabled)
+    throw new KgcError('support_disabled', `franchise ${ref.id} has support.enabled: false`);
+  assertNoPortClash(
+    ref.franchise,
+    loadAllFranchises(rootOf(io, g, o)).map((r) => r.franchise),
+  );
   assertRendered(ref);
   const deps = await stackDeps(io, g);
   const project = supportProject(ref).project;
   const projects = [project, erpProject(ref).project];
-  const taken = (await hostPorts(ref.franchise, deps.docker, projects, o.erp ? undefined : ['daemon', 'chatbot', 'context', 'chatwoot']))
-    .filter((p) => p.state === 'taken');
+  const taken = (
+    await hostPorts(
+      ref.franchise,
+      deps.docker,
+      projects,
+      o.erp ? undefined : ['daemon', 'chatbot', 'context', 'chatwoot'],
+    )
+  ).filter((p) => p.state === 'taken');
   if (taken.length > 0) throw new KgcError('port_clash', taken.map(describePort).join('; '));
   // Before anything starts: compose would fail on a missing image with a registry DNS error.
-  const images = await checkImages(deps.docker, stackImages(ref, [...(o.erp ? ERP_SERVICES : []), ...services]));
+  const images = await checkImages(
+    deps.docker,
+    stackImages(ref, [...(o.erp ? ERP_SERVICES : []), ...services]),
+  );
   const missing = images.filter((i) => i.presence.state === 'missing');
   if (missing.length > 0) {
-    throw new KgcError('image_missing', `franchise ${ref.id}: ${missing.length} image(s) not present on this engine and not pullable:\n${describeMissing(missing, ref.id)}`,
-      { extras: { missing_images: missing.map((i) => i.ref) } });
+    throw new KgcError(
+      'image_missing',
+      `franchise ${ref.id}: ${missing.length} image(s) not present on this engine and not pullable:\n${describeMissing(missing, ref.id)}`,
+      { extras: { missing_images: missing.map((i) => i.ref) } },
+    );
   }
 
   const started = Date.now();
@@ -84,31 +129,59 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
   const look = snapshots(deps, project);
   // One service failing ends the whole wait: the others are not waited for until the timeout.
   const giveUp = new AbortController();
-  const tasks = progress(io, out, g.quiet === true, [
-    ...(o.erp ? [{ title: `Start the ERP (${deps.compose.display} up -d)`, task: step(() => startErp(ref, deps)) }] : []),
-    { title: `Start the support services (${deps.compose.display} up -d, project ${project})`, task: step(() => startSupport(ref, deps, services)) },
-    {
-      title: `Wait until they are healthy (at most ${o.timeout})`,
-      // Shown as done only when every service is healthy: the step fails after its sub-steps when one did not.
-      task: async (_ctx, task) => {
-        await task.newListr(services.map((service) => ({
-          title: service,
-          task: async (_c, t) => {
-            const v = await waitFor(async () => (await look()).find((c) => c.service === service), {
-              timeoutMs, signal: giveUp.signal, onChange: (x) => { t.title = `${service}: ${x.detail}`; },
-            });
-            verdicts.set(service, v);
-            if (v.kind === 'failed') {
-              if (!giveUp.signal.aborted) giveUp.abort(`stopped waiting: ${service} failed`);
-              throw new Error(`${service}: ${v.detail}`);
-            }
-          },
-        })), { concurrent: true, exitOnError: false }).run();
-        const bad = services.filter((s) => verdicts.get(s)?.kind !== 'ready');
-        if (bad.length > 0) throw new Error(`not healthy: ${bad.join(', ')}`);
+  const tasks = progress(
+    io,
+    out,
+    g.quiet === true,
+    [
+      ...(o.erp
+        ? [
+            {
+              title: `Start the ERP (${deps.compose.display} up -d)`,
+              task: step(() => startErp(ref, deps)),
+            },
+          ]
+        : []),
+      {
+        title: `Start the support services (${deps.compose.display} up -d, project ${project})`,
+        task: step(() => startSupport(ref, deps, services)),
       },
-    },
-  ], {});
+      {
+        title: `Wait until they are healthy (at most ${o.timeout})`,
+        // Shown as done only when every service is healthy: the step fails after its sub-steps when one did not.
+        task: async (_ctx, task) => {
+          await task
+            .newListr(
+              services.map((service) => ({
+                title: service,
+                task: async (_c, t) => {
+                  const v = await waitFor(
+                    async () => (await look()).find((c) => c.service === service),
+                    {
+                      timeoutMs,
+                      signal: giveUp.signal,
+                      onChange: (x) => {
+                        t.title = `${service}: ${x.detail}`;
+                      },
+                    },
+                  );
+                  verdicts.set(service, v);
+                  if (v.kind === 'failed') {
+                    if (!giveUp.signal.aborted) giveUp.abort(`stopped waiting: ${service} failed`);
+                    throw new Error(`${service}: ${v.detail}`);
+                  }
+                },
+              })),
+              { concurrent: true, exitOnError: false },
+            )
+            .run();
+          const bad = services.filter((s) => verdicts.get(s)?.kind !== 'ready');
+          if (bad.length > 0) throw new Error(`not healthy: ${bad.join(', ')}`);
+        },
+      },
+    ],
+    {},
+  );
   try {
     await tasks.run();
   } catch {
@@ -118,17 +191,40 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
   const failed = services.filter((s) => verdicts.get(s)?.kind !== 'ready');
   if (failed.length > 0) {
     const containers = await look();
-    await reportFailures(io, out, deps, failed.map((service) => ({
-      service, verdict: verdicts.get(service) ?? { kind: 'failed', detail: 'not checked' }, container: containers.find((c) => c.service === service),
-    })));
-    throw new KgcError('support_unhealthy', `franchise ${ref.id}: ${failed.join(', ')} not healthy`, { extras: { failed_services: failed } });
+    await reportFailures(
+      io,
+      out,
+      deps,
+      failed.map((service) => ({
+        service,
+        verdict: verdicts.get(service) ?? { kind: 'failed', detail: 'not checked' },
+        container: containers.find((c) => c.service === service),
+      })),
+    );
+    throw new KgcError(
+      'support_unhealthy',
+      `franchise ${ref.id}: ${failed.join(', ')} not healthy`,
+      { extras: { failed_services: failed } },
+    );
   }
   const result = {
-    franchise: ref.id, project, elapsed_ms: Date.now() - started,
-    services: services.map((service) => ({ service, status: verdicts.get(service)?.detail ?? 'healthy' })),
+    franchise: ref.id,
+    project,
+    elapsed_ms: Date.now() - started,
+    services: services.map((service) => ({
+      service,
+      status: verdicts.get(service)?.detail ?? 'healthy',
+    })),
   };
-  out.result(result, () => `${out.style.green('✔')} franchise ${ref.id}: ${services.length} support service(s) healthy in ${(result.elapsed_ms / 1000).toFixed(1)}s\n${
-    table(['SERVICE', 'STATUS'], result.services.map((s) => [s.service, s.status]), out.style)}`);
+  out.result(
+    result,
+    () =>
+      `${out.style.green('✔')} franchise ${ref.id}: ${services.length} support service(s) healthy in ${(result.elapsed_ms / 1000).toFixed(1)}s\n${table(
+        ['SERVICE', 'STATUS'],
+        result.services.map((s) => [s.service, s.status]),
+        out.style,
+      )}`,
+  );
 }
 
 export async function down(io: CliIO, g: GlobalOptions, o: StackFlags): Promise<void> {
@@ -137,10 +233,18 @@ export async function down(io: CliIO, g: GlobalOptions, o: StackFlags): Promise<
   const services = chosenServices(o.service);
   const deps = await stackDeps(io, g);
   const project = supportProject(ref).project;
-  const before = (await projectContainers(deps.docker, project)).filter((c) => services.includes(c.service));
+  const before = (await projectContainers(deps.docker, project)).filter((c) =>
+    services.includes(c.service),
+  );
   await stopSupport(ref, deps, services);
-  const result = { franchise: ref.id, project, removed: before.map((c) => ({ service: c.service, container: c.name })) };
-  out.result(result, () => (result.removed.length === 0
-    ? `franchise ${ref.id}: no support service was running`
-    : `${out.style.green('✔')} franchise ${ref.id}: stopped and removed ${result.removed.map((r) => r.service).join(', ')}; the ERP was not touched`));
+  const result = {
+    franchise: ref.id,
+    project,
+    removed: before.map((c) => ({ service: c.service, container: c.name })),
+  };
+  out.result(result, () =>
+    result.removed.length === 0
+      ? `franchise ${ref.id}: no support service was running`
+      : `${out.style.green('✔')} franchise ${ref.id}: stopped and removed ${result.removed.map((r) => r.service).join(', ')}; the ERP was not touched`,
+  );
 }

@@ -1,13 +1,23 @@
 import { existsSync } from 'node:fs';
 import { adminInfo } from '../../admin/client.js';
-import { connectDocker, engineVersion, lastLogLines, projectContainers } from '../../docker/engine.js';
+import {
+  connectDocker,
+  engineVersion,
+  lastLogLines,
+  projectContainers,
+} from '../../docker/engine.js';
 import { KgcError } from '../../errors/kgc-error.js';
 import { targetsFromFranchise } from '../../health/franchise-targets.js';
 import type { LifecycleView } from '../../health/health.schema.js';
 import { humanDuration } from '../../health/report.js';
 import { franchiseAdminSocket, type FranchiseRef } from '../../franchise/franchise.store.js';
 import { execaExec, mustCompose, requireCompose } from '../../docker/compose.js';
-import { chosenServices, stackState, supportProject, type ServiceState } from '../../docker/stack.js';
+import {
+  chosenServices,
+  stackState,
+  supportProject,
+  type ServiceState,
+} from '../../docker/stack.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import { franchiseOf, installerConfig } from '../installer-context.js';
 import type { CliIO } from '../io.js';
@@ -42,7 +52,9 @@ export function serviceStatus(s: ServiceState, now: number): ServiceStatus {
   const c = s.container;
   const started = c?.startedAt ? Date.parse(c.startedAt) : NaN;
   return {
-    service: s.service, role: s.role, project: s.project,
+    service: s.service,
+    role: s.role,
+    project: s.project,
     state: c ? c.state : 'missing',
     health: c ? c.health : 'none',
     uptime_seconds: Number.isNaN(started) ? null : Math.max(0, Math.round((now - started) / 1000)),
@@ -68,11 +80,17 @@ export type AnsweredBy =
   | { franchise: string; url: string };
 
 export type SupportModuleStatus =
-  | (Pick<LifecycleView, 'state' | 'since' | 'checked_at' | 'detail' | 'deliveries_held'> & { module_enabled: boolean; daemon: AnsweredBy })
+  | (Pick<LifecycleView, 'state' | 'since' | 'checked_at' | 'detail' | 'deliveries_held'> & {
+      module_enabled: boolean;
+      daemon: AnsweredBy;
+    })
   | { state: 'UNKNOWN'; detail: string };
 
 /** The lifecycle from the admin socket in the franchise directory, or undefined when no daemon answers there. */
-async function viaSocket(ref: FranchiseRef, timeoutMs: number): Promise<SupportModuleStatus | undefined> {
+async function viaSocket(
+  ref: FranchiseRef,
+  timeoutMs: number,
+): Promise<SupportModuleStatus | undefined> {
   const socket = franchiseAdminSocket(ref.dir);
   if (!existsSync(socket)) return undefined;
   let info: Record<string, unknown>;
@@ -83,23 +101,51 @@ async function viaSocket(ref: FranchiseRef, timeoutMs: number): Promise<SupportM
   }
   const l = info.support as LifecycleView | undefined;
   if (!l) return undefined;
-  const daemon: AnsweredBy = { franchise: ref.id, socket, pid: typeof info.pid === 'number' ? info.pid : null, store: typeof info.store === 'string' ? info.store : null };
-  return { state: l.state, since: l.since, checked_at: l.checked_at, detail: l.detail, deliveries_held: l.deliveries_held, module_enabled: info.module_enabled === true, daemon };
+  const daemon: AnsweredBy = {
+    franchise: ref.id,
+    socket,
+    pid: typeof info.pid === 'number' ? info.pid : null,
+    store: typeof info.store === 'string' ? info.store : null,
+  };
+  return {
+    state: l.state,
+    since: l.since,
+    checked_at: l.checked_at,
+    detail: l.detail,
+    deliveries_held: l.deliveries_held,
+    module_enabled: info.module_enabled === true,
+    daemon,
+  };
 }
 
 /**
  * The module's lifecycle as the franchise's daemon sees it: from its admin socket
  * (<franchise dir>/run/admin.sock), else its /api/support/health with the franchise's key.
  */
-export async function supportModuleOf(ref: FranchiseRef, timeoutMs: number): Promise<SupportModuleStatus> {
+export async function supportModuleOf(
+  ref: FranchiseRef,
+  timeoutMs: number,
+): Promise<SupportModuleStatus> {
   const bySocket = await viaSocket(ref, timeoutMs);
   if (bySocket) return bySocket;
   const t = targetsFromFranchise(ref, undefined);
-  if (!t.apiKey) return { state: 'UNKNOWN', detail: `no daemon answers on ${franchiseAdminSocket(ref.dir)}, and no KGC_API_KEY in ${ref.dir}/secrets.env to ask its URL with` };
+  if (!t.apiKey)
+    return {
+      state: 'UNKNOWN',
+      detail: `no daemon answers on ${franchiseAdminSocket(ref.dir)}, and no KGC_API_KEY in ${ref.dir}/secrets.env to ask its URL with`,
+    };
   try {
     const { lifecycle: l, facts } = await daemonApiFacts(t.daemonUrl, t.apiKey, '14d', timeoutMs);
     if (!l) return { state: 'UNKNOWN', detail: 'the daemon did not say' };
-    return { state: l.state, since: l.since, checked_at: l.checked_at, detail: l.detail, deliveries_held: l.deliveries_held, module_enabled: facts.module_enabled, daemon: { franchise: ref.id, url: t.daemonUrl } };
+    return {
+      state: l.state,
+      since: l.since,
+      checked_at: l.checked_at,
+      detail: l.detail,
+      deliveries_held: l.deliveries_held,
+      module_enabled: facts.module_enabled,
+      daemon: { franchise: ref.id, url: t.daemonUrl },
+    };
   } catch (err) {
     return { state: 'UNKNOWN', detail: (err as Error).message };
   }
@@ -107,17 +153,31 @@ export async function supportModuleOf(ref: FranchiseRef, timeoutMs: number): Pro
 
 function answeredBy(d: AnsweredBy): string {
   if ('url' in d) return `franchise ${d.franchise}'s daemon at ${d.url}`;
-  const facts = [d.pid === null ? '' : `pid ${d.pid}`, d.store ? `store ${d.store}` : ''].filter(Boolean).join(', ');
+  const facts = [d.pid === null ? '' : `pid ${d.pid}`, d.store ? `store ${d.store}` : '']
+    .filter(Boolean)
+    .join(', ');
   return `franchise ${d.franchise}'s daemon on ${d.socket}${facts ? ` (${facts})` : ''}`;
 }
 
 function moduleLine(m: SupportModuleStatus, style: Style, now: number): string {
   if (m.state === 'UNKNOWN') return `Support module: ${style.dim('unknown')} (${m.detail})`;
-  const colour = m.state === 'DOWN' ? style.red : m.state === 'DEGRADED' || m.state === 'DISABLED' ? style.yellow : style.green;
-  const checked = m.checked_at ? `, checked ${humanDuration(now - Date.parse(m.checked_at))} ago` : '';
-  const deliveries = m.state === 'DISABLED' ? '' : `; webhook deliveries ${m.deliveries_held ? style.yellow('held (Support unreachable)') : 'flowing'}`;
-  return `Support module: ${colour(m.state)} since ${m.since}${checked}${deliveries}${m.state === 'HEALTHY' ? '' : `\n  ${style.dim(m.detail)}`}` +
-    `\n  ${style.dim(`answered by ${answeredBy(m.daemon)}`)}`;
+  const colour =
+    m.state === 'DOWN'
+      ? style.red
+      : m.state === 'DEGRADED' || m.state === 'DISABLED'
+        ? style.yellow
+        : style.green;
+  const checked = m.checked_at
+    ? `, checked ${humanDuration(now - Date.parse(m.checked_at))} ago`
+    : '';
+  const deliveries =
+    m.state === 'DISABLED'
+      ? ''
+      : `; webhook deliveries ${m.deliveries_held ? style.yellow('held (Support unreachable)') : 'flowing'}`;
+  return (
+    `Support module: ${colour(m.state)} since ${m.since}${checked}${deliveries}${m.state === 'HEALTHY' ? '' : `\n  ${style.dim(m.detail)}`}` +
+    `\n  ${style.dim(`answered by ${answeredBy(m.daemon)}`)}`
+  );
 }
 
 export async function status(io: CliIO, g: GlobalOptions, o: StackFlags): Promise<void> {
@@ -128,23 +188,41 @@ export async function status(io: CliIO, g: GlobalOptions, o: StackFlags): Promis
   await engineVersion(docker);
   const wanted = o.service === undefined ? undefined : new Set(chosenServices(o.service));
   const now = Date.now();
-  const services = (await stackState(ref, docker)).filter((s) => !wanted || wanted.has(s.service)).map((s) => serviceStatus(s, now));
+  const services = (await stackState(ref, docker))
+    .filter((s) => !wanted || wanted.has(s.service))
+    .map((s) => serviceStatus(s, now));
   const support = services.filter((s) => s.role === 'support');
   const supportModule = await moduleState;
   const result = {
-    franchise: ref.id, layout: ref.franchise.layout, support_enabled: ref.franchise.support.enabled,
-    support_healthy: support.length > 0 && support.every((s) => s.state === 'running' && (s.health === 'healthy' || s.health === 'none')),
+    franchise: ref.id,
+    layout: ref.franchise.layout,
+    support_enabled: ref.franchise.support.enabled,
+    support_healthy:
+      support.length > 0 &&
+      support.every(
+        (s) => s.state === 'running' && (s.health === 'healthy' || s.health === 'none'),
+      ),
     support_module: supportModule,
     services,
   };
-  out.result(result, () => [
-    `${out.style.bold(`franchise ${ref.id}`)} (${ref.franchise.layout}; Support ${ref.franchise.support.enabled ? 'enabled' : 'disabled'} in franchise.yaml)`,
-    moduleLine(supportModule, out.style, now),
-    table(['SERVICE', 'ROLE', 'STATE', 'HEALTH', 'UPTIME', 'CONTAINER'], services.map((s) => [
-      s.service, s.role, stateCell(s, out.style), healthCell(s, out.style),
-      s.uptime_seconds === null ? '-' : formatUptime(s.uptime_seconds), s.container ?? '-',
-    ]), out.style),
-  ].join('\n'));
+  out.result(result, () =>
+    [
+      `${out.style.bold(`franchise ${ref.id}`)} (${ref.franchise.layout}; Support ${ref.franchise.support.enabled ? 'enabled' : 'disabled'} in franchise.yaml)`,
+      moduleLine(supportModule, out.style, now),
+      table(
+        ['SERVICE', 'ROLE', 'STATE', 'HEALTH', 'UPTIME', 'CONTAINER'],
+        services.map((s) => [
+          s.service,
+          s.role,
+          stateCell(s, out.style),
+          healthCell(s, out.style),
+          s.uptime_seconds === null ? '-' : formatUptime(s.uptime_seconds),
+          s.container ?? '-',
+        ]),
+        out.style,
+      ),
+    ].join('\n'),
+  );
 }
 
 export async function logs(io: CliIO, g: GlobalOptions, o: LogsFlags): Promise<void> {
@@ -153,20 +231,39 @@ export async function logs(io: CliIO, g: GlobalOptions, o: LogsFlags): Promise<v
   const tail = /^\d+$/.test(o.tail) ? o.tail : 'all';
   if (g.json) {
     // For scripts: the last lines of each service's container, from the engine.
-    if (o.follow) throw new KgcError('usage', '--follow streams text; it cannot be combined with --json');
+    if (o.follow)
+      throw new KgcError('usage', '--follow streams text; it cannot be combined with --json');
     const docker = connectDocker(io.env);
     await engineVersion(docker);
     const containers = await projectContainers(docker, supportProject(ref).project);
-    const result = await Promise.all(services.map(async (service) => {
-      const c = containers.find((x) => x.service === service);
-      const text = c ? await lastLogLines(docker, c.id, tail === 'all' ? 10_000 : Number(tail)) : '';
-      return { service, container: c?.name ?? null, lines: text === '' ? [] : text.replace(/\n$/, '').split('\n') };
-    }));
+    const result = await Promise.all(
+      services.map(async (service) => {
+        const c = containers.find((x) => x.service === service);
+        const text = c
+          ? await lastLogLines(docker, c.id, tail === 'all' ? 10_000 : Number(tail))
+          : '';
+        return {
+          service,
+          container: c?.name ?? null,
+          lines: text === '' ? [] : text.replace(/\n$/, '').split('\n'),
+        };
+      }),
+    );
     outputFor(io, g).result({ franchise: ref.id, services: result }, () => '');
     return;
   }
   const exec = execaExec(io.env);
   const tool = await requireCompose(exec, installerConfig(io, g).composeCommand);
-  const args = ['logs', '--no-color', '--tail', tail, ...(o.follow ? ['--follow'] : []), ...services];
-  await mustCompose(tool, exec, supportProject(ref), args, { onStdout: (t) => io.writeOut(t), onStderr: (t) => io.writeErr(t) });
+  const args = [
+    'logs',
+    '--no-color',
+    '--tail',
+    tail,
+    ...(o.follow ? ['--follow'] : []),
+    ...services,
+  ];
+  await mustCompose(tool, exec, supportProject(ref), args, {
+    onStdout: (t) => io.writeOut(t),
+    onStderr: (t) => io.writeErr(t),
+  });
 }

@@ -11,7 +11,16 @@
  * retried later.
  */
 import type { ChatwootApi, ChatwootContact } from '../chatwoot-client.js';
-import { firstItems, permanent, plural, transient, type ErasureStep, type StepContext, type StepPlan, type StepResult } from './step.js';
+import {
+  firstItems,
+  permanent,
+  plural,
+  transient,
+  type ErasureStep,
+  type StepContext,
+  type StepPlan,
+  type StepResult,
+} from './step.js';
 
 interface Match {
   targets: ChatwootContact[];
@@ -30,8 +39,11 @@ async function match(cw: ChatwootApi, sc: StepContext): Promise<Match> {
   const id = sc.request.customerId;
   const byId = await cw.byIdentifier(id);
   const phone = sc.request.phoneShared ? null : sc.request.lookupPhone;
-  const how = sc.request.phoneShared ? 'by identifier only (the phone is shared with another ERP customer)'
-    : phone === null ? 'by identifier only (the phone was not known)' : 'by identifier and phone';
+  const how = sc.request.phoneShared
+    ? 'by identifier only (the phone is shared with another ERP customer)'
+    : phone === null
+      ? 'by identifier only (the phone was not known)'
+      : 'by identifier and phone';
   if (phone === null) return { targets: byId, ambiguous: undefined, how };
   const byPhone = await cw.byPhone(phone);
   const unidentified = byPhone.filter((c) => !c.identifier);
@@ -39,7 +51,11 @@ async function match(cw: ChatwootApi, sc: StepContext): Promise<Match> {
   const ambiguous = unidentified.length > 1 || (unidentified.length === 1 && others.length > 0);
   const targets = new Map(byId.map((c) => [c.id, c]));
   if (!ambiguous) for (const c of unidentified) targets.set(c.id, c);
-  return { targets: [...targets.values()].sort((a, b) => a.id - b.id), ambiguous: ambiguous ? unidentified : undefined, how };
+  return {
+    targets: [...targets.values()].sort((a, b) => a.id - b.id),
+    ambiguous: ambiguous ? unidentified : undefined,
+    how,
+  };
 }
 
 const ids = (cs: readonly ChatwootContact[]): string => cs.map((c) => `#${c.id}`).join(', ');
@@ -54,19 +70,44 @@ export const chatwootStep: ErasureStep = {
 
   async plan(sc): Promise<StepPlan> {
     const cw = api(sc);
-    if (!cw) return { action: 'skip', summary: `Chatwoot is not configured (${(sc.deps.chatwoot as { why: string }).why})`, counts: {}, items: [] };
+    if (!cw)
+      return {
+        action: 'skip',
+        summary: `Chatwoot is not configured (${(sc.deps.chatwoot as { why: string }).why})`,
+        counts: {},
+        items: [],
+      };
     const m = await match(cw, sc);
-    if (m.ambiguous) return { action: 'unknown', summary: ambiguity(m), counts: {}, items: m.ambiguous.map((c) => `contact #${c.id} (ambiguous)`) };
-    if (m.targets.length === 0) return { action: 'nothing', summary: `no contact matches ${m.how}`, counts: {}, items: [] };
+    if (m.ambiguous)
+      return {
+        action: 'unknown',
+        summary: ambiguity(m),
+        counts: {},
+        items: m.ambiguous.map((c) => `contact #${c.id} (ambiguous)`),
+      };
+    if (m.targets.length === 0)
+      return { action: 'nothing', summary: `no contact matches ${m.how}`, counts: {}, items: [] };
     return {
-      action: 'erase', summary: `delete ${plural(m.targets.length, 'contact')} (matched ${m.how})`, counts: { contacts: m.targets.length },
-      items: firstItems(m.targets.map((c) => `contact #${c.id} (${c.identifier === sc.request.customerId ? 'identifier' : 'phone'})`)),
+      action: 'erase',
+      summary: `delete ${plural(m.targets.length, 'contact')} (matched ${m.how})`,
+      counts: { contacts: m.targets.length },
+      items: firstItems(
+        m.targets.map(
+          (c) =>
+            `contact #${c.id} (${c.identifier === sc.request.customerId ? 'identifier' : 'phone'})`,
+        ),
+      ),
     };
   },
 
   async run(sc): Promise<StepResult> {
     const cw = api(sc);
-    if (!cw) return { kind: 'skipped', counts: { contacts: 0 }, detail: `Chatwoot is not configured (${(sc.deps.chatwoot as { why: string }).why})` };
+    if (!cw)
+      return {
+        kind: 'skipped',
+        counts: { contacts: 0 },
+        detail: `Chatwoot is not configured (${(sc.deps.chatwoot as { why: string }).why})`,
+      };
     const m = await match(cw, sc);
     if (m.ambiguous) throw permanent(ambiguity(m));
     const deleted: ChatwootContact[] = [];
@@ -79,9 +120,18 @@ export const chatwootStep: ErasureStep = {
       else online.push(c);
     }
     const counts = { contacts: deleted.length };
-    if (online.length > 0) throw transient(`${plural(online.length, 'contact')} online (${ids(online)}): Chatwoot refuses to delete an online contact; retried later`, counts);
-    if (deleted.length === 0) return { kind: 'done', counts, detail: `no contact matches ${m.how}: already gone` };
-    return { kind: 'done', counts, detail: `deleted ${plural(deleted.length, 'contact')} ${ids(deleted)} (matched ${m.how})${gone ? `; ${gone} already gone` : ''}` };
+    if (online.length > 0)
+      throw transient(
+        `${plural(online.length, 'contact')} online (${ids(online)}): Chatwoot refuses to delete an online contact; retried later`,
+        counts,
+      );
+    if (deleted.length === 0)
+      return { kind: 'done', counts, detail: `no contact matches ${m.how}: already gone` };
+    return {
+      kind: 'done',
+      counts,
+      detail: `deleted ${plural(deleted.length, 'contact')} ${ids(deleted)} (matched ${m.how})${gone ? `; ${gone} already gone` : ''}`,
+    };
   },
 
   async verify(sc, result) {
@@ -89,6 +139,8 @@ export const chatwootStep: ErasureStep = {
     if (!cw) return result.kind === 'skipped' ? undefined : 'Chatwoot is not configured';
     const m = await match(cw, sc);
     if (m.ambiguous) return ambiguity(m);
-    return m.targets.length === 0 ? undefined : `${plural(m.targets.length, 'contact')} still in Chatwoot (${ids(m.targets)})`;
+    return m.targets.length === 0
+      ? undefined
+      : `${plural(m.targets.length, 'contact')} still in Chatwoot (${ids(m.targets)})`;
   },
 };

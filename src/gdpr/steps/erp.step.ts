@@ -15,39 +15,71 @@
 import type { Queryable } from '../../store/db.js';
 import type { Counts } from '../gdpr.schema.js';
 import * as sql from '../gdpr.queries.js';
-import { permanent, plural, type ErasureStep, type StepContext, type StepPlan, type StepResult } from './step.js';
+import {
+  permanent,
+  plural,
+  type ErasureStep,
+  type StepContext,
+  type StepPlan,
+  type StepResult,
+} from './step.js';
 
 export const ERASED_NAME = '[erased]';
 
 interface Traces {
-  customers: number; customers_identifiable: number; rentals: number; worklogs: number; orders: number;
-  order_items: number; appointments: number; appointments_identifiable: number; unlinked_appointments: number;
+  customers: number;
+  customers_identifiable: number;
+  rentals: number;
+  worklogs: number;
+  orders: number;
+  order_items: number;
+  appointments: number;
+  appointments_identifiable: number;
+  unlinked_appointments: number;
 }
 
 /** The phone that unlinked appointment copies may carry; never a phone another customer shares. */
-const copyPhone = (sc: StepContext): string | null => (sc.request.phoneShared ? null : sc.request.lookupPhone);
+const copyPhone = (sc: StepContext): string | null =>
+  sc.request.phoneShared ? null : sc.request.lookupPhone;
 
 async function traces(q: Queryable, sc: StepContext): Promise<Traces> {
-  const { rows } = await q.query<Traces>(sql.ERP_TRACES, [sc.request.customerId, copyPhone(sc), ERASED_NAME]);
+  const { rows } = await q.query<Traces>(sql.ERP_TRACES, [
+    sc.request.customerId,
+    copyPhone(sc),
+    ERASED_NAME,
+  ]);
   return rows[0] as Traces;
 }
 
 async function bookingReplies(sc: StepContext): Promise<number> {
-  const { rows } = await sc.ctx.db.query<{ n: number }>(sql.COUNT_BOOKING_REPLIES, [sc.request.customerId]);
+  const { rows } = await sc.ctx.db.query<{ n: number }>(sql.COUNT_BOOKING_REPLIES, [
+    sc.request.customerId,
+  ]);
   return rows[0]?.n ?? 0;
 }
 
 /** What would still identify the person, for the plan and the verification. */
 function remaining(t: Traces, replies: number, mode: 'delete' | 'anonymise'): Counts {
-  const left: Counts = mode === 'delete'
-    ? { customers: t.customers, rentals: t.rentals, worklogs: t.worklogs, orders: t.orders, order_items: t.order_items, appointments: t.appointments }
-    : { customers: t.customers_identifiable, appointments: t.appointments_identifiable };
+  const left: Counts =
+    mode === 'delete'
+      ? {
+          customers: t.customers,
+          rentals: t.rentals,
+          worklogs: t.worklogs,
+          orders: t.orders,
+          order_items: t.order_items,
+          appointments: t.appointments,
+        }
+      : { customers: t.customers_identifiable, appointments: t.appointments_identifiable };
   left.unlinked_appointments = t.unlinked_appointments;
   left.booking_replies = replies;
   return Object.fromEntries(Object.entries(left).filter(([, n]) => n > 0));
 }
 
-const describe = (c: Counts): string => Object.entries(c).map(([k, n]) => `${k} ${n}`).join(', ');
+const describe = (c: Counts): string =>
+  Object.entries(c)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 
 async function deleteAll(q: Queryable, sc: StepContext): Promise<Counts> {
   const id = sc.request.customerId;
@@ -77,7 +109,13 @@ export const erpStep: ErasureStep = {
   async plan(sc): Promise<StepPlan> {
     const left = remaining(await traces(sc.ctx.erp, sc), await bookingReplies(sc), sc.request.mode);
     const verb = sc.request.mode === 'delete' ? 'delete' : 'anonymise';
-    if (Object.keys(left).length === 0) return { action: 'nothing', summary: 'the ERP holds nothing that identifies this customer', counts: {}, items: [] };
+    if (Object.keys(left).length === 0)
+      return {
+        action: 'nothing',
+        summary: 'the ERP holds nothing that identifies this customer',
+        counts: {},
+        items: [],
+      };
     return { action: 'erase', summary: `${verb}: ${describe(left)}`, counts: left, items: [] };
   },
 
@@ -87,22 +125,34 @@ export const erpStep: ErasureStep = {
     try {
       counts = await sc.ctx.erp.tx(async (q) => {
         const c = sc.request.mode === 'delete' ? await deleteAll(q, sc) : await anonymise(q, sc);
-        if (phone !== null) c.unlinked_appointments_anonymised = (await q.query(sql.ANONYMISE_UNLINKED_APPOINTMENTS, [phone])).rowCount;
+        if (phone !== null)
+          c.unlinked_appointments_anonymised = (
+            await q.query(sql.ANONYMISE_UNLINKED_APPOINTMENTS, [phone])
+          ).rowCount;
         return c;
       });
     } catch (err) {
       // A foreign key of the ERP (invoices, …) may forbid the delete: a person must decide (or use anonymise).
       const code = (err as { code?: string }).code;
-      if (code === '23503') throw permanent('the ERP refused the delete: another table still references the customer (set KGC_GDPR_ERASE_MODE=anonymise to keep such rows)');
-      if (code === '42501') throw permanent('the ERP database role may not delete or update these rows: grant it DELETE/UPDATE on kgc_erp for erasures');
+      if (code === '23503')
+        throw permanent(
+          'the ERP refused the delete: another table still references the customer (set KGC_GDPR_ERASE_MODE=anonymise to keep such rows)',
+        );
+      if (code === '42501')
+        throw permanent(
+          'the ERP database role may not delete or update these rows: grant it DELETE/UPDATE on kgc_erp for erasures',
+        );
       throw err;
     }
-    counts.booking_replies = (await sc.ctx.db.query(sql.DELETE_BOOKING_REPLIES, [sc.request.customerId])).rowCount;
+    counts.booking_replies = (
+      await sc.ctx.db.query(sql.DELETE_BOOKING_REPLIES, [sc.request.customerId])
+    ).rowCount;
     const nonZero = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
     const total = Object.values(nonZero).reduce((a, b) => a + b, 0);
-    const detail = total === 0
-      ? 'nothing left in the ERP (already gone)'
-      : `${sc.request.mode === 'delete' ? 'deleted' : 'anonymised'} ${plural(total, 'row')}: ${describe(nonZero)}`;
+    const detail =
+      total === 0
+        ? 'nothing left in the ERP (already gone)'
+        : `${sc.request.mode === 'delete' ? 'deleted' : 'anonymised'} ${plural(total, 'row')}: ${describe(nonZero)}`;
     return { kind: 'done', counts, detail };
   },
 

@@ -8,7 +8,16 @@
  */
 import { lstat, readdir, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { firstItems, permanent, plural, transient, type ErasureStep, type StepContext, type StepPlan, type StepResult } from './step.js';
+import {
+  firstItems,
+  permanent,
+  plural,
+  transient,
+  type ErasureStep,
+  type StepContext,
+  type StepPlan,
+  type StepResult,
+} from './step.js';
 
 type Found = { kind: 'no-root' } | { kind: 'files'; dir: string; names: string[] };
 
@@ -22,7 +31,9 @@ async function find(sc: StepContext): Promise<Found> {
     await lstat(root);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'no-root' };
-    throw transient(`cannot read the memory root (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw transient(
+      `cannot read the memory root (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   const dir = customersDir(root);
   let entries: string[];
@@ -41,11 +52,13 @@ async function find(sc: StepContext): Promise<Found> {
 /** The path of one entry, checked to be directly inside the customers directory. */
 function inside(dir: string, name: string): string {
   const p = resolve(dir, name);
-  if (!p.startsWith(dir + sep) || p.slice(dir.length + 1).includes(sep)) throw permanent('a memory file name escapes the customers directory');
+  if (!p.startsWith(dir + sep) || p.slice(dir.length + 1).includes(sep))
+    throw permanent('a memory file name escapes the customers directory');
   return p;
 }
 
-const NO_ROOT = (root: string) => `no memory root at ${root}: this server keeps no Support memory (set SUPPORT_MEMORY_ROOT if it does)`;
+const NO_ROOT = (root: string) =>
+  `no memory root at ${root}: this server keeps no Support memory (set SUPPORT_MEMORY_ROOT if it does)`;
 
 export const memoryStep: ErasureStep = {
   name: 'memory',
@@ -53,14 +66,27 @@ export const memoryStep: ErasureStep = {
 
   async plan(sc): Promise<StepPlan> {
     const found = await find(sc);
-    if (found.kind === 'no-root') return { action: 'skip', summary: NO_ROOT(sc.deps.memoryRoot), counts: {}, items: [] };
-    if (found.names.length === 0) return { action: 'nothing', summary: `no memory file in ${found.dir}`, counts: {}, items: [] };
-    return { action: 'erase', summary: `delete ${plural(found.names.length, 'file')} in ${found.dir}`, counts: { files: found.names.length }, items: firstItems(found.names) };
+    if (found.kind === 'no-root')
+      return { action: 'skip', summary: NO_ROOT(sc.deps.memoryRoot), counts: {}, items: [] };
+    if (found.names.length === 0)
+      return {
+        action: 'nothing',
+        summary: `no memory file in ${found.dir}`,
+        counts: {},
+        items: [],
+      };
+    return {
+      action: 'erase',
+      summary: `delete ${plural(found.names.length, 'file')} in ${found.dir}`,
+      counts: { files: found.names.length },
+      items: firstItems(found.names),
+    };
   },
 
   async run(sc): Promise<StepResult> {
     const found = await find(sc);
-    if (found.kind === 'no-root') return { kind: 'skipped', counts: { files: 0 }, detail: NO_ROOT(sc.deps.memoryRoot) };
+    if (found.kind === 'no-root')
+      return { kind: 'skipped', counts: { files: 0 }, detail: NO_ROOT(sc.deps.memoryRoot) };
     let deleted = 0;
     for (const name of found.names) {
       const path = inside(found.dir, name);
@@ -71,24 +97,44 @@ export const memoryStep: ErasureStep = {
         throw transient(`cannot inspect a memory file (${err.code ?? 'error'})`);
       });
       if (!st) continue;
-      if (st.isSymbolicLink()) throw permanent(`memory file ${shown} is a symbolic link: the data it points to must be removed by hand`, { files: deleted });
-      if (!st.isFile()) throw permanent(`memory entry ${shown} is not a regular file: remove it by hand`, { files: deleted });
+      if (st.isSymbolicLink())
+        throw permanent(
+          `memory file ${shown} is a symbolic link: the data it points to must be removed by hand`,
+          { files: deleted },
+        );
+      if (!st.isFile())
+        throw permanent(`memory entry ${shown} is not a regular file: remove it by hand`, {
+          files: deleted,
+        });
       try {
         await unlink(path);
         deleted++;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') continue;
-        if (code === 'EACCES' || code === 'EPERM') throw permanent(`no permission to delete memory file ${shown}`, { files: deleted });
-        throw transient(`cannot delete memory file ${shown} (${code ?? 'error'})`, { files: deleted });
+        if (code === 'EACCES' || code === 'EPERM')
+          throw permanent(`no permission to delete memory file ${shown}`, { files: deleted });
+        throw transient(`cannot delete memory file ${shown} (${code ?? 'error'})`, {
+          files: deleted,
+        });
       }
     }
-    return { kind: 'done', counts: { files: deleted }, detail: deleted === 0 ? 'no memory file (already gone)' : `deleted ${plural(deleted, 'memory file')}` };
+    return {
+      kind: 'done',
+      counts: { files: deleted },
+      detail:
+        deleted === 0
+          ? 'no memory file (already gone)'
+          : `deleted ${plural(deleted, 'memory file')}`,
+    };
   },
 
   async verify(sc, result) {
     const found = await find(sc);
-    if (found.kind === 'no-root') return result.kind === 'skipped' ? undefined : 'the memory root disappeared';
-    return found.names.length === 0 ? undefined : `${plural(found.names.length, 'memory file')} still there`;
+    if (found.kind === 'no-root')
+      return result.kind === 'skipped' ? undefined : 'the memory root disappeared';
+    return found.names.length === 0
+      ? undefined
+      : `${plural(found.names.length, 'memory file')} still there`;
   },
 };

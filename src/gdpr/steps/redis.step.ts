@@ -6,7 +6,15 @@
  * The id was validated (no wildcard can reach a pattern); it is escaped all the same.
  */
 import type { RedisApi } from '../redis-client.js';
-import { firstItems, permanent, plural, type ErasureStep, type StepContext, type StepPlan, type StepResult } from './step.js';
+import {
+  firstItems,
+  permanent,
+  plural,
+  type ErasureStep,
+  type StepContext,
+  type StepPlan,
+  type StepResult,
+} from './step.js';
 
 const SCAN_COUNT = 500;
 const UNLINK_BATCH = 500;
@@ -27,7 +35,11 @@ function client(sc: StepContext): RedisApi | undefined {
 }
 
 /** Walks every pattern to the end; calls `onKeys` with each round's keys (deduplicated across patterns). */
-async function scanAll(redis: RedisApi, patterns: readonly string[], onKeys: (keys: string[]) => Promise<void>): Promise<number> {
+async function scanAll(
+  redis: RedisApi,
+  patterns: readonly string[],
+  onKeys: (keys: string[]) => Promise<void>,
+): Promise<number> {
   const seen = new Set<string>();
   for (const pattern of patterns) {
     let cursor = '0';
@@ -42,7 +54,8 @@ async function scanAll(redis: RedisApi, patterns: readonly string[], onKeys: (ke
   return seen.size;
 }
 
-const notConfigured = (sc: StepContext): string => `Redis is not configured (${(sc.deps.redis as { why: string }).why})`;
+const notConfigured = (sc: StepContext): string =>
+  `Redis is not configured (${(sc.deps.redis as { why: string }).why})`;
 
 export const redisStep: ErasureStep = {
   name: 'redis',
@@ -53,9 +66,22 @@ export const redisStep: ErasureStep = {
     if (!redis) return { action: 'skip', summary: notConfigured(sc), counts: {}, items: [] };
     const found: string[] = [];
     const patterns = patternsFor(sc.ctx.config.gdprRedisPatterns, sc.request.customerId);
-    await scanAll(redis, patterns, async (keys) => { found.push(...keys); });
-    if (found.length === 0) return { action: 'nothing', summary: `no key matches ${patterns.join(', ')}`, counts: {}, items: [] };
-    return { action: 'erase', summary: `unlink ${plural(found.length, 'key')} matching ${patterns.join(', ')}`, counts: { keys: found.length }, items: firstItems(found.sort()) };
+    await scanAll(redis, patterns, async (keys) => {
+      found.push(...keys);
+    });
+    if (found.length === 0)
+      return {
+        action: 'nothing',
+        summary: `no key matches ${patterns.join(', ')}`,
+        counts: {},
+        items: [],
+      };
+    return {
+      action: 'erase',
+      summary: `unlink ${plural(found.length, 'key')} matching ${patterns.join(', ')}`,
+      counts: { keys: found.length },
+      items: firstItems(found.sort()),
+    };
   },
 
   async run(sc): Promise<StepResult> {
@@ -68,19 +94,34 @@ export const redisStep: ErasureStep = {
       unlinked += await redis.unlink(batch);
       batch = [];
     };
-    await scanAll(redis, patternsFor(sc.ctx.config.gdprRedisPatterns, sc.request.customerId), async (keys) => {
-      batch.push(...keys);
-      if (batch.length >= UNLINK_BATCH) await flush();
-    });
+    await scanAll(
+      redis,
+      patternsFor(sc.ctx.config.gdprRedisPatterns, sc.request.customerId),
+      async (keys) => {
+        batch.push(...keys);
+        if (batch.length >= UNLINK_BATCH) await flush();
+      },
+    );
     await flush();
     const n = sc.ctx.config.gdprRedisPatterns.length;
-    return { kind: 'done', counts: { keys: unlinked }, detail: unlinked === 0 ? `no key matched ${plural(n, 'pattern')} (already gone)` : `unlinked ${plural(unlinked, 'key')} matching ${plural(n, 'pattern')}` };
+    return {
+      kind: 'done',
+      counts: { keys: unlinked },
+      detail:
+        unlinked === 0
+          ? `no key matched ${plural(n, 'pattern')} (already gone)`
+          : `unlinked ${plural(unlinked, 'key')} matching ${plural(n, 'pattern')}`,
+    };
   },
 
   async verify(sc, result) {
     const redis = client(sc);
     if (!redis) return result.kind === 'skipped' ? undefined : 'Redis is not configured';
-    const left = await scanAll(redis, patternsFor(sc.ctx.config.gdprRedisPatterns, sc.request.customerId), async () => {});
+    const left = await scanAll(
+      redis,
+      patternsFor(sc.ctx.config.gdprRedisPatterns, sc.request.customerId),
+      async () => {},
+    );
     return left === 0 ? undefined : `${plural(left, 'key')} still in Redis`;
   },
 };

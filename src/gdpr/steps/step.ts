@@ -42,14 +42,20 @@ export type StepResult =
 
 /** A step that did not succeed. Transient: retried with backoff, then later. Permanent: needs a person. */
 export class StepFailure extends Error {
-  constructor(readonly permanent: boolean, message: string, readonly counts: Counts = {}) {
+  constructor(
+    readonly permanent: boolean,
+    message: string,
+    readonly counts: Counts = {},
+  ) {
     super(message);
     this.name = 'StepFailure';
   }
 }
 
-export const transient = (message: string, counts?: Counts): StepFailure => new StepFailure(false, message, counts);
-export const permanent = (message: string, counts?: Counts): StepFailure => new StepFailure(true, message, counts);
+export const transient = (message: string, counts?: Counts): StepFailure =>
+  new StepFailure(false, message, counts);
+export const permanent = (message: string, counts?: Counts): StepFailure =>
+  new StepFailure(true, message, counts);
 
 export type StepPlan = Omit<PlanStep, 'step' | 'position'>;
 
@@ -65,7 +71,10 @@ export interface ErasureStep {
 
 /** At most `max` items for a plan, with a note of how many more there are. */
 export function firstItems(items: readonly string[], max = 50): string[] {
-  return items.length <= max ? [...items] : [...items.slice(0, max), `… and ${items.length - max} more`];
+  return items.length <= max
+    ? [...items]
+    : [...items.slice(0, max), `… and ${items.length - max} more`];
 }
 
-export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n} ${n === 1 ? one : many}`;

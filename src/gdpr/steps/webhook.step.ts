@@ -10,10 +10,18 @@
  * verified: the webhook only asks Support to erase its copies, and steps 3-5 erase
  * exactly those copies directly, whether Support runs or not.
  */
-import { permanent, transient, type ErasureStep, type StepContext, type StepPlan, type StepResult } from './step.js';
+import {
+  permanent,
+  transient,
+  type ErasureStep,
+  type StepContext,
+  type StepPlan,
+  type StepResult,
+} from './step.js';
 import type { DeliveryState } from '../support-notifier.js';
 
-const SKIPPED = 'not sent: the Support module is disabled, so events are recorded as skipped; steps 3-5 erase Support\'s copies directly';
+const SKIPPED =
+  "not sent: the Support module is disabled, so events are recorded as skipped; steps 3-5 erase Support's copies directly";
 
 function newEventId(sc: StepContext): string {
   return `evt_gdpr_${sc.ctx.random.bytes(12).toString('hex')}`;
@@ -37,9 +45,20 @@ export const webhookStep: ErasureStep = {
 
   async plan(sc): Promise<StepPlan> {
     if (sc.request.triggerEventId) {
-      return { action: 'nothing', summary: `the ERP's event ${sc.request.triggerEventId} already tells Support`, counts: {}, items: [] };
+      return {
+        action: 'nothing',
+        summary: `the ERP's event ${sc.request.triggerEventId} already tells Support`,
+        counts: {},
+        items: [],
+      };
     }
-    return { action: 'erase', summary: 'publish customer.deleted to Support (id and reason only), delivered with retries by the dispatcher', counts: { events: 1 }, items: [] };
+    return {
+      action: 'erase',
+      summary:
+        'publish customer.deleted to Support (id and reason only), delivered with retries by the dispatcher',
+      counts: { events: 1 },
+      items: [],
+    };
   },
 
   async run(sc): Promise<StepResult> {
@@ -49,10 +68,11 @@ export const webhookStep: ErasureStep = {
       // Dead-lettered before this run: resuming a failed request is the admin asking to try again.
       await sc.deps.notifier.redeliver(sc.ctx, earlier);
     }
-    const eventId = adopted ?? await sc.setRef(sc.ref ?? newEventId(sc));
+    const eventId = adopted ?? (await sc.setRef(sc.ref ?? newEventId(sc)));
     if (!adopted) {
       await sc.deps.notifier.publish(sc.ctx, {
-        id: eventId, type: 'customer.deleted',
+        id: eventId,
+        type: 'customer.deleted',
         data: { customer_id: sc.request.customerId, gdpr_reason: sc.request.reason },
       });
     }
@@ -60,11 +80,27 @@ export const webhookStep: ErasureStep = {
     if (state === 'pending') state = await waitForDelivery(sc, eventId);
     const counts = { events: adopted ? 0 : 1 };
     switch (state) {
-      case 'delivered': return { kind: 'done', counts, detail: `delivered to Support (event ${eventId}${adopted ? ', the ERP\'s own' : ''})` };
-      case 'skipped': return { kind: 'skipped', counts, detail: `${SKIPPED} (event ${eventId})` };
-      case 'pending': return { kind: 'waiting', detail: `event ${eventId} not delivered yet: the dispatcher keeps retrying; resume checks it again` };
-      case 'dead': throw permanent(`event ${eventId} was dead-lettered after its retries: fix Support, then gdpr resume replays it`);
-      case 'unknown': throw permanent(`the dispatcher does not know event ${eventId}${adopted ? '' : ' (is the webhook dispatcher part of this build?)'}`);
+      case 'delivered':
+        return {
+          kind: 'done',
+          counts,
+          detail: `delivered to Support (event ${eventId}${adopted ? ", the ERP's own" : ''})`,
+        };
+      case 'skipped':
+        return { kind: 'skipped', counts, detail: `${SKIPPED} (event ${eventId})` };
+      case 'pending':
+        return {
+          kind: 'waiting',
+          detail: `event ${eventId} not delivered yet: the dispatcher keeps retrying; resume checks it again`,
+        };
+      case 'dead':
+        throw permanent(
+          `event ${eventId} was dead-lettered after its retries: fix Support, then gdpr resume replays it`,
+        );
+      case 'unknown':
+        throw permanent(
+          `the dispatcher does not know event ${eventId}${adopted ? '' : ' (is the webhook dispatcher part of this build?)'}`,
+        );
     }
     throw transient(`unexpected delivery state of event ${eventId}`);
   },

@@ -18,14 +18,25 @@ export interface ContainersProbe {
 export function containerChecks(p: Probed<ContainersProbe>, franchise: string): CheckResult[] {
   if (p.kind !== 'ok') {
     // A probe cut off by the round's guard names the engine as its own timeout does (errors carry their own text).
-    return [withoutValue('containers', 'health', p, 'fail', 'Start the Docker engine (systemctl start docker) and check that this user may use it; kgc-support doctor tells more.',
-      p.kind === 'timeout' ? 'the Docker engine:' : undefined)];
+    return [
+      withoutValue(
+        'containers',
+        'health',
+        p,
+        'fail',
+        'Start the Docker engine (systemctl start docker) and check that this user may use it; kgc-support doctor tells more.',
+        p.kind === 'timeout' ? 'the Docker engine:' : undefined,
+      ),
+    ];
   }
   return p.value.services.map((service) => {
     const c = p.value.containers.find((x) => x.service === service);
     if (!c) {
       return result('containers', 'health', p.at, {
-        componentId: service, status: 'fail', output: `${service}: no container`, observedValue: 'missing',
+        componentId: service,
+        status: 'fail',
+        output: `${service}: no container`,
+        observedValue: 'missing',
         hint: `Start the support services: kgc-support up --franchise ${franchise}`,
       });
     }
@@ -49,10 +60,18 @@ export function redisFromContainer(p: Probed<ContainersProbe>): CheckResult {
   const hint = 'Redis runs in the chatwoot-redis container; set REDIS_URL to ask it directly.';
   if (p.kind !== 'ok') return withoutValue('redis', 'responseTime', p, 'unknown', hint);
   const c = p.value.containers.find((x) => x.service === 'chatwoot-redis');
-  if (!c) return result('redis', 'responseTime', p.at, { status: 'fail', output: 'the chatwoot-redis container does not exist', hint, observedValue: null });
+  if (!c)
+    return result('redis', 'responseTime', p.at, {
+      status: 'fail',
+      output: 'the chatwoot-redis container does not exist',
+      hint,
+      observedValue: null,
+    });
   const v = verdictOf(c);
   return result('redis', 'responseTime', p.at, {
     status: v.kind === 'ready' ? 'pass' : v.kind === 'waiting' ? 'warn' : 'fail',
-    output: `chatwoot-redis container: ${v.detail} (its health check pings Redis)`, hint, observedValue: null,
+    output: `chatwoot-redis container: ${v.detail} (its health check pings Redis)`,
+    hint,
+    observedValue: null,
   });
 }

@@ -24,7 +24,11 @@ export interface DaemonFacts {
   readonly source: string;
 }
 
-const STATUS_OF_LEVEL: Record<'ok' | 'warn' | 'crit', HealthStatus> = { ok: 'pass', warn: 'warn', crit: 'fail' };
+const STATUS_OF_LEVEL: Record<'ok' | 'warn' | 'crit', HealthStatus> = {
+  ok: 'pass',
+  warn: 'warn',
+  crit: 'fail',
+};
 
 function limits(t: Threshold, scale: number): { warn?: number; crit?: number } {
   return {
@@ -34,7 +38,10 @@ function limits(t: Threshold, scale: number): { warn?: number; crit?: number } {
 }
 
 function describeLimits(t: Threshold, fmt: (v: number) => string): string {
-  const parts = [...(t.warn !== undefined ? [`warn ${fmt(t.warn)}`] : []), ...(t.crit !== undefined ? [`crit ${fmt(t.crit)}`] : [])];
+  const parts = [
+    ...(t.warn !== undefined ? [`warn ${fmt(t.warn)}`] : []),
+    ...(t.crit !== undefined ? [`crit ${fmt(t.crit)}`] : []),
+  ];
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
@@ -42,7 +49,9 @@ export function dlqCheck(f: DaemonFacts, t: Thresholds, at: number): CheckResult
   const depth = f.facts.events.dead + f.facts.events.rejected;
   const status = STATUS_OF_LEVEL[levelOf(depth, t.dlq)];
   return result('webhooks', 'dlqDepth', at, {
-    status, observedValue: depth, observedUnit: 'events',
+    status,
+    observedValue: depth,
+    observedUnit: 'events',
     output: `${depth} event(s) in the dead-letter queue (${f.facts.events.dead} dead, ${f.facts.events.rejected} rejected)${describeLimits(t.dlq, String)}`,
     hint: 'See them: kgc-support dlq list; after fixing the cause: kgc-support dlq replay --all',
     perf: { label: 'dlq_depth', value: depth, uom: '', min: 0, ...limits(t.dlq, 1) },
@@ -54,10 +63,21 @@ export function pendingAgeCheck(f: DaemonFacts, t: Thresholds, at: number): Chec
   const status = STATUS_OF_LEVEL[levelOf(ageS * 1000, t.pendingAge)];
   const pending = f.facts.events.pending;
   return result('webhooks', 'oldestPendingAge', at, {
-    status, observedValue: Math.round(ageS), observedUnit: 's',
-    output: pending === 0 ? 'no event waits for delivery' : `${pending} event(s) wait; the oldest for ${humanDuration(ageS * 1000)}${describeLimits(t.pendingAge, humanDuration)}`,
+    status,
+    observedValue: Math.round(ageS),
+    observedUnit: 's',
+    output:
+      pending === 0
+        ? 'no event waits for delivery'
+        : `${pending} event(s) wait; the oldest for ${humanDuration(ageS * 1000)}${describeLimits(t.pendingAge, humanDuration)}`,
     hint: 'Events wait while Support is unreachable or failing: see the Support checks above and kgc-support events show <id>.',
-    perf: { label: 'oldest_pending_age', value: Math.round(ageS), uom: 's', min: 0, ...limits(t.pendingAge, 1000) },
+    perf: {
+      label: 'oldest_pending_age',
+      value: Math.round(ageS),
+      uom: 's',
+      min: 0,
+      ...limits(t.pendingAge, 1000),
+    },
   });
 }
 
@@ -65,19 +85,31 @@ export function deliveriesCheck(f: DaemonFacts, at: number): CheckResult {
   const e = f.facts.events;
   if (!f.lifecycle) {
     return result('webhooks', 'deliveries', at, {
-      status: 'unknown', output: `no daemon is running: nothing delivers the ${e.pending} waiting event(s)`, observedValue: null,
+      status: 'unknown',
+      output: `no daemon is running: nothing delivers the ${e.pending} waiting event(s)`,
+      observedValue: null,
       hint: 'Start the daemon: kgc-support serve (or kgc-support up --franchise <id>).',
     });
   }
-  if (!f.facts.module_enabled) return result('webhooks', 'deliveries', at, { status: 'pass', output: 'module off: events are recorded as skipped, none is sent', observedValue: 'skipped' });
+  if (!f.facts.module_enabled)
+    return result('webhooks', 'deliveries', at, {
+      status: 'pass',
+      output: 'module off: events are recorded as skipped, none is sent',
+      observedValue: 'skipped',
+    });
   if (f.lifecycle.deliveries_held) {
     return result('webhooks', 'deliveries', at, {
-      status: 'warn', observedValue: 'held',
+      status: 'warn',
+      observedValue: 'held',
       output: `held: Support does not answer; ${e.pending} event(s) wait and are sent when it is back (none is lost)`,
       hint: 'Bring the chatbot back (kgc-support status, kgc-support logs --service support-chatbot); deliveries resume by themselves.',
     });
   }
-  return result('webhooks', 'deliveries', at, { status: 'pass', output: `flowing (${e.pending} pending, ${e.in_flight} in flight)`, observedValue: 'flowing' });
+  return result('webhooks', 'deliveries', at, {
+    status: 'pass',
+    output: `flowing (${e.pending} pending, ${e.in_flight} in flight)`,
+    observedValue: 'flowing',
+  });
 }
 
 export function keysCheck(f: DaemonFacts, t: Thresholds, at: number, now: number): CheckResult {
@@ -85,12 +117,20 @@ export function keysCheck(f: DaemonFacts, t: Thresholds, at: number, now: number
   const first = keys[0];
   const window = humanDuration(f.facts.key_expiry_window_s * 1000);
   if (!first) {
-    return result('api-keys', 'expiring', at, { status: 'pass', output: `no active API key expires within ${window}`, observedValue: 0, observedUnit: 'keys', perf: { label: 'keys_expiring', value: 0, uom: '', min: 0 } });
+    return result('api-keys', 'expiring', at, {
+      status: 'pass',
+      output: `no active API key expires within ${window}`,
+      observedValue: 0,
+      observedUnit: 'keys',
+      perf: { label: 'keys_expiring', value: 0, uom: '', min: 0 },
+    });
   }
   const leftMs = Date.parse(first.expires_at) - now;
   const status = STATUS_OF_LEVEL[levelOf(leftMs, t.keyExpiry)];
   return result('api-keys', 'expiring', at, {
-    status, observedValue: keys.length, observedUnit: 'keys',
+    status,
+    observedValue: keys.length,
+    observedUnit: 'keys',
     output: `${keys.length} key(s) expire within ${window}; the first, ${first.id} (${first.name}), in ${humanDuration(leftMs)}`,
     hint: `Rotate it before it expires: kgc-support keys rotate ${first.id} (then give the new key to its user); list: kgc-support keys expiring --within ${window.replace(' ', '')}`,
     perf: { label: 'keys_expiring', value: keys.length, uom: '', min: 0 },
@@ -101,21 +141,36 @@ export function secretAgeCheck(f: DaemonFacts, t: Thresholds, at: number): Check
   const s = f.facts.webhook_secret;
   if (!s) {
     return result('webhook-secret', 'age', at, {
-      status: 'warn', output: 'no current webhook secret yet', observedValue: null,
+      status: 'warn',
+      output: 'no current webhook secret yet',
+      observedValue: null,
       hint: 'The daemon makes one when it starts (from SUPPORT_WEBHOOK_SECRET, or a generated one).',
     });
   }
   const status = STATUS_OF_LEVEL[levelOf(s.age_s * 1000, t.secretAge)];
   return result('webhook-secret', 'age', at, {
-    status, observedValue: s.age_s, observedUnit: 's',
+    status,
+    observedValue: s.age_s,
+    observedUnit: 's',
     output: `current secret ${s.id} (${s.source}) is ${humanDuration(s.age_s * 1000)} old${describeLimits(t.secretAge, humanDuration)}`,
     hint: 'Rotate it: kgc-support secrets rotate-webhook (the old one keeps signing for a grace period; give Support the new one).',
-    perf: { label: 'webhook_secret_age', value: s.age_s, uom: 's', min: 0, ...limits(t.secretAge, 1000) },
+    perf: {
+      label: 'webhook_secret_age',
+      value: s.age_s,
+      uom: 's',
+      min: 0,
+      ...limits(t.secretAge, 1000),
+    },
   });
 }
 
 const STATE_STATUS: Record<LifecycleView['state'], HealthStatus> = {
-  HEALTHY: 'pass', ACTIVE: 'pass', DISCOVERY: 'pass', DEGRADED: 'warn', DISABLED: 'warn', DOWN: 'fail',
+  HEALTHY: 'pass',
+  ACTIVE: 'pass',
+  DISCOVERY: 'pass',
+  DEGRADED: 'warn',
+  DISABLED: 'warn',
+  DOWN: 'fail',
 };
 
 /** The daemon's own, periodic view of Support (seed 3.2). */
@@ -123,16 +178,27 @@ export function lifecycleCheck(f: DaemonFacts, at: number): CheckResult {
   const l = f.lifecycle;
   if (!l) {
     return result('support-module', 'state', at, {
-      status: f.facts.module_enabled ? 'unknown' : 'warn', observedValue: f.facts.module_enabled ? null : 'DISABLED',
-      output: f.facts.module_enabled ? 'module on; no daemon is running to watch Support' : 'module switched off (kgc-support enable)',
-      hint: f.facts.module_enabled ? 'Start the daemon: kgc-support serve.' : 'Switch it on: kgc-support enable',
+      status: f.facts.module_enabled ? 'unknown' : 'warn',
+      observedValue: f.facts.module_enabled ? null : 'DISABLED',
+      output: f.facts.module_enabled
+        ? 'module on; no daemon is running to watch Support'
+        : 'module switched off (kgc-support enable)',
+      hint: f.facts.module_enabled
+        ? 'Start the daemon: kgc-support serve.'
+        : 'Switch it on: kgc-support enable',
     });
   }
-  const checked = l.checked_at ? `, checked ${humanDuration(at - Date.parse(l.checked_at))} ago` : '';
+  const checked = l.checked_at
+    ? `, checked ${humanDuration(at - Date.parse(l.checked_at))} ago`
+    : '';
   return result('support-module', 'state', at, {
-    status: STATE_STATUS[l.state], observedValue: l.state,
+    status: STATE_STATUS[l.state],
+    observedValue: l.state,
     output: `${l.state} since ${l.since}${checked}: ${l.detail} (answered by ${f.source})`,
-    hint: l.state === 'DISABLED' ? 'Switch it on: kgc-support enable' : 'The checks of support-chatbot, support-context and chatwoot above say what fails.',
+    hint:
+      l.state === 'DISABLED'
+        ? 'Switch it on: kgc-support enable'
+        : 'The checks of support-chatbot, support-context and chatwoot above say what fails.',
   });
 }
 
@@ -140,11 +206,38 @@ export function lifecycleCheck(f: DaemonFacts, at: number): CheckResult {
 export function factsChecks(p: Probed<DaemonFacts>, t: Thresholds, now: number): CheckResult[] {
   if (p.kind !== 'ok') {
     // Said once, in full; the other facts point at it.
-    const first = withoutValue('support-module', 'state', p.kind === 'unset' ? { kind: 'error', at: p.at, error: p.why } : p, 'unknown',
-      'These facts come from the running daemon, or from PostgreSQL (DATABASE_URL) when no daemon runs.');
-    const rest: [string, string][] = [['webhooks', 'deliveries'], ['webhooks', 'dlqDepth'], ['webhooks', 'oldestPendingAge'], ['api-keys', 'expiring'], ['webhook-secret', 'age']];
-    return [first, ...rest.map(([c, m]) => result(c, m, p.at, { status: 'unknown', output: 'not known: see support-module:state', observedValue: null }))];
+    const first = withoutValue(
+      'support-module',
+      'state',
+      p.kind === 'unset' ? { kind: 'error', at: p.at, error: p.why } : p,
+      'unknown',
+      'These facts come from the running daemon, or from PostgreSQL (DATABASE_URL) when no daemon runs.',
+    );
+    const rest: [string, string][] = [
+      ['webhooks', 'deliveries'],
+      ['webhooks', 'dlqDepth'],
+      ['webhooks', 'oldestPendingAge'],
+      ['api-keys', 'expiring'],
+      ['webhook-secret', 'age'],
+    ];
+    return [
+      first,
+      ...rest.map(([c, m]) =>
+        result(c, m, p.at, {
+          status: 'unknown',
+          output: 'not known: see support-module:state',
+          observedValue: null,
+        }),
+      ),
+    ];
   }
   const f = p.value;
-  return [lifecycleCheck(f, p.at), deliveriesCheck(f, p.at), dlqCheck(f, t, p.at), pendingAgeCheck(f, t, p.at), keysCheck(f, t, p.at, now), secretAgeCheck(f, t, p.at)];
+  return [
+    lifecycleCheck(f, p.at),
+    deliveriesCheck(f, p.at),
+    dlqCheck(f, t, p.at),
+    pendingAgeCheck(f, t, p.at),
+    keysCheck(f, t, p.at, now),
+    secretAgeCheck(f, t, p.at),
+  ];
 }

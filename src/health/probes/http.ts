@@ -6,8 +6,19 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 
 export type HttpOutcome =
-  | { readonly kind: 'answer'; readonly status: number; readonly ms: number; readonly body: string; readonly contentType: string | undefined }
-  | { readonly kind: 'error'; readonly ms: number; readonly error: string; readonly timedOut: boolean };
+  | {
+      readonly kind: 'answer';
+      readonly status: number;
+      readonly ms: number;
+      readonly body: string;
+      readonly contentType: string | undefined;
+    }
+  | {
+      readonly kind: 'error';
+      readonly ms: number;
+      readonly error: string;
+      readonly timedOut: boolean;
+    };
 
 export interface HttpGetOptions {
   readonly timeoutMs: number;
@@ -67,27 +78,52 @@ function get(url: string, request: typeof httpRequest, opts: HttpGetOptions): Pr
       resolve({ kind: 'error', ms: 0, error: `not a URL: ${url}`, timedOut: false });
       return;
     }
-    const req = request(u, { method: 'GET', agent: false, headers: { accept: 'application/json, */*', connection: 'close', ...opts.headers } }, (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const answer = () => finish({
-        kind: 'answer', status: res.statusCode ?? 0, ms: ms(),
-        body: Buffer.concat(chunks).toString('utf8'), contentType: res.headers['content-type'],
-      });
-      res.on('data', (c: Buffer) => {
-        if (size >= maxBody) return;
-        chunks.push(c);
-        size += c.length;
-        if (size >= maxBody) { answer(); req.destroy(); }
-      });
-      res.on('end', answer);
-      res.on('error', () => answer());
-    });
-    const timer = setTimeout(() => { timedOut = true; req.destroy(new Error(noAnswerWithin(opts.timeoutMs))); }, opts.timeoutMs);
+    const req = request(
+      u,
+      {
+        method: 'GET',
+        agent: false,
+        headers: { accept: 'application/json, */*', connection: 'close', ...opts.headers },
+      },
+      (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const answer = () =>
+          finish({
+            kind: 'answer',
+            status: res.statusCode ?? 0,
+            ms: ms(),
+            body: Buffer.concat(chunks).toString('utf8'),
+            contentType: res.headers['content-type'],
+          });
+        res.on('data', (c: Buffer) => {
+          if (size >= maxBody) return;
+          chunks.push(c);
+          size += c.length;
+          if (size >= maxBody) {
+            answer();
+            req.destroy();
+          }
+        });
+        res.on('end', answer);
+        res.on('error', () => answer());
+      },
+    );
+    const timer = setTimeout(() => {
+      timedOut = true;
+      req.destroy(new Error(noAnswerWithin(opts.timeoutMs)));
+    }, opts.timeoutMs);
     const onAbort = () => req.destroy(new Error('aborted'));
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (err) => finish({ kind: 'error', ms: ms(), error: timedOut ? noAnswerWithin(opts.timeoutMs) : describeNetError(err), timedOut }));
+    req.on('error', (err) =>
+      finish({
+        kind: 'error',
+        ms: ms(),
+        error: timedOut ? noAnswerWithin(opts.timeoutMs) : describeNetError(err),
+        timedOut,
+      }),
+    );
     req.end();
   });
 }

@@ -7,21 +7,37 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { describeNetError, noAnswerWithin } from './http.js';
 
 export type RedisOutcome =
-  | { readonly kind: 'answer'; readonly ms: number; /** The PING reply, or the first error reply (-NOAUTH …). */ readonly reply: string }
-  | { readonly kind: 'error'; readonly ms: number; readonly error: string; readonly timedOut: boolean };
+  | {
+      readonly kind: 'answer';
+      readonly ms: number;
+      /** The PING reply, or the first error reply (-NOAUTH …). */ readonly reply: string;
+    }
+  | {
+      readonly kind: 'error';
+      readonly ms: number;
+      readonly error: string;
+      readonly timedOut: boolean;
+    };
 
 /** One RESP command as an array of bulk strings. */
 export function respCommand(...args: readonly string[]): string {
   return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
 }
 
-export async function redisPing(url: string, opts: { timeoutMs: number; signal?: AbortSignal | undefined }): Promise<RedisOutcome> {
+export async function redisPing(
+  url: string,
+  opts: { timeoutMs: number; signal?: AbortSignal | undefined },
+): Promise<RedisOutcome> {
   // TLS only for rediss:// (loading it costs a few ms of start-up).
   const tls = url.startsWith('rediss:') ? await import('node:tls') : undefined;
   return ping(url, tls?.connect, opts);
 }
 
-function ping(url: string, tlsConnect: typeof import('node:tls').connect | undefined, opts: { timeoutMs: number; signal?: AbortSignal | undefined }): Promise<RedisOutcome> {
+function ping(
+  url: string,
+  tlsConnect: typeof import('node:tls').connect | undefined,
+  opts: { timeoutMs: number; signal?: AbortSignal | undefined },
+): Promise<RedisOutcome> {
   const started = performance.now();
   const ms = () => Math.round((performance.now() - started) * 10) / 10;
   return new Promise<RedisOutcome>((resolve) => {
@@ -37,7 +53,8 @@ function ping(url: string, tlsConnect: typeof import('node:tls').connect | undef
     const password = decodeURIComponent(u.password);
     const user = decodeURIComponent(u.username);
     const commands: string[][] = [];
-    if (password) commands.push(user && user !== 'default' ? ['AUTH', user, password] : ['AUTH', password]);
+    if (password)
+      commands.push(user && user !== 'default' ? ['AUTH', user, password] : ['AUTH', password]);
     commands.push(['PING']);
 
     let done = false;
@@ -54,7 +71,10 @@ function ping(url: string, tlsConnect: typeof import('node:tls').connect | undef
       socket.destroy();
       resolve(o);
     };
-    const timer = setTimeout(() => { timedOut = true; socket.destroy(new Error(noAnswerWithin(opts.timeoutMs))); }, opts.timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      socket.destroy(new Error(noAnswerWithin(opts.timeoutMs)));
+    }, opts.timeoutMs);
     const onAbort = () => socket.destroy(new Error('aborted'));
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -69,10 +89,28 @@ function ping(url: string, tlsConnect: typeof import('node:tls').connect | undef
       const complete = lines.slice(0, -1);
       // An error reply to AUTH ends it; otherwise the last reply is PING's.
       const firstError = complete.find((l) => l.startsWith('-'));
-      if (firstError) { finish({ kind: 'answer', ms: ms(), reply: firstError }); return; }
-      if (complete.length >= commands.length) finish({ kind: 'answer', ms: ms(), reply: complete[commands.length - 1] ?? '' });
+      if (firstError) {
+        finish({ kind: 'answer', ms: ms(), reply: firstError });
+        return;
+      }
+      if (complete.length >= commands.length)
+        finish({ kind: 'answer', ms: ms(), reply: complete[commands.length - 1] ?? '' });
     });
-    socket.on('error', (err) => finish({ kind: 'error', ms: ms(), error: timedOut ? noAnswerWithin(opts.timeoutMs) : describeNetError(err), timedOut }));
-    socket.on('close', () => finish({ kind: 'error', ms: ms(), error: timedOut ? noAnswerWithin(opts.timeoutMs) : 'connection closed without an answer', timedOut }));
+    socket.on('error', (err) =>
+      finish({
+        kind: 'error',
+        ms: ms(),
+        error: timedOut ? noAnswerWithin(opts.timeoutMs) : describeNetError(err),
+        timedOut,
+      }),
+    );
+    socket.on('close', () =>
+      finish({
+        kind: 'error',
+        ms: ms(),
+        error: timedOut ? noAnswerWithin(opts.timeoutMs) : 'connection closed without an answer',
+        timedOut,
+      }),
+    );
   });
 }
