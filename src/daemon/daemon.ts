@@ -8,10 +8,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
-import { buildApiApp } from '../api/app.js';
-import { RateLimiter } from '../api/rate-limit.js';
 import type { ReadinessReport } from '../api/routes/health.js';
-import { AuditWriter } from '../audit/audit-writer.js';
+import type { AuditWriter } from '../audit/audit-writer.js';
 import { checkDaemonConfig, describeProblems } from '../config/daemon-env-check.js';
 import type { Config } from '../config/settings.js';
 import { cryptoRandom, systemClock, type Clock, type Random } from '../context/clock.js';
@@ -20,11 +18,10 @@ import type { Logger } from '../context/logger.js';
 import { contractCheck } from '../erp/contract.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { seedDemo } from '../erp/demo/seed.js';
-import { IngestBatcher } from '../events/ingest-batcher.js';
 import { startErasureWorker, type ErasureWorker } from '../gdpr/worker.js';
 import { registerLifecycleMetrics } from '../health/lifecycle.metrics.js';
 import { createSupportMonitor, type SupportMonitor } from '../health/monitor.js';
-import { KeyVerifier } from '../keys/key-verifier.js';
+import type { KeyVerifier } from '../keys/key-verifier.js';
 import { createKey, importKey, listKeys, revokeKey } from '../keys/keys.service.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { applyEnvSwitch, getPluginState } from '../plugin/plugin.service.js';
@@ -33,13 +30,11 @@ import type { Db } from '../store/db.js';
 import { openStore, type Store } from '../store/open.js';
 import { ALL_OPS } from '../admin/registry.js';
 import { buildAdminApp, listenOnSocket } from '../admin/server.js';
-import { customerErasureRoutes } from '../api/routes/customer-erasure.js';
-import { eventRoutes } from '../api/routes/events.js';
-import { supportHealthRoutes } from '../api/routes/support-health.js';
 import type { PublishResult } from '../events/events.schema.js';
 import { eventStats, sweepFinishedEvents } from '../events/events.service.js';
 import { startDispatcher, type Dispatcher } from '../webhooks/dispatcher.js';
 import { createWebhookMetrics, type WebhookMetrics } from '../webhooks/webhooks.metrics.js';
+import { composeApi } from './compose-app.js';
 import { createDaemonLogger, logDestination } from './logger.js';
 
 export interface DaemonOptions {
@@ -210,7 +205,44 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     });
     cleanups.push(() => support.close());
     registerLifecycleMetrics(metrics.registry, () => support.view());
-    const verifier = new KeyVerifier(ctx);
+
+    // Partial erasure requests are resumed when due; requests a killed runner left are taken over.
+    const erasures = startErasureWorker(ctx);
+    cleanups.push(() => erasures.close());
+
+    const readiness = async (): Promise<ReadinessReport> => {
+      const checks: ReadinessReport['checks'] = { store: await ping(store.db, 2_000) };
+      if (store.erp !== store.db) checks.erp = await ping(store.erp, 2_000);
+      checks.erp_contract = await contractCheck(
+        store.erp,
+        checks.erp ?? checks.store,
+        store.erp !== store.db,
+      );
+      const status = Object.values(checks).every((c) => c.status === 'pass') ? 'pass' : 'fail';
+      return { status, checks };
+    };
+
+    // The same composition the tests inject into (compose-app.ts).
+    const {
+      app: api,
+      verifier,
+      audit,
+    } = await composeApi({
+      ctx,
+      metrics,
+      readiness,
+      moduleEnabled: () => enabled,
+      logger: pinoLogger,
+      live: () => serving,
+      erasures,
+      lifecycle: () => support.view(),
+      onPublished: (e) => {
+        webhookMetrics.published.inc({ event: e.event, source: 'api', status: e.status });
+        if (e.status === 'pending') dispatcher?.wake();
+      },
+    });
+    opened.push(() => audit.close());
+    opened.push(() => api.close());
     // Refreshes run one after another, so a slow early read never overwrites a later one.
     let refreshing: Promise<void> = Promise.resolve();
     const refreshModule = (): Promise<void> => {
@@ -245,56 +277,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     poll.unref();
     cleanups.push(() => clearInterval(poll));
 
-    // Partial erasure requests are resumed when due; requests a killed runner left are taken over.
-    const erasures = startErasureWorker(ctx);
-    cleanups.push(() => erasures.close());
-
-    const audit = new AuditWriter(ctx, {
-      flushMs: config.auditFlushMs,
-      onFlush: (rows) => metrics.auditWritten.inc(rows),
-      onDrop: (rows) => metrics.auditDropped.inc(rows),
-    });
-    opened.push(() => audit.close());
-
-    const readiness = async (): Promise<ReadinessReport> => {
-      const checks: ReadinessReport['checks'] = { store: await ping(store.db, 2_000) };
-      if (store.erp !== store.db) checks.erp = await ping(store.erp, 2_000);
-      checks.erp_contract = await contractCheck(
-        store.erp,
-        checks.erp ?? checks.store,
-        store.erp !== store.db,
-      );
-      const status = Object.values(checks).every((c) => c.status === 'pass') ? 'pass' : 'fail';
-      return { status, checks };
-    };
-
-    // Concurrent POST /api/events share one statement and one commit (group commit).
-    const ingest = new IngestBatcher(ctx, 'api');
-    const api = await buildApiApp({
-      beforeMetrics: () => metrics.auditPending.set(audit.pending),
-      ctx,
-      verifier,
-      audit,
-      metrics,
-      readiness,
-      limiter: new RateLimiter(clock, config.rateLimit),
-      moduleEnabled: () => enabled,
-      logger: pinoLogger,
-      live: () => serving,
-      extraRoutes: [
-        eventRoutes({
-          publish: (input) => ingest.publish(input),
-          onPublished: (e) => {
-            webhookMetrics.published.inc({ event: e.event, source: 'api', status: e.status });
-            if (e.status === 'pending') dispatcher?.wake();
-            if (e.event === 'customer.deleted') void erasures.intake().catch(() => {});
-          },
-        }),
-        customerErasureRoutes({ erase: (input) => erasures.fromApi(input) }),
-        supportHealthRoutes(() => support.view()),
-      ],
-    });
-    opened.push(() => api.close());
     await api.listen({ port: config.port, host: config.host });
     const addr = api.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;

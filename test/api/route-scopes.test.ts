@@ -9,9 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiApp } from '../../src/api/app.js';
 import { ANY_KEY, PUBLIC, type RouteScope } from '../../src/api/auth.js';
 import { RateLimiter } from '../../src/api/rate-limit.js';
-import { customerErasureRoutes } from '../../src/api/routes/customer-erasure.js';
-import { eventRoutes } from '../../src/api/routes/events.js';
-import { supportHealthRoutes } from '../../src/api/routes/support-health.js';
 import type { Ctx } from '../../src/context/context.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { bearer, createTestApi, type TestApi } from '../helpers/api.js';
@@ -36,29 +33,12 @@ const ROUTES: [method: string, url: string, scope: RouteScope][] = [
   ['GET', '/metrics', PUBLIC],
 ];
 
-/** The routes the daemon adds to the built-in ones (src/daemon/daemon.ts). */
-const daemonRoutes = (): FastifyPluginAsync<{ ctx: Ctx }>[] =>
-  [
-    eventRoutes({}),
-    customerErasureRoutes({ erase: () => Promise.reject(new Error('not in this test')) }),
-    supportHealthRoutes(
-      () =>
-        ({
-          state: 'DISABLED',
-          since: new Date(0).toISOString(),
-          checked_at: null,
-          next_check_at: null,
-          detail: '',
-        }) as never,
-    ),
-  ] as FastifyPluginAsync<{ ctx: Ctx }>[];
-
 const concrete = (url: string) => url.replace(/:([a-z_]+)/g, 'X-1');
 
 describe('the /api guard fails closed', () => {
   let t: TestApi;
   beforeAll(async () => {
-    t = await createTestApi('pglite', { extraRoutes: daemonRoutes() });
+    t = await createTestApi('pglite');
   });
   afterAll(async () => {
     await t?.close();

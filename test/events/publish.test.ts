@@ -5,7 +5,6 @@
  * the op. With PostgreSQL, an outbox in a separate ERP database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventRoutes } from '../../src/api/routes/events.js';
 import { getEvent, getEventDetail, publishEvent } from '../../src/events/events.service.js';
 import { drainOutbox } from '../../src/events/outbox.js';
 import { setPluginEnabled } from '../../src/plugin/plugin.service.js';
@@ -19,7 +18,7 @@ import { fastEnv, SAMPLES, startTestDispatch } from '../helpers/webhooks.js';
 describe.each(STORE_KINDS)('publishing events on %s', (kind) => {
   let t: TestApi;
   beforeAll(async () => {
-    t = await createTestApi(kind, { extraRoutes: [eventRoutes()] });
+    t = await createTestApi(kind);
   });
   afterAll(async () => {
     await t?.close();

@@ -6,7 +6,6 @@
  * Fields that are neither form are still refused. Both engines.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventRoutes } from '../../src/api/routes/events.js';
 import { getEvent, publishEvent } from '../../src/events/events.service.js';
 import { drainOutbox } from '../../src/events/outbox.js';
 import { normaliseSeedForm, seedFormPhones } from '../../src/events/seed-forms.js';
@@ -86,7 +85,7 @@ describe.each(STORE_KINDS)("the seed's payloads on %s", (kind) => {
   let d: TestDispatch;
   beforeAll(async () => {
     rx = await startReceiver();
-    t = await createTestApi(kind, { env: fastEnv(rx.url), extraRoutes: [eventRoutes()] });
+    t = await createTestApi(kind, { env: fastEnv(rx.url) });
     d = await startTestDispatch(kind, {}, t.ts);
   });
   afterAll(async () => {

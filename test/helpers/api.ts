@@ -1,14 +1,16 @@
 /**
  * The Pull API in-process (Fastify inject) over a test store with the demo data
- * and one key per scope set. The audit writer is real; `flushAudit` writes it out.
+ * and one key per scope set, built by the daemon's own composition (compose-app.ts):
+ * the same routes, group-commit ingest and guard. The audit writer is real and
+ * flushes only when asked (`t.audit.flush()`).
  */
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { buildApiApp } from '../../src/api/app.js';
-import { RateLimiter } from '../../src/api/rate-limit.js';
-import { AuditWriter } from '../../src/audit/audit-writer.js';
+import type { FastifyInstance } from 'fastify';
+import type { AuditWriter } from '../../src/audit/audit-writer.js';
 import type { Ctx } from '../../src/context/context.js';
+import { composeApi, type ApiParts } from '../../src/daemon/compose-app.js';
 import { seedDemo } from '../../src/erp/demo/seed.js';
-import { KeyVerifier } from '../../src/keys/key-verifier.js';
+import { KgcError } from '../../src/errors/kgc-error.js';
+import type { KeyVerifier } from '../../src/keys/key-verifier.js';
 import { createKey } from '../../src/keys/keys.service.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { createTestStore, type StoreKind, type TestStore, type TestStoreOptions } from './store.js';
@@ -25,11 +27,31 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/** No erasure worker: the erasure door says so with a 503 problem, the intake does nothing. */
+export const NO_ERASURES: ApiParts['erasures'] = {
+  fromApi: () => Promise.reject(new KgcError('not_ready', 'no erasure worker in this test')),
+  intake: () => Promise.resolve(0),
+};
+
+export const disabledLifecycle: ApiParts['lifecycle'] = () => ({
+  state: 'DISABLED',
+  since: new Date(0).toISOString(),
+  checked_at: null,
+  next_check_at: null,
+  detail: '',
+  deliveries_held: false,
+  components: [],
+});
+
 export async function createTestApi(
   kind: StoreKind,
   opts: TestStoreOptions & {
     rateLimit?: string;
-    extraRoutes?: readonly FastifyPluginAsync<{ ctx: Ctx }>[];
+    /** The GDPR doors; default: DELETE /api/customers answers 503 (no cascade in this test). */
+    erasures?: ApiParts['erasures'];
+    /** What GET /api/support/health reports; default DISABLED. */
+    lifecycle?: ApiParts['lifecycle'];
+    onPublished?: ApiParts['onPublished'];
   } = {},
 ): Promise<TestApi> {
   const ts = await createTestStore(kind, {
@@ -43,18 +65,15 @@ export async function createTestApi(
   const appointments = await issue('appointments', ['support:read', 'support:appointments']);
   const publish = await issue('publish', ['erp:publish']);
   const admin = await issue('admin', ['admin']);
-  const verifier = new KeyVerifier(ctx);
-  const audit = new AuditWriter(ctx, { flushMs: 60_000 });
   const module = { enabled: true };
-  const app = await buildApiApp({
+  const { app, verifier, audit } = await composeApi({
     ctx,
-    verifier,
-    audit,
     metrics: createMetrics({ defaultMetrics: false }),
-    limiter: new RateLimiter(ctx.clock, ctx.config.rateLimit),
     moduleEnabled: () => module.enabled,
-    logger: false,
-    ...(opts.extraRoutes ? { extraRoutes: opts.extraRoutes } : {}),
+    auditFlushMs: 60_000,
+    erasures: opts.erasures ?? NO_ERASURES,
+    lifecycle: opts.lifecycle ?? disabledLifecycle,
+    ...(opts.onPublished ? { onPublished: opts.onPublished } : {}),
   });
   await app.ready();
   return {
