@@ -7,6 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { KgcError, problemOf } from '../errors/kgc-error.js';
+import { translateStoreError } from '../store/store-errors.js';
 
 export const ProblemSchema = Type.Object(
   {
@@ -51,6 +52,9 @@ export function toKgcError(err: FastifyError | Error): KgcError {
     return new KgcError('payload_too_large', 'the request body is larger than the limit');
   if (fe.statusCode === 415)
     return new KgcError('unsupported_media_type', 'send the body as application/json');
+  // A store fault that reached here without the store's translation (a raw pg error).
+  const fault = translateStoreError(err);
+  if (fault instanceof KgcError) return fault;
   return new KgcError('internal', 'internal error', { cause: err });
 }
 
@@ -75,6 +79,9 @@ export function errorHandler(
   const error = toKgcError(err);
   if (error.status >= 500 && error.code === 'internal') {
     req.log.error({ err, reqId: req.id }, 'request failed');
+  } else if (error.code === 'store_unavailable' || error.code === 'storage_full') {
+    const cause = error.cause instanceof Error ? error.cause.message : error.message;
+    req.log.warn({ code: error.code, cause, reqId: req.id }, 'request refused: store fault');
   }
   return sendProblem(req, reply, error);
 }

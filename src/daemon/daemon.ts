@@ -27,7 +27,7 @@ import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { applyEnvSwitch, getPluginState } from '../plugin/plugin.service.js';
 import { onChange } from '../store/changes.js';
 import type { Db } from '../store/db.js';
-import { openStore, type Store } from '../store/open.js';
+import type { Store } from '../store/open.js';
 import { ALL_OPS } from '../admin/registry.js';
 import { buildAdminApp, listenOnSocket } from '../admin/server.js';
 import type { PublishResult } from '../events/events.schema.js';
@@ -36,6 +36,7 @@ import { startDispatcher, type Dispatcher } from '../webhooks/dispatcher.js';
 import { createWebhookMetrics, type WebhookMetrics } from '../webhooks/webhooks.metrics.js';
 import { composeApi } from './compose-app.js';
 import { createDaemonLogger, logDestination } from './logger.js';
+import { openStoreWaiting } from './store-wait.js';
 
 export interface DaemonOptions {
   config: Config;
@@ -141,13 +142,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const problems = checkDaemonConfig(config);
   if (problems.length > 0)
     throw new KgcError('invalid_config', `the daemon cannot start:\n${describeProblems(problems)}`);
-  const store: Store = await openStore({
-    config,
-    logger,
-    command: 'serve',
-    holdLock: true,
-    memory: opts.memory === true,
-  });
+  // An unreachable (or full) store is waited for, the port answering 503 meanwhile.
+  const waited = await openStoreWaiting({ config, logger, memory: opts.memory === true });
+  const store: Store = waited.store;
   const cleanups: (() => Promise<void> | void)[] = [];
   // What a failed start must close besides the cleanups: the listening servers, the dispatcher, the audit writer.
   const opened: (() => Promise<void> | void)[] = [];
@@ -211,7 +208,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     cleanups.push(() => erasures.close());
 
     const readiness = async (): Promise<ReadinessReport> => {
-      const checks: ReadinessReport['checks'] = { store: await ping(store.db, 2_000) };
+      const checks: ReadinessReport['checks'] = {
+        store: await ping(store.db, 2_000),
+        store_writes: await store.condition.check(),
+      };
       if (store.erp !== store.db) checks.erp = await ping(store.erp, 2_000);
       checks.erp_contract = await contractCheck(
         store.erp,
@@ -277,7 +277,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     poll.unref();
     cleanups.push(() => clearInterval(poll));
 
-    await api.listen({ port: config.port, host: config.host });
+    await api.listen({ port: waited.port, host: config.host });
     const addr = api.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

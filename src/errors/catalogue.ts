@@ -195,6 +195,12 @@ export const CATALOGUE = {
     'Database unavailable',
     'Check DATABASE_URL and that PostgreSQL is running.',
   ),
+  storage_full: spec(
+    507,
+    1,
+    'Database disk full',
+    'Nothing was stored. Free space on the disk of the data directory (or of PostgreSQL); the daemon resumes by itself, then retry.',
+  ),
   daemon_unreachable: spec(503, 1, 'Daemon not reachable'),
   support_module_disabled: spec(
     503,

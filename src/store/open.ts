@@ -8,8 +8,10 @@ import { packageRoot } from '../config/paths.js';
 import type { Logger } from '../context/logger.js';
 import { KgcError } from '../errors/kgc-error.js';
 import type { Db } from './db.js';
+import { createStoreCondition, guardDb, type StoreCondition } from './guarded.js';
 import { acquireLock, type Lock } from './lock.js';
 import { migrate, type MigrationSet } from './migrate.js';
+import { translateStoreError } from './store-errors.js';
 
 export interface Store {
   /** The daemon's own state (schema kgc_support). */
@@ -18,6 +20,8 @@ export interface Store {
   readonly erp: Db;
   /** Held for PGlite and for a daemon; undefined for a CLI on PostgreSQL. */
   readonly lock: Lock | undefined;
+  /** Store faults seen (unreachable, disk full), for readiness. */
+  readonly condition: StoreCondition;
   close(): Promise<void>;
 }
 
@@ -33,6 +37,8 @@ export interface OpenStoreOptions {
   /** With `memory`: start from this image (pgliteImage() in pglite.ts) instead of an empty cluster. */
   readonly memoryImage?: Blob;
   readonly migrate?: boolean;
+  /** A lock the caller already holds (a daemon retrying the open): used, and kept on failure. */
+  readonly heldLock?: Lock;
 }
 
 export function migrationsDir(): string {
@@ -65,27 +71,41 @@ async function connectPostgres(
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const { config, logger } = opts;
   const embedded = config.databaseUrl === undefined;
-  let lock: Lock | undefined;
-  if (!opts.memory && (embedded || opts.holdLock)) lock = acquireLock(config.dataDir, opts.command);
+  let lock: Lock | undefined = opts.heldLock;
+  if (!lock && !opts.memory && (embedded || opts.holdLock))
+    lock = acquireLock(config.dataDir, opts.command);
+  const dir = embedded && !opts.memory ? join(config.dataDir, 'pgdata') : undefined;
+  const condition = createStoreCondition({ dir });
   let db: Db | undefined;
   let erp: Db | undefined;
   try {
     if (embedded) {
       const { openPglite } = await import('./pglite.js');
-      db = opts.memory
-        ? await openPglite(undefined, opts.memoryImage)
-        : await openPglite(join(config.dataDir, 'pgdata'));
+      db = guardDb(
+        dir === undefined
+          ? await openPglite(undefined, opts.memoryImage)
+          : await openPglite(dir).catch((err: unknown) => {
+              throw translateStoreError(err);
+            }),
+        condition,
+      );
     } else {
-      db = await connectPostgres(config.databaseUrl as string, config, logger, 'kgc-support');
+      db = guardDb(
+        await connectPostgres(config.databaseUrl as string, config, logger, 'kgc-support'),
+        condition,
+      );
     }
     if (opts.migrate !== false) await migrate(db, storeMigrations(), logger);
     erp = config.erpDatabaseUrl
-      ? await connectPostgres(config.erpDatabaseUrl, config, logger, 'kgc-support-erp')
+      ? guardDb(
+          await connectPostgres(config.erpDatabaseUrl, config, logger, 'kgc-support-erp'),
+          condition,
+        )
       : db;
     lock?.update({ store: db.label });
   } catch (err) {
     await db?.close().catch(() => {});
-    lock?.release();
+    if (lock !== opts.heldLock) lock?.release();
     throw err;
   }
   const theDb = db;
@@ -95,6 +115,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     db: theDb,
     erp: theErp,
     lock,
+    condition,
     async close() {
       if (closed) return;
       closed = true;
