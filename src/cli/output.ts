@@ -3,37 +3,33 @@
  * JSON document); messages and progress go to stderr. Colour only on a terminal,
  * never with NO_COLOR or --no-color.
  */
+import { Chalk, type ChalkInstance } from 'chalk';
 import type { CliIO } from './io.js';
 
 export interface Style {
-  bold(s: string): string;
-  dim(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  red(s: string): string;
-  cyan(s: string): string;
+  bold: (s: string) => string;
+  dim: (s: string) => string;
+  green: (s: string) => string;
+  yellow: (s: string) => string;
+  red: (s: string) => string;
+  cyan: (s: string) => string;
 }
 
-const plain: Style = {
-  bold: (s) => s,
-  dim: (s) => s,
-  green: (s) => s,
-  yellow: (s) => s,
-  red: (s) => s,
-  cyan: (s) => s,
-};
-
-function ansi(open: number, close: number) {
-  return (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+/** A Style over a chalk instance: level 0 leaves text as it is, level 1 is the 16 basic colours. */
+function styleOf(c: ChalkInstance): Style {
+  return {
+    bold: (s) => c.bold(s),
+    dim: (s) => c.dim(s),
+    green: (s) => c.green(s),
+    yellow: (s) => c.yellow(s),
+    red: (s) => c.red(s),
+    cyan: (s) => c.cyan(s),
+  };
 }
-const colored: Style = {
-  bold: ansi(1, 22),
-  dim: ansi(2, 22),
-  green: ansi(32, 39),
-  yellow: ansi(33, 39),
-  red: ansi(31, 39),
-  cyan: ansi(36, 39),
-};
+// Whether to colour is decided by colorWanted (our flags, NO_COLOR, the command's own
+// stdout), never by chalk's own look at process.stdout: so the level is set, not detected.
+const plain = styleOf(new Chalk({ level: 0 }));
+const colored = styleOf(new Chalk({ level: 1 }));
 
 export interface OutputOptions {
   json: boolean;

@@ -3,12 +3,10 @@
  * terminal, one line per change otherwise (logs, CI), nothing with --json or --quiet.
  * Colours follow the command's Output (NO_COLOR, --no-color). Imported lazily.
  */
+import { stripVTControlCharacters as stripAnsi } from 'node:util';
 import { createWritable, Listr, ListrLogger, ProcessOutput, type ListrTask } from 'listr2';
 import type { CliIO } from './io.js';
 import type { Output } from './output.js';
-
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-const stripAnsi = (s: string) => s.replace(ANSI, '');
 
 export interface Progress<C> {
   run(): Promise<C>;

@@ -117,6 +117,9 @@ async function planOf(io: CliIO, g: GlobalOptions, o: HealthFlags): Promise<Plan
   };
 }
 
+/** Cursor home, then erase the screen: --watch redraws the table in place on a terminal. */
+const CLEAR_SCREEN = '\u001b[H\u001b[2J';
+
 async function round(plan: Plan, signal?: AbortSignal): Promise<HealthReport> {
   const { jobs, close } = healthJobs(plan.targets, plan.sources);
   try {
@@ -182,7 +185,7 @@ async function watch(
       if (stop.signal.aborted) break;
       if (redraw)
         io.writeOut(
-          `\u001b[H\u001b[2J${render(r, format, io, g)}\n\n${dim(`every ${intervalText(everyMs)}, Ctrl-C to stop`)}\n`,
+          `${CLEAR_SCREEN}${render(r, format, io, g)}\n\n${dim(`every ${intervalText(everyMs)}, Ctrl-C to stop`)}\n`,
         );
       else if (format === 'json') io.writeOut(`${JSON.stringify(toHealthJson(r, VERSION))}\n`);
       else if (format === 'nagios') io.writeOut(`${renderNagios(r).split('\n')[0]}\n`);
