@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { CATALOGUE } from '../errors/catalogue.js';
 import { isKgcError } from '../errors/kgc-error.js';
+import { registerAdminCommands } from './commands/admin.command.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerBackupCommands } from './commands/backup.command.js';
 import { registerConfigCommand } from './commands/config.command.js';
@@ -49,6 +50,7 @@ const COMMANDS: readonly Register[] = [
   registerDlqCommands,
   registerWebhookCommands,
   registerBackupCommands,
+  registerAdminCommands,
 ];
 
 export function buildProgram(io: CliIO): Command {
@@ -87,7 +89,7 @@ Documentation: README.md`,
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const program = buildProgram(io);
   try {
-    await program.parseAsync(argv as string[], { from: 'node' });
+    await program.parseAsync(argv, { from: 'node' });
     return io.exitCode ?? EXIT.OK;
   } catch (err) {
     // A monitoring system reads a plugin's exit code: a usage error is UNKNOWN (3) there,

@@ -176,7 +176,7 @@ export async function runTargetedOp<I extends TSchema, O extends TSchema>(
   let store: string | null = null;
   const result = await withLocalContext(config, io, g, op.name, (ctx) => {
     store = ctx.db.label;
-    return executeOp(ctx, op as unknown as Op, input) as Promise<T>;
+    return executeOp(ctx, op, input);
   });
   return { result, daemon: { local: config.dataDir, store } };
 }

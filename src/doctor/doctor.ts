@@ -36,7 +36,7 @@ export interface DoctorProbes extends Partial<ImageProbe> {
   fileMode(path: string): number | undefined;
   readText(path: string): string | undefined;
   /** Drift of the rendered files: undefined when up to date, 'missing' when never rendered. */
-  renderDrift(ref: FranchiseRef): 'missing' | string | undefined;
+  renderDrift(ref: FranchiseRef): string | undefined;
   /** GET url; ok when it answered 2xx within the time. */
   httpOk(url: string, timeoutMs: number): Promise<{ ok: boolean; detail: string }>;
   /** Whether the franchise's kgc-support container is running. */

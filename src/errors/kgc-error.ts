@@ -85,7 +85,7 @@ export function errorFromProblem(p: {
       continue;
     if (v === null || ['string', 'number', 'boolean'].includes(typeof v))
       extras[k] = v as string | number | boolean | null;
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) extras[k] = v as string[];
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) extras[k] = v;
   }
   return new KgcError(code, detail, { extras });
 }

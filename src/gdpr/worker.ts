@@ -67,6 +67,7 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
   const deps = opts.deps ?? createErasureDeps(ctx, { sleep });
   const inFlight = new Set<Promise<unknown>>();
   let sweeping: Promise<number> | undefined;
+  // Remembered so close() can wait for it; its failure is the cascade's to record (handled here).
   const track = <T>(p: Promise<T>): Promise<T> => {
     inFlight.add(p);
     void p.catch(() => {}).finally(() => inFlight.delete(p));
@@ -90,7 +91,7 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
               customerId,
               reason,
             });
-            if (res.done) track(res.done);
+            if (res.done) void track(res.done); // runs on; close() waits for it
             if (res.created) {
               started++;
               ctx.logger.info(
@@ -187,12 +188,12 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
     intake,
     async fromApi(input) {
       const started = await requestErasureFromApi(ctx, deps, input);
-      if (started.done) track(started.done);
+      if (started.done) void track(started.done); // runs on; close() waits for it
       return started;
     },
     async fromEvent(e) {
       const started = await startErasureFromEvent(ctx, deps, e);
-      if (started.done) track(started.done);
+      if (started.done) void track(started.done); // runs on; close() waits for it
       return started;
     },
     sweep,

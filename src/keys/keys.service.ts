@@ -88,7 +88,6 @@ export function validateScopes(scopes: readonly string[]): Scope[] {
 
 function validateName(name: string): string {
   const trimmed = name.trim();
-  // eslint-disable-next-line no-control-regex
   if (trimmed.length === 0 || trimmed.length > 100 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
     throw new KgcError('bad_request', 'key name: 1 to 100 printable characters');
   }

@@ -14,8 +14,8 @@ export const DAEMON_SERVICE = 'kgc-support';
 
 type Vars = Readonly<Record<string, string>> | ReadonlyMap<string, string>;
 
-const get = (vars: Vars, k: string): string | undefined =>
-  vars instanceof Map ? vars.get(k) : (vars as Readonly<Record<string, string>>)[k];
+const isMap = (v: Vars): v is ReadonlyMap<string, string> => v instanceof Map;
+const get = (vars: Vars, k: string): string | undefined => (isMap(vars) ? vars.get(k) : vars[k]);
 
 /**
  * One value as compose interpolates it: `$$` is a `$`; `${VAR}`, `${VAR:-x}`, `${VAR-x}`

@@ -101,7 +101,7 @@ export function completeSecrets(
     const spec: SecretSpec = SECRET_SPECS[name];
     const kept = known.get(name);
     if (kept !== undefined && kept !== '') out[name] = kept;
-    else if (given[name] !== undefined && given[name] !== '') out[name] = given[name] as string;
+    else if (given[name] !== undefined && given[name] !== '') out[name] = given[name];
     else if (spec.generate) {
       out[name] = spec.generate(random);
       generated.push(name);

@@ -30,12 +30,10 @@ function wrap(q: PGlite | Transaction): Queryable {
 }
 
 function asDb(pg: PGlite, label: string): Db {
-  const base = wrap(pg);
   return {
+    ...wrap(pg),
     kind: 'pglite',
     label,
-    query: base.query,
-    exec: base.exec,
     tx: (fn) => pg.transaction((tx) => fn(wrap(tx))),
     async listen(channel, onPayload) {
       const unsub = await pg.listen(channel, onPayload);

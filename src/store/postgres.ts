@@ -11,12 +11,12 @@ const typeParsers: Record<number, (v: string) => unknown> = {
 };
 
 const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (v: string) => unknown {
     const p = typeParsers[oid];
     if (p && format !== 'binary') return p;
-    return pg.types.getTypeParser(oid, format ?? 'text');
+    return pg.types.getTypeParser(oid, format ?? 'text') as (v: string) => unknown;
   },
-} as pg.CustomTypesConfig;
+};
 
 /**
  * Parameterised statements are prepared once per connection under a name derived

@@ -1,10 +1,13 @@
 import { auditQuery } from '../../audit/audit.ops.js';
-import type { AuditKind, AuditRow } from '../../audit/audit.schema.js';
+import type { AuditKind } from '../../audit/audit.schema.js';
 import { KgcError } from '../../errors/kgc-error.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
 import { table } from '../output.js';
 import { runTargetedOp } from '../run-op.js';
+
+const isAuditKind = (k: string): k is AuditKind =>
+  k === 'api' || k === 'admin' || k === 'notification';
 
 export async function audit(
   io: CliIO,
@@ -21,7 +24,8 @@ export async function audit(
   },
 ): Promise<void> {
   const out = outputFor(io, g);
-  if (o.kind !== undefined && o.kind !== 'api' && o.kind !== 'admin' && o.kind !== 'notification')
+  const kind = o.kind;
+  if (kind !== undefined && !isAuditKind(kind))
     throw new KgcError('usage', '--kind is api, admin or notification');
   if (o.status !== undefined && !Number.isInteger(o.status))
     throw new KgcError('usage', '--status is an HTTP status such as 401');
@@ -33,7 +37,7 @@ export async function audit(
     ...(o.until ? { until: o.until } : {}),
     ...(o.key ? { key: o.key } : {}),
     ...(o.route ? { route: o.route } : {}),
-    ...(o.kind ? { kind: o.kind as AuditKind } : {}),
+    ...(kind ? { kind } : {}),
     ...(o.resource ? { resource: o.resource } : {}),
     ...(o.status !== undefined ? { status: o.status } : {}),
   };

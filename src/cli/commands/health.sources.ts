@@ -249,7 +249,7 @@ function containersJob(o: SourceOptions): HealthJobs['containers'] {
 export function healthJobs(
   t: HealthTargets,
   o: SourceOptions,
-): { jobs: HealthJobs; close(): void } {
+): { jobs: HealthJobs; close: () => void } {
   const pg = t.databaseUrl ? new PgSession(t.databaseUrl, o.timeoutMs) : undefined;
   const redisUrl = t.redisUrl;
   const jobs: HealthJobs = {

@@ -81,7 +81,7 @@ function demoTables(today: string): DemoTable[] {
         status: r.status,
       })),
     },
-    { table: 'worklogs', key: ['id'], rows: data.WORKLOGS as unknown as Row[] },
+    { table: 'worklogs', key: ['id'], rows: data.WORKLOGS },
     { table: 'products', key: ['sku'], rows: data.PRODUCTS },
     { table: 'inventory', key: ['sku', 'location_id'], rows: data.INVENTORY },
     {

@@ -125,6 +125,9 @@ export function serviceCheck(t: HttpTarget, p: Probed<HttpOutcome>): CheckResult
   return httpCheck(t, p, httpStatusOf);
 }
 
+/** A body field as text: an object as JSON, never "[object Object]". */
+const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
 /** Chatwoot's GET /api answers 200 even when its PostgreSQL or Redis fail: the body says. */
 export function chatwootStatusOf(o: HttpOutcome): {
   status: 'pass' | 'warn' | 'fail';
@@ -148,10 +151,10 @@ export function chatwootStatusOf(o: HttpOutcome): {
   const failing = [
     ...(body.data_services === 'ok'
       ? []
-      : [`data_services ${String(body.data_services)} (its PostgreSQL)`]),
+      : [`data_services ${shown(body.data_services)} (its PostgreSQL)`]),
     ...(body.queue_services === 'ok'
       ? []
-      : [`queue_services ${String(body.queue_services)} (its Redis)`]),
+      : [`queue_services ${shown(body.queue_services)} (its Redis)`]),
   ];
   if (failing.length > 0)
     return { status: 'fail', output: `${base.output}, but ${failing.join(' and ')}` };
@@ -167,7 +170,7 @@ export function chatwootCheck(t: HttpTarget, p: Probed<HttpOutcome>): CheckResul
 
 interface ReadyBody {
   status?: string;
-  checks?: Record<string, { status?: string; detail?: string }>;
+  checks?: Record<string, { status?: string; detail?: string; latency_ms?: number }>;
 }
 
 /** The daemon's /ready: 200 when its database (and the ERP contract) answer, else 503 naming what failed. */
@@ -265,8 +268,7 @@ export function databaseFromReady(p: Probed<HttpOutcome>, what: string): CheckRe
       hint,
       observedValue: null,
     });
-  const store = (jsonBody(o) as ReadyBody | undefined)?.checks?.store as
-    { status?: string; detail?: string; latency_ms?: number } | undefined;
+  const store = (jsonBody(o) as ReadyBody | undefined)?.checks?.store;
   if (!store)
     return result('database', 'responseTime', p.at, {
       status: 'unknown',
