@@ -331,9 +331,48 @@ export const SETTINGS = {
   // The GDPR erasure cascade (DESIGN.md 9): where the customer's traces live and how the steps retry.
   redisUrl: optUrl(
     'REDIS_URL',
-    'Redis of the Support system (the customer cache keys the erasure removes); unset: the Redis step is skipped',
+    "Redis of the Support system (the customer cache keys the erasure removes) and of the Pull API's read cache; unset: the Redis step is skipped and nothing is cached",
     true,
   ),
+  // The Pull API's read cache (seed 5.1, 13): on with REDIS_URL, invalidated by events, TTL as the safety net.
+  readCache: oneOf(
+    'KGC_SUPPORT_CACHE',
+    'The Pull API read cache in Redis: on (only when REDIS_URL is set) or off',
+    ['on', 'off'] as const,
+    'on',
+  ),
+  cacheTtlMs: {
+    env: 'KGC_SUPPORT_CACHE_TTL',
+    doc: 'Longest life of a cached Pull API answer (events invalidate sooner; personal data is never kept longer), 1s..1h',
+    parse: (raw: string | undefined): number => {
+      const ms = parseDuration(
+        raw === undefined || raw === '' ? '60s' : raw,
+        'KGC_SUPPORT_CACHE_TTL',
+      );
+      if (ms < 1_000 || ms > 3_600_000) throw bad('KGC_SUPPORT_CACHE_TTL', 'between 1s and 1h');
+      return ms;
+    },
+    show: formatDuration,
+  },
+  cacheTimeoutMs: durationMin(
+    'KGC_SUPPORT_CACHE_TIMEOUT',
+    'Connect and command timeout of the read cache; past it a request is answered from the database',
+    '250ms',
+    10,
+  ),
+  cachePrefix: {
+    env: 'KGC_SUPPORT_CACHE_PREFIX',
+    doc: 'Key prefix of the read cache (one per franchise); unset: kgc-support:<KGC_SUPPORT_FRANCHISE or default>:cache',
+    parse: (raw: string | undefined, e: NodeJS.ProcessEnv): string => {
+      const v =
+        raw === undefined || raw.trim() === ''
+          ? `kgc-support:${e.KGC_SUPPORT_FRANCHISE?.trim() || 'default'}:cache`
+          : raw.trim();
+      if (!/^[A-Za-z0-9][A-Za-z0-9:._-]{0,99}$/.test(v))
+        throw bad('KGC_SUPPORT_CACHE_PREFIX', `"${v}": letters, digits, ":", ".", "_", "-" only`);
+      return v;
+    },
+  },
   memoryRoot: str(
     'SUPPORT_MEMORY_ROOT',
     "Support memory root; a customer's memory is <root>/kgc-support/customers/<id>.json",
@@ -451,6 +490,17 @@ export const SETTINGS = {
     'KGC_SUPPORT_WEBHOOK_PROBE_INTERVAL',
     'While Support is unreachable: how often its /health is probed',
     '5s',
+  ),
+  queue: oneOf(
+    'KGC_SUPPORT_QUEUE',
+    'Webhook delivery queue: postgres (the store claims work, no extra service) or bullmq (Redis at REDIS_URL carries the event ids; the store stays the record)',
+    ['postgres', 'bullmq'] as const,
+    'postgres',
+  ),
+  queuePrefix: str(
+    'KGC_SUPPORT_QUEUE_PREFIX',
+    'With KGC_SUPPORT_QUEUE=bullmq: the Redis key prefix of the queue (one per franchise sharing a Redis)',
+    () => 'kgc-support',
   ),
   eventMaxAgeMs: {
     ...durationMin(

@@ -19,6 +19,8 @@ export interface BreakerOptions {
   /** Whether probing is worth it now (not while the module is disabled or shutting down). */
   active: () => boolean;
   onChange: (open: boolean) => void;
+  /** Each probe's result (Support answered or not). */
+  onProbe?: (up: boolean) => void;
 }
 
 export class Breaker {
@@ -37,6 +39,10 @@ export class Breaker {
     this.probing ??= this.opts
       .probe()
       .catch(() => false)
+      .then((up) => {
+        this.opts.onProbe?.(up);
+        return up;
+      })
       .finally(() => {
         this.probing = undefined;
       });

@@ -93,3 +93,31 @@ export const SETTLE = `
 export const RELEASE_LEASES = `
   UPDATE kgc_support.events SET run_at = $1, locked_by = NULL
   WHERE status = 'pending' AND locked_by IS NOT NULL AND run_at > $1`;
+
+/**
+ * The BullMQ queue's claim: the one event a job names, leased as CLAIM leases, when it
+ * is still pending and due. Two workers holding jobs for one event: the row lock
+ * serialises them and the second finds it leased (run_at in the future), so changes
+ * nothing. $1 now, $2 lease end, $3 worker, $4 event id, $5 as CLAIM's.
+ */
+export const CLAIM_ONE = `
+  UPDATE kgc_support.events e
+  SET run_at = $2, locked_by = $3, attempts = e.attempts + 1
+  WHERE e.id = $4 AND e.status = 'pending' AND e.run_at <= $1 AND (e.replays > 0 OR e.occurred_at >= $5)
+  RETURNING e.id, e.type, e.body, e.attempts, e.failures, (extract(epoch FROM e.created_at) * 1000)::float8 AS created_ms`;
+
+/** A job found nothing to claim: is its event waiting for a retry (due at run_at, no lease)? */
+export const RETRY_AT = `
+  SELECT run_at FROM kgc_support.events
+  WHERE id = $1 AND status = 'pending' AND locked_by IS NULL AND run_at > $2`;
+
+/**
+ * The BullMQ queue's reconcile: due events (no job needed for later ones, and leased
+ * ones are not due), a page at a time after the key ($2 run_at, $3 seq), over
+ * events_queue_idx. `attempts` names the job, so one due state is enqueued once.
+ */
+export const DUE_PAGE = `
+  SELECT id, attempts, run_at, seq FROM kgc_support.events
+  WHERE status = 'pending' AND run_at <= $1 AND (run_at, seq) > ($2::timestamptz, $3::bigint)
+  ORDER BY run_at, seq
+  LIMIT $4`;

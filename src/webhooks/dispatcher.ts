@@ -7,18 +7,24 @@
  * Wake-ups: LISTEN on the change channel (a publish, an outbox INSERT, a replay)
  * and a timer for the next retry; a poll every KGC_SUPPORT_WEBHOOK_POLL is the
  * safety net for a missed notification. While the module is disabled nothing is
- * claimed; while Support is unreachable the Breaker holds deliveries.
+ * claimed; while Support is unreachable the Breaker holds deliveries. Where due
+ * events come from is the queue's business (queue/: postgres or bullmq, chosen by
+ * KGC_SUPPORT_QUEUE); delivery and the settle path are the same for both.
  */
+import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { formatDuration } from '../config/duration.js';
-import { webhookUrl } from '../events/catalogue.js';
 import { drainOutbox, ensureOutbox } from '../events/outbox.js';
 import { onChange } from '../store/changes.js';
 import { Breaker } from './breaker.js';
+import { deliverOnce, type DeliveryDeps } from './delivery.js';
 import * as sql from './dispatch.queries.js';
-import { decide, type RetryPolicy } from './schedule.js';
+import { bullmqQueue } from './queue/bullmq.js';
+import { postgresQueue } from './queue/postgres.js';
+import type { Claimed, QueueHost, QueueKind, WebhookQueue } from './queue/queue.js';
+import type { RetryPolicy } from './schedule.js';
 import { ensureWebhookSecret, validWebhookSecrets } from './secrets.service.js';
 import { createSender, type Sender } from './sender.js';
 import { Settler, type Outcome } from './settler.js';
@@ -36,19 +42,31 @@ export interface DispatcherOptions {
   onHeldChange?: (held: boolean) => void;
 }
 
-interface Claimed {
-  id: string;
-  type: string;
-  body: string;
-  attempts: number;
-  failures: number;
-  created_ms: number;
+/** What a dispatcher tells its listeners (tests wait on these, not on the clock). */
+export interface DispatcherEvents {
+  /** A batch of attempt outcomes was written to the store. */
+  settled: readonly Outcome[];
+  /** Nothing in flight, nothing unwritten, nothing due now for this dispatcher. */
+  idle: undefined;
+  /** Support's /health was probed (deliveries held or an attempt got no answer): did it answer? */
+  probe: boolean;
+  /** Deliveries started (true) or stopped (false) being held. */
+  held: boolean;
 }
 
 export interface Dispatcher {
   readonly workerId: string;
+  /** Which queue feeds this dispatcher (KGC_SUPPORT_QUEUE). */
+  readonly queue: QueueKind;
   /** Look for work now (after a publish, a replay, the module switched on). */
   wake(): void;
+  /** Listens to one of the dispatcher's events; returns the function that stops listening. */
+  on<K extends keyof DispatcherEvents>(
+    event: K,
+    listener: (value: DispatcherEvents[K]) => void,
+  ): () => void;
+  /** Looks for work, then resolves at the next 'idle' (rejects after timeoutMs). */
+  waitIdle(timeoutMs?: number): Promise<void>;
   /** Whether deliveries are held because Support is unreachable. */
   readonly held: boolean;
   /** Support is known to be unreachable (the daemon's health check): hold deliveries and probe until it answers. */
@@ -117,13 +135,24 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
   });
   let running = true;
   let inFlight = 0;
-  let maybeMore = true;
+  let poked = true;
   let outboxDirty = true;
   let pumping = false;
   let again = false;
-  let dueTimer: { at: number; timer: NodeJS.Timeout } | undefined;
   let warnedNoUrl = false;
-  const idle = new Set<() => void>();
+  const inFlightDone = new Set<() => void>();
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const emit = <K extends keyof DispatcherEvents>(k: K, v: DispatcherEvents[K]): void => {
+    events.emit(k, v);
+  };
+  const on = <K extends keyof DispatcherEvents>(
+    k: K,
+    fn: (v: DispatcherEvents[K]) => void,
+  ): (() => void) => {
+    events.on(k, fn);
+    return () => events.off(k, fn);
+  };
 
   const breaker = new Breaker({
     probe: () =>
@@ -134,44 +163,54 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
     logger: log,
     random: ctx.random,
     active: () => running && opts.enabled(),
+    onProbe: (up) => emit('probe', up),
     onChange: (open) => {
       m?.supportReachable.set(open ? 0 : 1);
+      queue.held(open);
       if (!open) {
-        maybeMore = true;
+        poked = true;
         wake();
       }
       opts.onHeldChange?.(open);
+      emit('held', open);
     },
   });
   m?.supportReachable.set(1);
+
+  const deps: DeliveryDeps = {
+    ctx,
+    log,
+    baseUrl: baseUrl ?? '',
+    sender,
+    breaker,
+    policy,
+    signer: currentSigner,
+    ...(m ? { metrics: m } : {}),
+  };
+  const host: QueueHost = {
+    ctx,
+    log,
+    workerId,
+    get inFlight() {
+      return inFlight;
+    },
+    ready: () => running && opts.enabled() && baseUrl !== undefined && !breaker.open,
+    run,
+    wake,
+  };
+  const queue: WebhookQueue =
+    cfg.queue === 'bullmq' ? await bullmqQueue(host) : postgresQueue(host);
 
   const settler = new Settler(ctx, workerId, {
     flushMs: 5,
     maxBatch: 1000,
     onWritten: (batch) => {
-      // Wake for the earliest retry written (a timer; the poll is only the safety net).
-      let earliest = Infinity;
-      for (const o of batch)
-        if (o.status === 'pending' && o.runAt) earliest = Math.min(earliest, o.runAt.getTime());
-      if (earliest !== Infinity) wakeAt(earliest);
+      queue.settled(batch);
+      emit('settled', batch);
+      // The last outcome is written: look once more (after this write ends), so that 'idle' can be told.
+      if (inFlight === 0 && events.listenerCount('idle') > 0) setImmediate(wake);
     },
   });
-
-  function wakeAt(at: number): void {
-    if (!running) return;
-    if (dueTimer && dueTimer.at <= at) return;
-    if (dueTimer) clearTimeout(dueTimer.timer);
-    const timer = setTimeout(
-      () => {
-        dueTimer = undefined;
-        maybeMore = true;
-        wake();
-      },
-      Math.max(0, at - ctx.clock.now()),
-    );
-    timer.unref();
-    dueTimer = { at, timer };
-  }
 
   function wake(): void {
     if (!running) return;
@@ -180,6 +219,15 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
       return;
     }
     void pump();
+  }
+
+  /** Publishes 'idle' when nothing is in flight, unwritten or due for this dispatcher. */
+  async function checkIdle(): Promise<void> {
+    if (events.listenerCount('idle') === 0) return;
+    const quiet = () => inFlight === 0 && settler.idle && !pumping;
+    if (!quiet()) return;
+    if (await queue.busy().catch(() => true)) return;
+    if (quiet()) emit('idle', undefined);
   }
 
   async function drain(): Promise<void> {
@@ -191,7 +239,7 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
         m?.published.inc({ event: r.type, source: 'outbox', status: r.status });
         if (r.status === 'rejected') m?.deadLettered.inc({ event: r.type, reason: 'rejected' });
       }
-      if (inserted.some((r) => r.status === 'pending')) maybeMore = true;
+      if (inserted.some((r) => r.status === 'pending')) poked = true;
       if (moved < 500) return;
     }
   }
@@ -220,39 +268,20 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
           break;
         }
         if (breaker.open) break;
-        if (maybeMore) await expire();
-        while (
-          running &&
-          maybeMore &&
-          inFlight < cfg.webhookConcurrency &&
-          !breaker.open &&
-          opts.enabled()
-        ) {
-          const want = Math.min(cfg.webhookBatch, cfg.webhookConcurrency - inFlight);
-          const now = ctx.clock.now();
-          const { rows } = await ctx.db.query<Claimed>(sql.CLAIM, [
-            new Date(now),
-            new Date(now + cfg.webhookLeaseMs),
-            workerId,
-            want,
-            new Date(now - cfg.eventMaxAgeMs),
-          ]);
-          if (rows.length < want) maybeMore = false;
-          for (const row of rows) start(row);
+        if (poked) {
+          poked = false;
+          await expire();
+          queue.poke();
         }
-        if (!maybeMore) {
-          const { rows } = await ctx.db.query<{ due: Date | null }>(sql.NEXT_DUE);
-          const due = rows[0]?.due?.getTime();
-          // Due already but not claimed: another daemon's claim holds its row lock this instant.
-          if (due !== undefined) wakeAt(Math.max(due, ctx.clock.now() + 25));
-        }
+        await queue.pump();
       } while (again && running);
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'dispatcher cannot reach the store; retrying');
-      maybeMore = true;
+      poked = true;
     } finally {
       pumping = false;
     }
+    await checkIdle();
   }
 
   /** Dead-letters what is too old to be delivered as if new (issue 12: 20 days late "ready for pickup"). */
@@ -273,10 +302,12 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
     }
   }
 
-  function start(row: Claimed): void {
+  /** One claimed event: delivered, its outcome handed to the settler. */
+  function run(row: Claimed): Promise<void> {
     inFlight++;
     m?.inFlight.set(inFlight);
-    void deliver(row)
+    return deliverOnce(deps, row)
+      .then((o) => settler.push(o))
       .catch((err) =>
         log.error(
           { err: (err as Error).message, eventId: row.id },
@@ -286,73 +317,15 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
       .finally(() => {
         inFlight--;
         m?.inFlight.set(inFlight);
-        if (inFlight === 0) for (const f of idle) f();
-        if (maybeMore && inFlight <= cfg.webhookConcurrency / 2) wake();
+        if (inFlight === 0) for (const f of inFlightDone) f();
       });
-  }
-
-  async function deliver(row: Claimed): Promise<void> {
-    const url = webhookUrl(baseUrl as string, cfg.webhookPath, row.type);
-    const s = await currentSigner();
-    const res = await sender.post(
-      url,
-      s.headers(row.id, row.body, Math.floor(ctx.clock.now() / 1000)),
-      row.body,
-    );
-    m?.attemptDuration.observe(res.durationMs / 1000);
-    const at = new Date(ctx.clock.now());
-    const base = {
-      id: row.id,
-      attempt: row.attempts,
-      at,
-      url,
-      httpStatus: res.status,
-      durationMs: res.durationMs,
-      response: res.response,
-      error: res.error,
-    };
-    let outcome: Outcome;
-    if (res.status === null && (await breaker.unreachable())) {
-      outcome = { ...base, status: 'pending', runAt: at, failed: 0, outcome: 'held' };
-    } else {
-      if (res.status !== null) breaker.reachable();
-      const d = decide(res.status, res.retryAfterMs, row.failures, policy);
-      if (d.outcome === 'delivered') {
-        outcome = { ...base, status: 'delivered', runAt: null, failed: 0, outcome: 'delivered' };
-        m?.deliveryLatency.observe((at.getTime() - row.created_ms) / 1000);
-      } else if (d.outcome === 'retry') {
-        outcome = {
-          ...base,
-          status: 'pending',
-          runAt: new Date(at.getTime() + d.delayMs),
-          failed: 1,
-          outcome: 'retry',
-        };
-      } else {
-        outcome = {
-          ...base,
-          status: 'dead',
-          runAt: null,
-          failed: 1,
-          outcome: 'dead',
-          error: res.error ?? d.reason,
-        };
-        log.warn(
-          { eventId: row.id, event: row.type, status: res.status },
-          `webhook dead-lettered: ${d.reason}`,
-        );
-        m?.deadLettered.inc({ event: row.type, reason: 'failed' });
-      }
-    }
-    m?.deliveries.inc({ outcome: outcome.outcome });
-    settler.push(outcome);
   }
 
   const unlisten = [
     await onChange(ctx.db, (topic, detail) => {
       if (topic === 'events') {
         if (detail === 'outbox') outboxDirty = true;
-        maybeMore = true;
+        poked = true;
         wake();
       }
       if (topic === 'webhook_secrets')
@@ -374,7 +347,7 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
   let outboxRecheck = 0;
   const poll = setInterval(() => {
     outboxDirty = true;
-    maybeMore = true;
+    poked = true;
     if (outbox.state === 'missing' && ++outboxRecheck % 60 === 0)
       void ensureOutbox(ctx)
         .then((o) => {
@@ -386,12 +359,34 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
   poll.unref();
   wake();
 
+  const wakeUp = (): void => {
+    poked = true;
+    outboxDirty = true;
+    wake();
+  };
+
   return {
     workerId,
-    wake: () => {
-      maybeMore = true;
-      outboxDirty = true;
-      wake();
+    queue: queue.kind,
+    wake: wakeUp,
+    on,
+    waitIdle(timeoutMs = 20_000) {
+      return new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => {
+          off();
+          reject(
+            new Error(
+              `the dispatcher was not idle within ${timeoutMs} ms (in flight: ${inFlight}, unwritten: ${settler.pending})`,
+            ),
+          );
+        }, timeoutMs);
+        const off = on('idle', () => {
+          clearTimeout(t);
+          off();
+          resolve();
+        });
+        wakeUp();
+      });
     },
     get held() {
       return breaker.open;
@@ -409,21 +404,23 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
       if (!running) return;
       running = false;
       clearInterval(poll);
-      if (dueTimer) clearTimeout(dueTimer.timer);
       breaker.stop();
       for (const u of unlisten) await u().catch(() => {});
+      await queue.stop().catch(() => {});
       // In-flight attempts end within their timeout; then their outcomes are written.
       if (inFlight > 0) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, cfg.webhookTimeoutMs + 1_000);
-          idle.add(() => {
+          inFlightDone.add(() => {
             clearTimeout(t);
             resolve();
           });
         });
       }
       await settler.close();
+      await queue.close().catch(() => {});
       await sender.close().catch(() => {});
+      events.removeAllListeners();
     },
   };
 }

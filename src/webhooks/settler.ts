@@ -44,6 +44,11 @@ export class Settler {
     return this.buffer.length;
   }
 
+  /** Nothing buffered and nothing being written. */
+  get idle(): boolean {
+    return this.buffer.length === 0 && this.writing === undefined;
+  }
+
   push(o: Outcome): void {
     this.buffer.push(o);
     if (this.buffer.length >= this.opts.maxBatch) void this.flush();

@@ -157,7 +157,7 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
       data: SAMPLES['order.arrived'],
     });
     await until(async () => (await status(event.id)) === 'delivered', 10_000, 'delivery');
-    await new Promise((r) => setTimeout(r, 200));
+    await d.dispatcher.waitIdle(); // nothing more will be sent
     expect(rx.deliveries).toHaveLength(2);
     expect(rx.deliveries.map((r) => r.headers['webhook-id'])).toEqual([event.id, event.id]);
     const detail = await getEventDetail(ts.ctx, event.id);
@@ -246,7 +246,11 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
     await rx.stop();
     const ids = await publishAll(3);
     await until(() => d?.dispatcher.held === true, 10_000, 'the breaker to open');
-    await new Promise((r) => setTimeout(r, 600)); // far longer than the whole retry schedule
+    // Five failed probes 100 ms apart: far longer than the whole retry schedule (0, 50 ms, 50 ms).
+    let failedProbes = 0;
+    const off = d.dispatcher.on('probe', (up) => (failedProbes += up ? 0 : 1));
+    await until(() => failedProbes >= 5, 10_000, 'five failed probes of /health');
+    off();
     for (const id of ids) expect(await status(id)).toBe('pending');
     await rx.start();
     await until(
@@ -279,8 +283,7 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
     for (const id of ids) expect(await status(id)).toBe('skipped');
     await setPluginEnabled(ts.ctx, true);
     d.module.enabled = true;
-    d.dispatcher.wake();
-    await new Promise((r) => setTimeout(r, 700));
+    await d.dispatcher.waitIdle(); // it looked for work with the module on, and found none
     expect(rx.deliveries).toHaveLength(0);
     for (const id of ids) expect(await status(id)).toBe('skipped');
   });
