@@ -17,4 +17,23 @@ export interface Ctx {
   readonly random: Random;
   /** Who is acting, for the audit log: "cli:alice@host", "api:key_…", "daemon". */
   readonly actor: string;
+  /** The Pull API's read cache (src/cache), present when REDIS_URL turns it on. */
+  readonly cache?: ReadCache;
+}
+
+/** Which cached answer: its kind and the value it is looked up by (the phone, the rental id, …). */
+export interface CacheKey {
+  readonly kind: 'by-phone' | 'rental' | 'worklog' | 'order-status' | 'order-arrival' | 'inventory';
+  readonly lookup: string;
+}
+
+/** What a read is filed under: the customer it is about, or (no personal data) the product. */
+export type CacheOwner = { readonly customer: string } | { readonly sku: string };
+
+/** The port of the read cache (implemented in src/cache), so that lower layers can hold it. */
+export interface ReadCache {
+  /** The answer for `key`: from the cache, or from `load` (then kept, unless an invalidation raced it). */
+  read<T>(key: CacheKey, load: () => Promise<{ value: T; owner: CacheOwner }>): Promise<T>;
+  /** Drops what these stored events make stale; never throws (a failure is remembered and repaired). */
+  invalidate(events: readonly { readonly type: string; readonly data: unknown }[]): Promise<void>;
 }

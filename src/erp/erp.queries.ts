@@ -31,7 +31,7 @@ export const DUPLICATE_CANDIDATES = `
   LIMIT 200`;
 
 export const RENTAL_STATUS = `
-  SELECT r.id, c.phone AS customer_phone, m.name AS machine_name, r.rental_start, r.rental_end, r.returned_on, r.status
+  SELECT r.id, r.customer_id, c.phone AS customer_phone, m.name AS machine_name, r.rental_start, r.rental_end, r.returned_on, r.status
   FROM kgc_erp.rentals r
   JOIN kgc_erp.customers c ON c.id = r.customer_id
   JOIN kgc_erp.machines m ON m.id = r.machine_id
@@ -45,7 +45,7 @@ export const WORKLOG_STATUS = `
   WHERE w.id = $1`;
 
 export const ORDER_STATUS = `
-  SELECT o.id, o.status, o.estimated_arrival, o.arrived_at, o.notification_sent, c.phone AS customer_phone,
+  SELECT o.id, o.customer_id, o.status, o.estimated_arrival, o.arrived_at, o.notification_sent, c.phone AS customer_phone,
     COALESCE((SELECT json_agg(json_build_object('sku', i.sku, 'name', i.name, 'quantity', i.quantity, 'status', i.status) ORDER BY i.line_no)
               FROM kgc_erp.order_items i WHERE i.order_id = o.id), '[]'::json) AS items
   FROM kgc_erp.orders o

@@ -6,6 +6,7 @@ import { daysBetween, isoSeconds, localParts } from './local-time.js';
 
 interface OrderRow {
   id: string;
+  customer_id: string;
   status: OrderStatus['status'];
   estimated_arrival: string | null;
   arrived_at: Date | null;
@@ -20,9 +21,29 @@ async function loadOrder(ctx: Pick<Ctx, 'erp'>, orderId: string): Promise<OrderR
   return rows[0];
 }
 
+/** Who an answer about an order belongs to (the read cache files it under them). */
+export interface Owned<T> {
+  value: T;
+  owner: { customer: string };
+}
+
 export async function orderStatus(ctx: Pick<Ctx, 'erp'>, orderId: string): Promise<OrderStatus> {
+  return (await orderStatusOwned(ctx, orderId)).value;
+}
+
+export async function orderArrival(
+  ctx: Pick<Ctx, 'erp' | 'clock' | 'config'>,
+  orderId: string,
+): Promise<OrderArrival> {
+  return (await orderArrivalOwned(ctx, orderId)).value;
+}
+
+export async function orderStatusOwned(
+  ctx: Pick<Ctx, 'erp'>,
+  orderId: string,
+): Promise<Owned<OrderStatus>> {
   const o = await loadOrder(ctx, orderId);
-  return {
+  const value: OrderStatus = {
     order_id: o.id,
     customer_phone: o.customer_phone,
     status: o.status,
@@ -31,18 +52,19 @@ export async function orderStatus(ctx: Pick<Ctx, 'erp'>, orderId: string): Promi
     arrived_at: o.arrived_at ? isoSeconds(o.arrived_at) : null,
     notification_sent: o.notification_sent,
   };
+  return { value, owner: { customer: o.customer_id } };
 }
 
 const ARRIVED = new Set(['beérkezett', 'átadva']);
 
-export async function orderArrival(
+export async function orderArrivalOwned(
   ctx: Pick<Ctx, 'erp' | 'clock' | 'config'>,
   orderId: string,
-): Promise<OrderArrival> {
+): Promise<Owned<OrderArrival>> {
   const o = await loadOrder(ctx, orderId);
   const arrived = ARRIVED.has(o.status);
   const today = localParts(ctx.clock.now(), ctx.config.timezone).date;
-  return {
+  const value: OrderArrival = {
     order_id: o.id,
     status: o.status,
     arrived,
@@ -54,4 +76,5 @@ export async function orderArrival(
         : null,
     items_pending: o.items.filter((i) => !ARRIVED.has(i.status) && i.status !== 'törölve').length,
   };
+  return { value, owner: { customer: o.customer_id } };
 }

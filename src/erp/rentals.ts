@@ -6,6 +6,7 @@ import { daysBetween, localParts } from './local-time.js';
 
 interface RentalRow {
   id: string;
+  customer_id: string;
   customer_phone: string | null;
   machine_name: string;
   rental_start: string;
@@ -28,11 +29,19 @@ export async function rentalStatus(
   ctx: Pick<Ctx, 'erp' | 'clock' | 'config'>,
   rentalId: string,
 ): Promise<RentalStatus> {
+  return (await rentalStatusOwned(ctx, rentalId)).value;
+}
+
+/** The status and the customer it belongs to (the read cache files it under them). */
+export async function rentalStatusOwned(
+  ctx: Pick<Ctx, 'erp' | 'clock' | 'config'>,
+  rentalId: string,
+): Promise<{ value: RentalStatus; owner: { customer: string } }> {
   const { rows } = await ctx.erp.query<RentalRow>(sql.RENTAL_STATUS, [rentalId]);
   const r = rows[0];
   if (!r) throw new KgcError('rental_not_found', `no rental ${rentalId}`);
   const today = localParts(ctx.clock.now(), ctx.config.timezone).date;
-  return {
+  const value: RentalStatus = {
     rental_id: r.id,
     customer_phone: r.customer_phone,
     machine_name: r.machine_name,
@@ -41,4 +50,5 @@ export async function rentalStatus(
     status: r.status,
     late_days: lateDays(r, today),
   };
+  return { value, owner: { customer: r.customer_id } };
 }

@@ -217,6 +217,8 @@ export async function publishEvents(
       )
     ).map((r) => [r.id, r]),
   );
+  // Stored: the read cache drops what these events make stale before anyone is answered.
+  await ctx.cache?.invalidate(prepared.map((p) => p.event));
   for (const { index, event } of prepared) {
     const row = inserted.get(event.id);
     if (row) {

@@ -47,9 +47,9 @@ async function moveBatch(
   dst: Queryable | ((fn: (q: Queryable) => Promise<EventRow[]>) => Promise<EventRow[]>),
   limit: number,
   now: Date,
-): Promise<{ moved: number; inserted: EventRow[] }> {
+): Promise<{ moved: number; inserted: EventRow[]; valid: PreparedEvent[] }> {
   const { rows } = await src.query<OutboxRow>(sql.LOCK_BATCH, [limit]);
-  if (rows.length === 0) return { moved: 0, inserted: [] };
+  if (rows.length === 0) return { moved: 0, inserted: [], valid: [] };
   // The ERP's own database answers the seed form's phone lookups (src is it, or its transaction).
   const normalised = await normaliseSeedForms(
     src,
@@ -76,7 +76,7 @@ async function moveBatch(
       ? await dst((q) => insertEvents(q, prepared, 'outbox', now))
       : await insertEvents(dst, prepared, 'outbox', now);
   await src.query(sql.DELETE_SEQS, [rows.map((r) => r.seq)]);
-  return { moved: rows.length, inserted };
+  return { moved: rows.length, inserted, valid: prepared.filter((e) => e.error === null) };
 }
 
 /**
@@ -86,7 +86,7 @@ async function moveBatch(
  * personal data); `dlq replay` validates it again, `dlq purge` discards it.
  */
 export async function drainOutbox(
-  ctx: Pick<Ctx, 'db' | 'erp' | 'clock' | 'logger'>,
+  ctx: Pick<Ctx, 'db' | 'erp' | 'clock' | 'logger' | 'cache'>,
   limit = 500,
 ): Promise<{ moved: number; inserted: EventRow[] }> {
   const now = new Date(ctx.clock.now());
@@ -94,6 +94,8 @@ export async function drainOutbox(
     ctx.erp === ctx.db
       ? await ctx.db.tx((q) => moveBatch(q, q, limit, now))
       : await ctx.erp.tx((eq) => moveBatch(eq, (fn) => ctx.db.tx(fn), limit, now));
+  // Committed: the read cache drops what these events make stale.
+  if (moved.valid.length > 0) await ctx.cache?.invalidate(moved.valid);
   for (const r of moved.inserted) {
     if (r.status !== 'rejected') continue;
     ctx.logger.warn(
@@ -101,7 +103,7 @@ export async function drainOutbox(
       'outbox event rejected by its schema: kept in the DLQ, not sent (kgc-support dlq list; after a fix: dlq replay, or dlq purge to discard it)',
     );
   }
-  return moved;
+  return { moved: moved.moved, inserted: moved.inserted };
 }
 
 export type OutboxState = 'present' | 'created' | 'missing';

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { readThrough } from '../../cache/read-through.js';
 import type { Ctx } from '../../context/context.js';
 import { customerByPhone, findDuplicates } from '../../erp/customers.js';
 import { CustomerSummary, Duplicates, DuplicatesQuery } from '../../erp/erp.schema.js';
+import { normalizePhone } from '../../erp/phone.js';
 import { problemResponses } from '../problem.js';
 
 export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (app, { ctx }) => {
@@ -19,7 +21,12 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (ap
       },
     },
     async (req) => {
-      const customer = await customerByPhone(ctx, req.params.phone);
+      // Normalised first: a bad number is refused before the cache, and every spelling shares one entry.
+      const phone = normalizePhone(req.params.phone);
+      const customer = await readThrough(ctx, { kind: 'by-phone', lookup: phone }, async () => {
+        const value = await customerByPhone(ctx, phone);
+        return { value, owner: { customer: value.customer_id } };
+      });
       // The audit log keeps the customer id, never the phone number that was asked for.
       req.auditResource = customer.customer_id;
       return customer;

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { readThrough } from '../../cache/read-through.js';
 import type { Ctx } from '../../context/context.js';
 import { InventoryCheck, InventoryQuery } from '../../erp/erp.schema.js';
 import { checkInventory } from '../../erp/inventory.js';
@@ -18,6 +19,14 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (a
         response: { 200: InventoryCheck, ...problemResponses },
       },
     },
-    async (req) => checkInventory(ctx, req.query),
+    async (req) =>
+      readThrough(
+        ctx,
+        { kind: 'inventory', lookup: `${req.query.sku}|${req.query.location?.trim() ?? ''}` },
+        async () => ({
+          value: await checkInventory(ctx, req.query),
+          owner: { sku: req.query.sku },
+        }),
+      ),
   );
 };

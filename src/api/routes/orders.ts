@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { readThrough } from '../../cache/read-through.js';
 import type { Ctx } from '../../context/context.js';
 import { IdParam, OrderArrival, OrderStatus } from '../../erp/erp.schema.js';
-import { orderArrival, orderStatus } from '../../erp/orders.js';
+import { orderArrivalOwned, orderStatusOwned } from '../../erp/orders.js';
 import { problemResponses } from '../problem.js';
 
 export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (app, { ctx }) => {
@@ -16,7 +17,12 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (app, 
         response: { 200: OrderStatus, ...problemResponses },
       },
     },
-    async (req) => orderStatus(ctx, req.params.order_id as string),
+    async (req) => {
+      const id = req.params.order_id as string;
+      return readThrough(ctx, { kind: 'order-status', lookup: id }, () =>
+        orderStatusOwned(ctx, id),
+      );
+    },
   );
 
   app.get(
@@ -29,6 +35,11 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (app, 
         response: { 200: OrderArrival, ...problemResponses },
       },
     },
-    async (req) => orderArrival(ctx, req.params.order_id as string),
+    async (req) => {
+      const id = req.params.order_id as string;
+      return readThrough(ctx, { kind: 'order-arrival', lookup: id }, () =>
+        orderArrivalOwned(ctx, id),
+      );
+    },
   );
 };

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { readThrough } from '../../cache/read-through.js';
 import type { Ctx } from '../../context/context.js';
 import { IdParam, RentalStatus } from '../../erp/erp.schema.js';
-import { rentalStatus } from '../../erp/rentals.js';
+import { rentalStatusOwned } from '../../erp/rentals.js';
 import { problemResponses } from '../problem.js';
 
 export const rentalRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (app, { ctx }) => {
@@ -18,6 +19,9 @@ export const rentalRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (app,
         response: { 200: RentalStatus, ...problemResponses },
       },
     },
-    async (req) => rentalStatus(ctx, req.params.rental_id as string),
+    async (req) => {
+      const id = req.params.rental_id as string;
+      return readThrough(ctx, { kind: 'rental', lookup: id }, () => rentalStatusOwned(ctx, id));
+    },
   );
 };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { readThrough } from '../../cache/read-through.js';
 import type { Ctx } from '../../context/context.js';
 import { bookAppointment } from '../../erp/appointments.js';
 import { Appointment, AppointmentRequest, IdParam, WorklogStatus } from '../../erp/erp.schema.js';
@@ -20,7 +21,13 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (app
         response: { 200: WorklogStatus, ...problemResponses },
       },
     },
-    async (req) => worklogStatus(ctx, req.params.worklog_id as string),
+    async (req) => {
+      const id = req.params.worklog_id as string;
+      return readThrough(ctx, { kind: 'worklog', lookup: id }, async () => {
+        const value = await worklogStatus(ctx, id);
+        return { value, owner: { customer: value.customer.id } };
+      });
+    },
   );
 
   app.post(

@@ -5,6 +5,7 @@
  * frees the values in the background; a second full scan verifies that none is left.
  * The id was validated (no wildcard can reach a pattern); it is escaped all the same.
  */
+import { erasurePatterns } from '../../cache/keys.js';
 import type { RedisApi } from '../redis-client.js';
 import {
   firstItems,
@@ -27,6 +28,12 @@ export function globEscape(text: string): string {
 export function patternsFor(templates: readonly string[], customerId: string): string[] {
   return templates.map((t) => t.replace('{id}', globEscape(customerId)));
 }
+
+/** The configured patterns and, when the Pull API's read cache is on, the one covering its entries. */
+const templatesOf = (sc: StepContext): string[] => [
+  ...sc.ctx.config.gdprRedisPatterns,
+  ...erasurePatterns(sc.ctx.config),
+];
 
 function client(sc: StepContext): RedisApi | undefined {
   const s = sc.deps.redis;
@@ -65,7 +72,7 @@ export const redisStep: ErasureStep = {
     const redis = client(sc);
     if (!redis) return { action: 'skip', summary: notConfigured(sc), counts: {}, items: [] };
     const found: string[] = [];
-    const patterns = patternsFor(sc.ctx.config.gdprRedisPatterns, sc.request.customerId);
+    const patterns = patternsFor(templatesOf(sc), sc.request.customerId);
     await scanAll(redis, patterns, async (keys) => {
       found.push(...keys);
     });
@@ -94,16 +101,12 @@ export const redisStep: ErasureStep = {
       unlinked += await redis.unlink(batch);
       batch = [];
     };
-    await scanAll(
-      redis,
-      patternsFor(sc.ctx.config.gdprRedisPatterns, sc.request.customerId),
-      async (keys) => {
-        batch.push(...keys);
-        if (batch.length >= UNLINK_BATCH) await flush();
-      },
-    );
+    await scanAll(redis, patternsFor(templatesOf(sc), sc.request.customerId), async (keys) => {
+      batch.push(...keys);
+      if (batch.length >= UNLINK_BATCH) await flush();
+    });
     await flush();
-    const n = sc.ctx.config.gdprRedisPatterns.length;
+    const n = templatesOf(sc).length;
     return {
       kind: 'done',
       counts: { keys: unlinked },
@@ -119,7 +122,7 @@ export const redisStep: ErasureStep = {
     if (!redis) return result.kind === 'skipped' ? undefined : 'Redis is not configured';
     const left = await scanAll(
       redis,
-      patternsFor(sc.ctx.config.gdprRedisPatterns, sc.request.customerId),
+      patternsFor(templatesOf(sc), sc.request.customerId),
       async () => {},
     );
     return left === 0 ? undefined : `${plural(left, 'key')} still in Redis`;

@@ -1,0 +1,150 @@
+/**
+ * The Pull API with the read cache on, in-process, over a test store with the demo
+ * data: real Redis (through an optional TCP proxy), real PGlite or PostgreSQL. The
+ * ERP side is counted honestly: every statement that reads the kgc_erp schema goes
+ * through one counting wrapper of the database handle (erp and db are one handle here).
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { buildApiApp } from '../../src/api/app.js';
+import { RateLimiter } from '../../src/api/rate-limit.js';
+import { eventRoutes } from '../../src/api/routes/events.js';
+import { createReadCache, type RedisReadCache } from '../../src/cache/read-cache.js';
+import type { Ctx } from '../../src/context/context.js';
+import { seedDemo } from '../../src/erp/demo/seed.js';
+import { KeyVerifier } from '../../src/keys/key-verifier.js';
+import { createKey } from '../../src/keys/keys.service.js';
+import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
+import type { Db } from '../../src/store/db.js';
+import { createTestStore, type StoreKind, type TestStore } from '../helpers/store.js';
+
+export const REDIS_PORT = 6379;
+
+/** The same handle, counting the statements that read the ERP contract (schema kgc_erp). */
+export function countingDb(db: Db): { db: Db; erpQueries: () => number } {
+  let n = 0;
+  const wrapped = new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'query')
+        return (sql: string, params?: readonly unknown[]) => {
+          if (/kgc_erp\./.test(sql)) n += 1;
+          return target.query(sql, params);
+        };
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return { db: wrapped, erpQueries: () => n };
+}
+
+export interface CacheApi {
+  app: FastifyInstance;
+  ctx: Ctx;
+  ts: TestStore;
+  cache: RedisReadCache | undefined;
+  metrics: Metrics;
+  prefix: string;
+  redis: Redis;
+  erpQueries: () => number;
+  keys: { read: string; publish: string };
+  module: { enabled: boolean };
+  get(path: string, key?: string): Promise<{ status: number; body: Record<string, unknown> }>;
+  publish(event: string, data: unknown): Promise<number>;
+  /** Keys under this run's prefix. */
+  cachedKeys(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function createCacheApi(
+  kind: StoreKind,
+  opts: { redisPort?: number; env?: Record<string, string> } = {},
+): Promise<CacheApi> {
+  const prefix = `kgc-test:${process.pid}-${randomBytes(4).toString('hex')}:cache`;
+  const ts = await createTestStore(kind, {
+    env: {
+      REDIS_URL: `redis://127.0.0.1:${opts.redisPort ?? REDIS_PORT}`,
+      KGC_SUPPORT_CACHE_PREFIX: prefix,
+      KGC_SUPPORT_RATE_LIMIT: '100000/s',
+      ...opts.env,
+    },
+  });
+  const counted = countingDb(ts.store.db);
+  const cache = await createReadCache(ts.config, ts.ctx.logger);
+  const ctx: Ctx = {
+    ...ts.ctx,
+    db: counted.db,
+    erp: counted.db,
+    ...(cache ? { cache } : {}),
+  };
+  await seedDemo(ctx);
+  const read = (await createKey(ctx, { name: 'read', scopes: ['support:read'] })).api_key;
+  const publishKey = (await createKey(ctx, { name: 'pub', scopes: ['erp:publish'] })).api_key;
+  const metrics = createMetrics({ defaultMetrics: false });
+  cache?.register(metrics.registry);
+  const module = { enabled: true };
+  const app = await buildApiApp({
+    ctx,
+    verifier: new KeyVerifier(ctx),
+    limiter: new RateLimiter(ctx.clock, ctx.config.rateLimit),
+    audit: { push() {} },
+    metrics,
+    moduleEnabled: () => module.enabled,
+    extraRoutes: [eventRoutes()],
+  });
+  await app.ready();
+  const redis = new Redis(`redis://127.0.0.1:${REDIS_PORT}`);
+  const cachedKeys = async () => {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
+    return found.sort();
+  };
+  return {
+    app,
+    ctx,
+    ts,
+    cache,
+    metrics,
+    prefix,
+    redis,
+    erpQueries: counted.erpQueries,
+    keys: { read, publish: publishKey },
+    module,
+    async get(path, key = read) {
+      const res = await app.inject({ url: path, headers: { authorization: `Bearer ${key}` } });
+      return { status: res.statusCode, body: res.json() as Record<string, unknown> };
+    },
+    async publish(event, data) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/events',
+        headers: { authorization: `Bearer ${publishKey}` },
+        payload: { event, data },
+      });
+      if (res.statusCode >= 300) throw new Error(`publish ${event}: ${res.statusCode} ${res.body}`);
+      return res.statusCode;
+    },
+    cachedKeys,
+    async close() {
+      await app.close();
+      const keys = await cachedKeys();
+      if (keys.length > 0) await redis.unlink(...keys);
+      redis.disconnect();
+      await cache?.close();
+      await ts.close();
+    },
+  };
+}
+
+/** A counter's value by label, as /metrics would show it. */
+export async function cacheReads(metrics: Metrics): Promise<Record<string, number>> {
+  const m = await metrics.registry.getSingleMetric('kgc_support_read_cache_requests_total')?.get();
+  const out: Record<string, number> = { hit: 0, miss: 0, bypass: 0 };
+  for (const v of m?.values ?? []) out[String(v.labels.result)] = v.value;
+  return out;
+}
