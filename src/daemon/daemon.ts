@@ -13,6 +13,7 @@ import type { AuditWriter } from '../audit/audit-writer.js';
 import { checkDaemonConfig, describeProblems } from '../config/daemon-env-check.js';
 import type { Config } from '../config/settings.js';
 import { cryptoRandom, systemClock, type Clock, type Random } from '../context/clock.js';
+import { createReadCache } from '../cache/read-cache.js';
 import type { Ctx } from '../context/context.js';
 import type { Logger } from '../context/logger.js';
 import { contractCheck } from '../erp/contract.js';
@@ -151,6 +152,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // /health passes only between a complete start and the beginning of the shutdown.
   let serving = false;
   try {
+    // The Pull API's read cache, with REDIS_URL (src/cache): a Redis that is down only costs hits.
+    const cache = await createReadCache(config, logger);
+    if (cache) cleanups.push(() => cache.close());
     const ctx: Ctx = {
       config,
       db: store.db,
@@ -159,6 +163,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       clock,
       random: opts.random ?? cryptoRandom,
       actor: 'daemon',
+      ...(cache ? { cache } : {}),
     };
 
     if (opts.demo) {
@@ -183,6 +188,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
     let enabled = (await applyEnvSwitch(ctx, config.supportModuleEnabled)).enabled;
     const metrics = createMetrics();
+    cache?.register(metrics.registry);
     const webhookMetrics = createWebhookMetrics(metrics.registry, () => eventStats(ctx));
     let dispatcher: Dispatcher | undefined;
     // The daemon's watch on Support; started once the dispatcher runs, since they keep one story.
