@@ -16,6 +16,7 @@ import { KgcError } from '../errors/kgc-error.js';
 import type { KeyVerifier } from '../keys/key-verifier.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { apiGuard } from './auth.js';
+import { openApiRoutes, registerOpenApi } from './openapi.js';
 import { errorHandler, notFoundHandler } from './problem.js';
 import type { RateLimiter } from './rate-limit.js';
 import { customerRoutes } from './routes/customers.js';
@@ -89,6 +90,8 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     if (NUL_IN_URL.test(req.url))
       throw new KgcError('bad_request', 'the URL holds a NUL character (%00)');
   });
+  // Before every route, so that /openapi.json describes them all.
+  await registerOpenApi(app);
   await app.register(apiGuard, {
     verifier: deps.verifier,
     limiter: deps.limiter,
@@ -108,6 +111,7 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   ]) {
     await app.register(routes as FastifyPluginAsync<{ ctx: Ctx }>, opts);
   }
+  await app.register(openApiRoutes);
   await app.register(healthRoutes, {
     metrics: deps.metrics,
     readiness: deps.readiness,

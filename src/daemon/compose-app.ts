@@ -11,6 +11,7 @@ import { customerErasureRoutes } from '../api/routes/customer-erasure.js';
 import { eventRoutes } from '../api/routes/events.js';
 import type { ReadinessCheck } from '../api/routes/health.js';
 import { supportHealthRoutes } from '../api/routes/support-health.js';
+import { adminUiRoutes } from '../admin-ui/routes.js';
 import { AuditWriter } from '../audit/audit-writer.js';
 import type { Ctx } from '../context/context.js';
 import type { EventInfo } from '../events/events.schema.js';
@@ -35,6 +36,8 @@ export interface ApiParts {
   readiness?: ReadinessCheck;
   /** A pino logger for Fastify; false for none. */
   logger?: FastifyServerOptions['loggerInstance'] | false;
+  /** The admin API (the CLI's door), which the admin page (/admin) calls; undefined while it is built. */
+  adminApi?: () => FastifyInstance | undefined;
   /** Audit flush interval; default KGC_SUPPORT_AUDIT_FLUSH_MS. */
   auditFlushMs?: number;
 }
@@ -47,7 +50,7 @@ export interface ComposedApi {
 
 /** The routes the Pull API serves besides its built-in reads, in the order they are registered. */
 export function apiRoutes(
-  parts: Pick<ApiParts, 'erasures' | 'lifecycle' | 'onPublished'>,
+  parts: Pick<ApiParts, 'erasures' | 'lifecycle' | 'onPublished' | 'adminApi'>,
   ingest: IngestBatcher,
 ): FastifyPluginAsync<{ ctx: Ctx }>[] {
   return [
@@ -60,6 +63,7 @@ export function apiRoutes(
     }),
     customerErasureRoutes({ erase: (input) => parts.erasures.fromApi(input) }),
     supportHealthRoutes(parts.lifecycle),
+    adminUiRoutes({ admin: parts.adminApi ?? (() => undefined) }),
   ] as FastifyPluginAsync<{ ctx: Ctx }>[];
 }
 

@@ -191,6 +191,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     cache?.register(metrics.registry);
     const webhookMetrics = createWebhookMetrics(metrics.registry, () => eventStats(ctx));
     let dispatcher: Dispatcher | undefined;
+    let adminApp: FastifyInstance | undefined;
     // The daemon's watch on Support; started once the dispatcher runs, since they keep one story.
     const support = createSupportMonitor({
       urls: {
@@ -242,6 +243,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       live: () => serving,
       erasures,
       lifecycle: () => support.view(),
+      adminApi: () => adminApp,
       onPublished: (e) => {
         webhookMetrics.published.inc({ event: e.event, source: 'api', status: e.status });
         if (e.status === 'pending') dispatcher?.wake();
@@ -300,6 +302,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     support.start();
 
     const socketPath = config.adminSocket;
+    // The admin page calls the operations through this same app, as the CLI does.
     const admin = await buildAdminApp({
       ctx,
       ops: ALL_OPS,
@@ -329,6 +332,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       }),
     });
     opened.push(() => admin.close());
+    adminApp = admin;
     if (!opts.memory) {
       // An installed daemon's socket sits in a bind-mounted directory: created owner-only when missing.
       try {

@@ -101,6 +101,20 @@ export const CATALOGUE = {
     'Ask the franchise admin for a new key: kgc-support keys create.',
   ),
   insufficient_scope: spec(403, 1, 'API key lacks the required scope'),
+  // The admin page (/admin).
+  admin_login_failed: spec(
+    401,
+    1,
+    'Wrong admin user or password',
+    'Set a new password with: kgc-support admin password (it is printed once).',
+  ),
+  admin_session_required: spec(401, 1, 'Admin login required', 'Log in again at /admin.'),
+  csrf_refused: spec(
+    403,
+    1,
+    'Cross-site request refused',
+    'Use the admin page itself; requests need its CSRF token and its own Origin.',
+  ),
   // 404 / 409 / 413 / 429.
   not_found: spec(404, 1, 'Not found'),
   customer_not_found: spec(404, 1, 'Customer not found'),

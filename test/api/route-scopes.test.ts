@@ -31,6 +31,21 @@ const ROUTES: [method: string, url: string, scope: RouteScope][] = [
   ['GET', '/health', PUBLIC],
   ['GET', '/ready', PUBLIC],
   ['GET', '/metrics', PUBLIC],
+  // The OpenAPI document and the event schemas (src/api/openapi.ts).
+  ['GET', '/openapi.json', PUBLIC],
+  ['GET', '/schemas/events/index.json', PUBLIC],
+  ['GET', '/schemas/events/:file', PUBLIC],
+  // The admin page: no key; its own session, CSRF token and Origin check (src/admin-ui).
+  ['GET', '/admin', PUBLIC],
+  ['GET', '/admin/', PUBLIC],
+  ['GET', '/admin/assets/admin.css', PUBLIC],
+  ['GET', '/admin/assets/admin.js', PUBLIC],
+  ['GET', '/admin/assets/i18n.js', PUBLIC],
+  ['POST', '/admin/api/login', PUBLIC],
+  ['POST', '/admin/api/logout', PUBLIC],
+  ['GET', '/admin/api/session', PUBLIC],
+  ['GET', '/admin/api/info', PUBLIC],
+  ['POST', '/admin/api/ops/:name', PUBLIC],
 ];
 
 const concrete = (url: string) => url.replace(/:([a-z_]+)/g, 'X-1');
