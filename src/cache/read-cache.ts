@@ -105,6 +105,9 @@ export class RedisReadCache implements ReadCache {
 
   private trip(err: Error): void {
     this.openUntil = performance.now() + BREAK_MS;
+    // A timed-out command may still be answered later: a fresh connection (made in the
+    // background) can never pair that late answer with another request.
+    if (this.redis.status === 'ready') this.redis.disconnect(true);
     if (!this.warned) {
       this.warned = true;
       this.logger.warn(

@@ -142,9 +142,10 @@ export async function createCacheApi(
 }
 
 /** A counter's value by label, as /metrics would show it. */
-export async function cacheReads(metrics: Metrics): Promise<Record<string, number>> {
+export async function cacheReads(
+  metrics: Metrics,
+): Promise<{ hit: number; miss: number; bypass: number }> {
   const m = await metrics.registry.getSingleMetric('kgc_support_read_cache_requests_total')?.get();
-  const out: Record<string, number> = { hit: 0, miss: 0, bypass: 0 };
-  for (const v of m?.values ?? []) out[String(v.labels.result)] = v.value;
-  return out;
+  const value = (result: string) => m?.values.find((v) => v.labels.result === result)?.value ?? 0;
+  return { hit: value('hit'), miss: value('miss'), bypass: value('bypass') };
 }

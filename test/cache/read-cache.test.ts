@@ -237,3 +237,40 @@ describe('read cache off', () => {
     ).toBeUndefined();
   });
 });
+
+describe('read cache and an invalidation during a database read', () => {
+  let t: CacheApi;
+  beforeAll(async () => {
+    t = await createCacheApi('pglite');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('does not keep a value read before an invalidation that ran meanwhile', async () => {
+    const cache = t.cache;
+    if (!cache) throw new Error('the cache is on in this test');
+    const key = { kind: 'worklog', lookup: 'M-RACE-1' } as const;
+    const owner = { customer: 'C-RACE' };
+    let loads = 0;
+    const v1 = await cache.read(key, async () => {
+      loads += 1;
+      // The ERP's change and its event land while this read is on its way back.
+      await cache.invalidate([
+        {
+          type: 'service.quote_ready',
+          data: { worklog_id: 'M-RACE-1', customer: { id: 'C-RACE' } },
+        },
+      ]);
+      return { value: { status: 'old' }, owner };
+    });
+    expect(v1).toEqual({ status: 'old' }); // this caller saw the old row, as it would without a cache
+    const load2 = async () => {
+      loads += 1;
+      return { value: { status: 'new' }, owner };
+    };
+    expect(await cache.read(key, load2)).toEqual({ status: 'new' });
+    expect(await cache.read(key, load2)).toEqual({ status: 'new' });
+    expect(loads, 'the old value was not kept; the new one was').toBe(2);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * A TCP proxy in front of Redis that a test can cut (connections reset, port closed)
- * or stall (connections stay open, nothing passes: the hang a dead network gives),
- * and restore on the same port.
+ * or stall (connections stay open and nothing arrives: the hang a dead network gives;
+ * bytes are held, as TCP would retransmit them, and flow again on restore), and
+ * restore on the same port.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
@@ -16,6 +17,7 @@ export interface TcpProxy {
 export async function tcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>();
   let stalled = false;
+  const held: (() => void)[] = [];
   let server: Server | undefined;
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {
@@ -32,12 +34,12 @@ export async function tcpProxy(targetPort: number, targetHost = '127.0.0.1'): Pr
           sock.on('error', end);
           sock.on('close', end);
         }
-        client.on('data', (d) => {
-          if (!stalled) upstream.write(d);
-        });
-        upstream.on('data', (d) => {
-          if (!stalled) client.write(d);
-        });
+        const forward = (to: Socket) => (d: Buffer) => {
+          if (stalled) held.push(() => to.write(d));
+          else to.write(d);
+        };
+        client.on('data', forward(upstream));
+        upstream.on('data', forward(client));
       });
       s.once('error', reject);
       s.listen(port, '127.0.0.1', () => {
@@ -49,6 +51,7 @@ export async function tcpProxy(targetPort: number, targetHost = '127.0.0.1'): Pr
   const shut = async () => {
     const s = server;
     server = undefined;
+    held.length = 0;
     for (const [a, b] of pairs) {
       a.destroy();
       b.destroy();
@@ -64,6 +67,7 @@ export async function tcpProxy(targetPort: number, targetHost = '127.0.0.1'): Pr
     },
     async restore() {
       stalled = false;
+      for (const send of held.splice(0)) send();
       if (!server) await listen(port);
     },
     close: shut,
