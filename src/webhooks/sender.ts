@@ -1,7 +1,8 @@
 /**
  * The HTTP side of a delivery: one POST with undici over a keep-alive pool, a
  * per-attempt timeout (to connect, to the answer's headers, between body chunks), no redirect followed (a 3xx is a
- * failure), the answer's first bytes kept for the attempt record.
+ * failure), the answer's first bytes kept for the attempt record (the rest never read), the
+ * body read ending within the attempt's timeout.
  */
 import { Agent, request } from 'undici';
 
@@ -53,18 +54,35 @@ function describe(err: unknown): string {
   return code && !msg.includes(code) ? `${code}: ${msg}` : msg;
 }
 
+/**
+ * The answer's first RESPONSE_LIMIT bytes, for the attempt record; never more. The rest is not
+ * read: the socket is destroyed (a 50 MB or endless answer costs one chunk). The read ends by
+ * `deadline` too, keeping what came: a body trickled a byte at a time would otherwise hold the
+ * attempt for RESPONSE_LIMIT x bodyTimeout, past its lease.
+ */
 async function readLimited(
   body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown },
+  deadline: number,
 ): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= RESPONSE_LIMIT) {
-      body.destroy();
-      break;
+  const timer = setTimeout(
+    () => body.destroy(new Error('response read past the attempt timeout')),
+    Math.max(0, deadline - performance.now()),
+  );
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= RESPONSE_LIMIT) {
+        body.destroy();
+        break;
+      }
     }
+  } catch {
+    // Reset or cut at the deadline: keep the prefix that came.
+  } finally {
+    clearTimeout(timer);
   }
   // NUL cannot be stored in a text column.
   return Buffer.concat(chunks)
@@ -93,7 +111,7 @@ export function createSender(opts: {
       const started = performance.now();
       try {
         const res = await request(url, { method: 'POST', headers, body, dispatcher: agent });
-        const response = await readLimited(res.body).catch(() => '');
+        const response = await readLimited(res.body, started + opts.timeoutMs);
         return {
           status: res.statusCode,
           durationMs: performance.now() - started,
