@@ -7,6 +7,7 @@ export const auditQuery = defineOp({
   name: 'audit.query',
   summary: 'Read the audit log',
   mutates: false,
+  reads: ['audit'],
   input: AuditQuery,
   output: Type.Array(AuditRow),
   run: queryAudit,

@@ -13,6 +13,8 @@ export const eventsPublish = defineOp({
   name: 'events.publish',
   summary: 'Publish an event for Support (idempotent on its id)',
   mutates: true,
+  changes: ['events'],
+  published: (o) => (o.replayed ? [] : [o.event]),
   input: PublishInput,
   output: PublishResult,
   resourceOf: (i, o) => o.event?.id ?? i.id,

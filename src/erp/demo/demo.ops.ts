@@ -7,6 +7,7 @@ export const demoSeed = defineOp({
   summary:
     'Load the demo ERP data (idempotent; refuses a database holding other data unless forced)',
   mutates: true,
+  changes: ['erp'],
   input: Type.Object({
     force: Type.Optional(
       Type.Boolean({ description: 'load even into a database holding other data' }),
