@@ -3,12 +3,14 @@
  * socket only its owner can open (mode 0600 in a 0700 directory). The CLI uses it
  * whenever a daemon holds the store.
  */
-import { chmodSync, unlinkSync } from 'node:fs';
+import { chmodSync, rmSync, unlinkSync } from 'node:fs';
+import { connect } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Ctx } from '../context/context.js';
 import { KgcError, problemOf } from '../errors/kgc-error.js';
 import type { AnyOp } from '../ops/op.js';
 import { executeOp } from './execute.js';
+import { staleSocketAt, type SocketPlace } from './socket-path.js';
 
 export interface AdminDeps {
   ctx: Ctx;
@@ -56,12 +58,49 @@ export async function buildAdminApp(deps: AdminDeps): Promise<FastifyInstance> {
   return app;
 }
 
-export async function listenOnSocket(app: FastifyInstance, socketPath: string): Promise<void> {
+/** Whether something accepts connections on the socket (a daemon that still runs). */
+function socketAnswers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = connect({ path });
+    const done = (answers: boolean) => {
+      c.destroy();
+      resolve(answers);
+    };
+    c.setTimeout(1_000, () => done(false));
+    c.once('connect', () => done(true));
+    c.once('error', () => done(false));
+  });
+}
+
+/** Sets the process umask, or does nothing where it cannot be set (a worker thread). */
+function swapUmask(mask: number): number | undefined {
   try {
-    unlinkSync(socketPath);
+    return process.umask(mask);
   } catch {
-    /* none left over */
+    return undefined;
   }
-  await app.listen({ path: socketPath });
-  chmodSync(socketPath, 0o600);
+}
+
+/**
+ * Binds the admin API where prepareSocketPlace decided. A stale socket is replaced, a
+ * live one is refused; the socket is created under umask 077 (never reachable by others,
+ * not even for a moment) and then set to 0600. A private directory goes when the app closes.
+ */
+export async function listenOnSocket(app: FastifyInstance, place: SocketPlace): Promise<void> {
+  const { path, privateDir } = place;
+  if (privateDir)
+    app.addHook('onClose', async () => rmSync(privateDir, { recursive: true, force: true }));
+  if (staleSocketAt(path)) {
+    if (await socketAnswers(path))
+      throw new KgcError('invalid_config', `another process already listens on ${path}`);
+    unlinkSync(path);
+  }
+  await app.ready();
+  const before = swapUmask(0o077);
+  try {
+    await app.listen({ path });
+  } finally {
+    if (before !== undefined) process.umask(before);
+  }
+  chmodSync(path, 0o600);
 }

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,16 +29,12 @@ export function defaultDataDir(
 }
 
 /**
- * The admin socket of a data directory. Unix socket paths are limited to about 100
- * bytes; deep data directories fall back to the temp dir.
+ * The admin socket of a data directory. When that path is too long for a Unix socket,
+ * the daemon binds in a private directory instead (src/admin/socket-path.ts) and says
+ * where in the data directory's lock file.
  */
 export function adminSocketPath(dataDir: string): string {
-  const inDir = join(dataDir, 'admin.sock');
-  if (Buffer.byteLength(inDir) < 100) return inDir;
-  return join(
-    tmpdir(),
-    `kgc-support-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}.sock`,
-  );
+  return join(dataDir, 'admin.sock');
 }
 
 /**

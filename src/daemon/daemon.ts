@@ -4,8 +4,6 @@
  * in step with the store through change notifications, and shuts down in order on
  * SIGTERM: stop accepting, finish in-flight requests, flush the audit, release the lock.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { ReadinessReport } from '../api/routes/health.js';
@@ -31,12 +29,13 @@ import type { Db } from '../store/db.js';
 import type { Store } from '../store/open.js';
 import { ALL_OPS } from '../admin/registry.js';
 import { buildAdminApp, listenOnSocket } from '../admin/server.js';
+import { adminSocketPath, prepareSocketPlace } from '../admin/socket-path.js';
+import type { PublishResult } from '../events/events.schema.js';
 import { eventStats, sweepFinishedEvents } from '../events/events.service.js';
 import { startDispatcher, type Dispatcher } from '../webhooks/dispatcher.js';
 import { createWebhookMetrics, type WebhookMetrics } from '../webhooks/webhooks.metrics.js';
 import { composeApi } from './compose-app.js';
 import { createDaemonLogger, logDestination } from './logger.js';
-import { opHooks } from './op-reactions.js';
 import { openStoreWaiting } from './store-wait.js';
 
 export interface DaemonOptions {
@@ -301,20 +300,28 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     opened.push(() => theDispatcher.close());
     support.start();
 
-    const socketPath = config.adminSocket;
+    let socketPath = config.adminSocket;
     // The admin page calls the operations through this same app, as the CLI does.
     const admin = await buildAdminApp({
       ctx,
       ops: ALL_OPS,
-      // Reactions to what each operation declares it changes (op-reactions.ts).
-      ...opHooks({
-        flushAudit: () => audit.flush(),
-        keysChanged: () => verifier.invalidate(),
-        moduleChanged: refreshModule,
-        eventsQueued: () => theDispatcher.wake(),
-        published: (e) =>
-          webhookMetrics.published.inc({ event: e.event, source: 'cli', status: e.status }),
-      }),
+      beforeOp: async (op) => {
+        if (op.name.startsWith('audit.')) await audit.flush();
+      },
+      afterOp: async (op, output) => {
+        if (op.name.startsWith('keys.')) verifier.invalidate();
+        if (op.name.startsWith('plugin.')) await refreshModule();
+        if (op.name === 'events.publish') {
+          const { event, replayed } = output as PublishResult;
+          if (!replayed)
+            webhookMetrics.published.inc({
+              event: event.event,
+              source: 'cli',
+              status: event.status,
+            });
+        }
+        if (op.name === 'events.publish' || op.name === 'dlq.replay') theDispatcher.wake();
+      },
       info: () => ({
         pid: process.pid,
         url,
@@ -326,11 +333,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     opened.push(() => admin.close());
     adminApp = admin;
     if (!opts.memory) {
-      // An installed daemon's socket sits in a bind-mounted directory: created owner-only when missing.
+      // Owner-only: its directory is the daemon user's and nobody else's to write (socket-path.ts).
       try {
-        if (!existsSync(dirname(socketPath)))
-          mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
-        await listenOnSocket(admin, socketPath);
+        const place = prepareSocketPlace(socketPath, {
+          isDefault: socketPath === adminSocketPath(config.dataDir),
+        });
+        await listenOnSocket(admin, place);
+        socketPath = place.path;
       } catch (err) {
         throw new KgcError(
           'invalid_config',
