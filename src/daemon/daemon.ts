@@ -30,12 +30,12 @@ import type { Store } from '../store/open.js';
 import { ALL_OPS } from '../admin/registry.js';
 import { buildAdminApp, listenOnSocket } from '../admin/server.js';
 import { adminSocketPath, prepareSocketPlace } from '../admin/socket-path.js';
-import type { PublishResult } from '../events/events.schema.js';
 import { eventStats, sweepFinishedEvents } from '../events/events.service.js';
 import { startDispatcher, type Dispatcher } from '../webhooks/dispatcher.js';
 import { createWebhookMetrics, type WebhookMetrics } from '../webhooks/webhooks.metrics.js';
 import { composeApi } from './compose-app.js';
 import { createDaemonLogger, logDestination } from './logger.js';
+import { opHooks } from './op-reactions.js';
 import { openStoreWaiting } from './store-wait.js';
 
 export interface DaemonOptions {
@@ -305,23 +305,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const admin = await buildAdminApp({
       ctx,
       ops: ALL_OPS,
-      beforeOp: async (op) => {
-        if (op.name.startsWith('audit.')) await audit.flush();
-      },
-      afterOp: async (op, output) => {
-        if (op.name.startsWith('keys.')) verifier.invalidate();
-        if (op.name.startsWith('plugin.')) await refreshModule();
-        if (op.name === 'events.publish') {
-          const { event, replayed } = output as PublishResult;
-          if (!replayed)
-            webhookMetrics.published.inc({
-              event: event.event,
-              source: 'cli',
-              status: event.status,
-            });
-        }
-        if (op.name === 'events.publish' || op.name === 'dlq.replay') theDispatcher.wake();
-      },
+      // Reactions to what each operation declares it changes (op-reactions.ts).
+      ...opHooks({
+        flushAudit: () => audit.flush(),
+        keysChanged: () => verifier.invalidate(),
+        moduleChanged: refreshModule,
+        eventsQueued: () => theDispatcher.wake(),
+        published: (e) =>
+          webhookMetrics.published.inc({ event: e.event, source: 'cli', status: e.status }),
+      }),
       info: () => ({
         pid: process.pid,
         url,
