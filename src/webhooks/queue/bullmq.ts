@@ -103,8 +103,10 @@ export async function bullmqQueue(host: QueueHost): Promise<WebhookQueue> {
     connection: connect(),
     prefix,
     concurrency: cfg.webhookConcurrency,
-    // A delivery ends within its timeout; the lock is renewed while it runs.
-    lockDuration: Math.max(30_000, cfg.webhookTimeoutMs * 2),
+    // The job's lock is the lease's twin: renewed while a delivery runs, and a killed
+    // daemon's jobs are found stalled and taken again within about a lease (as its rows are).
+    lockDuration: cfg.webhookLeaseMs,
+    stalledInterval: Math.min(30_000, cfg.webhookLeaseMs),
   });
   worker.on('error', (err) => warn(err, 'worker error'));
   worker.on('failed', (job, err) => {
