@@ -1,31 +1,13 @@
 /**
  * A full disk under the embedded store: its data directory on a small tmpfs,
- * filled to zero bytes free while publishers write. A write that cannot be made
- * durable is never acknowledged (507 `storage_full`, never 500), `/ready` fails
- * and says why, `keys create` prints the clear error, nothing acknowledged is lost,
- * and once space returns the daemon resumes by itself.
+ * filled to zero bytes free under load (see disk-full-scenario.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { recordingIO } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
-import { loadConfig } from '../../src/config/config.js';
-import { cryptoRandom } from '../../src/context/clock.js';
-import { silentLogger } from '../../src/context/logger.js';
-import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
-import { generateKey } from '../../src/keys/key-format.js';
-import { startReceiver, until } from '../helpers/receiver.js';
-import { fastEnv } from '../helpers/webhooks.js';
+import { afterAll, describe, it } from 'vitest';
 import { mountSmallDisk, skipLoudly } from './disk.js';
-import { duplicates, startPublishers } from './publisher.js';
-
-type Ready = { status: string; checks: Record<string, { status: string; detail?: string }> };
-async function ready(url: string): Promise<{ code: number; body: Ready }> {
-  const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(10_000) });
-  return { code: res.status, body: (await res.json()) as Ready };
-}
+import { diskFullScenario } from './disk-full-scenario.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kgc-fault-disk-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -37,111 +19,16 @@ describe('a full disk under the PGlite data directory', () => {
       skipLoudly('full disk under PGlite', disk);
       return;
     }
-    const rx = await startReceiver();
-    const key = generateKey(cryptoRandom);
-    const env = {
-      KGC_SUPPORT_DATA_DIR: join(disk.dir, 'data'),
-      KGC_SUPPORT_ADMIN_SOCKET: join(root, 'admin.sock'),
-      KGC_SUPPORT_PUBLISH_KEY: key,
-      KGC_SUPPORT_LOG_LEVEL: 'silent',
-      KGC_SUPPORT_PORT: '0',
-      ...fastEnv(rx.url),
-    };
-    let d: Daemon | undefined;
     try {
-      const dm = await startDaemon({
-        config: loadConfig(env),
-        logger: silentLogger as never,
-        demo: true,
+      await diskFullScenario({
+        label: 'PGlite',
+        disk,
+        env: {
+          KGC_SUPPORT_DATA_DIR: join(disk.dir, 'data'),
+          KGC_SUPPORT_ADMIN_SOCKET: join(root, 'admin.sock'),
+        },
       });
-      d = dm;
-      const load = startPublishers(() => dm.url, key, { workers: 4, prefix: 'full' });
-      let cli: { code: number; out: string; err: string } | undefined;
-      let recovery = 0;
-      let fullFor = 0;
-      try {
-        await until(() => load.acked.size >= 30, 60_000, 'the first acknowledged events');
-        disk.fill();
-        const filledAt = Date.now();
-        await until(
-          () => (load.codes.get('storage_full') ?? 0) > 0,
-          60_000,
-          'a publisher to get 507 storage_full',
-        );
-        const r = await ready(dm.url);
-        expect(r.code).toBe(503);
-        expect(r.body.checks.store_writes?.status).toBe('fail');
-        expect(r.body.checks.store_writes?.detail).toMatch(/disk full|No space left/);
-        const io = recordingIO(env);
-        const code = await main(
-          [
-            'node',
-            'kgc-support',
-            'keys',
-            'create',
-            '--name',
-            'during-full',
-            '--scope',
-            'support:read',
-          ],
-          io,
-        );
-        cli = { code, out: io.out, err: io.err };
-        // Publishing goes on being refused for a moment, then space returns.
-        const refused = load.codes.get('storage_full') ?? 0;
-        await until(
-          () => (load.codes.get('storage_full') ?? 0) >= refused + 10,
-          30_000,
-          'more refusals while full',
-        );
-        disk.unfill();
-        fullFor = Date.now() - filledAt;
-        const t0 = Date.now();
-        const ackedThen = load.acked.size;
-        await until(() => load.acked.size >= ackedThen + 30, 60_000, 'publishing to resume');
-        await until(async () => (await ready(dm.url)).code === 200, 60_000, '/ready again');
-        recovery = Date.now() - t0;
-      } finally {
-        await load.stop();
-      }
-      try {
-        expect(cli?.code).not.toBe(0);
-        expect(cli?.err).toMatch(/storage_full|disk is full|disk full/i);
-        expect(cli?.err).not.toMatch(/internal/);
-        const acked = [...load.acked];
-        await until(
-          () => {
-            const got = new Set(rx.deliveries.map((x) => x.headers['webhook-id']));
-            return acked.every((id) => got.has(id));
-          },
-          90_000,
-          'every acknowledged event to be delivered',
-        );
-        const ids = rx.deliveries.map((x) => String(x.headers['webhook-id']));
-        const got = new Set(ids);
-        const lost = acked.filter((id) => !got.has(id));
-        const dup = duplicates(ids);
-        const { rows } = await dm.ctx.db.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM kgc_support.events WHERE id = ANY($1)`,
-          [acked],
-        );
-        console.log(
-          `[faults] PGlite disk full for ${fullFor} ms: acknowledged ${acked.length}, stored ${rows[0]?.n}, ` +
-            `delivered ${got.size}, lost ${lost.length}, duplicate ids ${dup.ids} (+${dup.extra}), ` +
-            `answers ${JSON.stringify(Object.fromEntries(load.statuses))}, codes ${JSON.stringify(Object.fromEntries(load.codes))}, ` +
-            `resumed within ${recovery} ms of space returning`,
-        );
-        expect(load.unexpected).toEqual([]);
-        expect(load.statuses.get('500') ?? 0).toBe(0);
-        expect(lost).toEqual([]);
-        expect(rows[0]?.n).toBe(acked.length);
-        expect(dup.extra).toBeLessThanOrEqual(12);
-      } finally {
-        await dm.close();
-      }
     } finally {
-      await d?.close();
-      await rx.stop();
       disk.unmount();
     }
   }, 300_000);
