@@ -33,6 +33,9 @@ import {
   type Session,
 } from './sessions.js';
 
+/** The answer's content type as one string (a header may be absent or repeated). */
+const contentType = (h: unknown): string => (typeof h === 'string' ? h : 'application/json');
+
 /** The operations the page may run: what it shows and the changes it offers. */
 export const PAGE_OPS: ReadonlySet<string> = new Set([
   'plugin.status',
@@ -167,11 +170,7 @@ export const adminUiRoutes =
     const relay = (
       reply: FastifyReply,
       res: { statusCode: number; body: string; headers: Record<string, unknown> },
-    ) =>
-      reply
-        .code(res.statusCode)
-        .type(String(res.headers['content-type'] ?? 'application/json'))
-        .send(res.body);
+    ) => reply.code(res.statusCode).type(contentType(res.headers['content-type'])).send(res.body);
 
     app.get('/admin/api/info', { config: PUBLIC }, async (req, reply) => {
       await live(req);

@@ -162,7 +162,7 @@ export const ADMIN_JS = String.raw`(function () {
     $('queue-facts').textContent = t('health.queueFacts', stats);
     fill($('components'), (s.components || []).map(function (c) {
       return el('tr', {}, [el('td', { text: c.component }), el('td', {}, [el('span', { class: 'badge ' + c.status, text: c.status })]),
-        el('td', { text: c.latency_ms === null ? '–' : Math.round(c.latency_ms) + ' ms' }), el('td', { text: c.output })]);
+        el('td', { text: c.latency_ms === null ? '–' : Math.round(c.latency_ms) + ' ms' }), el('td', { class: 'clip', text: c.output })]);
     }), 'health.output', 4);
   }
 
@@ -176,7 +176,7 @@ export const ADMIN_JS = String.raw`(function () {
         el('button', { type: 'button', class: 'danger', 'data-action': 'revoke', 'data-id': k.id, text: t('keys.revoke'), onclick: function () { revokeKey(k.id); } })
       ]);
       return el('tr', { 'data-key': k.id }, [el('td', {}, [el('code', { text: k.id })]), el('td', { text: k.name }), el('td', {}, [el('code', { text: k.prefix + '…' })]),
-        el('td', { text: k.scopes.join(', ') }), el('td', {}, [el('span', { class: 'badge ' + k.status, text: k.status })]), exp, el('td', { text: when(k.last_used_at) }), actions]);
+        el('td', { class: 'clip', text: k.scopes.join(', ') }), el('td', {}, [el('span', { class: 'badge ' + k.status, text: k.status })]), exp, el('td', { text: when(k.last_used_at) }), actions]);
     }), 'keys.none', 8);
   }
   function showNewKey(secret) {
@@ -194,7 +194,7 @@ export const ADMIN_JS = String.raw`(function () {
     act(op('keys.revoke', { id: id }), function () { toast(t('keys.revoked', { id: id })); });
   }
 
-  function statusBadge(e) { return el('span', { class: 'badge ' + e.status, text: e.in_flight ? 'in flight' : e.status }); }
+  function statusBadge(e) { return el('span', { class: 'badge ' + e.status, text: e.in_flight ? t('events.inFlight') : e.status }); }
   function inspectButton(id) {
     return el('button', { type: 'button', 'data-action': 'inspect', 'data-id': id, text: t('inspect'), onclick: function () { inspect(id); } });
   }

@@ -34,11 +34,11 @@ button.danger { background: #fff; color: var(--bad); border-color: var(--bad); }
 .lang button[aria-pressed=true] { background: #fff; color: #12335b; }
 :focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }
 table { width: 100%; border-collapse: collapse; font-size: .9rem; }
-th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; white-space: nowrap; }
 th { color: var(--muted); font-weight: 600; white-space: nowrap; }
 td.actions { white-space: nowrap; }
 td.actions button { margin-right: .25rem; padding: .2rem .55rem; }
-td.clip { max-width: 22rem; overflow-wrap: anywhere; }
+td.clip { max-width: 28rem; white-space: normal; overflow-wrap: anywhere; }
 td.soon { color: var(--warn); font-weight: 600; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .85em; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 99px; font-size: .8rem; border: 1px solid currentColor; margin-left: .25rem; }
@@ -59,5 +59,5 @@ code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .85e
 .steps { margin: 0; padding-left: 1rem; }
 .toast { position: fixed; right: 1rem; bottom: 1rem; background: #12335b; color: #fff; padding: .6rem 1rem; border-radius: 6px; max-width: 30rem; z-index: 5; }
 .toast.bad { background: var(--bad); }
-#detail { grid-column: 1 / -1; }
+#keys, #dlq, #events, #detail, #gdpr, #audit { grid-column: 1 / -1; }
 `;
