@@ -99,7 +99,7 @@ describe.each(CASES)('CLI on %s, %s', (kind, door) => {
 
   beforeAll(async () => {
     if (kind === 'postgres') {
-      const pg = await createDatabase();
+      const pg = await createDatabase('kgc_t', { migrated: true });
       env.DATABASE_URL = pg.url;
       drop = pg.drop;
     }

@@ -1,7 +1,7 @@
 /**
  * A store for one test file, on either engine: an in-memory PGlite (started from the
- * suite's migrated image, see pglite-image.ts), or a fresh PostgreSQL database. Both
- * run the real migration step.
+ * suite's migrated image, see pglite-image.ts), or a fresh PostgreSQL database cloned
+ * from the migrated template (pg.ts). Both run the real migration step.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +38,7 @@ export async function createTestStore(
   opts: TestStoreOptions = {},
 ): Promise<TestStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kgc-test-'));
-  const db = kind === 'postgres' ? await createDatabase() : undefined;
+  const db = kind === 'postgres' ? await createDatabase('kgc_t', { migrated: true }) : undefined;
   const config = loadConfig({
     KGC_SUPPORT_DATA_DIR: dataDir,
     KGC_SUPPORT_LOG_LEVEL: 'silent',
