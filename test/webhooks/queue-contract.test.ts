@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/context/logger.js';
+import { silentLogger } from '../../src/context/logger.js';
 import { EVENT_TYPES } from '../../src/events/catalogue.js';
 import { getEvent, getEventDetail, publishEvent } from '../../src/events/events.service.js';
 import { startDispatcher, type Dispatcher } from '../../src/webhooks/dispatcher.js';
@@ -277,4 +279,46 @@ describe.each(QUEUE_KINDS)('the real daemon on the %s queue', (kind) => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+describe('the bullmq queue with Redis unreachable', () => {
+  it('starts, keeps every event in the store, and shuts down within bounds', async () => {
+    const rx = await startReceiver();
+    const ts = await createTestStore('postgres', {
+      env: fastEnv(rx.url, {
+        KGC_SUPPORT_QUEUE: 'bullmq',
+        REDIS_URL: 'redis://127.0.0.1:1',
+        KGC_SUPPORT_QUEUE_PREFIX: `kgc-test-${process.pid}-down`,
+      }),
+    });
+    try {
+      const warnings: string[] = [];
+      const logger: Logger = {
+        ...silentLogger,
+        warn: (obj: object | string, msg?: string) => {
+          warnings.push(typeof obj === 'string' ? obj : (msg ?? ''));
+        },
+        child: () => logger,
+      };
+      const d = await startDispatcher({ ctx: { ...ts.ctx, logger }, enabled: () => true });
+      const ids = await insertMany(ts.ctx, 5);
+      const settled: string[] = [];
+      d.on('settled', (b) => settled.push(...b.map((o) => o.id)));
+      await until(
+        () => warnings.some((w) => w.startsWith('BullMQ queue:')),
+        10_000,
+        'the warning that Redis is away',
+      );
+      expect(warnings.filter((w) => w.startsWith('BullMQ queue:'))).toHaveLength(1); // once a minute, not per job
+      const t0 = Date.now();
+      await d.close();
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(settled).toEqual([]);
+      expect(rx.deliveries).toHaveLength(0);
+      for (const id of ids) expect((await getEvent(ts.ctx, id)).status).toBe('pending');
+    } finally {
+      await ts.close();
+      await rx.stop();
+    }
+  });
 });

@@ -25,6 +25,18 @@ export const QUEUE_NAME = 'webhooks';
 const PAGE = 2_000;
 const MAX_PAGES = 10;
 
+/** Resolves with `p`, or after ms (a Redis away must not hang the dispatcher or a shutdown). */
+function bounded(p: Promise<unknown>, ms: number): Promise<unknown> {
+  let t: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise((resolve) => {
+      t = setTimeout(resolve, ms);
+      t.unref();
+    }),
+  ]).finally(() => clearTimeout(t));
+}
+
 interface JobData {
   id: string;
 }
@@ -163,7 +175,8 @@ export async function bullmqQueue(host: QueueHost): Promise<WebhookQueue> {
       if (!last || rows.length < PAGE) break;
       after = [last.run_at, String(last.seq)];
     }
-    await Promise.all([...adding]);
+    // Redis away: the adds wait for it (BullMQ's connection retries); the pump goes on.
+    await bounded(Promise.all([...adding]), 5_000);
   }
 
   return {
@@ -197,18 +210,24 @@ export async function bullmqQueue(host: QueueHost): Promise<WebhookQueue> {
     async busy() {
       if (host.inFlight > 0) return true;
       if (!host.ready()) return false;
-      const c = await queue.getJobCounts('wait', 'active', 'prioritized');
-      return Object.values(c).some((n) => n > 0);
+      const waiting = queue
+        .getJobCounts('wait', 'active', 'prioritized')
+        .then((c) => Object.values(c).some((n) => n > 0));
+      // Redis away: not idle (its jobs are unknown), and no hang.
+      return (await bounded(waiting, 2_000)) !== false;
     },
     async stop() {
       running = false;
       // Waits for the jobs this worker runs (each ends within the delivery timeout).
-      await worker.close();
+      await bounded(worker.close(), cfg.webhookTimeoutMs + 2_000);
     },
     async close() {
       closed = true;
-      await Promise.all([...adding]);
-      await queue.close().catch(() => {});
+      await bounded(Promise.all([...adding]), 2_000);
+      await bounded(
+        queue.close().catch(() => {}),
+        2_000,
+      );
       for (const c of connections) c.disconnect();
     },
   };
