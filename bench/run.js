@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --scenario by-phone,worklog-status,ingest,dispatch,cli,memory] [--store postgres,pglite]
+// npm run bench [-- --scenario by-phone,worklog-status,by-phone-cache,ingest,dispatch,cli,memory] [--store postgres,pglite]
 //                  [--duration 10] [--connections 16] [--customers 1000000] [--generator auto|wrk|autocannon] [--json]
 // The closed-loop GET scenarios use wrk when it is installed (apt-get install wrk): it
 // leaves more of a 2-core machine to the server than autocannon does.
@@ -13,10 +13,14 @@ import { cliScenarios } from './scenarios/cli.js';
 import { dispatchScenario, ingestScenario } from './scenarios/events.js';
 import { memoryScenario } from './scenarios/memory.js';
 import { pullApiScenarios } from './scenarios/pull-api.js';
+import { cacheScenario } from './scenarios/cache.js';
 
 const { values } = parseArgs({
   options: {
-    scenario: { type: 'string', default: 'by-phone,worklog-status,ingest,dispatch,cli,memory' },
+    scenario: {
+      type: 'string',
+      default: 'by-phone,worklog-status,by-phone-cache,ingest,dispatch,cli,memory',
+    },
     store: { type: 'string', default: 'postgres,pglite' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
@@ -32,7 +36,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'Usage: npm run bench -- [--scenario by-phone,worklog-status,ingest,dispatch,cli,memory] [--store postgres,pglite] [--duration 10] [--warmup 3] [--connections 16] [--customers 1000000] [--events 20000] [--latency-events 1000] [--cli-runs 20] [--generator auto|wrk|autocannon] [--json]\n',
+    'Usage: npm run bench -- [--scenario by-phone,worklog-status,by-phone-cache,ingest,dispatch,cli,memory] [--store postgres,pglite] [--duration 10] [--warmup 3] [--connections 16] [--customers 1000000] [--events 20000] [--latency-events 1000] [--cli-runs 20] [--generator auto|wrk|autocannon] [--json]\n',
   );
   process.exit(0);
 }
@@ -57,6 +61,7 @@ log(
 const rows = [];
 if (scenarios.some((s) => s === 'by-phone' || s === 'worklog-status'))
   rows.push(...(await pullApiScenarios(opts, log)));
+if (scenarios.includes('by-phone-cache')) rows.push(...(await cacheScenario(opts, log)));
 if (scenarios.includes('ingest')) rows.push(...(await ingestScenario(opts, log)));
 if (scenarios.includes('dispatch')) rows.push(...(await dispatchScenario(opts, log)));
 if (scenarios.includes('cli')) {

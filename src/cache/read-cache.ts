@@ -39,7 +39,7 @@ function counters(): CacheCounters {
   return {
     reads: new Counter({
       name: 'kgc_support_read_cache_requests_total',
-      help: 'Pull API reads by cache result: hit, miss (read from the ERP and kept), bypass (Redis unreachable or the answer not cacheable)',
+      help: 'Pull API reads by cache result: hit, miss (read from the ERP and kept), shared (joined a read of the same answer in flight), bypass (Redis unreachable or the answer not cacheable)',
       labelNames: ['result'],
       registers: [],
     }),
@@ -63,6 +63,7 @@ export class RedisReadCache implements ReadCache {
   private openUntil = 0;
   private lost = false;
   private warned = false;
+  private readonly inflight = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly redis: Redis,
@@ -119,6 +120,14 @@ export class RedisReadCache implements ReadCache {
 
   async read<T>(key: CacheKey, load: () => Promise<{ value: T; owner: CacheOwner }>): Promise<T> {
     const tag = lookupTag(this.prefix, key);
+    // A surge on one customer makes one database read: requests that arrive while it is
+    // on its way share its answer (or its error) instead of each asking the ERP.
+    const join = (shared: Promise<unknown>): Promise<T> => {
+      this.counters.reads.inc({ result: 'shared' });
+      return shared as Promise<T>;
+    };
+    const early = this.inflight.get(tag);
+    if (early) return join(early);
     const got = await this.guarded(() =>
       this.scripts.kgcRead(refKey(this.prefix, tag), this.prefix, tag),
     );
@@ -130,6 +139,24 @@ export class RedisReadCache implements ReadCache {
       this.counters.reads.inc({ result: 'hit' });
       return JSON.parse(got[1]) as T;
     }
+    // Another request may have started the same read while this one asked Redis.
+    // (checked and set with no await between, so exactly one request reads the database).
+    const late = this.inflight.get(tag);
+    if (late) return join(late);
+    const filling = this.loadAndFill(tag, got[1], load);
+    this.inflight.set(tag, filling);
+    try {
+      return await filling;
+    } finally {
+      if (this.inflight.get(tag) === filling) this.inflight.delete(tag);
+    }
+  }
+
+  private async loadAndFill<T>(
+    tag: string,
+    gen: string,
+    load: () => Promise<{ value: T; owner: CacheOwner }>,
+  ): Promise<T> {
     // Errors (404, 409, …) are thrown by load: nothing is kept for them.
     const loaded = await load();
     const owner = ownerTag(loaded.owner);
@@ -141,7 +168,7 @@ export class RedisReadCache implements ReadCache {
     await this.guarded(() =>
       this.scripts.kgcFill(
         this.prefix,
-        got[1],
+        gen,
         owner,
         tag,
         JSON.stringify(loaded.value),
@@ -152,6 +179,8 @@ export class RedisReadCache implements ReadCache {
   }
 
   async invalidate(events: readonly { type: string; data: unknown }[]): Promise<void> {
+    // A request from now on must not join a database read that began before this event.
+    this.inflight.clear();
     const inv = invalidationFor(this.prefix, events);
     if (inv.owners.length === 0 && inv.refs.length === 0) return;
     const dropped = await this.guarded(() =>

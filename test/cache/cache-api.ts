@@ -144,8 +144,13 @@ export async function createCacheApi(
 /** A counter's value by label, as /metrics would show it. */
 export async function cacheReads(
   metrics: Metrics,
-): Promise<{ hit: number; miss: number; bypass: number }> {
+): Promise<{ hit: number; miss: number; bypass: number; shared: number }> {
   const m = await metrics.registry.getSingleMetric('kgc_support_read_cache_requests_total')?.get();
   const value = (result: string) => m?.values.find((v) => v.labels.result === result)?.value ?? 0;
-  return { hit: value('hit'), miss: value('miss'), bypass: value('bypass') };
+  return {
+    hit: value('hit'),
+    miss: value('miss'),
+    bypass: value('bypass'),
+    shared: value('shared'),
+  };
 }

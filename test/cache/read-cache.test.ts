@@ -5,7 +5,7 @@
  * are never kept, the scope check still runs first, and personal data never lives
  * longer than the TTL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { STORE_KINDS } from '../helpers/store.js';
 import { cacheReads, createCacheApi, type CacheApi } from './cache-api.js';
 
@@ -245,6 +245,29 @@ describe('read cache and an invalidation during a database read', () => {
   });
   afterAll(async () => {
     await t?.close();
+  });
+
+  it('makes one database read for a surge of requests for one answer', async () => {
+    const cache = t.cache;
+    if (!cache) throw new Error('the cache is on in this test');
+    const key = { kind: 'by-phone', lookup: '+36209999999' } as const;
+    let loads = 0;
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const load = async () => {
+      loads += 1;
+      await gate;
+      return { value: { customer_id: 'C-SURGE' }, owner: { customer: 'C-SURGE' } };
+    };
+    const surge = Array.from({ length: 20 }, () => cache.read(key, load));
+    // Every request is waiting on the one read in flight before it is let go.
+    await vi.waitFor(async () => expect((await cacheReads(t.metrics)).shared).toBe(19));
+    release();
+    const answers = await Promise.all(surge);
+    expect(answers.every((a) => a.customer_id === 'C-SURGE')).toBe(true);
+    expect(loads).toBe(1);
   });
 
   it('does not keep a value read before an invalidation that ran meanwhile', async () => {

@@ -1,0 +1,194 @@
+// Scenario: by-phone with the Redis read cache (seed 5.1, 13), beside the same daemon
+// without it, in the same run, on the same data and the same 2,000 sampled phones.
+// ERP statements are counted by PostgreSQL itself: index and sequential scans of
+// kgc_erp.customers (pg_stat_user_tables), one per by-phone statement; the daemon's
+// own counters (/metrics) say how many reads were asked. Stale reads: after the load,
+// rounds of "change the customer in the ERP, publish its event, read it back".
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { loadConfig } from '../../dist/config/config.js';
+import { silentLogger } from '../../dist/context/logger.js';
+import { startDaemon } from '../../dist/daemon/daemon.js';
+import { createKey } from '../../dist/keys/keys.service.js';
+import { benchPhone, ensureBulkData, sample } from '../lib/data.js';
+import { load } from '../lib/load.js';
+import { row } from '../lib/report.js';
+import { ensureBenchDatabase } from './pull-api.js';
+
+const REDIS_URL = process.env.KGC_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const STALE_ROUNDS = 200;
+
+async function start(kind, cache) {
+  const dataDir = new URL(`../.data/${kind}`, import.meta.url).pathname;
+  mkdirSync(dataDir, { recursive: true });
+  const env = {
+    KGC_SUPPORT_DATA_DIR: dataDir,
+    KGC_SUPPORT_PORT: '0',
+    KGC_SUPPORT_LOG_LEVEL: 'silent',
+    KGC_SUPPORT_PG_POOL_MAX: '16',
+  };
+  if (kind === 'postgres') env.DATABASE_URL = await ensureBenchDatabase('kgc_bench');
+  if (cache) {
+    env.REDIS_URL = REDIS_URL;
+    env.KGC_SUPPORT_CACHE_PREFIX = `kgc-bench:${randomBytes(4).toString('hex')}:cache`;
+  }
+  const config = loadConfig(env);
+  // The demo data (machines, locations) the bulk rows refer to; a second start finds them there.
+  const daemon = await startDaemon({ config, demo: true, logger: silentLogger }).catch((err) => {
+    if (err.code !== 'erp_not_empty') throw err;
+    return startDaemon({ config, demo: false, logger: silentLogger });
+  });
+  const key = (
+    await createKey(
+      { ...daemon.ctx, actor: 'bench' },
+      { name: 'bench', scopes: ['support:read', 'erp:publish'], rate_limit: '10000000/s' },
+    )
+  ).api_key;
+  return { daemon, key, prefix: env.KGC_SUPPORT_CACHE_PREFIX };
+}
+
+/** Scans of kgc_erp.customers so far, once PostgreSQL's statistics have settled. */
+async function customerScans(erp) {
+  const read = async () =>
+    Number(
+      (
+        await erp.query(
+          `SELECT COALESCE(idx_scan, 0) + COALESCE(seq_scan, 0) AS n FROM pg_stat_user_tables WHERE schemaname = 'kgc_erp' AND relname = 'customers'`,
+        )
+      ).rows[0]?.n ?? 0,
+    );
+  // Backends flush their counts when idle (within about a second); wait until two reads agree.
+  let last = await read();
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 750));
+    const now = await read();
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
+async function metric(url, name, labels = '') {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const re = new RegExp(`^${name}\\{[^}]*${labels}[^}]*\\} ([0-9.e+]+)$`, 'gm');
+  let sum = 0;
+  for (const m of text.matchAll(re)) sum += Number(m[1]);
+  return sum;
+}
+
+async function byPhoneRun(kind, cache, opts, ids, log) {
+  const { daemon, key, prefix } = await start(kind, cache);
+  try {
+    await ensureBulkData(daemon.ctx.erp, opts.customers, log);
+    const auth = { authorization: `Bearer ${key}` };
+    const scans0 = await customerScans(daemon.ctx.erp);
+    const asked0 = await metric(daemon.url, 'kgc_support_http_requests_total', 'by-phone');
+    const result = await load({
+      url: daemon.url,
+      connections: opts.connections,
+      duration: opts.duration,
+      warmup: opts.warmup,
+      headers: auth,
+      requests: ids.map((i) => ({
+        path: `/api/customers/by-phone/${encodeURIComponent(benchPhone(i))}`,
+      })),
+    });
+    const asked =
+      (await metric(daemon.url, 'kgc_support_http_requests_total', 'by-phone')) - asked0;
+    const statements = (await customerScans(daemon.ctx.erp)) - scans0;
+    const out = { result, asked, statements };
+    if (cache) {
+      const hit = await metric(daemon.url, 'kgc_support_read_cache_requests_total', 'result="hit"');
+      const all = await metric(daemon.url, 'kgc_support_read_cache_requests_total');
+      out.hitRatio = all ? hit / all : 0;
+      out.bypass = await metric(
+        daemon.url,
+        'kgc_support_read_cache_requests_total',
+        'result="bypass"',
+      );
+      out.miss = await metric(daemon.url, 'kgc_support_read_cache_requests_total', 'result="miss"');
+      out.stale = await staleRounds(daemon, auth, ids);
+      await dropPrefix(prefix);
+    }
+    return out;
+  } finally {
+    await daemon.close();
+  }
+}
+
+/** Change a customer in the ERP, publish the event that says so, read it back: how often is it old? */
+async function staleRounds(daemon, auth, ids) {
+  let stale = 0;
+  for (let r = 0; r < STALE_ROUNDS; r++) {
+    const i = ids[r % ids.length];
+    const path = `${daemon.url}/api/customers/by-phone/${encodeURIComponent(benchPhone(i))}`;
+    const before = await (await fetch(path, { headers: auth })).json(); // cached now
+    const next = before.payment_status === 'late' ? 'good' : 'late';
+    await daemon.ctx.erp.query(`UPDATE kgc_erp.customers SET payment_status = $1 WHERE id = $2`, [
+      next,
+      before.customer_id,
+    ]);
+    const res = await fetch(`${daemon.url}/api/events`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        event: 'rental.ended',
+        data: {
+          rental_id: `R-STALE-${r}`,
+          customer: { id: before.customer_id },
+          satisfaction_survey: false,
+        },
+      }),
+    });
+    if (res.status !== 202) throw new Error(`publish answered ${res.status}`);
+    const after = await (await fetch(path, { headers: auth })).json();
+    if (after.payment_status !== next) stale++;
+  }
+  return stale;
+}
+
+async function dropPrefix(prefix) {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function cacheScenario(opts, log) {
+  const rows = [];
+  const ids = sample(opts.customers, 2000);
+  for (const kind of opts.stores) {
+    log(
+      `\n[cache] ${kind}: by-phone without the cache (baseline), then with it (${opts.connections} connections, ${opts.duration} s each after a ${opts.warmup} s warm-up)`,
+    );
+    const base = await byPhoneRun(kind, false, opts, ids, log);
+    const ours = await byPhoneRun(kind, true, opts, ids, log);
+    const saved = base.asked && ours.asked ? 1 - ours.statements / ours.asked : 0;
+    const errors = ours.result.errors + ours.result.non2xx;
+    log(
+      `[cache] ${kind}: without: ${base.asked} reads, ${base.statements} ERP statements; with: ${ours.asked} reads, ${ours.statements} ERP statements, hit ratio ${(ours.hitRatio * 100).toFixed(1)} % (${ours.miss} misses, ${ours.bypass} bypasses), stale reads ${ours.stale}/${STALE_ROUNDS}`,
+    );
+    rows.push(
+      row({
+        scenario: 'by-phone with Redis cache (max)',
+        store: kind,
+        rps: ours.result.rps,
+        p50: ours.result.latency_ms.p50,
+        p99: ours.result.latency_ms.p99,
+        baseline: { rps: base.result.rps, p99: base.result.latency_ms.p99 },
+        target: 'stale reads 0, ERP statements < reads',
+        verdict: ours.stale === 0 && ours.statements < ours.asked ? 'PASS' : 'MISS',
+        note: `hit ratio ${(ours.hitRatio * 100).toFixed(1)} %, ERP statements saved ${(saved * 100).toFixed(1)} % (${ours.statements} for ${ours.asked} reads; without: ${base.statements} for ${base.asked}), stale ${ours.stale}/${STALE_ROUNDS}${errors ? `, ${errors} errors` : ''}`,
+      }),
+    );
+  }
+  return rows;
+}
