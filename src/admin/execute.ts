@@ -59,7 +59,7 @@ export async function executeOp(ctx: Ctx, op: AnyOp, rawInput: unknown): Promise
       const status = err instanceof KgcError ? err.status : 500;
       await recordAdminAction(ctx, {
         action: op.name,
-        resourceId: op.resourceOf?.(input, {} as never),
+        resourceId: op.resourceOf?.(input, {}),
         status,
         latencyMs: performance.now() - started,
       }).catch(() => {});

@@ -22,4 +22,4 @@ export const ALL_OPS: readonly AnyOp[] = [
   ...WEBHOOKS_OPS,
   ...HEALTH_OPS,
   ...ADMIN_UI_OPS,
-] as unknown as AnyOp[];
+];

@@ -172,7 +172,7 @@ const redisPatterns = (env: string, doc: string, dflt: string): Setting<readonly
         throw bad(env, `"${p}" must contain {id} exactly once`);
       const before = p.slice(0, at).slice(-1);
       const after = p.slice(at + 4, at + 5);
-      if (/[A-Za-z0-9_*?\[\]\\-]/.test(before) || /[A-Za-z0-9_*?\[\]\\-]/.test(after)) {
+      if (/[A-Za-z0-9_*?[\]\\-]/.test(before) || /[A-Za-z0-9_*?[\]\\-]/.test(after)) {
         throw bad(
           env,
           `"${p}": put a separator such as ":" on both sides of {id}, or another customer's keys could match`,

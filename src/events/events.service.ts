@@ -187,7 +187,7 @@ export async function publishEvents(
   inputs: readonly PublishInput[],
   source: EventSource,
 ): Promise<PromiseSettledResult<PublishResult>[]> {
-  const results: PromiseSettledResult<PublishResult>[] = new Array(inputs.length);
+  const results = new Array<PromiseSettledResult<PublishResult>>(inputs.length);
   const prepared: { index: number; event: PreparedEvent }[] = [];
   const normalised = await normaliseSeedForms(
     ctx.erp,

@@ -83,4 +83,4 @@ export function makeGdprOps(makeDeps: DepsFactory) {
 
 export const gdprOps = makeGdprOps((ctx) => createErasureDeps(ctx));
 
-export const GDPR_OPS: readonly AnyOp[] = Object.values(gdprOps) as unknown as AnyOp[];
+export const GDPR_OPS: readonly AnyOp[] = Object.values(gdprOps);

@@ -91,7 +91,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       );
     } else {
       db = guardDb(
-        await connectPostgres(config.databaseUrl as string, config, logger, 'kgc-support'),
+        await connectPostgres(config.databaseUrl, config, logger, 'kgc-support'),
         condition,
       );
     }

@@ -65,7 +65,7 @@ function recordingLogger(): Logger & { warnings: string[] } {
     debug: noop,
     trace: noop,
     warn: (obj: object | string, msg?: string) => {
-      warnings.push(msg ?? String(obj));
+      warnings.push(msg ?? (typeof obj === 'string' ? obj : JSON.stringify(obj)));
     },
     child: () => logger,
   };
