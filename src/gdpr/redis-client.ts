@@ -44,10 +44,16 @@ export function createRedisClient(url: string, timeoutMs: number): RedisApi {
     return client;
   };
   const guard = async <T>(what: string, fn: (c: Client) => Promise<T>): Promise<T> => {
-    const c = await connect();
+    const pending = connect();
+    const c = await pending;
     try {
       return await fn(c);
     } catch (err) {
+      // A connection that failed a command (dropped: it never comes back without a
+      // retry strategy; or hung: a partition) is let go, and the next command
+      // connects anew, so a cascade completes once Redis returns.
+      if (client === pending) client = undefined;
+      c.disconnect();
       throw transient(
         `Redis ${what} failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).name})`,
       );
