@@ -16,9 +16,11 @@ import { queryAudit } from '../../src/audit/audit.service.js';
 import { composeApi } from '../../src/daemon/compose-app.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { getPluginState } from '../../src/plugin/plugin.service.js';
+import { publishEvent } from '../../src/events/events.service.js';
 import type { AnyOp } from '../../src/ops/op.js';
 import { disabledLifecycle, NO_ERASURES } from '../helpers/api.js';
 import { createTestStore, STORE_KINDS, type TestStore } from '../helpers/store.js';
+import { SAMPLES } from '../helpers/webhooks.js';
 
 const HOST = '127.0.0.1:8080';
 const ORIGIN = `http://${HOST}`;
@@ -211,6 +213,17 @@ describe.each(STORE_KINDS)('the admin page on %s', (kind) => {
     const noSession = await op('plugin.disable', { cookie: 'kgc_admin=forged', csrf: s.csrf });
     expect([noSession.statusCode, noSession.json().code]).toEqual([401, 'admin_session_required']);
     expect((await getPluginState(ts.ctx)).enabled).toBe(true);
+  });
+
+  it('lists the recent events newest first, filtered by status (events.list)', async () => {
+    const s = await session();
+    for (const id of ['evt_list_1', 'evt_list_2'])
+      await publishEvent(ts.ctx, { id, event: 'order.arrived', data: SAMPLES['order.arrived'] });
+    const res = await op('events.list', s, { status: 'pending', limit: 10 });
+    expect(res.json().map((e: { id: string }) => e.id)).toEqual(['evt_list_2', 'evt_list_1']);
+    expect(res.json()[0]).not.toHaveProperty('data');
+    const none = await op('events.list', s, { status: 'dead' });
+    expect(none.json()).toEqual([]);
   });
 
   it('offers only the page operations: no password reset, no erasure from the browser', async () => {
