@@ -3,6 +3,7 @@
  * went in; the rest is refused by name. (That compose itself reads it back is shown in
  * test/render/render.test.ts.)
  */
+import { parse as dotenvParse } from 'dotenv';
 import { describe, expect, it } from 'vitest';
 import { encodeEnvValue, envLine, parseEnv } from '../../src/render/env-format.js';
 
@@ -35,5 +36,18 @@ describe('.env values', () => {
   it('reads comments, blank lines, export and unquoted trailing comments as compose does', () => {
     const env = parseEnv('# c\n\nexport A=1\nB=two # note\nC="x # y"\nD=\'#z\'\nA=3\n');
     expect(Object.fromEntries(env)).toEqual({ A: '3', B: 'two', C: 'x # y', D: '#z' });
+  });
+
+  it("keeps its own parser: npm's dotenv reads two of compose's forms differently (measured)", () => {
+    // What docker compose v1 reads (python-dotenv 1.x, measured): a # inside a bare value is
+    // part of it, and "\\" in double quotes is one backslash. Ours agrees; dotenv 17 does not.
+    const text = 'G=x#y\nB="C:\\\\kgc"\nS = spaced\nexport E=exported\n';
+    const compose = { G: 'x#y', B: 'C:\\kgc', S: 'spaced', E: 'exported' };
+    expect(Object.fromEntries(parseEnv(text))).toEqual(compose);
+    const dotenv = dotenvParse(text);
+    expect(dotenv.G).toBe('x');
+    expect(dotenv.B).toBe('C:\\\\kgc');
+    // Both spaced and exported lines it reads as compose does: only the two above differ.
+    expect({ S: dotenv.S, E: dotenv.E }).toEqual({ S: 'spaced', E: 'exported' });
   });
 });
