@@ -42,9 +42,16 @@ export function sessionCookie(id: string, secure: boolean, maxAgeS?: number): st
   ].join('; ');
 }
 
-/** Refuses a POST whose Origin (or Referer) is not this server's own host. */
+const first = (v: string | string[] | undefined): string | undefined =>
+  (Array.isArray(v) ? v[0] : v)?.split(',')[0]?.trim().toLowerCase() || undefined;
+
+/**
+ * Refuses a POST whose Origin (or Referer) is not this server's own host: the Host
+ * header, or the X-Forwarded-Host a reverse proxy in front sets (a cross-site form or
+ * fetch cannot set that header without a CORS preflight, which the daemon never grants).
+ */
 export function checkOrigin(req: FastifyRequest): void {
-  const host = req.headers.host;
+  const hosts = [first(req.headers.host), first(req.headers['x-forwarded-host'])].filter(Boolean);
   const origin = req.headers.origin ?? req.headers.referer;
   let from: string | undefined;
   try {
@@ -52,7 +59,7 @@ export function checkOrigin(req: FastifyRequest): void {
   } catch {
     from = undefined;
   }
-  if (!host || !from || from.toLowerCase() !== host.toLowerCase())
+  if (!from || !hosts.includes(from.toLowerCase()))
     throw new KgcError(
       'csrf_refused',
       from ? `requests from ${from} are refused here` : 'a request without its Origin is refused',

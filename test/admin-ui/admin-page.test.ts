@@ -210,6 +210,18 @@ describe.each(STORE_KINDS)('the admin page on %s', (kind) => {
       payload: {},
     });
     expect(noOrigin.statusCode).toBe(403);
+    // Behind a reverse proxy that rewrites Host: its X-Forwarded-Host is the page's own origin.
+    const proxied = await op(
+      'plugin.status',
+      s,
+      {},
+      {
+        host: '127.0.0.1:3030',
+        'x-forwarded-host': 'admin.kgc.example',
+        origin: 'https://admin.kgc.example',
+      },
+    );
+    expect(proxied.statusCode).toBe(200);
     const noSession = await op('plugin.disable', { cookie: 'kgc_admin=forged', csrf: s.csrf });
     expect([noSession.statusCode, noSession.json().code]).toEqual([401, 'admin_session_required']);
     expect((await getPluginState(ts.ctx)).enabled).toBe(true);
