@@ -30,7 +30,8 @@ const typed = fc
     return { text: `${head}${sep(1)}${rest.slice(0, 3)}${sep(2)}${rest.slice(3)}`, national };
   });
 
-function refusedOrE164(input: string): string | 'refused' {
+/** The E.164 form, or the word 'refused'. */
+function refusedOrE164(input: string): string {
   try {
     return normalizePhone(input);
   } catch (err) {
