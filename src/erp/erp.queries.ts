@@ -84,10 +84,6 @@ export const BOOK_APPOINTMENT = `
   ON CONFLICT DO NOTHING
   RETURNING id, location_id, slot_start, slot_minutes, customer_id, status, idempotency_ref`;
 
-export const APPOINTMENT_AT_SLOT = `
-  SELECT id, location_id, slot_start, slot_minutes, customer_id, status, idempotency_ref
-  FROM kgc_erp.appointments WHERE location_id = $1 AND slot_start = $2 AND status <> 'cancelled'`;
-
 export const APPOINTMENT_BY_REF = `
   SELECT id, location_id, slot_start, slot_minutes, customer_id, status, idempotency_ref
   FROM kgc_erp.appointments WHERE idempotency_ref = $1`;

@@ -59,12 +59,3 @@ export function minutesOf(time: string): number {
   const [h, m] = time.split(':');
   return Number(h) * 60 + Number(m);
 }
-
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -27,17 +27,6 @@ export interface Owned<T> {
   owner: { customer: string };
 }
 
-export async function orderStatus(ctx: Pick<Ctx, 'erp'>, orderId: string): Promise<OrderStatus> {
-  return (await orderStatusOwned(ctx, orderId)).value;
-}
-
-export async function orderArrival(
-  ctx: Pick<Ctx, 'erp' | 'clock' | 'config'>,
-  orderId: string,
-): Promise<OrderArrival> {
-  return (await orderArrivalOwned(ctx, orderId)).value;
-}
-
 export async function orderStatusOwned(
   ctx: Pick<Ctx, 'erp'>,
   orderId: string,

@@ -25,13 +25,6 @@ export function lateDays(
   return Math.max(0, daysBetween(row.rental_end, until));
 }
 
-export async function rentalStatus(
-  ctx: Pick<Ctx, 'erp' | 'clock' | 'config'>,
-  rentalId: string,
-): Promise<RentalStatus> {
-  return (await rentalStatusOwned(ctx, rentalId)).value;
-}
-
 /** The status and the customer it belongs to (the read cache files it under them). */
 export async function rentalStatusOwned(
   ctx: Pick<Ctx, 'erp' | 'clock' | 'config'>,

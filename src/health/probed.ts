@@ -13,4 +13,3 @@ export type Probed<T> =
   | { readonly kind: 'error'; readonly error: string; readonly at: number };
 
 export const ok = <T>(value: T, at: number): Probed<T> => ({ kind: 'ok', value, at });
-export const unset = <T>(why: string, at: number): Probed<T> => ({ kind: 'unset', why, at });

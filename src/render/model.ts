@@ -40,7 +40,6 @@ export const SUPPORT_SERVICES = [
   'chatwoot-worker',
 ] as const;
 export const ERP_SERVICES = ['kgc-api'] as const;
-export type SupportService = (typeof SUPPORT_SERVICES)[number];
 
 const IMAGE_VARS: Readonly<Record<ImageKey, string>> = {
   'kgc-api': 'KGC_API_IMAGE',
@@ -129,7 +128,6 @@ export function googleCredentialsMount(f: Franchise, composeFile: string): strin
  * bind-mounted at /run/kgc-support, where the daemon listens on admin.sock.
  */
 export const RUN_DIR = 'run';
-export const ADMIN_SOCKET_IN_CONTAINER = '/run/kgc-support/admin.sock';
 /** The daemon image's user, which must own run/ so that it can create its socket there. */
 export const DAEMON_UID = 10001;
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config.js';
 import type { Config } from '../../src/config/settings.js';
-import { cryptoRandom, manualClock, systemClock, type Clock } from '../../src/context/clock.js';
+import { cryptoRandom, systemClock, type Clock } from '../../src/context/clock.js';
 import type { Ctx } from '../../src/context/context.js';
 import { silentLogger } from '../../src/context/logger.js';
 import { openStore, type Store } from '../../src/store/open.js';
@@ -74,5 +74,3 @@ export async function createTestStore(
     },
   };
 }
-
-export { manualClock };
