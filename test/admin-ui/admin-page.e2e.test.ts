@@ -212,10 +212,45 @@ describe.skipIf(missing !== undefined)('the admin page in headless Chromium', ()
     );
     await refreshUntil('tr[data-event="evt_admin_dlq"][data-status="delivered"]');
     expect(await page.$('#dlq-rows tr[data-event="evt_admin_dlq"]')).toBeNull();
-    n = rx.deliveries.length;
+  });
+
+  it('purges a dead-lettered event only after the confirmation', async () => {
+    rx.behaviour = (r) => (r.body.includes('evt_admin_purge') ? { status: 500 } : { status: 204 });
+    await publish('evt_admin_purge');
+    await until(
+      async () => (await getEvent(daemon.ctx, 'evt_admin_purge')).status === 'dead',
+      WAIT,
+      'the event to be dead-lettered',
+    );
+    rx.behaviour = () => ({ status: 204 });
+    const row = '#dlq-rows tr[data-event="evt_admin_purge"]';
+    await refreshUntil(row);
+    await page.check(`${row} input[type="checkbox"]`);
+    page.once('dialog', (d) => void d.dismiss());
+    await page.click('#dlq-purge-selected');
+    await page.click('#refresh');
+    expect(await page.$(row)).not.toBeNull();
+    page.once('dialog', (d) => void d.accept());
+    await page.click('#dlq-purge-selected');
+    await page.waitForSelector(row, { state: 'detached' });
+    await expect(getEvent(daemon.ctx, 'evt_admin_purge')).rejects.toThrow();
+  });
+
+  it('rotates a key with a grace period: both work meanwhile', async () => {
+    const row = page.locator('#key-rows tr', { hasText: 'demo' });
+    page.once('dialog', (d) => void d.accept('1h'));
+    await row.locator('button[data-action="rotate"]').click();
+    await page.waitForSelector('#new-key:not([hidden])');
+    const successor = (await page.textContent('#new-key-value')) ?? '';
+    expect(successor).not.toBe(demoKey);
+    expect((await pullApi(successor)).status).toBe(200);
+    expect((await pullApi(demoKey)).status).toBe(200);
+    await page.waitForSelector('#key-rows .badge.rotated');
+    await page.click('#new-key-close');
   });
 
   it('refuses a forged cross-site POST, though the browser sends the session cookie', async () => {
+    n = rx.deliveries.length;
     const forged = await context.newPage();
     const answer = forged.waitForResponse((r) => r.url().endsWith('/admin/api/ops/plugin.disable'));
     await forged.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
