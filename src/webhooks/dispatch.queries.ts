@@ -95,15 +95,23 @@ export const RELEASE_LEASES = `
   WHERE status = 'pending' AND locked_by IS NOT NULL AND run_at > $1`;
 
 /**
- * The BullMQ queue's claim: the one event a job names, leased as CLAIM leases, when it
- * is still pending and due. Two workers holding jobs for one event: the row lock
- * serialises them and the second finds it leased (run_at in the future), so changes
- * nothing. $1 now, $2 lease end, $3 worker, $4 event id, $5 as CLAIM's.
+ * The BullMQ queue's claim: the events the jobs at hand name ($4, an array: one
+ * statement and one commit for all the jobs that arrived together), leased as CLAIM
+ * leases, when still pending and due. Locked in id order, so two daemons claiming
+ * overlapping sets cannot deadlock; a row another worker leased meanwhile no longer
+ * matches once its lock is granted, and is left out. $1 now, $2 lease end, $3 worker,
+ * $5 as CLAIM's.
  */
-export const CLAIM_ONE = `
+export const CLAIM_IDS = `
   UPDATE kgc_support.events e
   SET run_at = $2, locked_by = $3, attempts = e.attempts + 1
-  WHERE e.id = $4 AND e.status = 'pending' AND e.run_at <= $1 AND (e.replays > 0 OR e.occurred_at >= $5)
+  FROM (
+    SELECT id FROM kgc_support.events
+    WHERE id = ANY($4::text[]) AND status = 'pending' AND run_at <= $1 AND (replays > 0 OR occurred_at >= $5)
+    ORDER BY id
+    FOR UPDATE
+  ) AS c
+  WHERE e.id = c.id
   RETURNING e.id, e.type, e.body, e.attempts, e.failures, (extract(epoch FROM e.created_at) * 1000)::float8 AS created_ms`;
 
 /** A job found nothing to claim: is its event waiting for a retry (due at run_at, no lease)? */

@@ -2,7 +2,7 @@
  * The BullMQ queue (KGC_SUPPORT_QUEUE=bullmq, seed 10.2): Redis carries only event ids;
  * the store's events table stays the record. A job names one event and its attempt
  * count (`e<attempts>-<id>`, so one due state is one job however often it is offered);
- * its worker claims that row with CLAIM_ONE, delivers, and the dispatcher's one settle
+ * its worker claims that row (CLAIM_IDS, batched), delivers, and the dispatcher's one settle
  * path writes the outcome. A retry becomes a delayed job. A job that Redis lost (a flush,
  * a failover, a daemon killed between settle and enqueue) is offered again by the
  * reconcile: due rows of the store are enqueued, deduplicated by job id.
@@ -88,17 +88,43 @@ export async function bullmqQueue(host: QueueHost): Promise<WebhookQueue> {
     adding.add(q);
   };
 
+  /**
+   * Claims gathered from the jobs that start together: one statement and one commit for
+   * all of them (a commit per job would make the store's fsync the queue's pace).
+   */
+  let claims: { id: string; done: (row: Claimed | undefined, err?: Error) => void }[] = [];
+  const claim = (id: string): Promise<Claimed | undefined> =>
+    new Promise((resolve, reject) => {
+      if (claims.length === 0) setImmediate(claimBatch);
+      claims.push({ id, done: (row, err) => (err ? reject(err) : resolve(row)) });
+    });
+  function claimBatch(): void {
+    const batch = claims;
+    claims = [];
+    ctx.db
+      .query<Claimed>(sql.CLAIM_IDS, [
+        ...leaseArgs(host),
+        [...new Set(batch.map((c) => c.id))],
+        maxAgeCutoff(host),
+      ])
+      .then(({ rows }) => {
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        for (const c of batch) {
+          c.done(byId.get(c.id));
+          byId.delete(c.id); // two jobs naming one event: one claim
+        }
+      })
+      .catch((err: Error) => {
+        for (const c of batch) c.done(undefined, err);
+      });
+  }
+
   async function process(job: Job<JobData>, token?: string): Promise<void> {
     if (job.id) offered.delete(job.id);
     // Held, disabled or stopping: the job ends unclaimed, the row stays due in the store
     // and the reconcile offers it again once deliveries may start.
     if (!running || !host.ready()) return;
-    const { rows } = await ctx.db.query<Claimed>(sql.CLAIM_ONE, [
-      ...leaseArgs(host),
-      job.data.id,
-      maxAgeCutoff(host),
-    ]);
-    const row = rows[0];
+    const row = await claim(job.data.id);
     if (row) return host.run(row);
     // A delayed job that fired before its row's run_at (clocks differ): wait for it.
     const now = ctx.clock.now();

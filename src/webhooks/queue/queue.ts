@@ -11,7 +11,7 @@ import type { Outcome } from '../settler.js';
 
 export type QueueKind = 'postgres' | 'bullmq';
 
-/** A leased event, as CLAIM and CLAIM_ONE return it. */
+/** A leased event, as CLAIM and CLAIM_IDS return it. */
 export interface Claimed {
   id: string;
   type: string;
@@ -54,7 +54,7 @@ export interface WebhookQueue {
   close(): Promise<void>;
 }
 
-/** CLAIM's and CLAIM_ONE's shared parameters: now, lease end, worker. */
+/** CLAIM's and CLAIM_IDS' shared parameters: now, lease end, worker. */
 export function leaseArgs(host: QueueHost): [Date, Date, string] {
   const now = host.ctx.clock.now();
   return [new Date(now), new Date(now + host.ctx.config.webhookLeaseMs), host.workerId];
