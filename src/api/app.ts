@@ -17,7 +17,7 @@ import type { KeyVerifier } from '../keys/key-verifier.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { apiGuard } from './auth.js';
 import { openApiRoutes, registerOpenApi } from './openapi.js';
-import { errorHandler, notFoundHandler } from './problem.js';
+import { errorHandler, notFoundHandler, sendProblem } from './problem.js';
 import type { RateLimiter } from './rate-limit.js';
 import { customerRoutes } from './routes/customers.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
@@ -67,6 +67,17 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
       },
     },
     return503OnClosing: true,
+    // The router's own refusals (a path segment that is not UTF-8, or longer than any
+    // id) are problem documents like every other error.
+    frameworkErrors: (err, req, reply) => {
+      sendProblem(
+        req,
+        reply,
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new KgcError('invalid_id', 'a path segment is longer than any identifier')
+          : new KgcError('bad_request', 'the URL is not valid (a %-escape that is not UTF-8)'),
+      );
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // JSON only: a text/plain body is refused with 415 rather than read as a string.

@@ -17,6 +17,22 @@ export interface AuditEntry {
   latencyMs: number;
 }
 
+// A NUL or a lone UTF-16 surrogate: text PostgreSQL refuses (in jsonb and in text).
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A caller's text as an audit row can hold it: what PostgreSQL would refuse becomes
+ * U+FFFD, and a value that is not text is written as JSON. A request refused for a
+ * NUL in its URL is still audited, and one such row must not fail the batch that
+ * carries every other caller's rows.
+ */
+const storable = (v: unknown): string | null => {
+  if (v === null || v === undefined) return null;
+  // A route's resource comes from the raw request: a repeated query parameter is an array.
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  return text.replace(UNSTORABLE, '\uFFFD');
+};
+
 /** Writes a batch of API audit rows in one statement and bumps the keys' last use. */
 export async function writeAuditBatch(
   ctx: Pick<Ctx, 'db'>,
@@ -30,12 +46,12 @@ export async function writeAuditBatch(
       return [
         r.at,
         'api',
-        r.requestId,
+        storable(r.requestId),
         r.keyId,
         null,
-        r.method,
-        r.route,
-        r.resourceId,
+        storable(r.method),
+        storable(r.route),
+        storable(r.resourceId),
         r.status,
         r.latencyMs,
       ];
