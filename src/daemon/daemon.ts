@@ -20,6 +20,7 @@ import { seedDemo } from '../erp/demo/seed.js';
 import { startErasureWorker, type ErasureWorker } from '../gdpr/worker.js';
 import { registerLifecycleMetrics } from '../health/lifecycle.metrics.js';
 import { createSupportMonitor, type SupportMonitor } from '../health/monitor.js';
+import { cachedRedisCheck, supportCheck } from '../health/readiness.js';
 import type { KeyVerifier } from '../keys/key-verifier.js';
 import { createKey, importKey, listKeys, revokeKey } from '../keys/keys.service.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
@@ -213,18 +214,20 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const erasures = startErasureWorker(ctx);
     cleanups.push(() => erasures.close());
 
+    const redisReady = config.redisUrl ? cachedRedisCheck(config.redisUrl) : undefined;
     const readiness = async (): Promise<ReadinessReport> => {
+      const own = await ping(store.db, 2_000);
+      const erp = store.erp !== store.db ? await ping(store.erp, 2_000) : undefined;
       const checks: ReadinessReport['checks'] = {
-        store: await ping(store.db, 2_000),
+        store: own,
         store_writes: await store.condition.check(),
+        ...(erp ? { erp } : {}),
+        erp_contract: await contractCheck(store.erp, erp ?? own, erp !== undefined),
+        // Support and Redis away only warn: the daemon is degraded, serves the ERP and retries.
+        support: supportCheck(support.view()),
       };
-      if (store.erp !== store.db) checks.erp = await ping(store.erp, 2_000);
-      checks.erp_contract = await contractCheck(
-        store.erp,
-        checks.erp ?? checks.store,
-        store.erp !== store.db,
-      );
-      const status = Object.values(checks).every((c) => c.status === 'pass') ? 'pass' : 'fail';
+      if (redisReady) checks.redis = await redisReady();
+      const status = Object.values(checks).some((c) => c.status === 'fail') ? 'fail' : 'pass';
       return { status, checks };
     };
 

@@ -62,8 +62,8 @@ async function connectPostgres(
   } catch (err) {
     throw new KgcError(
       'store_unavailable',
-      `cannot connect to PostgreSQL: ${(err as Error).message}`,
-      { cause: err },
+      `cannot connect to ${name === 'kgc-support-erp' ? 'the ERP database (ERP_DATABASE_URL)' : 'PostgreSQL'}: ${(err as Error).message}`,
+      { cause: err, headers: { 'retry-after': '5' } },
     );
   }
 }

@@ -18,6 +18,8 @@ import { ok } from '../../src/health/probed.js';
 import { generateKey } from '../../src/keys/key-format.js';
 import { refusedPort } from '../helpers/health.js';
 import { createDatabase } from '../helpers/pg.js';
+import { until } from '../helpers/receiver.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { SAMPLES } from '../helpers/webhooks.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kgc-wiring-'));
@@ -163,10 +165,34 @@ describe('/ready and the ERP contract', () => {
     }
   }, 60_000);
 
-  it('an ERP database that stops answering fails (one unreachable at start is refused)', async () => {
-    await expect(
-      daemonOn({ ERP_DATABASE_URL: `postgres://kgc@127.0.0.1:${await refusedPort()}/erp` }),
-    ).rejects.toMatchObject({ code: 'store_unavailable' });
+  it('an ERP database that stops answering fails; one unreachable at start is waited for', async () => {
+    // Unreachable at start: the port answers /ready 503 naming it, and the start completes once it answers.
+    const late = await createDatabase('kgc_wiring_late');
+    dbs.push(late);
+    const proxy = await startTcpProxy('127.0.0.1', Number(new URL(late.url).port || 5432));
+    await proxy.cut();
+    const port = await refusedPort();
+    const starting = daemonOn({
+      ERP_DATABASE_URL: proxy.url(late.url),
+      KGC_SUPPORT_PORT: String(port),
+    });
+    try {
+      let body: Ready | undefined;
+      await until(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/ready`).catch(() => undefined);
+          body = res?.status === 503 ? ((await res.json()) as Ready) : undefined;
+          return body !== undefined;
+        },
+        30_000,
+        'the waiting daemon',
+      );
+      expect(body?.checks.store?.detail).toMatch(/the ERP database \(ERP_DATABASE_URL\)/);
+    } finally {
+      await proxy.restore();
+      await (await starting).close();
+      await proxy.close();
+    }
     const erp = await createDatabase('kgc_wiring_gone');
     const d = await daemonOn({ ERP_DATABASE_URL: erp.url });
     try {

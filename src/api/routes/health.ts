@@ -5,7 +5,11 @@ import { PUBLIC } from '../auth.js';
 
 export interface ReadinessReport {
   status: 'pass' | 'fail';
-  checks: Record<string, { status: 'pass' | 'fail'; detail?: string; latency_ms?: number }>;
+  /** `warn`: a dependency the daemon can do without for a while is away (it does not fail /ready). */
+  checks: Record<
+    string,
+    { status: 'pass' | 'warn' | 'fail'; detail?: string; latency_ms?: number }
+  >;
 }
 
 export type ReadinessCheck = () => Promise<ReadinessReport>;
