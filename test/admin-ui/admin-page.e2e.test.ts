@@ -57,6 +57,7 @@ describe.skipIf(missing !== undefined)('the admin page in headless Chromium', ()
       launchChromium(),
     ]);
     publishKey = (await createKey(daemon.ctx, { name: 'erp', scopes: ['erp:publish'] })).api_key;
+    await createKey(daemon.ctx, { name: 'soon-key', scopes: ['support:read'], expires_in: '7d' });
     context = await browser.newContext({ locale: 'hu-HU' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: daemon.url });
     page = await context.newPage();
@@ -131,6 +132,9 @@ describe.skipIf(missing !== undefined)('the admin page in headless Chromium', ()
     await page.waitForSelector('#app-view:not([hidden])');
     await page.waitForSelector('#module-switch[aria-checked="true"]');
     expect(await page.textContent('#who')).toBe('admin');
+    // The key health warns about (7 days left, inside KGC_SUPPORT_HEALTH_KEY_EXPIRY's 14 days) stands out; the others not.
+    await page.waitForSelector('#key-rows tr:has-text("soon-key") td.soon');
+    expect(await page.locator('#key-rows td.soon').count()).toBe(1);
   });
 
   it('switches the module off: a published event is recorded as skipped and never sent', async () => {

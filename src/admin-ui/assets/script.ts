@@ -13,7 +13,6 @@ export const ADMIN_JS = String.raw`(function () {
   var timer = null;
   var selected = new Set();
   var lastView = null;
-  var SOON_MS = 14 * 86400000;
 
   function $(id) { return document.getElementById(id); }
   function t(key, vars) {
@@ -121,14 +120,14 @@ export const ADMIN_JS = String.raw`(function () {
     return Promise.all([
       op('plugin.status'),
       call('/admin/api/info'),
-      op('events.stats'),
+      op('health.facts'),
       op('keys.list', { all: false }),
       op('dlq.list', dlqInput),
       op('events.list', { limit: 25 }),
       op('gdpr.status', { limit: 20 }),
       op('audit.query', { since: '7d', limit: 30 })
     ]).then(function (r) {
-      lastView = { plugin: r[0], info: r[1], stats: r[2], keys: r[3], dlq: r[4], events: r[5], gdpr: r[6], audit: r[7] };
+      lastView = { plugin: r[0], info: r[1], facts: r[2], keys: r[3], dlq: r[4], events: r[5], gdpr: r[6], audit: r[7] };
       renderAll(lastView);
       document.body.setAttribute('data-loaded', String(Date.now()));
     });
@@ -136,8 +135,8 @@ export const ADMIN_JS = String.raw`(function () {
 
   function renderAll(v) {
     renderModule(v.plugin);
-    renderHealth(v.info, v.stats);
-    renderKeys(v.keys);
+    renderHealth(v.info, v.facts.events);
+    renderKeys(v.keys, v.facts.keys_expiring);
     renderDlq(v.dlq);
     renderEvents(v.events);
     renderGdpr(v.gdpr);
@@ -166,10 +165,11 @@ export const ADMIN_JS = String.raw`(function () {
     }), 'health.output', 4);
   }
 
-  function renderKeys(keys) {
-    var now = Date.now();
+  function renderKeys(keys, expiring) {
+    // Near expiry as health decides it (the window of KGC_SUPPORT_HEALTH_KEY_EXPIRY).
+    var soonIds = new Set(expiring.map(function (e) { return e.id; }));
     fill($('key-rows'), keys.map(function (k) {
-      var soon = k.status === 'active' && new Date(k.expires_at).getTime() - now < SOON_MS;
+      var soon = soonIds.has(k.id);
       var exp = el('td', { class: soon ? 'soon' : null }, [when(k.expires_at), soon ? el('span', { class: 'badge warn', text: t('keys.expiresSoon') }) : null]);
       var actions = el('td', { class: 'actions' }, k.status === 'revoked' || k.status === 'expired' ? [] : [
         k.status === 'active' ? el('button', { type: 'button', 'data-action': 'rotate', 'data-id': k.id, text: t('keys.rotate'), onclick: function () { rotateKey(k.id); } }) : null,
