@@ -119,7 +119,7 @@ export async function bullmqQueue(host: QueueHost): Promise<WebhookQueue> {
       });
   }
 
-  async function process(job: Job<JobData>, token?: string): Promise<void> {
+  async function work(job: Job<JobData>, token?: string): Promise<void> {
     if (job.id) offered.delete(job.id);
     // Held, disabled or stopping: the job ends unclaimed, the row stays due in the store
     // and the reconcile offers it again once deliveries may start.
@@ -137,7 +137,7 @@ export async function bullmqQueue(host: QueueHost): Promise<WebhookQueue> {
     // Otherwise delivered, dead, or leased by another worker: nothing to do.
   }
 
-  const worker = new Worker<JobData>(QUEUE_NAME, process, {
+  const worker = new Worker<JobData>(QUEUE_NAME, work, {
     connection: connect(),
     prefix,
     concurrency: cfg.webhookConcurrency,
