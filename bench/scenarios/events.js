@@ -166,77 +166,142 @@ async function baselineLoop(url, n, inFlight = 64) {
   return n / secs;
 }
 
+const REDIS_URL = process.env.KGC_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Dispatch on each store with the PostgreSQL queue (the baseline of the BullMQ run), then,
+ * on the PostgreSQL store, the same with KGC_SUPPORT_QUEUE=bullmq (a Redis key prefix of
+ * its own, removed afterwards). Every delivery also writes its notification audit row.
+ */
 export async function dispatchScenario(opts, log) {
   const rows = [];
-  const n = opts.events;
   for (const kind of opts.stores) {
-    log(
-      `\n[dispatch] ${kind}: ${n.toLocaleString('en-US')} events from the outbox to a verifying receiver`,
-    );
-    const receiver = await startReceiver();
-    const store = await freshStore(kind);
-    try {
-      const base = await baselineLoop(receiver.url, n);
-      const baseStats = await ask(receiver.child, { cmd: 'stats' }, 'stats');
-      await ask(receiver.child, { cmd: 'reset' }, 'reset');
-      // The ERP's way: rows in kgc_erp.support_outbox, written before the daemon starts.
-      await withStore(store.env, async (ctx) => {
-        for (let i = 0; i < n; i += 5000) {
-          const m = Math.min(5000, n - i);
-          await ctx.erp.query(
-            `INSERT INTO kgc_erp.support_outbox (id, event, data) SELECT 'out-' || g, 'order.arrived', $1::jsonb FROM generate_series($2::int, $3::int) g`,
-            [JSON.stringify(DATA), i, i + m - 1],
-          );
-        }
-      });
-      const daemon = startDaemon({ ...store.env, SUPPORT_API_URL: receiver.url });
-      await daemon.url;
-      let first = 0;
-      let stats;
-      const deadline = Date.now() + 300_000;
-      for (;;) {
-        stats = await ask(receiver.child, { cmd: 'stats' }, 'stats');
-        if (stats.valid > 0 && !first) first = now();
-        if (stats.unique >= n || Date.now() > deadline) break;
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      const rate = stats.unique / ((now() - first) / 1000);
-      // Publish → receipt: one event at a time through the daemon's HTTP ingest.
-      await ask(receiver.child, { cmd: 'watch', prefix: 'lat-' }, 'watching');
-      const lat = await latencyRun(receiver.child, await daemon.url, store.env, opts.latencyEvents);
-      await daemon.stop();
-      const lost = n - stats.unique;
-      rows.push(
-        row({
-          scenario: 'dispatch outbox → receiver',
-          store: kind,
-          rps: rate,
-          baseline: { rps: base },
-          target: '≥ 2000/s, ≥ 0.5 × baseline, 0 lost',
-          verdict:
-            rate >= 2000 && rate / base >= 0.5 && lost === 0 && stats.invalid === 0
-              ? 'PASS'
-              : 'MISS',
-          note: `${stats.unique} of ${n} delivered (${lost} lost, ${stats.duplicates} duplicates, ${stats.invalid} bad signatures; baseline bad signatures ${baseStats.invalid})`,
-        }),
-      );
-      rows.push(
-        row({
-          scenario: 'publish → receipt (HTTP ingest)',
-          store: kind,
-          p50: pct(lat, 50),
-          p99: pct(lat, 99),
-          target: 'p50 < 20 ms',
-          verdict: pct(lat, 50) < 20 ? 'PASS' : 'MISS',
-          note: `${lat.length} events one at a time, ~200/s`,
-        }),
-      );
-    } finally {
-      receiver.child.kill();
-      await store.drop();
-    }
+    rows.push(...(await dispatchRun(kind, 'postgres', opts, log)));
+    if (kind !== 'postgres') continue;
+    if (await redisAnswers()) rows.push(...(await dispatchRun(kind, 'bullmq', opts, log)));
+    else log(`\n[dispatch] bullmq queue skipped: no Redis at ${REDIS_URL} (KGC_BENCH_REDIS_URL)`);
   }
   return rows;
+}
+
+async function dispatchRun(kind, queue, opts, log) {
+  const rows = [];
+  const n = opts.events;
+  log(
+    `\n[dispatch] ${kind}, ${queue} queue: ${n.toLocaleString('en-US')} events from the outbox to a verifying receiver`,
+  );
+  const prefix = `kgc-bench-${process.pid}-${Date.now()}`;
+  const queueEnv =
+    queue === 'bullmq'
+      ? { KGC_SUPPORT_QUEUE: 'bullmq', REDIS_URL, KGC_SUPPORT_QUEUE_PREFIX: prefix }
+      : {};
+  const label = queue === 'bullmq' ? ' (BullMQ)' : '';
+  const receiver = await startReceiver();
+  const store = await freshStore(kind);
+  try {
+    const base = await baselineLoop(receiver.url, n);
+    const baseStats = await ask(receiver.child, { cmd: 'stats' }, 'stats');
+    await ask(receiver.child, { cmd: 'reset' }, 'reset');
+    // The ERP's way: rows in kgc_erp.support_outbox, written before the daemon starts.
+    await withStore(store.env, async (ctx) => {
+      for (let i = 0; i < n; i += 5000) {
+        const m = Math.min(5000, n - i);
+        await ctx.erp.query(
+          `INSERT INTO kgc_erp.support_outbox (id, event, data) SELECT 'out-' || g, 'order.arrived', $1::jsonb FROM generate_series($2::int, $3::int) g`,
+          [JSON.stringify(DATA), i, i + m - 1],
+        );
+      }
+    });
+    const daemon = startDaemon({ ...store.env, ...queueEnv, SUPPORT_API_URL: receiver.url });
+    await daemon.url;
+    let first = 0;
+    let stats;
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      stats = await ask(receiver.child, { cmd: 'stats' }, 'stats');
+      if (stats.valid > 0 && !first) first = now();
+      if (stats.unique >= n || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const rate = stats.unique / ((now() - first) / 1000);
+    // Publish → receipt: one event at a time through the daemon's HTTP ingest.
+    await ask(receiver.child, { cmd: 'watch', prefix: 'lat-' }, 'watching');
+    const lat = await latencyRun(receiver.child, await daemon.url, store.env, opts.latencyEvents);
+    await daemon.stop();
+    const audited = await withStore(
+      store.env,
+      async (ctx) =>
+        (
+          await ctx.db.query(
+            `SELECT count(*)::int AS n FROM kgc_support.audit_log WHERE kind = 'notification'`,
+          )
+        ).rows[0].n,
+    );
+    const lost = n - stats.unique;
+    rows.push(
+      row({
+        scenario: `dispatch outbox → receiver${label}`,
+        store: kind,
+        rps: rate,
+        baseline: { rps: base },
+        target: '≥ 2000/s, ≥ 0.5 × baseline, 0 lost',
+        verdict:
+          rate >= 2000 && rate / base >= 0.5 && lost === 0 && stats.invalid === 0 ? 'PASS' : 'MISS',
+        note: `${stats.unique} of ${n} delivered (${lost} lost, ${stats.duplicates} duplicates, ${stats.invalid} bad signatures; baseline bad signatures ${baseStats.invalid}); ${audited} notification audit rows`,
+      }),
+    );
+    rows.push(
+      row({
+        scenario: `publish → receipt (HTTP ingest)${label}`,
+        store: kind,
+        p50: pct(lat, 50),
+        p99: pct(lat, 99),
+        target: 'p50 < 20 ms',
+        verdict: pct(lat, 50) < 20 ? 'PASS' : 'MISS',
+        note: `${lat.length} events one at a time, ~200/s`,
+      }),
+    );
+  } finally {
+    receiver.child.kill();
+    await store.drop();
+    if (queue === 'bullmq') await dropRedisPrefix(prefix).catch(() => {});
+  }
+  return rows;
+}
+
+async function redisAnswers() {
+  const { Redis } = await import('ioredis');
+  const r = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  r.on('error', () => {});
+  try {
+    await r.connect();
+    return (await r.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** Removes the run's queue keys (SCAN + UNLINK, never KEYS). */
+async function dropRedisPrefix(prefix) {
+  const { Redis } = await import('ioredis');
+  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await r.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    r.disconnect();
+  }
 }
 
 async function latencyRun(receiverChild, url, env, count) {
