@@ -250,7 +250,7 @@ export const SETTINGS = {
   ),
   adminSocket: str(
     'KGC_SUPPORT_ADMIN_SOCKET',
-    "The daemon's admin API socket (owner-only: the socket 0600, a directory the daemon creates 0700); unset: admin.sock in the data directory",
+    "The daemon's admin API socket (owner-only: the socket 0600 in a directory nobody else may write, one it creates 0700); unset: admin.sock in the data directory, or a private temp directory when that path is too long for a socket",
     (e) => adminSocketPath(e.KGC_SUPPORT_DATA_DIR || defaultDataDir(e)),
   ),
   databaseUrl: optUrl(
