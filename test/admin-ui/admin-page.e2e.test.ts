@@ -21,7 +21,8 @@ import { fastEnv, SAMPLES } from '../helpers/webhooks.js';
 import { browserMissing, launchChromium } from './browser.js';
 
 const missing = browserMissing();
-const WAIT = 20_000;
+// Each wait is bounded and named; generous for a full run on two busy cores.
+const WAIT = 30_000;
 
 describe.skipIf(missing !== undefined)('the admin page in headless Chromium', () => {
   let rx: TestReceiver;
