@@ -52,6 +52,13 @@ function adminRequest(
       if (err instanceof KgcError) reject(err);
       else if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT')
         reject(new DaemonUnreachable(err.message));
+      else if (err.code === 'EACCES')
+        reject(
+          new KgcError(
+            'daemon_unreachable',
+            `the daemon's admin socket ${socketPath} is its owner's only: run this as the user the daemon runs as`,
+          ),
+        );
       else reject(new KgcError('daemon_unreachable', `cannot talk to the daemon: ${err.message}`));
     });
     req.end(body);

@@ -92,6 +92,27 @@ function connectAs(uid: number, path: string): string {
   return res.stdout.trim() || `no answer: ${res.stderr}`;
 }
 
+/** The CLI's admin client (the built one, in dist/) run as another user: its error message. */
+function callAdminAs(uid: number, path: string): string {
+  const client = join(import.meta.dirname, '../../dist/admin/client.js');
+  const res = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { callAdmin } = await import(process.argv[1]);
+       await callAdmin(process.argv[2], 'keys.list', {}, 'test').then(
+         () => console.log('answered'),
+         (e) => console.log(e.message),
+       );`,
+      client,
+      path,
+    ],
+    { uid, gid: uid, encoding: 'utf8', timeout: 20_000 },
+  );
+  return res.stdout.trim() || `no answer: ${res.stderr}`;
+}
+
 describe('the admin socket directory', () => {
   it('is refused when others may write to it, accepted when only its owner does', () => {
     const dir = fresh('modes');
@@ -237,6 +258,10 @@ describe('the bound socket', () => {
     try {
       expect(connectAs(NOBODY, daemon.adminSocket)).toBe('EACCES');
       expect(connectAs(0, daemon.adminSocket)).toBe('connected');
+      // The CLI's client, as that other user, says why rather than "cannot talk to the daemon".
+      expect(callAdminAs(NOBODY, daemon.adminSocket)).toBe(
+        `the daemon's admin socket ${daemon.adminSocket} is its owner's only: run this as the user the daemon runs as`,
+      );
     } finally {
       await daemon.close();
       chmodSync(root, 0o700);
