@@ -200,6 +200,10 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
   };
   const queue: WebhookQueue =
     cfg.queue === 'bullmq' ? await bullmqQueue(host) : postgresQueue(host);
+  log.info(
+    cfg.queue === 'bullmq' ? { queue: 'bullmq', prefix: cfg.queuePrefix } : { queue: 'postgres' },
+    'webhook deliveries start',
+  );
 
   const settler = new Settler(ctx, workerId, {
     flushMs: 5,

@@ -322,3 +322,19 @@ describe('the bullmq queue with Redis unreachable', () => {
     }
   });
 });
+
+describe('choosing the bullmq queue', () => {
+  it('without REDIS_URL is refused at start, naming what is missing', async () => {
+    const ts = await createTestStore('pglite', {
+      env: fastEnv('http://127.0.0.1:9', { KGC_SUPPORT_QUEUE: 'bullmq' }),
+    });
+    try {
+      await expect(startDispatcher({ ctx: ts.ctx, enabled: () => true })).rejects.toMatchObject({
+        code: 'invalid_config',
+        message: expect.stringContaining('REDIS_URL') as unknown as string,
+      });
+    } finally {
+      await ts.close();
+    }
+  });
+});
