@@ -42,8 +42,6 @@ export function lookupTag(prefix: string, key: CacheKey): string {
 }
 
 export const refKey = (prefix: string, tag: string): string => `${prefix}:ref:${tag}`;
-export const entryKey = (prefix: string, owner: string, tag: string): string =>
-  `${prefix}:${owner}:${tag}`;
 
 /** The Redis patterns (GDPR step 5 form, {id} for the customer id) that cover one customer's cached answers. */
 export function erasurePatterns(

@@ -20,7 +20,7 @@ import { cacheEnabled, lookupTag, ownerTag, refKey } from './keys.js';
 import { FILL, INVALIDATE, NEW_EPOCH, READ } from './scripts.js';
 
 /** How long Redis is left alone after a failure before one request tries it again. */
-export const BREAK_MS = 2_000;
+const BREAK_MS = 2_000;
 
 interface Scripted {
   kgcRead(ref: string, prefix: string, tag: string): Promise<[number, string]>;
@@ -29,7 +29,7 @@ interface Scripted {
   kgcNewEpoch(prefix: string): Promise<number>;
 }
 
-export interface CacheCounters {
+interface CacheCounters {
   readonly reads: Counter<'result'>;
   readonly invalidations: Counter;
   readonly dropped: Counter;
