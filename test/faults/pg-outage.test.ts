@@ -11,6 +11,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordingIO } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/config.js';
 import { cryptoRandom } from '../../src/context/clock.js';
 import { silentLogger } from '../../src/context/logger.js';
@@ -97,6 +99,26 @@ describe('PostgreSQL cut under load (TCP proxy)', () => {
           15_000,
           'a caller to get 503 store_unavailable during the cut',
         );
+        if (cut === 0) {
+          // The CLI during the cut: the clear error through the admin socket, not `internal`.
+          const io = recordingIO(env(join(root, 'a')));
+          const code = await main(
+            [
+              'node',
+              'kgc-support',
+              'keys',
+              'create',
+              '--name',
+              'during-cut',
+              '--scope',
+              'support:read',
+            ],
+            io,
+          );
+          expect(code).not.toBe(0);
+          expect(io.err).toMatch(/store_unavailable|cannot be reached/);
+          expect(io.err).not.toMatch(/internal/);
+        }
         const ackedDuringCut = load.acked.size;
         await proxy.restore();
         const t0 = Date.now();
@@ -202,4 +224,41 @@ describe('PostgreSQL cut under load (TCP proxy)', () => {
       await started?.close();
     }
   }, 180_000);
+
+  it('Support and Redis away: /ready stays 200 and names them as warn; the store fails it', async () => {
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    const d = await startDaemon({
+      config: loadConfig({
+        ...env(join(root, 'c')),
+        KGC_SUPPORT_PORT: '0',
+        SUPPORT_API_URL: nowhere,
+        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      }),
+      logger: silentLogger as never,
+      demo: true,
+    });
+    try {
+      let r: Awaited<ReturnType<typeof ready>>;
+      await until(
+        async () => {
+          r = await ready(d.url);
+          return r?.body.checks.support?.status === 'warn';
+        },
+        30_000,
+        'Support DOWN on /ready',
+      );
+      expect(r?.code).toBe(200);
+      expect(r?.body.checks.support?.detail).toMatch(/Support DOWN/);
+      expect(r?.body.checks.redis).toMatchObject({
+        status: 'warn',
+        detail: expect.stringContaining('Redis unreachable'),
+      });
+      await proxy.cut();
+      await until(async () => (await ready(d.url))?.code === 503, 15_000, '/ready to fail');
+      expect((await fetch(`${d.url}/health`)).status).toBe(200);
+    } finally {
+      await proxy.restore();
+      await d.close();
+    }
+  }, 120_000);
 });
