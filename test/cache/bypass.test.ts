@@ -108,3 +108,29 @@ describe('read cache with no Redis listening', () => {
     expect(reads.hit).toBe(0);
   });
 });
+
+describe('read cache with Redis down at start', () => {
+  let proxy: TcpProxy;
+  let t: CacheApi;
+  beforeAll(async () => {
+    proxy = await tcpProxy(REDIS_PORT);
+    await proxy.cut();
+    t = await createCacheApi('pglite', { redisPort: proxy.port });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await proxy?.close();
+  });
+
+  it('serves from the database, then from Redis once it comes up, without a restart', async () => {
+    expect((await t.get(WORKLOG)).status).toBe(200);
+    expect((await cacheReads(t.metrics)).bypass).toBe(1);
+    await proxy.restore();
+    const deadline = Date.now() + 10_000;
+    while ((await cacheReads(t.metrics)).hit === 0 && Date.now() < deadline) {
+      expect((await t.get(WORKLOG)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await cacheReads(t.metrics)).hit, 'the cache reconnected by itself').toBeGreaterThan(0);
+  });
+});
