@@ -20,7 +20,7 @@ import {
   type WebhookQueue,
 } from './queue.js';
 
-export const QUEUE_NAME = 'webhooks';
+const QUEUE_NAME = 'webhooks';
 /** Rows read per reconcile page, and pages per pump. */
 const PAGE = 2_000;
 const MAX_PAGES = 10;
@@ -42,7 +42,7 @@ interface JobData {
 }
 
 /** The job id of an event in a due state (BullMQ refuses ':' in ids, and numbers). */
-export function jobIdOf(id: string, attempts: number): string {
+function jobIdOf(id: string, attempts: number): string {
   return `e${attempts}-${encodeURIComponent(id)}`;
 }
 
