@@ -138,6 +138,42 @@ describe.each(QUEUE_KINDS)('the delivery contract on the %s queue', (kind) => {
     });
   });
 
+  it('410 Gone ends the retries at once; Retry-After on 429 is waited for', async () => {
+    rx.behaviour = (r, nth) =>
+      r.path.endsWith('rental-ended')
+        ? { status: 410 }
+        : nth === 1
+          ? { status: 429, headers: { 'retry-after': '1' } }
+          : { status: 204 };
+    const d = await start();
+    const slow = (
+      await publishEvent(ts.ctx, { event: 'rental.started', data: SAMPLES['rental.started'] })
+    ).event.id;
+    await allAre([slow], 'delivered', 'delivery after Retry-After');
+    const times = rx.deliveries.map((r) => r.at);
+    expect(times).toHaveLength(2);
+    expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual(950);
+    const gone = (
+      await publishEvent(ts.ctx, { event: 'rental.ended', data: SAMPLES['rental.ended'] })
+    ).event.id;
+    await allAre([gone], 'dead', '410 dead');
+    await d.waitIdle();
+    expect(rx.deliveries).toHaveLength(3);
+  });
+
+  it('an event older than the max age is dead-lettered as expired, never sent', async () => {
+    const d = await start();
+    const { event } = await publishEvent(ts.ctx, {
+      event: 'order.arrived',
+      occurred_at: new Date(Date.now() - 25 * 3600_000).toISOString(),
+      data: SAMPLES['order.arrived'],
+    });
+    await allAre([event.id], 'dead', 'the expired dead letter');
+    await d.waitIdle();
+    expect(rx.deliveries).toHaveLength(0);
+    expect((await getEvent(ts.ctx, event.id)).last_error).toMatch(/^expired:/);
+  });
+
   it('holds while the receiver is down (nothing dead-lettered), delivers on its return', async () => {
     const d = await start();
     await rx.stop();
