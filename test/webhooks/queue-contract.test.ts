@@ -204,6 +204,40 @@ describe.each(QUEUE_KINDS)('the delivery contract on the %s queue', (kind) => {
     await allAre(ids, 'delivered', 'delivery after enable');
   });
 
+  it('a retry falling due while the module is disabled waits for enable', async () => {
+    rx.behaviour = (_r, nth) => (nth === 1 ? { status: 500 } : { status: 204 });
+    const d = await start();
+    const { event } = await publishEvent(ts.ctx, {
+      event: 'order.arrived',
+      data: SAMPLES['order.arrived'],
+    });
+    await until(
+      async () => (await getEventDetail(ts.ctx, event.id)).history.length === 1,
+      10_000,
+      'the first attempt recorded',
+    );
+    module.enabled = false;
+    const { rows } = await ts.ctx.db.query<{ run_at: Date }>(
+      `SELECT run_at FROM kgc_support.events WHERE id = $1`,
+      [event.id],
+    );
+    const due = (rows[0]?.run_at as Date).getTime();
+    // The retry falls due (300 ms) with the module off; with BullMQ its delayed job fires too.
+    await until(() => Date.now() > due + 200, 5_000, 'the retry to fall due');
+    await until(
+      async () => !(await q.keys()).some((k) => k.endsWith(':delayed') || k.endsWith(':wait')),
+      10_000,
+      'no job waiting in Redis',
+    );
+    await d.waitIdle();
+    expect(rx.deliveries).toHaveLength(1);
+    expect(await status(event.id)).toBe('pending');
+    module.enabled = true;
+    d.wake();
+    await allAre([event.id], 'delivered', 'delivery after enable');
+    expect(rx.deliveries).toHaveLength(2);
+  });
+
   it('two workers share 600 events: each delivered exactly once, both did work', async () => {
     rx.behaviour = () => ({ status: 204, delayMs: 2 });
     const a = await start(`a:${process.pid}`);
