@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
+import { unstorableField } from '../events/storable-text.js';
 import * as sql from './erp.queries.js';
 import type { Appointment, AppointmentRequest } from './erp.schema.js';
 import { isoSeconds, localParts } from './local-time.js';
@@ -108,6 +109,9 @@ export async function bookAppointment(
       'Idempotency-Key must be 1 to 255 printable ASCII characters',
     );
   }
+  // A NUL in any field would fail the INSERT with a 500: refused here, naming the field.
+  const unstorable = unstorableField(req, 'body');
+  if (unstorable) throw new KgcError('bad_request', unstorable);
   const hash = requestHash(req);
   if (idem !== undefined) {
     const { rows } = await ctx.db.query<{
