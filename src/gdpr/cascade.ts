@@ -72,7 +72,7 @@ function newOwner(ctx: Pick<Ctx, 'random'>): string {
   return `${process.pid}@${hostname()}#${ctx.random.bytes(4).toString('hex')}`;
 }
 
-function ownerIsDead(owner: string | null): boolean {
+export function ownerIsDead(owner: string | null): boolean {
   const m = owner ? /^(\d+)@([^#]+)#/.exec(owner) : null;
   if (!m) return false;
   return !isHolderAlive({

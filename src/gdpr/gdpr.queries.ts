@@ -91,6 +91,10 @@ export const DUE_REQUESTS = `
   SELECT id FROM kgc_support.gdpr_requests WHERE state = 'running' AND lease_until < $1
   LIMIT $2`;
 
+/** Running requests still under lease: taken over at once when their owner process is dead (a killed daemon). */
+export const LEASED_REQUESTS = `
+  SELECT id, owner FROM kgc_support.gdpr_requests WHERE state = 'running' AND lease_until >= $1 LIMIT $2`;
+
 export const RECEIPT_KEY = `SELECT secret FROM kgc_support.gdpr_receipt_key`;
 export const INSERT_RECEIPT_KEY = `INSERT INTO kgc_support.gdpr_receipt_key (secret, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`;
 

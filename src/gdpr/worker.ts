@@ -7,7 +7,7 @@
 import type { Ctx } from '../context/context.js';
 import { customerDeletedEventsAfter } from '../events/events.service.js';
 import { onChange } from '../store/changes.js';
-import { runErasure } from './cascade.js';
+import { ownerIsDead, runErasure } from './cascade.js';
 import { createErasureDeps, type ErasureDeps } from './deps.js';
 import * as sql from './gdpr.queries.js';
 import {
@@ -126,6 +126,12 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
       new Date(ctx.clock.now()),
       20,
     ]);
+    // A killed runner's request is not left for its lease to run out (a minute): its owner is dead.
+    const leased = await ctx.db.query<{ id: string; owner: string | null }>(sql.LEASED_REQUESTS, [
+      new Date(ctx.clock.now()),
+      20,
+    ]);
+    for (const r of leased.rows) if (ownerIsDead(r.owner)) rows.push({ id: r.id });
     let ran = 0;
     for (const { id } of rows) {
       if (closed) break;
