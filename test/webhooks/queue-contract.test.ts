@@ -31,6 +31,19 @@ function tally(deliveries: readonly Received[]): Map<string, number> {
   return seen;
 }
 
+async function allDelivered(ts: TestStore, n: number): Promise<void> {
+  await until(
+    async () => {
+      const { rows } = await ts.ctx.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM kgc_support.events WHERE status = 'delivered'`,
+      );
+      return rows[0]?.n === n;
+    },
+    120_000,
+    `all ${n} events delivered`,
+  );
+}
+
 describe.each(QUEUE_KINDS)('the delivery contract on the %s queue', (kind) => {
   let q: QueueEnv;
   let ts: TestStore;
@@ -347,6 +360,46 @@ describe.each(QUEUE_KINDS)('the real daemon on the %s queue', (kind) => {
       await db.drop();
       await q.drop();
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('two daemons share 1,000 events, each delivered exactly once, both doing part', async () => {
+    const q = queueEnv(kind);
+    const rx = await startReceiver(() => ({ status: 204, delayMs: 2 }));
+    const db = await createDatabase('kgc_qtwo');
+    const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'kgc-qtwo-')));
+    const common = { DATABASE_URL: db.url, ...fastEnv(rx.url, q.env) };
+    const ts = await createTestStore('postgres', {
+      env: { ...common, KGC_SUPPORT_DATA_DIR: dirs[2] as string },
+    });
+    try {
+      const a = await spawnDaemon({ ...common, KGC_SUPPORT_DATA_DIR: dirs[0] as string });
+      const b = await spawnDaemon({ ...common, KGC_SUPPORT_DATA_DIR: dirs[1] as string });
+      let ids: string[] = [];
+      try {
+        ids = await insertMany(ts.ctx, 1000);
+        await rx.waitFor(1000, 120_000);
+        await allDelivered(ts, 1000);
+      } finally {
+        expect(await a.stop()).toBe(0);
+        expect(await b.stop()).toBe(0);
+      }
+      const seen = tally(rx.deliveries);
+      expect(new Set(seen.keys())).toEqual(new Set(ids));
+      expect([...seen.values()].every((n) => n === 1)).toBe(true);
+      const { rows } = await ts.ctx.db.query<{ worker: string; n: number }>(
+        'SELECT worker, count(*)::int AS n FROM kgc_support.delivery_attempts GROUP BY worker',
+      );
+      expect(rows).toHaveLength(2);
+      process.stderr.write(
+        `[queue-contract two daemons ${kind}] attempts per daemon: ${rows.map((r) => r.n).join(' + ')}\n`,
+      );
+    } finally {
+      await ts.close();
+      await rx.stop();
+      await db.drop();
+      await q.drop();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
     }
   }, 300_000);
 });
