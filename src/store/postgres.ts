@@ -83,6 +83,9 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
   const connectListener = async (): Promise<pg.Client> => {
     let attempt = 0;
     for (;;) {
+      // A reconnect that outlives close() must not open a connection nobody ends (the
+      // process would never exit).
+      if (closed) throw new Error('the store is closed');
       const client = new pg.Client({
         connectionString: opts.url,
         types,
@@ -101,6 +104,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
           // Rejects only once closed (it retries until then): nothing left to tell.
           if (!closed) void ensureListener().catch(() => {});
         });
+        if (closed) throw new Error('the store is closed');
         for (const channel of listeners.keys())
           await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
         listenClient = client;
@@ -115,7 +119,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
           { err: (err as Error).message, attempt },
           'LISTEN connection failed; retrying',
         );
-        await new Promise((r) => setTimeout(r, delay));
+        await new Promise((r) => setTimeout(r, delay).unref());
       }
     }
   };
