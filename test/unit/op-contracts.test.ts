@@ -4,6 +4,9 @@
  * reactions follow the declarations, and the admin API answers through the output
  * schema: an undeclared field never leaves, an answer outside the schema is a 500.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shapeOutput } from '../../src/admin/execute.js';
@@ -24,6 +27,28 @@ describe('operations declare what they change', () => {
       (op.changes ?? []).filter((c) => !OP_CHANGES.includes(c)).map((c) => `${op.name}: ${c}`),
     );
     expect(unknown).toEqual([]);
+  });
+
+  it('every operation an *.ops.ts file defines is registered (served by the admin API)', async () => {
+    const src = fileURLToPath(new URL('../../src/', import.meta.url));
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.ops.ts'),
+    );
+    expect(files.length).toBeGreaterThan(5);
+    const registered = new Set(ALL_OPS.map((op) => op.name));
+    const missing = new Set<string>();
+    for (const file of files) {
+      const mod = (await import(join(src, file))) as Record<string, unknown>;
+      const ops = Object.values(mod).flatMap((v) =>
+        Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : [],
+      );
+      for (const op of [...Object.values(mod), ...ops]) {
+        const o = op as Partial<AnyOp> | null;
+        if (o && typeof o === 'object' && typeof o.name === 'string' && typeof o.run === 'function')
+          if (!registered.has(o.name)) missing.add(`${file}: ${o.name}`);
+      }
+    }
+    expect([...missing]).toEqual([]);
   });
 
   it('operation names are unique', () => {
