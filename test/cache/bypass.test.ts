@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheReads, createCacheApi, REDIS_PORT, type CacheApi } from './cache-api.js';
-import { tcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const WORKLOG = '/api/service/worklogs/M-2025-0123/status';
 
@@ -19,7 +19,7 @@ describe('read cache with Redis behind a proxy that fails', () => {
   let proxy: TcpProxy;
   let t: CacheApi;
   beforeAll(async () => {
-    proxy = await tcpProxy(REDIS_PORT);
+    proxy = await startTcpProxy('127.0.0.1', REDIS_PORT);
     t = await createCacheApi('pglite', { redisPort: proxy.port });
   });
   afterAll(async () => {
@@ -74,7 +74,7 @@ describe('read cache with Redis behind a proxy that fails', () => {
   it('answers within the command timeout while Redis hangs', async () => {
     const path = '/api/rentals/R-2025-001/status';
     const first = await t.get(path);
-    proxy.stall();
+    await proxy.cut('stall');
     try {
       for (let i = 0; i < 3; i += 1) {
         const [res, ms] = await timed(() => t.get(path));
@@ -113,7 +113,7 @@ describe('read cache with Redis down at start', () => {
   let proxy: TcpProxy;
   let t: CacheApi;
   beforeAll(async () => {
-    proxy = await tcpProxy(REDIS_PORT);
+    proxy = await startTcpProxy('127.0.0.1', REDIS_PORT);
     await proxy.cut();
     t = await createCacheApi('pglite', { redisPort: proxy.port });
   });

@@ -2,7 +2,9 @@
  * A TCP proxy in front of a real server (PostgreSQL, Redis) that a fault test can
  * cut and restore: `cut()` resets every open connection and refuses new ones (the
  * port stops listening), `cut('hang')` keeps accepting but never forwards a byte
- * (a network partition), `restore()` listens on the same port again.
+ * (a network partition), `cut('stall')` keeps every connection open but moves no byte
+ * until `restore()` (a stalled network: what was sent flows again, as TCP would
+ * retransmit it), `restore()` listens on the same port again.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
@@ -10,7 +12,7 @@ export interface TcpProxy {
   readonly port: number;
   /** The target URL with its host and port replaced by the proxy's. */
   url(targetUrl: string): string;
-  cut(mode?: 'refuse' | 'hang'): Promise<void>;
+  cut(mode?: 'refuse' | 'hang' | 'stall'): Promise<void>;
   restore(): Promise<void>;
   /** Connections accepted so far (forwarded or hung). */
   readonly accepted: number;
@@ -19,7 +21,8 @@ export interface TcpProxy {
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const open = new Set<Socket>();
-  let mode: 'up' | 'refuse' | 'hang' = 'up';
+  let mode: 'up' | 'refuse' | 'hang' | 'stall' = 'up';
+  const waiting: (() => void)[] = []; // connections accepted while stalled
   let accepted = 0;
   let server: Server | undefined;
 
@@ -29,6 +32,16 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     client.on('close', () => open.delete(client));
     client.on('error', () => {});
     if (mode === 'hang') return; // accepted, never answered
+    if (mode === 'stall') {
+      client.pause();
+      waiting.push(() => forward(client));
+      return;
+    }
+    forward(client);
+  };
+
+  const forward = (client: Socket): void => {
+    client.resume();
     const upstream = connect(targetPort, targetHost);
     open.add(upstream);
     upstream.on('close', () => {
@@ -76,12 +89,20 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     },
     async cut(how = 'refuse') {
       mode = how;
+      if (how === 'stall') {
+        for (const s of open) s.pause();
+        return;
+      }
       resetAll();
       if (how === 'refuse') await stopListening();
     },
     async restore() {
+      const was = mode;
       mode = 'up';
-      resetAll(); // hung connections never recover; their owners reconnect
+      if (was === 'stall') {
+        for (const s of open) s.resume();
+        for (const go of waiting.splice(0)) go();
+      } else resetAll(); // hung connections never recover; their owners reconnect
       if (!server) await listen(port);
     },
     get accepted() {
@@ -89,6 +110,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     },
     async close() {
       mode = 'refuse';
+      waiting.length = 0;
       resetAll();
       await stopListening();
     },
