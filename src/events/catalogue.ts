@@ -73,7 +73,13 @@ export const PAYLOADS = {
       machine: Type.Optional(Text(200)),
       quote_amount: Type.Integer({ minimum: 0, description: 'HUF' }),
       technician_notes: Type.Optional(Text(2000)),
-      estimated_completion: Type.Optional(DateTime),
+      // The seed's 2.2 data exchange gives the day only ("2025-12-30"); the Pull API's 4.2
+      // answer gives a time. Both are passed on as the ERP said them, never a time invented.
+      estimated_completion: Type.Optional(
+        Type.Union([DateTime, DateOnly], {
+          description: 'When the repair should be done: a date-time, or only the day',
+        }),
+      ),
     },
     closed,
   ),

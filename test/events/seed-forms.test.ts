@@ -195,6 +195,54 @@ describe.each(STORE_KINDS)("the seed's payloads on %s", (kind) => {
     });
   });
 
+  it('accepts the 2.2 data-exchange example as written, its day-only estimated_completion kept', async () => {
+    const r = await publishEvent(
+      t.ctx,
+      {
+        id: 'seed-2-2-quote',
+        event: 'service.quote_ready',
+        data: {
+          worklog_id: 'M-2025-0123',
+          customer_phone: '+36309876543',
+          machine_type: 'Fűnyíró',
+          status: 'árajánlat',
+          estimated_completion: '2025-12-30',
+          quote_amount: 15000,
+          technician_notes: 'Gyújtógyertya csere szükséges',
+        },
+      },
+      'cli',
+    );
+    expect(r.event.status).toBe('pending');
+    expect((await waitDelivered('seed-2-2-quote')).data).toEqual({
+      worklog_id: 'M-2025-0123',
+      customer: { id: 'C-456', phone: '+36309876543' },
+      machine: 'Fűnyíró',
+      estimated_completion: '2025-12-30',
+      quote_amount: 15000,
+      technician_notes: 'Gyújtógyertya csere szükséges',
+    });
+    // A day that is not a day, or a time without a zone, is still refused.
+    for (const bad of ['2025-12-3', '30/12/2025', '2025-12-30T17:00']) {
+      await expect(
+        publishEvent(
+          t.ctx,
+          {
+            id: `seed-2-2-bad-${bad.length}`,
+            event: 'service.quote_ready',
+            data: {
+              worklog_id: 'M-1',
+              customer: { id: 'C-456' },
+              quote_amount: 1,
+              estimated_completion: bad,
+            },
+          },
+          'cli',
+        ),
+      ).rejects.toMatchObject({ code: 'invalid_event' });
+    }
+  });
+
   it('still refuses a field that is neither form, on the API and in the outbox', async () => {
     const leak = await post({
       event: 'order.arrived',
