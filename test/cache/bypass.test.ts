@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheReads, createCacheApi, REDIS_PORT, type CacheApi } from './cache-api.js';
+import { until } from '../helpers/receiver.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const WORKLOG = '/api/service/worklogs/M-2025-0123/status';
@@ -57,16 +58,17 @@ describe('read cache with Redis behind a proxy that fails', () => {
     // Redis comes back with the old entry still in it: it must never be served.
     await proxy.restore();
     const hitsBefore = (await cacheReads(t.metrics)).hit;
-    const deadline = Date.now() + 10_000;
     let stale = 0;
-    while ((await cacheReads(t.metrics)).hit < hitsBefore + 3 && Date.now() < deadline) {
-      const res = await t.get(WORKLOG);
-      expect(res.status).toBe(200);
-      if (res.body.status !== 'kész') stale += 1;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect((await cacheReads(t.metrics)).hit, 'the cache serves again').toBeGreaterThanOrEqual(
-      hitsBefore + 3,
+    await until(
+      async () => {
+        if ((await cacheReads(t.metrics)).hit >= hitsBefore + 3) return true;
+        const res = await t.get(WORKLOG);
+        expect(res.status).toBe(200);
+        if (res.body.status !== 'kész') stale += 1;
+        return false;
+      },
+      10_000,
+      'the cache to serve again (3 hits)',
     );
     expect(stale).toBe(0);
   });
@@ -126,11 +128,14 @@ describe('read cache with Redis down at start', () => {
     expect((await t.get(WORKLOG)).status).toBe(200);
     expect((await cacheReads(t.metrics)).bypass).toBe(1);
     await proxy.restore();
-    const deadline = Date.now() + 10_000;
-    while ((await cacheReads(t.metrics)).hit === 0 && Date.now() < deadline) {
-      expect((await t.get(WORKLOG)).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect((await cacheReads(t.metrics)).hit, 'the cache reconnected by itself').toBeGreaterThan(0);
+    await until(
+      async () => {
+        if ((await cacheReads(t.metrics)).hit > 0) return true;
+        expect((await t.get(WORKLOG)).status).toBe(200);
+        return false;
+      },
+      10_000,
+      'the cache to reconnect by itself (a hit)',
+    );
   });
 });

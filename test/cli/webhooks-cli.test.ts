@@ -94,7 +94,8 @@ describe('events, dlq, secrets and webhook commands', () => {
     expect((r.json() as { event: { status: string } }).event.status).toBe('skipped');
     expect((await cli('enable')).code).toBe(0);
     expect(daemon.moduleEnabled()).toBe(true);
-    await new Promise((res) => setTimeout(res, 500));
+    // The dispatcher looked for due work after enable and found none: the skipped event stays unsent.
+    await daemon.dispatcher.waitIdle();
     expect(rx.deliveries.length).toBe(before);
   });
 

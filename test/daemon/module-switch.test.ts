@@ -67,7 +67,9 @@ describe('the module switch with two daemons on one PostgreSQL', () => {
       data: SAMPLES['order.arrived'],
     });
     await rx.waitFor(1, 20_000);
-    await new Promise((r) => setTimeout(r, 300));
+    // Both dispatchers looked for work and found none left: a skipped event that were
+    // wrongly due would be sent before this resolves.
+    await Promise.all([a.dispatcher.waitIdle(), b.dispatcher.waitIdle()]);
     expect(rx.deliveries.map((r) => r.headers['webhook-id'])).toEqual([sent.event.id]);
   });
 });

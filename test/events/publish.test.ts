@@ -143,7 +143,7 @@ describe.each(STORE_KINDS)('the outbox wakes the dispatcher on %s', (kind) => {
     });
     const d = await startTestDispatch(kind, {}, ts);
     try {
-      await new Promise((r) => setTimeout(r, 300)); // past the first drain at start
+      await d.dispatcher.waitIdle(); // past the first drain at start
       const started = Date.now();
       await ts.ctx.db.tx(async (q) => {
         await q.query(
@@ -177,7 +177,7 @@ describe('an outbox in a separate ERP database (PostgreSQL)', () => {
     const d = await startTestDispatch('postgres', {}, ts);
     try {
       expect(ts.ctx.erp).not.toBe(ts.ctx.db);
-      await new Promise((r) => setTimeout(r, 300));
+      await d.dispatcher.waitIdle(); // past the first drain at start
       await ts.ctx.erp.tx(async (q) => {
         await q.query(
           `INSERT INTO kgc_erp.support_outbox (event, data) VALUES ('customer.deleted', $1)`,

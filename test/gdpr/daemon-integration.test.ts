@@ -14,20 +14,11 @@ import { silentLogger } from '../../src/context/logger.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { gdprOps } from '../../src/gdpr/gdpr.ops.js';
 import { createKey } from '../../src/keys/keys.service.js';
+import { pollFor } from '../helpers/docker.js';
 import { createDatabase } from '../helpers/pg.js';
 import { startReceiver, type TestReceiver } from '../helpers/receiver.js';
 import { fastEnv } from '../helpers/webhooks.js';
 import { STORE_KINDS } from '../helpers/store.js';
-
-async function until<T>(fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.each(STORE_KINDS)('GDPR through the daemon on %s', (kind) => {
   const dir = mkdtempSync(join(tmpdir(), 'kgc-gdpr-int-'));
@@ -90,10 +81,15 @@ describe.each(STORE_KINDS)('GDPR through the daemon on %s', (kind) => {
       }),
     });
     expect(res.status).toBe(202);
-    const [req] = await until(async () => {
-      const rows = await requestsFor('evt-erp-del-124');
-      return rows[0]?.state === 'completed' ? rows : undefined;
-    });
+    const [req] = await pollFor(
+      'the erasure of C-124 to complete',
+      15_000,
+      async () => {
+        const rows = await requestsFor('evt-erp-del-124');
+        return rows[0]?.state === 'completed' ? rows : undefined;
+      },
+      100,
+    );
     expect(req?.state).toBe('completed');
     expect(existsSync(join(memoryRoot, 'kgc-support', 'customers', 'C-124.json'))).toBe(false);
     expect(existsSync(join(memoryRoot, 'kgc-support', 'customers', 'C-504.json'))).toBe(true);
@@ -101,6 +97,8 @@ describe.each(STORE_KINDS)('GDPR through the daemon on %s', (kind) => {
       'C-124',
     ]);
     expect(customer.rows).toHaveLength(0);
+    // Nothing is left to send: a second customer.deleted would have gone out by now.
+    await daemon.dispatcher.waitIdle();
     const deliveries = receiver.deliveries.filter(
       (d) => d.path === '/webhook/kgc/customer-deleted',
     );

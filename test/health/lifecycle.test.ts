@@ -45,6 +45,18 @@ describe("the Support module's lifecycle in the daemon", () => {
       .filter((l) => l.component === 'support-health' && l.state && l.level >= 30)
       .map((l) => l.state);
   const state = () => daemon.support.view().state;
+  /** Resolves once the monitor's own timer has run `n` more checks (each sets checked_at). */
+  const periodicChecks = async (n: number) => {
+    const seen = new Set([daemon.support.view().checked_at]);
+    await until(
+      () => {
+        seen.add(daemon.support.view().checked_at);
+        return seen.size > n;
+      },
+      20_000,
+      `${n} periodic health checks`,
+    );
+  };
   const api = (path: string, key?: string) =>
     fetch(`${daemon.url}${path}`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
 
@@ -127,7 +139,7 @@ describe("the Support module's lifecycle in the daemon", () => {
     await until(() => state() === 'DOWN', 20_000, 'DOWN');
     await until(() => daemon.dispatcher.held, 2_000, 'deliveries to be held');
     // A few more periodic checks find it down again: no new log line.
-    await new Promise((r) => setTimeout(r, 600));
+    await periodicChecks(3);
     expect(transitions()).toEqual(['ACTIVE', 'HEALTHY', 'DOWN']);
     const down = logs.filter((l) => l.component === 'support-health' && l.state === 'DOWN');
     expect(down).toHaveLength(1);
@@ -169,7 +181,9 @@ describe("the Support module's lifecycle in the daemon", () => {
     expect(((await res.json()) as { lifecycle: { state: string } }).lifecycle.state).toBe(
       'DISABLED',
     );
-    await new Promise((r) => setTimeout(r, 500));
+    // Switched off, nothing is scheduled, and a check asked for now does not look either.
+    expect(daemon.support.view().next_check_at).toBeNull();
+    expect((await daemon.support.checkNow()).state).toBe('DISABLED');
     expect(state()).toBe('DISABLED');
     expect((await runCli(['enable'], cliEnv)).code).toBe(0);
     await until(

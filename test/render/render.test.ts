@@ -3,7 +3,15 @@
  * and keeps the secrets, the permissions, hostile franchise names, drift detection
  * with secrets redacted, and both layouts accepted by the compose tool itself.
  */
-import { chmodSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
@@ -125,8 +133,10 @@ describe('render', () => {
   it('an unchanged re-render writes nothing: same bytes, same mtimes, same secrets', async () => {
     const dir = dirOf('alpha');
     const files = ['docker-compose.yml', '.env', 'erp/kgc-support-erp.sql', 'secrets.env'];
+    // Set back an hour: a rewrite would stamp the present, whatever the file system's granularity.
+    const past = new Date(Date.now() - 3_600_000);
+    for (const f of files) utimesSync(join(dir, f), past, past);
     const before = files.map((f) => [read(dir, f), mtime(dir, f)] as const);
-    await new Promise((r) => setTimeout(r, 20));
     const again = await cli('render', '--franchise', 'alpha', '--json');
     expect(again.code, again.err).toBe(0);
     expect(

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditWriter } from '../../src/audit/audit-writer.js';
 import type { AuditEntry } from '../../src/audit/audit.service.js';
+import { until } from '../helpers/receiver.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
 
 const entry = (i: number): AuditEntry => ({
@@ -49,14 +50,21 @@ describe('audit writer', () => {
   it('keeps rows while the database fails and writes them when it is back', async () => {
     const before = await count(t);
     let down = true;
+    let refused = 0;
     const db = {
       ...t.ctx.db,
-      tx: <T>(fn: Parameters<typeof t.ctx.db.tx<T>>[0]) =>
-        down ? Promise.reject(new Error('connection refused')) : t.ctx.db.tx(fn),
+      tx: <T>(fn: Parameters<typeof t.ctx.db.tx<T>>[0]) => {
+        if (!down) return t.ctx.db.tx(fn);
+        refused += 1;
+        return Promise.reject(new Error('connection refused'));
+      },
     };
     const w = new AuditWriter({ db, logger: t.ctx.logger }, { flushMs: 20 });
     for (let k = 0; k < 50; k++) w.push(entry(k));
-    await new Promise((r) => setTimeout(r, 100));
+    // The timer's flush tried and failed; an explicit flush fails too: the rows stay.
+    await until(() => refused >= 1, 5_000, 'the timed flush to meet the failing database');
+    await w.flush();
+    expect(refused).toBeGreaterThanOrEqual(2);
     expect(w.pending).toBe(50);
     down = false;
     await w.close();
@@ -71,11 +79,16 @@ describe('audit writer', () => {
       release = r;
     });
     let first = true;
+    let entered: () => void = () => {};
+    const atGate = new Promise<void>((r) => {
+      entered = r;
+    });
     const db = {
       ...t.ctx.db,
       tx: async <T>(fn: Parameters<typeof t.ctx.db.tx<T>>[0]) => {
         if (first) {
           first = false;
+          entered();
           await gate;
         }
         return t.ctx.db.tx(fn);
@@ -94,7 +107,7 @@ describe('audit writer', () => {
     );
     for (let k = 0; k < 6; k++) w.push(entry(k));
     const flushing = w.flush(); // rows 0-5 go out, held at the gate
-    await new Promise((r) => setTimeout(r, 10));
+    await atGate;
     for (let k = 6; k < 14; k++) w.push(entry(k)); // 14 > 10: the 4 oldest (0-3) are dropped meanwhile
     release();
     await flushing;

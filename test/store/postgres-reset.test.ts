@@ -15,6 +15,7 @@ import type { Logger } from '../../src/context/logger.js';
 import type { Db } from '../../src/store/db.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { adminUrl, createDatabase } from '../helpers/pg.js';
+import { until } from '../helpers/receiver.js';
 
 /** A TCP proxy to PostgreSQL that can be cut (every socket reset) and restored. */
 class PgProxy {
@@ -72,14 +73,6 @@ function recordingLogger(): Logger & { warnings: string[] } {
   return logger;
 }
 
-async function until(what: string, cond: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('a PostgreSQL connection reset under a transaction', () => {
   const proxy = new PgProxy();
   const logger = recordingLogger();
@@ -120,8 +113,10 @@ describe('a PostgreSQL connection reset under a transaction', () => {
 
     await holding;
     await proxy.cut();
-    await until('the reset to reach the checked-out client', () =>
-      logger.warnings.some((w) => /during a transaction/.test(w)),
+    await until(
+      () => logger.warnings.some((w) => /during a transaction/.test(w)),
+      15_000,
+      'the reset to reach the checked-out client',
     );
     resume();
     expect(await outcome).toMatch(/^failed: /);

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createDaemonLogger, logDestination } from '../../src/daemon/logger.js';
+import { until } from '../helpers/receiver.js';
 
 describe('daemon log', () => {
   it('redacts keys, secrets, passwords and authorization headers wherever they appear', async () => {
@@ -26,7 +27,7 @@ describe('daemon log', () => {
       'fields',
     );
     log.flush();
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => lines.join('').includes('"msg":"fields"'), 5_000, 'both lines in the sink');
     const text = lines.join('');
     expect(text).toContain('"msg":"request"');
     expect(text).toContain('[Redacted]');
@@ -49,7 +50,7 @@ describe('daemon log', () => {
       expect(dest).toBeDefined();
       const log = createDaemonLogger('info', dest);
       log.warn({ api_key: 'kgc_SECRET8', url: 'http://127.0.0.1:3030' }, 'daemon listening');
-      await new Promise((r) => setTimeout(r, 20));
+      await until(() => lines.join('').includes('daemon listening'), 5_000, 'the pretty line');
       return lines.join('');
     };
     const plain = await read('pretty', { NO_COLOR: '1' }, true);
