@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerUnavailable } from '../helpers/docker.js';
+import { dockerUnavailable, pollFor } from '../helpers/docker.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const skip = await dockerUnavailable();
@@ -44,15 +44,13 @@ describe.skipIf(skip !== undefined)('the daemon image', () => {
 
   it('becomes healthy and answers the seed example with the demo key', async () => {
     // serve --demo creates its store and the demo data first: seconds alone, over a minute when the suite loads both cores.
-    const deadline = Date.now() + 180_000;
-    let health = '';
-    while (Date.now() < deadline) {
-      health = (
+    const health = await pollFor('the container to become healthy', 180_000, async () => {
+      const status = (
         await execa('docker', ['inspect', '--format', '{{.State.Health.Status}}', name])
       ).stdout.trim();
-      if (health === 'healthy') break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+      if (status !== 'healthy') throw new Error(`health status ${status}`);
+      return status;
+    });
     expect(health).toBe('healthy');
     const logs = await execa('docker', ['logs', name]);
     const key = /\n {2}(kgc_[0-9A-Za-z]{36})\n/.exec(logs.stderr)?.[1];

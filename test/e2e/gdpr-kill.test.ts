@@ -13,6 +13,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatwootStandin } from '../helpers/chatwoot-standin.js';
 import { scanKeys } from '../helpers/gdpr.js';
+import { until } from '../helpers/receiver.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin', 'kgc-support.js');
@@ -108,11 +109,8 @@ describe('gdpr delete killed mid-cascade (the real binary)', () => {
     const exited = new Promise<NodeJS.Signals | null>((r) =>
       child.on('exit', (_code, signal) => r(signal)),
     );
-    const deadline = Date.now() + 90_000; // a loaded CI machine opens the embedded store slowly
-    while (chatwoot.calls.search === 0) {
-      if (Date.now() > deadline) throw new Error('the cascade never reached Chatwoot');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // A loaded CI machine opens the embedded store slowly.
+    await until(() => chatwoot.calls.search > 0, 90_000, 'the cascade to reach Chatwoot');
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     chatwoot.delayMs = 0;

@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollFor } from '../helpers/docker.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin', 'kgc-support.js');
@@ -42,15 +43,8 @@ function startServe(extra: string[] = []): {
   return { child, stdout: () => out, stderr: () => err };
 }
 
-async function waitFor<T>(fn: () => T | undefined, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = <T>(fn: () => T | undefined, ms: number, what: string): Promise<T> =>
+  pollFor(what, ms, () => Promise.resolve(fn()), 50);
 
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
@@ -130,7 +124,8 @@ describe('kgc-support serve (the real binary)', () => {
       slot_start: '2020-01-06T09:00:00+01:00',
       customer_id: 'C-123',
     });
-    // A request whose body is still arriving when the signal comes.
+    // A request whose body is still arriving when the signal comes. `Expect: 100-continue`
+    // makes the server say when it has parsed the headers: from then on the request is in flight.
     const sock = connect(port, '127.0.0.1');
     await new Promise((r) => sock.once('connect', r));
     let response = '';
@@ -138,16 +133,27 @@ describe('kgc-support serve (the real binary)', () => {
       response += d.toString();
     });
     sock.write(
-      `POST /api/service/appointments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-ID: inflight-1\r\n\r\n${body.slice(0, 20)}`,
+      `POST /api/service/appointments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\nX-Request-ID: inflight-1\r\n\r\n`,
     );
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(
+      () => (response.startsWith('HTTP/1.1 100') ? true : undefined),
+      30_000,
+      'the server to take the request (100 Continue)',
+    );
+    sock.write(body.slice(0, 20));
     const exited = new Promise<number | null>((r) => first.child.once('exit', (code) => r(code)));
+    const logged = first.stdout().length;
     first.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(
+      () =>
+        first.stdout().slice(logged).includes('finishing in-flight requests') ? true : undefined,
+      30_000,
+      'the daemon to begin its shutdown',
+    );
     sock.write(body.slice(20));
     expect(await exited).toBe(0);
     // The in-flight request got its answer (a past slot: 400 invalid_slot), not a reset.
-    expect(response).toMatch(/^HTTP\/1\.1 400/);
+    expect(response).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 400/);
     expect(response).toContain('invalid_slot');
     sock.destroy();
     expect(existsSync(join(dataDir, 'kgc-support.lock'))).toBe(false);
