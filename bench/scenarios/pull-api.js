@@ -48,7 +48,13 @@ export async function startBenchDaemon(kind, log) {
     KGC_SUPPORT_PG_POOL_MAX: '16',
   };
   if (kind === 'postgres') env.DATABASE_URL = await ensureDatabase('kgc_bench');
-  const daemon = await startDaemon({ config: loadConfig(env), demo: true, logger: silentLogger });
+  // The demo data (machines, locations) the bulk rows refer to; a second start finds them there
+  // beside the bulk rows, which the demo seed refuses to mix with (erp_not_empty).
+  const config = loadConfig(env);
+  const daemon = await startDaemon({ config, demo: true, logger: silentLogger }).catch((err) => {
+    if (err.code !== 'erp_not_empty') throw err;
+    return startDaemon({ config, demo: false, logger: silentLogger });
+  });
   const key = (
     await createKey(
       { ...daemon.ctx, actor: 'bench' },
