@@ -21,7 +21,6 @@ import { onChange } from '../store/changes.js';
 import { Breaker } from './breaker.js';
 import { deliverOnce, type DeliveryDeps } from './delivery.js';
 import * as sql from './dispatch.queries.js';
-import { bullmqQueue } from './queue/bullmq.js';
 import { postgresQueue } from './queue/postgres.js';
 import type { Claimed, QueueHost, QueueKind, WebhookQueue } from './queue/queue.js';
 import type { RetryPolicy } from './schedule.js';
@@ -199,7 +198,10 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
     wake,
   };
   const queue: WebhookQueue =
-    cfg.queue === 'bullmq' ? await bullmqQueue(host) : postgresQueue(host);
+    cfg.queue === 'bullmq'
+      ? // Loaded only when chosen: BullMQ and its dependencies cost every other daemon memory.
+        await (await import('./queue/bullmq.js')).bullmqQueue(host)
+      : postgresQueue(host);
   log.info(
     cfg.queue === 'bullmq' ? { queue: 'bullmq', prefix: cfg.queuePrefix } : { queue: 'postgres' },
     'webhook deliveries start',
