@@ -33,6 +33,7 @@ describe("a full disk under PostgreSQL's data directory", () => {
           label: 'PostgreSQL',
           disk,
           env: { KGC_SUPPORT_DATA_DIR: join(root, 'data'), DATABASE_URL: cluster.url },
+          smallWritesMayCommit: true,
         });
       } finally {
         cluster.stop();
