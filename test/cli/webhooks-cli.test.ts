@@ -99,6 +99,33 @@ describe('events, dlq, secrets and webhook commands', () => {
     expect(rx.deliveries.length).toBe(before);
   });
 
+  it('events list shows the latest events newest first, filtered by status and type, no payloads', async () => {
+    const all = await cli('events', 'list', '--json');
+    expect(all.code).toBe(0);
+    const rows = all.json() as { id: string; event: string; status: string; data?: unknown }[];
+    // Newest first: the skipped order.arrived of the previous test, then cli-1 (delivered).
+    expect(rows[0]).toMatchObject({ event: 'order.arrived', status: 'skipped' });
+    expect(rows.find((e) => e.id === 'cli-1')).toMatchObject({ status: 'delivered' });
+    expect(rows.every((e) => e.data === undefined)).toBe(true);
+    const skipped = (await cli('events', 'list', '--status', 'skipped', '--json')).json() as {
+      status: string;
+    }[];
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(skipped.every((e) => e.status === 'skipped')).toBe(true);
+    const byType = (
+      await cli('events', 'list', '--type', 'customer.deleted', '--limit', '1', '--json')
+    ).json() as { event: string }[];
+    expect(byType.map((e) => e.event)).toEqual(['customer.deleted']);
+    const human = await cli('events', 'list', '--limit', '2');
+    expect(human.out).toMatch(/ID\s+EVENT\s+STATUS/);
+    expect(human.out).toContain('order.arrived');
+    // Bad input: a clear usage error (exit 2), nothing asked of the daemon.
+    const bad = await cli('events', 'list', '--status', 'lost');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--status lost: one of pending, delivered, dead, skipped, rejected/);
+    expect((await cli('events', 'list', '--limit', '0')).code).toBe(2);
+  });
+
   it('dlq list, show, replay (dry run, then for real, skipping delivered ones) and purge with confirmation', async () => {
     rx.behaviour = () => ({ status: 500, body: 'nope' });
     const ids: string[] = [];

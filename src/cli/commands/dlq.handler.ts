@@ -20,7 +20,8 @@ const time = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 19) :
 const cut = (s: string | null, n: number) =>
   s === null ? '-' : s.length > n ? `${s.slice(0, n - 1)}…` : s;
 
-function eventTable(out: Output, rows: readonly EventInfo[]): string {
+/** The event list table, shared by `dlq list` and `events list`. */
+export function eventTable(out: Output, rows: readonly EventInfo[]): string {
   return table(
     ['ID', 'EVENT', 'STATUS', 'PUBLISHED', 'ATTEMPTS', 'LAST', 'ERROR'],
     rows.map((e) => [

@@ -44,6 +44,25 @@ Examples:
     });
 
   events
+    .command('list')
+    .description('the latest events and their delivery, newest first (no payloads)')
+    .option('--status <status>', 'only pending, delivered, dead, skipped or rejected events')
+    .option('--type <type>', 'only this event type, e.g. order.arrived')
+    .option('--limit <n>', 'at most this many (1-1000)', (v) => Number.parseInt(v, 10), 50)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ kgc-support events list
+  $ kgc-support events list --status skipped --limit 10 --json
+  $ kgc-support events list --franchise budapest-1 --type order.arrived`,
+    )
+    .action(async (opts: { status?: string; type?: string; limit: number }, cmd: Command) => {
+      const h = await import('./events.handler.js');
+      await h.eventsList(io, globalsOf(cmd), opts);
+    });
+
+  events
     .command('stats')
     .description('queue depth, DLQ depth and the age of the oldest undelivered event')
     .action(async (_opts: unknown, cmd: Command) => {

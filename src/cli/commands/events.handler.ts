@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { eventsPublish as publishOp, eventsStats as statsOp } from '../../events/events.ops.js';
 import { KgcError } from '../../errors/kgc-error.js';
+import { EventStatus } from '../../events/events.schema.js';
+import { eventsList as listOp } from '../../events/recent.js';
+import { Value } from '@sinclair/typebox/value';
+import { eventTable } from './dlq.handler.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
 import { runTargetedOp } from '../run-op.js';
@@ -69,5 +73,32 @@ export async function eventsStats(io: CliIO, g: GlobalOptions): Promise<void> {
       `rejected     ${s.rejected}`,
       `oldest       ${s.oldest_pending_at ? `${s.oldest_pending_at} (${Math.round(s.oldest_pending_age_s ?? 0)} s ago)` : '-'}`,
     ].join('\n'),
+  );
+}
+
+export async function eventsList(
+  io: CliIO,
+  g: GlobalOptions,
+  o: { status?: string; type?: string; limit: number },
+): Promise<void> {
+  const out = outputFor(io, g);
+  if (!Number.isInteger(o.limit) || o.limit < 1 || o.limit > 1000)
+    throw new KgcError('usage', '--limit is a number from 1 to 1000');
+  const status = o.status;
+  if (status !== undefined && !Value.Check(EventStatus, status))
+    throw new KgcError(
+      'usage',
+      `--status ${status}: one of pending, delivered, dead, skipped, rejected`,
+    );
+  const { result: rows, daemon } = await runTargetedOp(
+    listOp,
+    { limit: o.limit, ...(status ? { status } : {}), ...(o.type ? { type: o.type } : {}) },
+    io,
+    g,
+  );
+  out.result(rows, () =>
+    rows.length === 0
+      ? `No events on ${describeDaemon(daemon)}${status || o.type ? ' that match' : ''}.`
+      : `${eventTable(out, rows)}\n\nOne event with its attempts: kgc-support events show <id>`,
   );
 }
