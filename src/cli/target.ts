@@ -19,6 +19,7 @@ import {
   listFranchiseIds,
 } from '../franchise/franchise.store.js';
 import { FRANCHISE_ID_PATTERN } from '../franchise/franchise.schema.js';
+import { franchiseIdFrom } from './franchise-id.js';
 import type { GlobalOptions } from './globals.js';
 import type { CliIO } from './io.js';
 
@@ -48,7 +49,7 @@ const set = (v: string | undefined): string | undefined =>
 
 /** The franchise named by --franchise or KGC_SUPPORT_FRANCHISE, if any. */
 export function franchiseIdOf(io: CliIO, g: GlobalOptions): string | undefined {
-  return set(g.franchise) ?? set(io.env.KGC_SUPPORT_FRANCHISE);
+  return franchiseIdFrom(g.franchise, io.env);
 }
 
 /** The franchises directory (--dir, KGC_SUPPORT_FRANCHISES_DIR, or the default for this user). */

@@ -22,6 +22,7 @@ import { runRound } from '../../health/run.js';
 import { targetsFromConfig, type HealthTargets } from '../../health/targets.js';
 import { isHolderAlive, readLock, type LockInfo } from '../../store/lock.js';
 import { EXIT } from '../exit-codes.js';
+import { franchiseIdFrom } from '../franchise-id.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
 import { VERSION } from '../main.js';
@@ -77,8 +78,7 @@ async function planOf(io: CliIO, g: GlobalOptions, o: HealthFlags): Promise<Plan
   const thresholds = thresholdsOf(config, o);
   const within = `${Math.round((thresholds.keyExpiry.warn ?? thresholds.keyExpiry.crit ?? 14 * 86_400_000) / 1000)}s`;
   const base = { config, env: io.env, timeoutMs, keyExpiryWithin: within };
-  // --franchise, or its env twin KGC_SUPPORT_FRANCHISE (read here: target.ts would load yaml).
-  const franchise = o.franchise ?? (io.env.KGC_SUPPORT_FRANCHISE?.trim() || undefined);
+  const franchise = franchiseIdFrom(o.franchise, io.env);
   if (franchise === undefined) {
     const daemon = localDaemon(config);
     return {
