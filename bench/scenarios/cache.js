@@ -6,47 +6,23 @@
 // own counters (/metrics) say how many reads were asked. Stale reads: after the load,
 // rounds of "change the customer in the ERP, publish its event, read it back".
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { loadConfig } from '../../dist/config/config.js';
-import { silentLogger } from '../../dist/context/logger.js';
-import { startDaemon } from '../../dist/daemon/daemon.js';
-import { createKey } from '../../dist/keys/keys.service.js';
 import { benchPhone, ensureBulkData, sample } from '../lib/data.js';
 import { load } from '../lib/load.js';
 import { row } from '../lib/report.js';
-import { ensureBenchDatabase } from './pull-api.js';
+import { startBenchDaemon } from './pull-api.js';
 
 const REDIS_URL = process.env.KGC_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const STALE_ROUNDS = 200;
 const PHONES = Number(process.env.KGC_BENCH_CACHE_PHONES ?? 200);
 
 async function start(kind, cache) {
-  const dataDir = new URL(`../.data/${kind}`, import.meta.url).pathname;
-  mkdirSync(dataDir, { recursive: true });
-  const env = {
-    KGC_SUPPORT_DATA_DIR: dataDir,
-    KGC_SUPPORT_PORT: '0',
-    KGC_SUPPORT_LOG_LEVEL: 'silent',
-    KGC_SUPPORT_PG_POOL_MAX: '16',
-  };
-  if (kind === 'postgres') env.DATABASE_URL = await ensureBenchDatabase('kgc_bench');
-  if (cache) {
-    env.REDIS_URL = REDIS_URL;
-    env.KGC_SUPPORT_CACHE_PREFIX = `kgc-bench:${randomBytes(4).toString('hex')}:cache`;
-  }
-  const config = loadConfig(env);
-  // The demo data (machines, locations) the bulk rows refer to; a second start finds them there.
-  const daemon = await startDaemon({ config, demo: true, logger: silentLogger }).catch((err) => {
-    if (err.code !== 'erp_not_empty') throw err;
-    return startDaemon({ config, demo: false, logger: silentLogger });
-  });
-  const key = (
-    await createKey(
-      { ...daemon.ctx, actor: 'bench' },
-      { name: 'bench', scopes: ['support:read', 'erp:publish'], rate_limit: '10000000/s' },
-    )
-  ).api_key;
-  return { daemon, key, prefix: env.KGC_SUPPORT_CACHE_PREFIX };
+  const prefix = cache ? `kgc-bench:${randomBytes(4).toString('hex')}:cache` : undefined;
+  const { daemon, key } = await startBenchDaemon(
+    kind,
+    undefined,
+    prefix ? { REDIS_URL, KGC_SUPPORT_CACHE_PREFIX: prefix } : {},
+  );
+  return { daemon, key, prefix };
 }
 
 /**

@@ -34,11 +34,8 @@ async function ensureDatabase(name) {
   return u.toString();
 }
 
-export async function ensureBenchDatabase(name) {
-  return ensureDatabase(name);
-}
-
-export async function startBenchDaemon(kind, log) {
+/** The bench's daemon on `kind` (postgres, pglite), with `extraEnv` on top (e.g. REDIS_URL). */
+export async function startBenchDaemon(kind, log, extraEnv = {}) {
   const dataDir = new URL(`../.data/${kind}`, import.meta.url).pathname;
   mkdirSync(dataDir, { recursive: true });
   const env = {
@@ -48,6 +45,7 @@ export async function startBenchDaemon(kind, log) {
     KGC_SUPPORT_PG_POOL_MAX: '16',
   };
   if (kind === 'postgres') env.DATABASE_URL = await ensureDatabase('kgc_bench');
+  Object.assign(env, extraEnv);
   // The demo data (machines, locations) the bulk rows refer to; a second start finds them there
   // beside the bulk rows, which the demo seed refuses to mix with (erp_not_empty).
   const config = loadConfig(env);
