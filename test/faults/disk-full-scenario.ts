@@ -16,7 +16,7 @@ import { generateKey } from '../../src/keys/key-format.js';
 import { startReceiver, until } from '../helpers/receiver.js';
 import { fastEnv } from '../helpers/webhooks.js';
 import type { SmallDisk } from './disk.js';
-import { duplicates, startPublishers } from './publisher.js';
+import { accountDeliveries, startPublishers } from './publisher.js';
 
 type Ready = { status: string; checks: Record<string, { status: string; detail?: string }> };
 async function ready(url: string): Promise<{ code: number; body: Ready }> {
@@ -120,18 +120,7 @@ export async function diskFullScenario(opts: {
         expect(cli?.err).not.toMatch(/internal/);
       }
       const acked = [...load.acked];
-      await until(
-        () => {
-          const got = new Set(rx.deliveries.map((x) => x.headers['webhook-id']));
-          return acked.every((id) => got.has(id));
-        },
-        90_000,
-        'every acknowledged event to be delivered',
-      );
-      const ids = rx.deliveries.map((x) => String(x.headers['webhook-id']));
-      const got = new Set(ids);
-      const lost = acked.filter((id) => !got.has(id));
-      const dup = duplicates(ids);
+      const { got, lost, dup } = await accountDeliveries(acked, rx, 90_000);
       const { rows } = await dm.ctx.db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM kgc_support.events WHERE id = ANY($1)`,
         [acked],

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { refusedPort } from '../helpers/health.js';
 import { join } from 'node:path';
 
 export interface PgCluster {
@@ -25,14 +25,6 @@ function binDir(): string | undefined {
   for (const v of versions)
     if (existsSync(join(root, v, 'bin', 'initdb'))) return join(root, v, 'bin');
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const addr = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  return typeof addr === 'object' && addr ? addr.port : 0;
 }
 
 /** A running cluster in `dir` (created), or the reason it cannot be had. */
@@ -58,7 +50,7 @@ export async function startPgCluster(dir: string): Promise<PgCluster | string> {
   } catch (err) {
     return `initdb failed: ${(err as { stderr?: Buffer }).stderr?.toString() ?? String(err)}`;
   }
-  const port = await freePort();
+  const port = await refusedPort();
   const logFile = join(dir, 'postgres.log');
   const start = (): void =>
     asPg('pg_ctl', [

@@ -7,7 +7,6 @@
  * (503 meanwhile) instead of exiting, and becomes ready once it is back.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,11 +17,12 @@ import { cryptoRandom } from '../../src/context/clock.js';
 import { silentLogger } from '../../src/context/logger.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { generateKey } from '../../src/keys/key-format.js';
+import { refusedPort } from '../helpers/health.js';
 import { createDatabase } from '../helpers/pg.js';
 import { startReceiver, until, type TestReceiver } from '../helpers/receiver.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { fastEnv } from '../helpers/webhooks.js';
-import { duplicates, startPublishers } from './publisher.js';
+import { accountDeliveries, startPublishers } from './publisher.js';
 
 type Ready = { status: string; checks: Record<string, { status: string; detail?: string }> };
 async function ready(url: string): Promise<{ code: number; body: Ready } | undefined> {
@@ -32,14 +32,6 @@ async function ready(url: string): Promise<{ code: number; body: Ready } | undef
   } catch {
     return undefined;
   }
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const addr = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  return typeof addr === 'object' && addr ? addr.port : 0;
 }
 
 const root = mkdtempSync(join(tmpdir(), 'kgc-fault-pg-'));
@@ -146,18 +138,7 @@ describe('PostgreSQL cut under load (TCP proxy)', () => {
     }
     try {
       const acked = [...load.acked];
-      await until(
-        () => {
-          const got = new Set(rx.deliveries.map((r) => r.headers['webhook-id']));
-          return acked.every((id) => got.has(id));
-        },
-        60_000,
-        'every acknowledged event to be delivered',
-      );
-      const ids = rx.deliveries.map((r) => String(r.headers['webhook-id']));
-      const got = new Set(ids);
-      const lost = acked.filter((id) => !got.has(id));
-      const dup = duplicates(ids);
+      const { got, lost, dup } = await accountDeliveries(acked, rx, 60_000);
       console.log(
         `[faults] PG cut x3: acknowledged ${acked.length}, delivered ${got.size}, lost ${lost.length}, ` +
           `duplicate ids ${dup.ids} (+${dup.extra}), answers ${JSON.stringify(Object.fromEntries(load.statuses))}, ` +
@@ -176,7 +157,7 @@ describe('PostgreSQL cut under load (TCP proxy)', () => {
 
   it('a daemon started while PostgreSQL is away waits (503, /ready says why) and becomes ready once it is back', async () => {
     await proxy.cut();
-    const port = await freePort();
+    const port = await refusedPort();
     const url = `http://127.0.0.1:${port}`;
     const starting = startDaemon({
       config: loadConfig({ ...env(join(root, 'b')), KGC_SUPPORT_PORT: String(port) }),
@@ -226,13 +207,13 @@ describe('PostgreSQL cut under load (TCP proxy)', () => {
   }, 180_000);
 
   it('Support and Redis away: /ready stays 200 and names them as warn; the store fails it', async () => {
-    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    const nowhere = `http://127.0.0.1:${await refusedPort()}`;
     const d = await startDaemon({
       config: loadConfig({
         ...env(join(root, 'c')),
         KGC_SUPPORT_PORT: '0',
         SUPPORT_API_URL: nowhere,
-        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+        REDIS_URL: `redis://127.0.0.1:${await refusedPort()}`,
       }),
       logger: silentLogger as never,
       demo: true,

@@ -4,6 +4,7 @@
  * (202, or 200 for a replay), and a count of every answer. An id counts as
  * acknowledged only once a 2xx came back: the promise of the daemon.
  */
+import { until, type TestReceiver } from '../helpers/receiver.js';
 import { SAMPLES } from '../helpers/webhooks.js';
 
 export interface PublishLoad {
@@ -84,4 +85,27 @@ export function duplicates(ids: readonly string[]): { ids: number; extra: number
   for (const id of ids) n.set(id, (n.get(id) ?? 0) + 1);
   const twice = [...n.values()].filter((c) => c > 1);
   return { ids: twice.length, extra: twice.reduce((a, c) => a + c - 1, 0) };
+}
+
+/**
+ * Waits until every acknowledged id has reached the receiver, then says what arrived
+ * (`got`), which acknowledged ids never did (`lost`) and the repeats (`dup`).
+ */
+export async function accountDeliveries(
+  acked: readonly string[],
+  rx: Pick<TestReceiver, 'deliveries'>,
+  timeoutMs: number,
+): Promise<{ got: Set<string>; lost: string[]; dup: { ids: number; extra: number } }> {
+  const idsOf = () => rx.deliveries.map((x) => String(x.headers['webhook-id']));
+  await until(
+    () => {
+      const got = new Set(idsOf());
+      return acked.every((id) => got.has(id));
+    },
+    timeoutMs,
+    'every acknowledged event to be delivered',
+  );
+  const ids = idsOf();
+  const got = new Set(ids);
+  return { got, lost: acked.filter((id) => !got.has(id)), dup: duplicates(ids) };
 }
