@@ -12,12 +12,11 @@ import { loadConfig } from '../../src/config/config.js';
 import { cryptoRandom, systemClock } from '../../src/context/clock.js';
 import type { Ctx } from '../../src/context/context.js';
 import { silentLogger } from '../../src/context/logger.js';
-import { insertEvents, newEventId } from '../../src/events/events.service.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
 import { createDatabase } from '../helpers/pg.js';
 import { startReceiver, until, type Received } from '../helpers/receiver.js';
-import { fastEnv, SAMPLES } from '../helpers/webhooks.js';
+import { fastEnv, insertMany } from '../helpers/webhooks.js';
 import { spawnDaemon } from './daemon-process.js';
 
 const dirs: string[] = [];
@@ -50,19 +49,9 @@ async function publishMany(
     random: cryptoRandom,
     actor: 'test',
   };
-  const ids: string[] = [];
+  let ids: string[];
   try {
-    for (let i = 0; i < n; i += 500) {
-      const batch = Array.from({ length: Math.min(500, n - i) }, () => ({
-        id: newEventId(ctx),
-        type: 'order.arrived',
-        occurredAt: new Date(),
-        data: SAMPLES['order.arrived'],
-        error: null,
-      }));
-      await ctx.db.tx((q) => insertEvents(q, batch, 'cli', new Date()));
-      ids.push(...batch.map((b) => b.id));
-    }
+    ids = await insertMany(ctx, n);
   } finally {
     await store.close();
   }

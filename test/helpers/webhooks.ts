@@ -2,7 +2,9 @@
  * Webhook test kit: a sample payload per event type (seed 2 and 4.1 values), and a
  * dispatcher over a test store pointed at a receiver, with short schedules.
  */
+import type { Ctx } from '../../src/context/context.js';
 import type { EventType } from '../../src/events/catalogue.js';
+import { insertEvents, newEventId } from '../../src/events/events.service.js';
 import { startDispatcher, type Dispatcher } from '../../src/webhooks/dispatcher.js';
 import { createTestStore, type StoreKind, type TestStore } from './store.js';
 
@@ -87,4 +89,21 @@ export async function startTestDispatch(
       if (!existing) await ts.close();
     },
   };
+}
+
+/** Inserts n order.arrived events in batches of 500 (one statement each, waking the dispatchers). */
+export async function insertMany(ctx: Ctx, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 500) {
+    const batch = Array.from({ length: Math.min(500, n - i) }, () => ({
+      id: newEventId(ctx),
+      type: 'order.arrived',
+      occurredAt: new Date(),
+      data: SAMPLES['order.arrived'],
+      error: null,
+    }));
+    await ctx.db.tx((q) => insertEvents(q, batch, 'cli', new Date()));
+    ids.push(...batch.map((b) => b.id));
+  }
+  return ids;
 }

@@ -13,7 +13,8 @@ import { createDatabase } from '../helpers/pg.js';
 import { startReceiver, until, type Received } from '../helpers/receiver.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
 import { fastEnv } from '../helpers/webhooks.js';
-import { insertMany, QUEUE_KINDS, queueEnv } from './queue-kit.js';
+import { insertMany } from '../helpers/webhooks.js';
+import { QUEUE_KINDS, queueEnv } from './queue-kit.js';
 
 function tally(deliveries: readonly Received[]): Map<string, number> {
   const seen = new Map<string, number>();

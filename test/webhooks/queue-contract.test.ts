@@ -15,7 +15,8 @@ import { replayDlq } from '../../src/webhooks/dlq.service.js';
 import { startReceiver, until, type Received, type TestReceiver } from '../helpers/receiver.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
 import { fastEnv, SAMPLES } from '../helpers/webhooks.js';
-import { insertMany, QUEUE_KINDS, queueEnv, type QueueEnv } from './queue-kit.js';
+import { insertMany } from '../helpers/webhooks.js';
+import { QUEUE_KINDS, queueEnv, type QueueEnv } from './queue-kit.js';
 
 function tally(deliveries: readonly Received[]): Map<string, number> {
   const seen = new Map<string, number>();

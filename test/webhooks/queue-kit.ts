@@ -5,10 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Ctx } from '../../src/context/context.js';
-import { insertEvents, newEventId } from '../../src/events/events.service.js';
 import type { QueueKind } from '../../src/webhooks/queue/queue.js';
-import { SAMPLES } from '../helpers/webhooks.js';
 
 export const QUEUE_KINDS: readonly QueueKind[] = ['postgres', 'bullmq'];
 export const REDIS_URL = process.env.KGC_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -56,21 +53,4 @@ export function queueEnv(kind: QueueKind): QueueEnv {
       if (all.length > 0) await withRedis((r) => r.unlink(...all));
     },
   };
-}
-
-/** Inserts n order.arrived events in batches of 500 (one statement each, waking the dispatchers). */
-export async function insertMany(ctx: Ctx, n: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < n; i += 500) {
-    const batch = Array.from({ length: Math.min(500, n - i) }, () => ({
-      id: newEventId(ctx),
-      type: 'order.arrived',
-      occurredAt: new Date(),
-      data: SAMPLES['order.arrived'],
-      error: null,
-    }));
-    await ctx.db.tx((q) => insertEvents(q, batch, 'cli', new Date()));
-    ids.push(...batch.map((b) => b.id));
-  }
-  return ids;
 }
