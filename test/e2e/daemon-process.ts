@@ -8,6 +8,8 @@ export interface DaemonProcess {
   proc: ChildProcess;
   url: string;
   stderr: () => string;
+  /** What it wrote on stdout (empty unless spawned with `captureStdout`). */
+  stdout: () => string;
   /** SIGTERM and wait for the exit. */
   stop(): Promise<number | null>;
 }
@@ -15,6 +17,7 @@ export interface DaemonProcess {
 export async function spawnDaemon(
   env: Record<string, string>,
   timeoutMs = 90_000,
+  opts: { captureStdout?: boolean } = {},
 ): Promise<DaemonProcess> {
   const proc = spawn(process.execPath, [BIN, 'serve'], {
     env: {
@@ -24,9 +27,13 @@ export async function spawnDaemon(
       KGC_SUPPORT_LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', opts.captureStdout ? 'pipe' : 'ignore', 'pipe'],
   });
   let err = '';
+  let out = '';
+  proc.stdout?.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const t = setTimeout(
       () => reject(new Error(`daemon did not start within ${timeoutMs} ms:\n${err}`)),
@@ -49,6 +56,7 @@ export async function spawnDaemon(
     proc,
     url,
     stderr: () => err,
+    stdout: () => out,
     stop: () =>
       new Promise((resolve) => {
         if (proc.exitCode !== null) {

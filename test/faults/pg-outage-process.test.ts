@@ -11,8 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cryptoRandom } from '../../src/context/clock.js';
 import { generateKey } from '../../src/keys/key-format.js';
-import { spawn } from 'node:child_process';
-import { BIN } from '../e2e/daemon-process.js';
+import { spawnDaemon } from '../e2e/daemon-process.js';
 import { createDatabase } from '../helpers/pg.js';
 import { startReceiver, until } from '../helpers/receiver.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
@@ -41,11 +40,9 @@ describe('the real daemon process with PostgreSQL cut under load', () => {
     const target = new URL(db.url);
     const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
     const key = generateKey(cryptoRandom);
-    const proc = spawn(process.execPath, [BIN, 'serve'], {
-      env: {
-        PATH: process.env.PATH ?? '',
+    const d = await spawnDaemon(
+      {
         HOME: root,
-        KGC_SUPPORT_PORT: '0',
         KGC_SUPPORT_LOG_LEVEL: 'info',
         KGC_SUPPORT_LOG_FORMAT: 'json',
         KGC_SUPPORT_DATA_DIR: join(root, 'data'),
@@ -53,29 +50,9 @@ describe('the real daemon process with PostgreSQL cut under load', () => {
         KGC_SUPPORT_PUBLISH_KEY: key,
         ...fastEnv(rx.url),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    proc.stderr.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    await until(() => /listening on http/.test(err) || proc.exitCode !== null, 90_000, 'the start');
-    const url = /listening on (http:\/\/\S+)/.exec(err)?.[1] ?? '';
-    const d = {
-      proc,
-      url,
-      stderr: () => err,
-      stop: () =>
-        new Promise<number | null>((r) => {
-          if (proc.exitCode !== null) return r(proc.exitCode);
-          proc.once('exit', (code) => r(code));
-          proc.kill('SIGTERM');
-        }),
-    };
+      90_000,
+      { captureStdout: true },
+    );
     let exited: string | undefined;
     d.proc.once('exit', (code, signal) => {
       exited = `exit code ${code}, signal ${signal}`;
@@ -116,7 +93,8 @@ describe('the real daemon process with PostgreSQL cut under load', () => {
       if (stopped !== 0) d.proc.kill('SIGKILL');
       expect(
         stopped,
-        out
+        d
+          .stdout()
           .split('\n')
           .map((l) => /"msg":"([^"]*)"/.exec(l)?.[1])
           .filter(Boolean)
