@@ -14,6 +14,7 @@ import { startSupport, supportProject, type StackDeps } from '../docker/stack.js
 import { waitFor } from '../docker/wait.js';
 import { KgcError } from '../errors/kgc-error.js';
 import type { FranchiseRef } from '../franchise/franchise.store.js';
+import { runFailed } from './run-failed.js';
 import {
   expectStart,
   headOf,
@@ -50,23 +51,6 @@ async function serviceContainer(
   );
 }
 
-function failed(
-  what: string,
-  r: { exitCode?: number; stderr?: unknown; shortMessage?: string },
-): KgcError {
-  const said = (
-    typeof r.stderr === 'string' && r.stderr.trim() !== '' ? r.stderr : (r.shortMessage ?? '')
-  )
-    .trim()
-    .split('\n')
-    .slice(-10)
-    .join('\n');
-  return new KgcError(
-    'internal',
-    `${what} in ${DB_SERVICE} failed${r.exitCode !== undefined ? ` with exit code ${r.exitCode}` : ''}: ${said}`,
-  );
-}
-
 export async function backupFranchise(
   ref: FranchiseRef,
   deps: Pick<StackDeps, 'docker'>,
@@ -91,7 +75,7 @@ export async function backupFranchise(
         extendEnv: false,
         stdout: { file: tmp },
       });
-      if (r.exitCode !== 0) throw failed('pg_dump', r);
+      if (r.exitCode !== 0) throw runFailed(`pg_dump in ${DB_SERVICE}`, r);
     },
     (tmp) => expectStart(tmp, PG_DUMP_MAGIC, 'pg_dump'),
   );
@@ -167,7 +151,7 @@ export async function restoreFranchise(
     ],
     { reject: false, env: cleanEnv(env), extendEnv: false, stdin: { file } },
   );
-  if (r.exitCode !== 0) throw failed('pg_restore', r);
+  if (r.exitCode !== 0) throw runFailed(`pg_restore in ${DB_SERVICE}`, r);
   return {
     file,
     bytes: statSync(file).size,

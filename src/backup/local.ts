@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import pg from 'pg';
 import { KgcError } from '../errors/kgc-error.js';
+import { runFailed } from './run-failed.js';
 import { acquireLock, describeHolder, isHolderAlive, readLock, type Lock } from '../store/lock.js';
 import {
   expectStart,
@@ -57,23 +58,6 @@ async function lockStore(
       await new Promise((r) => setTimeout(r, 150));
     }
   }
-}
-
-function runFailed(
-  what: string,
-  r: { exitCode?: number; stderr?: unknown; shortMessage?: string },
-): KgcError {
-  const said = (
-    typeof r.stderr === 'string' && r.stderr.trim() !== '' ? r.stderr : (r.shortMessage ?? '')
-  )
-    .trim()
-    .split('\n')
-    .slice(-10)
-    .join('\n');
-  return new KgcError(
-    'internal',
-    `${what} failed${r.exitCode !== undefined ? ` with exit code ${r.exitCode}` : ''}: ${said}`,
-  );
 }
 
 /** A tar file starts its first header's magic at byte 257. */
