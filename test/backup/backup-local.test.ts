@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnDaemon, type DaemonProcess } from '../e2e/daemon-process.js';
-import { cliEnv, runCli, tempRoot } from '../helpers/cli.js';
+import { cliEnv, errorOf, keyNames as keyNamesOf, runCli, tempRoot } from '../helpers/cli.js';
 
 interface Facts {
   file: string;
@@ -28,29 +28,13 @@ interface Facts {
   store: string;
 }
 
-/** With --json, an error is one JSON line on stderr. */
-function errorOf(err: string): { code: string; message: string } {
-  return (
-    JSON.parse(err.trim().split('\n').at(-1) as string) as {
-      error: { code: string; message: string };
-    }
-  ).error;
-}
-
 describe('backup and restore of a local PGlite store', { timeout: 300_000 }, () => {
   let dataDir: string;
   let root: string;
   let env: NodeJS.ProcessEnv;
   let facts: Facts;
   const cli = (...args: string[]) => runCli(args, env);
-  const keyNames = async () => {
-    const list = await cli('keys', 'list', '--json');
-    expect(list.code, list.err).toBe(0);
-    return list
-      .json<{ name: string }[]>()
-      .map((k) => k.name)
-      .sort();
-  };
+  const keyNames = () => keyNamesOf(env);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kgc-backup-data-'));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnDaemon, type DaemonProcess } from '../e2e/daemon-process.js';
-import { cliEnv, runCli, tempRoot } from '../helpers/cli.js';
+import { cliEnv, errorOf, keyNames as keyNamesOf, runCli, tempRoot } from '../helpers/cli.js';
 import { createDatabase } from '../helpers/pg.js';
 
 interface Facts {
@@ -17,14 +17,6 @@ interface Facts {
   bytes: number;
   sha256: string;
   store: string;
-}
-
-function errorOf(err: string): { code: string; message: string } {
-  return (
-    JSON.parse(err.trim().split('\n').at(-1) as string) as {
-      error: { code: string; message: string };
-    }
-  ).error;
 }
 
 const tools =
@@ -43,14 +35,7 @@ describe.skipIf(!tools)(
     let env: NodeJS.ProcessEnv;
     let facts: Facts;
     const cli = (...args: string[]) => runCli(args, env);
-    const keyNames = async () => {
-      const list = await cli('keys', 'list', '--json');
-      expect(list.code, list.err).toBe(0);
-      return list
-        .json<{ name: string }[]>()
-        .map((k) => k.name)
-        .sort();
-    };
+    const keyNames = () => keyNamesOf(env);
 
     beforeAll(async () => {
       db = await createDatabase('kgc_backup');

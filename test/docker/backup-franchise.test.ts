@@ -19,7 +19,7 @@ import {
   type TestImages,
 } from '../helpers/docker.js';
 import { buildPostgresImage, pgImageUnavailable, type PostgresImage } from '../helpers/pg-image.js';
-import { cliEnv, editFranchise, freePortFlags, runCli, tempRoot } from '../helpers/cli.js';
+import { cliEnv, editFranchise, errorOf, freePortFlags, runCli, tempRoot } from '../helpers/cli.js';
 
 const reason = (await dockerUnavailable()) ?? pgImageUnavailable();
 if (reason) console.warn(`\n!!! SKIP docker backup tests: ${reason}\n`);
@@ -33,14 +33,6 @@ interface Facts {
   bytes: number;
   sha256: string;
   store: string;
-}
-
-function errorOf(err: string): { code: string; message: string } {
-  return (
-    JSON.parse(err.trim().split('\n').at(-1) as string) as {
-      error: { code: string; message: string };
-    }
-  ).error;
 }
 
 async function containerOf(service: string): Promise<{ id: string; state: string } | undefined> {

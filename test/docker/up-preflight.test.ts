@@ -19,7 +19,7 @@ import {
   TEST_HEALTHCHECK,
   type TestImages,
 } from '../helpers/docker.js';
-import { cliEnv, editFranchise, freePortFlags, runCli, tempRoot } from '../helpers/cli.js';
+import { cliEnv, editFranchise, errorOf, freePortFlags, runCli, tempRoot } from '../helpers/cli.js';
 
 const reason = await dockerUnavailable();
 if (reason) console.warn(`SKIP docker up-preflight tests: ${reason}`);
@@ -28,15 +28,6 @@ const suite = reason ? describe.skip : describe;
 const run = Date.now().toString(36).slice(-5);
 const MISSING = `m${run}`;
 const CRASH = `k${run}`;
-
-/** With --json, an error is one JSON line on stderr. */
-function errorOf(err: string): { code: string; message: string } {
-  return (
-    JSON.parse(err.trim().split('\n').at(-1) as string) as {
-      error: { code: string; message: string };
-    }
-  ).error;
-}
 
 async function containerCount(project: string): Promise<number> {
   return (

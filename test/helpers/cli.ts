@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { recordingIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -21,6 +22,25 @@ export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv): P
   const io = recordingIO(env);
   const code = await main(['node', 'kgc-support', ...args], io);
   return { code, out: io.out, err: io.err, json: <T>() => JSON.parse(io.out) as T };
+}
+
+/** With --json, a failed command's error: the last line of stderr, one JSON object. */
+export function errorOf(err: string): { code: string; message: string } {
+  return (
+    JSON.parse(err.trim().split('\n').at(-1) as string) as {
+      error: { code: string; message: string };
+    }
+  ).error;
+}
+
+/** The names of the keys `keys list` shows for this environment, sorted. */
+export async function keyNames(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const list = await runCli(['keys', 'list', '--json'], env);
+  expect(list.code, list.err).toBe(0);
+  return list
+    .json<{ name: string }[]>()
+    .map((k) => k.name)
+    .sort();
 }
 
 export function tempRoot(prefix = 'kgc-franchises-'): string {
