@@ -81,7 +81,15 @@ export function parseFranchise(text: string, source: string): Franchise {
       `${source} is not valid YAML: ${doc.errors.map((e) => e.message).join('; ')}`,
     );
   }
-  return validateFranchise(doc.toJS(), source);
+  let data: unknown;
+  try {
+    // Aliases are resolved here, not by the parser: an alias with no anchor, or one that
+    // expands past the library's alias limit (a "billion laughs" file), throws.
+    data = doc.toJS();
+  } catch (err) {
+    throw new KgcError('invalid_config', `${source} is not valid YAML: ${(err as Error).message}`);
+  }
+  return validateFranchise(data, source);
 }
 
 export function loadFranchise(root: string, id: string): FranchiseRef {

@@ -110,6 +110,18 @@ describe('franchise.yaml (property)', () => {
     );
   });
 
+  it('refuses an alias with no anchor, and an alias bomb, as invalid_config (found by this property)', () => {
+    expect(parsedOrRefused('version: 1\nid: *!\n')).toBe('refused');
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const n of 'bcdefghij')
+      bomb.push(
+        `${n}: &${n} [${Array(10)
+          .fill(`*${String.fromCharCode(n.charCodeAt(0) - 1)}`)
+          .join(', ')}]`,
+      );
+    expect(parsedOrRefused(bomb.join('\n'))).toBe('refused');
+  });
+
   it('any text, and any cut or spliced file, is valid or refused as invalid_config', () => {
     fc.assert(
       fc.property(
