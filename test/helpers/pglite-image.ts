@@ -10,7 +10,15 @@
  * PGlite version, so a changed migration builds a new one.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/context/logger.js';
@@ -40,10 +48,15 @@ export async function ensurePgliteImage(): Promise<string> {
   const partial = `${path}.${process.pid}.partial`;
   writeFileSync(partial, Buffer.from(await image.arrayBuffer()));
   renameSync(partial, path);
-  // Images of older migrations are of no further use.
+  // Images of other migration sets are of no further use once a day old; a younger one
+  // may belong to another checkout's test run on this machine (a worktree on another
+  // branch), which would lose its image in the middle of the run.
+  const dayAgo = Date.now() - 24 * 3600_000;
   for (const f of readdirSync(tmpdir())) {
-    if (f.startsWith(PREFIX) && join(tmpdir(), f) !== path && !f.endsWith('.partial'))
-      rmSync(join(tmpdir(), f), { force: true });
+    const other = join(tmpdir(), f);
+    if (!f.startsWith(PREFIX) || other === path || f.endsWith('.partial')) continue;
+    if ((statSync(other, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < dayAgo)
+      rmSync(other, { force: true });
   }
   return path;
 }
