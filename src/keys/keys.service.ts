@@ -3,8 +3,9 @@ import type { Ctx } from '../context/context.js';
 import { formatDuration, parseDuration, parseRate } from '../config/duration.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { notifyChange } from '../store/changes.js';
-import type { Queryable } from '../store/db.js';
-import { checkKeyShape, displayPrefix, generateKey, hashKey, newKeyId } from './key-format.js';
+import type { Queryable } from '../context/db.js';
+import { checkKeyShape, displayPrefix, hashKey } from '../formats/api-key.js';
+import { generateKey, newKeyId } from './key-format.js';
 import * as sql from './keys.queries.js';
 import {
   SCOPES,
