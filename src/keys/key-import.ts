@@ -6,7 +6,7 @@ import type { Ctx } from '../context/context.js';
 import { parseDuration } from '../config/duration.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { notifyChange } from '../store/changes.js';
-import { checkKeyShape, hashKey } from './key-format.js';
+import { checkKeyShape, hashKey } from '../formats/api-key.js';
 import { parseKeyRate } from './key-rate.js';
 import * as sql from './keys.queries.js';
 import type { KeyInfo } from './keys.schema.js';

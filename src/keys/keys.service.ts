@@ -3,9 +3,10 @@ import type { Ctx } from '../context/context.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { notifyChange } from '../store/changes.js';
-import type { Queryable } from '../store/db.js';
+import type { Queryable } from '../context/db.js';
+import { displayPrefix, hashKey } from '../formats/api-key.js';
 import { parseKeyRate } from './key-rate.js';
-import { displayPrefix, generateKey, hashKey, newKeyId } from './key-format.js';
+import { generateKey, newKeyId } from './key-format.js';
 import * as sql from './keys.queries.js';
 import {
   SCOPES,

@@ -17,7 +17,7 @@ import { seedDemo } from '../../src/erp/demo/seed.js';
 import { KeyVerifier } from '../../src/keys/key-verifier.js';
 import { createKey } from '../../src/keys/keys.service.js';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
-import type { Db } from '../../src/store/db.js';
+import type { Db } from '../../src/context/db.js';
 import { createTestStore, type StoreKind, type TestStore } from '../helpers/store.js';
 
 export const REDIS_PORT = 6379;

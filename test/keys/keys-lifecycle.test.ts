@@ -10,7 +10,7 @@ import {
   revokeKey,
   rotateKey,
 } from '../../src/keys/keys.service.js';
-import { hashKey } from '../../src/keys/key-format.js';
+import { hashKey } from '../../src/formats/api-key.js';
 import { createTestStore, STORE_KINDS, type TestStore } from '../helpers/store.js';
 
 describe.each(STORE_KINDS)('key lifecycle on %s', (kind) => {
