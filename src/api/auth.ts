@@ -126,7 +126,7 @@ function admit(
       'the Support module is switched off on this server',
     );
   }
-  const rl = deps.limiter.take(key.id, key.rate);
+  const rl = deps.limiter.take(key.id, key.rate, key.scopes);
   reply.header('ratelimit-limit', rl.limit).header('ratelimit-remaining', rl.remaining);
   if (!rl.allowed) {
     deps.metrics.rateLimited.inc();

@@ -22,8 +22,11 @@ export function supportCheck(view: LifecycleView): DependencyCheck {
   return { status: 'pass', detail: `Support ${view.state}` };
 }
 
+/** PING's reply as the probe reads it off the wire: the RESP simple string `+PONG`. */
+export const PONG_REPLY = '+PONG';
+
 export function redisCheck(o: RedisOutcome): DependencyCheck {
-  if (o.kind === 'answer' && o.reply === 'PONG')
+  if (o.kind === 'answer' && o.reply === PONG_REPLY)
     return { status: 'pass', detail: `Redis answers (${o.ms} ms)` };
   const why = o.kind === 'answer' ? o.reply : o.error;
   return {

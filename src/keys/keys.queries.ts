@@ -34,3 +34,9 @@ export const MARK_ROTATED = `
   UPDATE kgc_support.api_keys SET rotated_to = $2, expires_at = LEAST(expires_at, $3)
   WHERE id = $1
   RETURNING ${COLUMNS}`;
+
+/** keys update --rate-limit: NULLs mean the default of the key's scopes. */
+export const SET_RATE = `
+  UPDATE kgc_support.api_keys SET rate_per_sec = $2, rate_burst = $3
+  WHERE id = $1
+  RETURNING ${COLUMNS}`;
