@@ -1,6 +1,9 @@
 import { defineOp } from '../ops/op.js';
+import { identifyKey, withdrawRotation } from './rotation.service.js';
 import {
   CreateKeyInput,
+  IdentifyKeyInput,
+  WithdrawnRotation,
   ExpiringInput,
   ImportedKey,
   ImportKeyInput,
@@ -93,6 +96,26 @@ export const keysImport = defineOp({
   run: importKey,
 });
 
+export const keysIdentify = defineOp({
+  name: 'keys.identify',
+  summary: 'The key a value is, by its SHA-256 (the value never travels)',
+  mutates: false,
+  input: IdentifyKeyInput,
+  output: KeyInfo,
+  run: identifyKey,
+});
+
+export const keysWithdrawRotation = defineOp({
+  name: 'keys.withdraw-rotation',
+  summary: 'Withdraw a rotation: revoke the successor, the old key is active again',
+  mutates: true,
+  changes: ['keys'],
+  input: KeyIdInput,
+  output: WithdrawnRotation,
+  resourceOf: (i) => i.id,
+  run: withdrawRotation,
+});
+
 export const KEYS_OPS = [
   keysCreate,
   keysList,
@@ -101,4 +124,6 @@ export const KEYS_OPS = [
   keysRevoke,
   keysExpiring,
   keysImport,
+  keysIdentify,
+  keysWithdrawRotation,
 ];
