@@ -138,7 +138,7 @@ function admit(
       { extras: { capability } },
     );
   }
-  const rl = deps.limiter.take(key.id, key.rate);
+  const rl = deps.limiter.take(key.id, key.rate, key.scopes);
   reply.header('ratelimit-limit', rl.limit).header('ratelimit-remaining', rl.remaining);
   if (!rl.allowed) {
     deps.metrics.rateLimited.inc();

@@ -5,12 +5,11 @@
  * anything; `init`, `render --check` and `doctor` run it over the environment the
  * container will get, so a value the daemon would refuse is refused there first.
  *
- * Cheap to import: no database, no HTTP. It reaches two pure format modules of the
- * capabilities (keys/key-format, webhooks/signature), the one exception to the
- * bottom layer's import rule (test/unit/architecture.test.ts).
+ * Cheap to import: no database, no HTTP. The formats it checks (formats/api-key,
+ * formats/webhook-secret) are the ones the key verifier and the signer use.
  */
-import { checkKeyShape } from '../keys/key-format.js';
-import { standardKey } from '../webhooks/signature.js';
+import { checkKeyShape } from '../formats/api-key.js';
+import { standardKey } from '../formats/webhook-secret.js';
 import { parseConfig, type ConfigOverrides } from './config.js';
 import { SETTINGS, type Config } from './settings.js';
 

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyServerOptions } from 'fastify';
 import { buildApiApp } from '../api/app.js';
-import { RateLimiter } from '../api/rate-limit.js';
+import { defaultRates, RateLimiter } from '../api/rate-limit.js';
 import { customerErasureRoutes } from '../api/routes/customer-erasure.js';
 import { eventRoutes } from '../api/routes/events.js';
 import type { ReadinessCheck } from '../api/routes/health.js';
@@ -87,7 +87,7 @@ export async function composeApi(parts: ApiParts): Promise<ComposedApi> {
       verifier,
       audit,
       metrics,
-      limiter: new RateLimiter(ctx.clock, ctx.config.rateLimit),
+      limiter: new RateLimiter(ctx.clock, defaultRates(ctx.config)),
       moduleEnabled: parts.moduleEnabled,
       ...(parts.capabilityEnabled ? { capabilityEnabled: parts.capabilityEnabled } : {}),
       logger: parts.logger ?? false,

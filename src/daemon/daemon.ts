@@ -28,7 +28,7 @@ import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { CAPABILITIES } from '../plugin/plugin.schema.js';
 import { applyEnvSwitch, getPluginState } from '../plugin/plugin.service.js';
 import { onChange } from '../store/changes.js';
-import type { Db } from '../store/db.js';
+import type { Db } from '../context/db.js';
 import type { Store } from '../store/open.js';
 import { ALL_OPS } from '../admin/registry.js';
 import { buildAdminApp, listenOnSocket } from '../admin/server.js';

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
-import { unstorableField } from '../events/storable-text.js';
+import { unstorableField } from '../formats/storable-text.js';
 import * as sql from './erp.queries.js';
 import type { Appointment, AppointmentRequest } from './erp.schema.js';
 import { isoSeconds, localParts } from './local-time.js';

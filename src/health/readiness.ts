@@ -24,6 +24,9 @@ export function supportCheck(view: LifecycleView): DependencyCheck {
   return { status: 'pass', detail: `Support ${view.state}` };
 }
 
+/** PING's reply as the probe reads it off the wire: the RESP simple string `+PONG`. */
+export const PONG_REPLY = '+PONG';
+
 /**
  * The switches as the daemon applies them: the module, each capability switched off,
  * and whether SUPPORT_MODULE_ENABLED agrees with the stored switch (a warning when not,
@@ -38,7 +41,7 @@ export function switchCheck(s: PluginState): DependencyCheck {
 }
 
 export function redisCheck(o: RedisOutcome): DependencyCheck {
-  if (o.kind === 'answer' && o.reply === 'PONG')
+  if (o.kind === 'answer' && o.reply === PONG_REPLY)
     return { status: 'pass', detail: `Redis answers (${o.ms} ms)` };
   const why = o.kind === 'answer' ? o.reply : o.error;
   return {

@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../context/context.js';
 import { INSTALLER_KEY_LIFETIME, INSTALLER_KEYS, type InstallerKeyName } from './installer-keys.js';
-import { importKey } from './keys.service.js';
+import { importKey } from './key-import.js';
 
 /** The window of the start-time warning, as `keys expiring` defaults to. */
 const EXPIRY_WARNING_MS = 14 * 86_400_000;

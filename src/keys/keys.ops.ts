@@ -14,16 +14,11 @@ import {
   ListKeysInput,
   RotatedKey,
   RotateKeyInput,
+  UpdateKeyInput,
 } from './keys.schema.js';
-import {
-  createKey,
-  expiringKeys,
-  getKey,
-  importKey,
-  listKeys,
-  revokeKey,
-  rotateKey,
-} from './keys.service.js';
+import { importKey } from './key-import.js';
+import { updateKeyRate } from './key-update.js';
+import { createKey, expiringKeys, getKey, listKeys, revokeKey, rotateKey } from './keys.service.js';
 
 export const keysCreate = defineOp({
   name: 'keys.create',
@@ -116,7 +111,19 @@ export const keysWithdrawRotation = defineOp({
   run: withdrawRotation,
 });
 
+export const keysUpdate = defineOp({
+  name: 'keys.update',
+  summary: "Change a key's rate limit (default: its scopes' default)",
+  mutates: true,
+  changes: ['keys'],
+  input: UpdateKeyInput,
+  output: KeyInfo,
+  resourceOf: (i) => i.id,
+  run: updateKeyRate,
+});
+
 export const KEYS_OPS = [
+  keysUpdate,
   keysCreate,
   keysList,
   keysShow,

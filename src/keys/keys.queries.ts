@@ -42,3 +42,9 @@ export const UNMARK_ROTATED = `
     expires_at = COALESCE(expires_before_rotation, expires_at), expires_before_rotation = NULL
   WHERE id = $1
   RETURNING ${COLUMNS}`;
+
+/** keys update --rate-limit: NULLs mean the default of the key's scopes. */
+export const SET_RATE = `
+  UPDATE kgc_support.api_keys SET rate_per_sec = $2, rate_burst = $3
+  WHERE id = $1
+  RETURNING ${COLUMNS}`;

@@ -51,7 +51,7 @@ export const CreateKeyInput = Type.Object({
   scopes: Type.Array(Type.String(), { minItems: 1 }),
   expires_in: Type.Optional(Type.String({ default: '90d' })),
   rate_limit: Type.Optional(
-    Type.String({ description: 'e.g. 100/s; default KGC_SUPPORT_RATE_LIMIT' }),
+    Type.String({ description: "e.g. 100/s; default: the key's scopes' default rate" }),
   ),
 });
 export type CreateKeyInput = Static<typeof CreateKeyInput>;
@@ -84,6 +84,18 @@ export const ImportKeyInput = Type.Object({
   scopes: Type.Array(Type.String(), { minItems: 1 }),
   api_key: Type.String({ minLength: 1, maxLength: 200 }),
   expires_in: Type.Optional(Type.String({ default: '90d' })),
+  rate_limit: Type.Optional(
+    Type.String({
+      description: 'e.g. 500/s,burst=1000, or default; on a key already known, its new rate',
+    }),
+  ),
+});
+
+export const UpdateKeyInput = Type.Object({
+  id: Type.String(),
+  rate_limit: Type.String({
+    description: "e.g. 500/s,burst=1000; default: the key's scopes' default rate",
+  }),
 });
 
 export const ImportedKey = Type.Object({ key: KeyInfo, created: Type.Boolean() });

@@ -8,7 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiApp } from '../../src/api/app.js';
 import { ANY_KEY, PUBLIC, type RouteScope } from '../../src/api/auth.js';
-import { RateLimiter } from '../../src/api/rate-limit.js';
+import { defaultRates, RateLimiter } from '../../src/api/rate-limit.js';
 import type { Ctx } from '../../src/context/context.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { bearer, createTestApi, type TestApi } from '../helpers/api.js';
@@ -66,7 +66,7 @@ describe('the /api guard fails closed', () => {
       verifier: t.verifier,
       audit: t.audit,
       metrics: createMetrics({ defaultMetrics: false }),
-      limiter: new RateLimiter(t.ctx.clock, t.ctx.config.rateLimit),
+      limiter: new RateLimiter(t.ctx.clock, defaultRates(t.ctx.config)),
       moduleEnabled: () => true,
       logger: false,
       extraRoutes: [extra],

@@ -48,6 +48,10 @@ const STEPS: Step[] = [
   ['keys.list', () => ({ all: true })],
   ['keys.show', (s) => ({ id: (s['keys.create'] as { key: { id: string } }).key.id })],
   ['keys.expiring', () => ({ within: '7d' })],
+  [
+    'keys.update',
+    (s) => ({ id: (s['keys.create'] as { key: { id: string } }).key.id, rate_limit: '50/s' }),
+  ],
   ['keys.rotate', (s) => ({ id: (s['keys.create'] as { key: { id: string } }).key.id })],
   [
     'keys.identify',

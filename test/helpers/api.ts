@@ -46,6 +46,13 @@ export const disabledLifecycle: ApiParts['lifecycle'] = () => ({
   components: [],
 });
 
+/** One rate limit for every scope (the scopes' own defaults would differ). */
+export const uniformRateLimit = (rate: string): Record<string, string> => ({
+  KGC_SUPPORT_RATE_LIMIT: rate,
+  KGC_SUPPORT_RATE_LIMIT_PUBLISH: rate,
+  KGC_SUPPORT_RATE_LIMIT_GDPR: rate,
+});
+
 export async function createTestApi(
   kind: StoreKind,
   opts: TestStoreOptions & {
@@ -59,7 +66,7 @@ export async function createTestApi(
 ): Promise<TestApi> {
   const ts = await createTestStore(kind, {
     ...opts,
-    env: { KGC_SUPPORT_RATE_LIMIT: opts.rateLimit ?? '100000/s', ...opts.env },
+    env: { ...uniformRateLimit(opts.rateLimit ?? '100000/s'), ...opts.env },
   });
   const ctx = ts.ctx;
   await seedDemo(ctx);

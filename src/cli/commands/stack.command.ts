@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
+import type { StackFlags, UpFlags } from './stack.handler.js';
+import type { LogsFlags } from './status.handler.js';
 
 const collect = (value: string, prev: string[] = []) => [
   ...prev,
@@ -9,20 +11,6 @@ const collect = (value: string, prev: string[] = []) => [
     .map((s) => s.trim())
     .filter((s) => s !== ''),
 ];
-
-export interface StackFlags {
-  franchise?: string;
-  dir?: string;
-  service?: string[];
-}
-export interface UpFlags extends StackFlags {
-  timeout: string;
-  erp?: boolean;
-}
-export interface LogsFlags extends StackFlags {
-  tail: string;
-  follow?: boolean;
-}
 
 const SERVICES_HELP =
   'kgc-support, support-chatbot, support-context, chatwoot-web, chatwoot-worker, chatwoot-postgres, chatwoot-redis';
