@@ -13,9 +13,7 @@
  * default in config/settings.ts), so cron, Nagios and systemd find them from any directory.
  */
 import {
-  existsSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   renameSync,
   writeFileSync,
@@ -23,24 +21,18 @@ import {
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { parseDocument, stringify } from 'yaml';
+import { FRANCHISE_FILE, listFranchiseIds } from './franchise-dirs.js';
+
+// The light part, for the many callers that also need the store.
+export { FRANCHISE_FILE, franchisesRoot, listFranchiseIds } from './franchise-dirs.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { FranchiseSchema, type Franchise } from './franchise.schema.js';
-
-export const FRANCHISE_FILE = 'franchise.yaml';
 
 export interface FranchiseRef {
   readonly id: string;
   /** The franchise directory, absolute. */
   readonly dir: string;
   readonly franchise: Franchise;
-}
-
-export function franchisesRoot(
-  configured: string,
-  flag?: string,
-  cwd: string = process.cwd(),
-): string {
-  return resolve(cwd, flag ?? configured);
 }
 
 export function franchiseDir(root: string, id: string): string {
@@ -50,17 +42,6 @@ export function franchiseDir(root: string, id: string): string {
 /** Where the host CLI reaches a franchise's daemon: its admin socket in <franchise dir>/run. */
 export function franchiseAdminSocket(dir: string): string {
   return join(dir, 'run', 'admin.sock');
-}
-
-/** Ids of the franchises under root (directories holding a franchise.yaml), sorted. */
-export function listFranchiseIds(root: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(root);
-  } catch {
-    return [];
-  }
-  return entries.filter((e) => existsSync(join(root, e, FRANCHISE_FILE))).sort();
 }
 
 /** Validates a parsed document; every problem is reported at once, with its path. */
