@@ -18,6 +18,7 @@ import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
 import type { KeyVerifier } from '../keys/key-verifier.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { Capability } from '../plugin/plugin.schema.js';
 import { apiGuard } from './auth.js';
 import { registerOpenApi } from './openapi.js';
 import { errorHandler, notFoundHandler, sendProblem } from './problem.js';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   audit: { push(entry: AuditEntry): void };
   metrics: Metrics;
   moduleEnabled: () => boolean;
+  /** Whether a capability (booking) is switched on; default: every one is. */
+  capabilityEnabled?: (c: Capability) => boolean;
   /** A pino logger for Fastify; false for none (tests). */
   logger?: FastifyServerOptions['loggerInstance'] | false;
   /** Every route, in the order registered, each declaring its scope (the guard refuses one that does not). */
@@ -111,6 +114,7 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     audit: deps.audit,
     metrics: deps.metrics,
     moduleEnabled: deps.moduleEnabled,
+    capabilityEnabled: deps.capabilityEnabled ?? (() => true),
     now: () => deps.ctx.clock.now(),
   });
   for (const routes of deps.routes) await routes(app);

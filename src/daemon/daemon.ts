@@ -134,8 +134,9 @@ async function startApi(core: Core, parts: DaemonParts, live: () => boolean, pin
   const composed = await composeApi({
     ctx,
     metrics: core.metrics,
-    readiness: readinessOf(ctx.config, parts.store, support),
+    readiness: readinessOf(ctx.config, parts.store, support, () => module.state),
     moduleEnabled: () => module.on,
+    capabilityEnabled: (c) => module.capabilityOn(c),
     logger: pino,
     live,
     erasures: core.erasures,

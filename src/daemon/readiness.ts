@@ -1,14 +1,15 @@
 /**
  * GET /ready: whether the daemon can do its work now. The store and the ERP contract
  * must answer; Support and Redis away only warn (the daemon is degraded, serves the
- * ERP and retries).
+ * ERP and retries), and so does SUPPORT_MODULE_ENABLED disagreeing with the stored switch.
  */
 import type { ReadinessCheck, ReadinessReport } from '../api/routes/health.js';
 import type { Config } from '../config/settings.js';
 import type { Db } from '../context/db.js';
 import { contractCheck } from '../erp/contract.js';
 import type { SupportMonitor } from '../health/monitor.js';
-import { cachedRedisCheck, supportCheck } from '../health/readiness.js';
+import { cachedRedisCheck, supportCheck, switchCheck } from '../health/readiness.js';
+import type { PluginState } from '../plugin/plugin.schema.js';
 import type { Store } from '../store/open.js';
 
 type Ping = { status: 'pass' | 'fail'; latency_ms: number; detail?: string };
@@ -37,6 +38,7 @@ export function readinessOf(
   config: Config,
   store: Store,
   support: Pick<SupportMonitor, 'view'>,
+  switches: () => PluginState,
 ): ReadinessCheck {
   const redisReady = config.redisUrl ? cachedRedisCheck(config.redisUrl) : undefined;
   return async () => {
@@ -48,6 +50,7 @@ export function readinessOf(
       ...(erp ? { erp } : {}),
       erp_contract: await contractCheck(store.erp, erp ?? own, erp !== undefined),
       support: supportCheck(support.view()),
+      module_switch: switchCheck(switches()),
     };
     if (redisReady) checks.redis = await redisReady();
     const status = Object.values(checks).some((c) => c.status === 'fail') ? 'fail' : 'pass';

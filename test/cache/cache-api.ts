@@ -14,7 +14,7 @@ import { createKey } from '../../src/keys/keys.service.js';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
 import type { Db } from '../../src/context/db.js';
 import { composeApi } from '../../src/daemon/compose-app.js';
-import { disabledLifecycle, NO_ERASURES } from '../helpers/api.js';
+import { disabledLifecycle, NO_ERASURES, uniformRateLimit } from '../helpers/api.js';
 import { createTestStore, type StoreKind, type TestStore } from '../helpers/store.js';
 
 export const REDIS_PORT = 6379;
@@ -63,7 +63,7 @@ export async function createCacheApi(
     env: {
       REDIS_URL: `redis://127.0.0.1:${opts.redisPort ?? REDIS_PORT}`,
       KGC_SUPPORT_CACHE_PREFIX: prefix,
-      KGC_SUPPORT_RATE_LIMIT: '100000/s',
+      ...uniformRateLimit('100000/s'),
       ...opts.env,
     },
   });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEvent, getEventDetail, publishEvent } from '../../src/events/events.service.js';
 import { drainOutbox } from '../../src/events/outbox.js';
-import { setPluginEnabled } from '../../src/plugin/plugin.service.js';
+import { setSwitch } from '../../src/plugin/plugin.service.js';
 import { onChange } from '../../src/store/changes.js';
 import { listDlq } from '../../src/webhooks/dlq.service.js';
 import { bearer, createTestApi, type TestApi } from '../helpers/api.js';
@@ -40,12 +40,12 @@ describe.each(STORE_KINDS)('publishing events on %s', (kind) => {
       await publishEvent(t.ctx, { event: 'order.arrived', data: SAMPLES['order.arrived'] });
       await until(() => heard.length > 0, 5_000, 'the NOTIFY of a pending event');
       expect(heard).toEqual(['events:new']);
-      await setPluginEnabled(t.ctx, false);
+      await setSwitch(t.ctx, false);
       heard.length = 0;
       await publishEvent(t.ctx, { event: 'order.arrived', data: SAMPLES['order.arrived'] });
-      await setPluginEnabled(t.ctx, true);
+      await setSwitch(t.ctx, true);
       // The switch's own notifications arrive after the skipped publish's would have.
-      await until(() => heard.includes('plugin:enabled'), 5_000, 'the switch back on');
+      await until(() => heard.includes('plugin:module:enabled'), 5_000, 'the switch back on');
       expect(heard.filter((h) => h.startsWith('events'))).toEqual([]);
     } finally {
       await unlisten();
@@ -113,13 +113,13 @@ describe.each(STORE_KINDS)('publishing events on %s', (kind) => {
         .statusCode,
     ).toBe(403);
     t.module.enabled = false;
-    await setPluginEnabled(t.ctx, false);
+    await setSwitch(t.ctx, false);
     try {
       const res = await post({ event: 'customer.deleted', data: SAMPLES['customer.deleted'] });
       expect([res.statusCode, res.json().status]).toEqual([202, 'skipped']);
     } finally {
       t.module.enabled = true;
-      await setPluginEnabled(t.ctx, true);
+      await setSwitch(t.ctx, true);
     }
   });
 
