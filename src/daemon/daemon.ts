@@ -34,8 +34,9 @@ import { startHousekeeping } from './housekeeping.js';
 import { daemonLoggers } from './logger.js';
 import { ModuleSwitch } from './module-switch.js';
 import { readinessOf } from './readiness.js';
-import { closeParts, type DaemonParts } from './shutdown.js';
+import { closeParts, shutdownOnce, type DaemonParts } from './shutdown.js';
 import { loadStartData } from './start-data.js';
+import { throwIfStopped } from './stop-signal.js';
 import { openStoreWaiting } from './store-wait.js';
 import { watchSupport } from './support-watch.js';
 
@@ -50,6 +51,12 @@ export interface DaemonOptions {
   memory?: boolean;
   /** Where the demo key goes (once); never the log. */
   onDemoKey?: (key: string, keyId: string) => void;
+  /**
+   * The stop (SIGTERM, SIGINT), created before the start: a stop while starting ends the
+   * start at its next step with `interrupted`, everything opened closed, the lock released.
+   * A stop after the start is the caller's to turn into close().
+   */
+  signal?: AbortSignal;
 }
 
 export interface Daemon {
@@ -117,7 +124,7 @@ interface Core {
 /** The context, the start data, the module switch, the metrics, Support's watch and the erasures. */
 async function startCore(opts: DaemonOptions, parts: DaemonParts): Promise<Core> {
   const ctx = await contextOf(opts, parts);
-  await loadStartData(ctx, opts);
+  await loadStartData(ctx, opts, opts.signal);
   const module = (parts.module = await ModuleSwitch.start(ctx));
   const metrics = createMetrics();
   parts.cache?.register(metrics.registry);
@@ -191,6 +198,10 @@ async function startWork(
   parts.admin = admin.app;
   if (admin.socketPath) parts.store.lock?.update({ adminSocket: admin.socketPath, url });
   parts.stopHousekeeping = startHousekeeping(ctx);
+  ctx.logger.info(
+    { url, store: parts.store.db.label, adminSocket: admin.socketPath, moduleEnabled: module.on },
+    'kgc-support daemon listening',
+  );
   return { dispatcher, admin };
 }
 
@@ -199,33 +210,26 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { pino, logger } = await daemonLoggers(config, opts.logger);
   refuseInvalidConfig(config);
   // An unreachable (or full) store is waited for, the port answering 503 meanwhile.
-  const waited = await openStoreWaiting({ config, logger, memory: opts.memory === true });
-  const parts: DaemonParts = { store: waited.store, logger };
+  const { signal } = opts;
+  const waited = await openStoreWaiting({
+    config,
+    logger,
+    memory: opts.memory === true,
+    ...(signal ? { signal } : {}),
+  });
+  const parts: DaemonParts = { store: waited.store, logger, pino };
   // /health passes only between a complete start and the beginning of the shutdown.
   let serving = false;
   try {
     const core = await startCore(opts, parts);
     const api = await startApi(core, parts, () => serving, pino);
+    throwIfStopped(signal, 'starting');
     const url = await listen(api.app, waited.port, config);
     const { dispatcher, admin } = await startWork(core, parts, api, url, opts.memory === true);
-    logger.info(
-      {
-        url,
-        store: parts.store.db.label,
-        adminSocket: admin.socketPath,
-        moduleEnabled: core.module.on,
-      },
-      'kgc-support daemon listening',
-    );
-    let closing: Promise<void> | undefined;
-    const close = (): Promise<void> =>
-      (closing ??= (async () => {
-        serving = false;
-        logger.info('shutting down: finishing in-flight requests');
-        await closeParts(parts, config.shutdownTimeoutMs);
-        logger.info('stopped');
-        pino.flush?.();
-      })());
+    const close = shutdownOnce(parts, config.shutdownTimeoutMs, () => {
+      serving = false;
+    });
+    throwIfStopped(signal, 'starting');
     serving = true;
     const { ctx, metrics, erasures, webhookMetrics, support, module } = core;
     const { app, verifier, audit } = api;

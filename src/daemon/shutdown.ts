@@ -19,6 +19,8 @@ import type { ModuleSwitch } from './module-switch.js';
 export interface DaemonParts {
   readonly store: Store;
   readonly logger: Logger;
+  /** The same log, to flush at the very end. */
+  readonly pino: { flush?: () => void };
   cache?: RedisReadCache;
   module?: ModuleSwitch;
   support?: SupportMonitor;
@@ -74,4 +76,21 @@ export async function closeParts(p: DaemonParts, graceMs: number): Promise<void>
   await step(p.cache && (() => p.cache?.close()));
   await step(() => p.store.close());
   if (first) throw first;
+}
+
+/** The daemon's close(): once, however often it is called; `stopServing` runs first (/health fails from then on). */
+export function shutdownOnce(
+  parts: DaemonParts,
+  graceMs: number,
+  stopServing: () => void,
+): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () =>
+    (closing ??= (async () => {
+      stopServing();
+      parts.logger.info('shutting down: finishing in-flight requests');
+      await closeParts(parts, graceMs);
+      parts.logger.info('stopped');
+      parts.pino.flush?.();
+    })());
 }

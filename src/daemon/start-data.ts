@@ -7,6 +7,7 @@ import type { Ctx } from '../context/context.js';
 import { seedDemo } from '../erp/demo/seed.js';
 import { importInstallerKey } from '../keys/installer-import.js';
 import { createKey, listKeys, revokeKey } from '../keys/keys.service.js';
+import { throwIfStopped } from './stop-signal.js';
 
 const DEMO_KEY_NAME = 'demo';
 
@@ -24,12 +25,15 @@ async function issueDemoKey(ctx: Ctx): Promise<{ key: string; id: string }> {
 export async function loadStartData(
   ctx: Ctx,
   opts: { demo?: boolean; onDemoKey?: (key: string, keyId: string) => void },
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   if (opts.demo) {
+    throwIfStopped(signal, 'loading the demo data');
     ctx.logger.info(await seedDemo(ctx), 'demo data loaded');
     const demoKey = await issueDemoKey(ctx);
     opts.onDemoKey?.(demoKey.key, demoKey.id);
   }
+  throwIfStopped(signal, 'starting');
   // The keys the installer rendered (the Support system's, the ERP's): known by their hash from now on.
   await importInstallerKey(ctx, 'chatbot', ctx.config.inboundApiKey);
   await importInstallerKey(ctx, 'context', ctx.config.contextApiKey);
