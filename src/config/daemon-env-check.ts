@@ -21,10 +21,14 @@ export interface DaemonEnvProblem {
 /** The imported API keys, each with what it is for (the message names it). */
 const KEY_SETTINGS = [
   ['inboundApiKey', 'KGC_API_KEY'],
+  ['contextApiKey', 'KGC_CONTEXT_API_KEY'],
   ['publishApiKey', 'KGC_SUPPORT_PUBLISH_KEY'],
 ] as const;
 
-type Imported = Pick<Config, 'supportWebhookSecret' | 'inboundApiKey' | 'publishApiKey'>;
+type Imported = Pick<
+  Config,
+  'supportWebhookSecret' | 'inboundApiKey' | 'contextApiKey' | 'publishApiKey'
+>;
 
 /** The start-time checks of the imported values (the daemon runs them over its parsed configuration). */
 export function checkDaemonConfig(config: Imported): DaemonEnvProblem[] {
@@ -67,6 +71,7 @@ export function checkDaemonEnv(
   const imported: Imported = {
     supportWebhookSecret: SETTINGS.supportWebhookSecret.parse(env.SUPPORT_WEBHOOK_SECRET, {}),
     inboundApiKey: SETTINGS.inboundApiKey.parse(env.KGC_API_KEY, {}),
+    contextApiKey: SETTINGS.contextApiKey.parse(env.KGC_CONTEXT_API_KEY, {}),
     publishApiKey: SETTINGS.publishApiKey.parse(env.KGC_SUPPORT_PUBLISH_KEY, {}),
   };
   return [...problems, ...checkDaemonConfig(imported)];

@@ -287,7 +287,7 @@ export const SETTINGS = {
   ),
   supportModuleEnabled: optBool(
     'SUPPORT_MODULE_ENABLED',
-    'Switch the module on or off at boot when this value changes; `kgc-support enable|disable` switch it at runtime',
+    'Switch the module on or off at a start where this value differs from the one applied at an earlier start; otherwise the stored switch (`kgc-support enable|disable` at runtime) decides, and a disagreement is logged and shown on /ready',
   ),
   supportApiUrl: supportUrl(
     'SUPPORT_API_URL',
@@ -299,11 +299,15 @@ export const SETTINGS = {
   ),
   inboundApiKey: secretText(
     'KGC_API_KEY',
-    'The key the Support system calls this daemon with (the installer renders it); imported at start, hash only, scopes support:read and support:appointments',
+    "The Kokó chatbot's key for this daemon (the installer renders it); imported at start for 90 days, hash only, scopes support:read and support:appointments",
+  ),
+  contextApiKey: secretText(
+    'KGC_CONTEXT_API_KEY',
+    "The Kokó context manager's key for this daemon (the installer renders it, the context manager gets it as KGC_API_KEY); imported at start for 90 days, hash only, scope support:read",
   ),
   publishApiKey: secretText(
     'KGC_SUPPORT_PUBLISH_KEY',
-    "The ERP's key for POST /api/events (the installer generates it and gives it to the ERP as KGC_SUPPORT_API_KEY); imported at start, hash only, scope erp:publish",
+    "The ERP's key for POST /api/events (the installer generates it and gives it to the ERP as KGC_SUPPORT_API_KEY); imported at start for 90 days, hash only, scope erp:publish",
   ),
   bodyLimit: bytes('KGC_SUPPORT_BODY_LIMIT', 'Largest accepted request body', 64 * 1024),
   // Per-key rate limits (seed 10.1): a key's own rate (`keys create|update|import --rate-limit`)

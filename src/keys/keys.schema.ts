@@ -9,6 +9,9 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** The seed's rotation period (8.1): a key's lifetime unless it is given one. */
+export const DEFAULT_KEY_LIFETIME = '90d';
+
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 export const KeyStatus = Type.Union([
@@ -56,6 +59,9 @@ export type CreateKeyInput = Static<typeof CreateKeyInput>;
 export const RotateKeyInput = Type.Object({
   id: Type.String(),
   grace: Type.Optional(Type.String({ default: '24h' })),
+  expires_in: Type.Optional(
+    Type.String({ description: "The successor's lifetime; default: the old key's" }),
+  ),
 });
 export type RotateKeyInput = Static<typeof RotateKeyInput>;
 
@@ -93,3 +99,15 @@ export const UpdateKeyInput = Type.Object({
 });
 
 export const ImportedKey = Type.Object({ key: KeyInfo, created: Type.Boolean() });
+
+export const IdentifyKeyInput = Type.Object({
+  sha256: Type.String({
+    pattern: '^[0-9a-fA-F]{64}$',
+    description: "SHA-256 (hex) of a key's value: the value itself never travels",
+  }),
+});
+
+export const WithdrawnRotation = Type.Object({
+  key: KeyInfo,
+  withdrawn: Type.Union([KeyInfo, Type.Null()]),
+});

@@ -9,6 +9,7 @@ import { parseKeyRate } from './key-rate.js';
 import { generateKey, newKeyId } from './key-format.js';
 import * as sql from './keys.queries.js';
 import {
+  DEFAULT_KEY_LIFETIME,
   SCOPES,
   type CreateKeyInput,
   type IssuedKey,
@@ -35,7 +36,6 @@ export interface KeyRow {
   last_used_at: Date | null;
 }
 
-export const DEFAULT_KEY_LIFETIME = '90d';
 const MAX_LIFETIME_MS = parseDuration('730d');
 
 export function keyStatus(row: KeyRow, now: number): KeyInfo['status'] {
@@ -130,13 +130,7 @@ export async function insertKey(
 export async function createKey(ctx: Ctx, input: CreateKeyInput): Promise<IssuedKey> {
   const name = validateName(input.name);
   const scopes = validateScopes(input.scopes);
-  const lifetimeMs = parseDuration(input.expires_in ?? DEFAULT_KEY_LIFETIME, 'expires-in');
-  if (lifetimeMs < 60_000 || lifetimeMs > MAX_LIFETIME_MS) {
-    throw new KgcError(
-      'invalid_duration',
-      `expires-in must be between 1m and ${formatDuration(MAX_LIFETIME_MS)}`,
-    );
-  }
+  const lifetimeMs = lifetimeOf(input.expires_in ?? DEFAULT_KEY_LIFETIME);
   const rate = input.rate_limit ? (parseKeyRate(input.rate_limit) ?? undefined) : undefined;
   const { row, plaintext } = await ctx.db.tx(async (q) => {
     const r = await insertKey(ctx, q, {
@@ -176,13 +170,24 @@ export async function expiringKeys(ctx: Ctx, input: { within?: string }): Promis
   return rows.map((r) => toKeyInfo(r, now));
 }
 
+function lifetimeOf(expiresIn: string): number {
+  const ms = parseDuration(expiresIn, 'expires-in');
+  if (ms < 60_000 || ms > MAX_LIFETIME_MS)
+    throw new KgcError(
+      'invalid_duration',
+      `expires-in must be between 1m and ${formatDuration(MAX_LIFETIME_MS)}`,
+    );
+  return ms;
+}
+
 /**
- * Issues a successor with the same name, scopes, rate and lifetime, and lets the
- * old key live on for `grace` (never past its own expiry).
+ * Issues a successor with the same name, scopes, rate and lifetime (or `expires_in`),
+ * and lets the old key live on for `grace` (never past its own expiry).
  */
 export async function rotateKey(ctx: Ctx, input: RotateKeyInput): Promise<RotatedKey> {
   const graceMs = parseDuration(input.grace ?? '24h', 'grace');
   if (graceMs > parseDuration('30d')) throw new KgcError('invalid_duration', 'grace: at most 30d');
+  const givenLifetime = input.expires_in === undefined ? undefined : lifetimeOf(input.expires_in);
   const result = await ctx.db.tx(async (q) => {
     const now = ctx.clock.now();
     const { rows } = await q.query<KeyRow>(sql.BY_ID_FOR_UPDATE, [input.id]);
@@ -199,7 +204,8 @@ export async function rotateKey(ctx: Ctx, input: RotateKeyInput): Promise<Rotate
         'key_not_active',
         `key ${old.id} is ${status} and cannot be rotated; create a new one`,
       );
-    const lifetimeMs = Math.max(60_000, old.expires_at.getTime() - old.created_at.getTime());
+    const lifetimeMs =
+      givenLifetime ?? Math.max(60_000, old.expires_at.getTime() - old.created_at.getTime());
     const fresh = await insertKey(ctx, q, {
       name: old.name,
       scopes: old.scopes,

@@ -20,6 +20,7 @@ const ROUTES: [method: string, url: string, scope: RouteScope][] = [
   ['GET', '/api/rentals/:rental_id/status', 'support:read'],
   ['GET', '/api/service/worklogs/:worklog_id/status', 'support:read'],
   ['POST', '/api/service/appointments', 'support:appointments'],
+  ['GET', '/api/service/appointments/:appointment_id', 'support:read'],
   ['GET', '/api/orders/:order_id/status', 'support:read'],
   ['GET', '/api/orders/:order_id/estimated-arrival', 'support:read'],
   ['GET', '/api/inventory/check', 'support:read'],
