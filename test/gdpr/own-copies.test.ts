@@ -89,7 +89,15 @@ describe.each(STORE_KINDS)("erasure of the daemon's own copies (%s)", (kind) => 
             body: pythonJson(req.body),
           },
     );
-    w = await createGdprWorld(kind, fastEnv(receiver.url, { KGC_GDPR_WEBHOOK_WAIT: '200ms' }));
+    w = await createGdprWorld(
+      kind,
+      fastEnv(receiver.url, {
+        KGC_GDPR_WEBHOOK_WAIT: '200ms',
+        // No attempt timed out and retried on a loaded machine: the counts below are exact.
+        KGC_SUPPORT_WEBHOOK_TIMEOUT: '30s',
+        KGC_SUPPORT_WEBHOOK_LEASE: '60s',
+      }),
+    );
   });
   afterAll(async () => {
     await stop();
@@ -179,13 +187,20 @@ describe.each(STORE_KINDS)("erasure of the daemon's own copies (%s)", (kind) => 
   });
 
   it("leaves the neighbour's events, echoed answers, audit row and outbox event as they were", async () => {
-    const { rows } = await w.ctx.db.query<{
-      id: string;
-      status: string;
-      data: { customer: unknown };
-    }>(`SELECT id, status, data FROM kgc_support.events WHERE id LIKE '%' || $1 ORDER BY id`, [
-      NEIGHBOUR.id,
-    ]);
+    const neighbours = async () =>
+      (
+        await w.ctx.db.query<{ id: string; status: string; data: { customer: unknown } }>(
+          `SELECT id, status, data FROM kgc_support.events WHERE id LIKE '%' || $1 ORDER BY id`,
+          [NEIGHBOUR.id],
+        )
+      ).rows;
+    // On a loaded machine an attempt may time out and be retried: wait for the outbox event's delivery.
+    await until(
+      async () => (await neighbours()).every((r) => r.status !== 'pending'),
+      60_000,
+      "the neighbour's outbox event delivered",
+    );
+    const rows = await neighbours();
     expect(rows.map((r) => [r.id, r.status])).toEqual([
       [`${kind}-dead-${NEIGHBOUR.id}`, 'dead'],
       [`${kind}-outbox-${NEIGHBOUR.id}`, 'delivered'],
@@ -196,10 +211,11 @@ describe.each(STORE_KINDS)("erasure of the daemon's own copies (%s)", (kind) => 
     const found = tracesIn(await dumpDatabase(w.ctx.db), traceForms(NEIGHBOUR));
     expect(found).toMatchObject({
       'kgc_support.events': 4,
-      'kgc_support.delivery_attempts': 4,
       'kgc_support.audit_log': 1,
       'kgc_erp.customers': 1,
     });
+    // Every answer echoed back is kept (a retried attempt adds one).
+    expect(found['kgc_support.delivery_attempts']).toBeGreaterThanOrEqual(4);
   });
 
   it('an event about the erased customer arriving later is stored blanked, never sent', async () => {
