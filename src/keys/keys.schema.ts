@@ -1,14 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-export const SCOPES = [
-  'support:read',
-  'support:appointments',
-  'erp:publish',
-  'erp:gdpr',
-  'admin',
-] as const;
-export type Scope = (typeof SCOPES)[number];
-
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 export const KeyStatus = Type.Union([

@@ -6,15 +6,14 @@ import { notifyChange } from '../store/changes.js';
 import type { Queryable } from '../store/db.js';
 import { checkKeyShape, displayPrefix, generateKey, hashKey, newKeyId } from './key-format.js';
 import * as sql from './keys.queries.js';
-import {
-  SCOPES,
-  type CreateKeyInput,
-  type IssuedKey,
-  type KeyInfo,
-  type RotatedKey,
-  type RotateKeyInput,
-  type Scope,
+import type {
+  CreateKeyInput,
+  IssuedKey,
+  KeyInfo,
+  RotatedKey,
+  RotateKeyInput,
 } from './keys.schema.js';
+import { SCOPES, type Scope } from './scopes.js';
 
 export interface KeyRow {
   id: string;
