@@ -9,6 +9,7 @@ import { isKgcError } from '../errors/kgc-error.js';
 import { registerAdminCommands } from './commands/admin.command.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerBackupCommands } from './commands/backup.command.js';
+import { registerBundleCommand } from './commands/bundle.command.js';
 import { registerCompletionCommand } from './commands/completion.command.js';
 import { registerConfigCommand } from './commands/config.command.js';
 import { registerDemoCommands } from './commands/demo.command.js';
@@ -53,6 +54,7 @@ const COMMANDS: readonly Register[] = [
   registerWebhookCommands,
   registerBackupCommands,
   registerAdminCommands,
+  registerBundleCommand,
   registerCompletionCommand,
 ];
 
