@@ -6,8 +6,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { recordingIO } from '../dist/cli/io.js';
-import { buildProgram, VERSION } from '../dist/cli/main.js';
+import { buildProgram } from '../dist/cli/main.js';
 import { referenceFiles } from '../dist/cli/reference/files.js';
+import { VERSION } from '../dist/version.js';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 for (const [path, text] of Object.entries(referenceFiles(buildProgram(recordingIO()), VERSION))) {

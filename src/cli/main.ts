@@ -26,12 +26,11 @@ import { registerServeCommand } from './commands/serve.command.js';
 import { registerStackCommands } from './commands/stack.command.js';
 import { registerWebhookCommands } from './commands/webhook.command.js';
 import { cutAtUnknownCommand } from './argv.js';
+import { VERSION } from '../version.js';
 import { EXIT } from './exit-codes.js';
 import { addGlobalOptions, type GlobalOptions } from './globals.js';
 import { processIO, type CliIO } from './io.js';
 import { colorWanted, createOutput } from './output.js';
-
-export const VERSION = '0.1.0';
 
 export type Register = (program: Command, io: CliIO) => void;
 

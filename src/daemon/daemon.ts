@@ -20,13 +20,15 @@ import { seedDemo } from '../erp/demo/seed.js';
 import { startErasureWorker, type ErasureWorker } from '../gdpr/worker.js';
 import { registerLifecycleMetrics } from '../health/lifecycle.metrics.js';
 import { createSupportMonitor, type SupportMonitor } from '../health/monitor.js';
-import { cachedRedisCheck, supportCheck } from '../health/readiness.js';
+import { cachedRedisCheck, supportCheck, switchCheck } from '../health/readiness.js';
+import { importInstallerKey } from '../keys/installer-import.js';
 import type { KeyVerifier } from '../keys/key-verifier.js';
-import { createKey, importKey, listKeys, revokeKey } from '../keys/keys.service.js';
+import { createKey, listKeys, revokeKey } from '../keys/keys.service.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
+import { CAPABILITIES } from '../plugin/plugin.schema.js';
 import { applyEnvSwitch, getPluginState } from '../plugin/plugin.service.js';
 import { onChange } from '../store/changes.js';
-import type { Db } from '../store/db.js';
+import type { Db } from '../context/db.js';
 import type { Store } from '../store/open.js';
 import { ALL_OPS } from '../admin/registry.js';
 import { buildAdminApp, listenOnSocket } from '../admin/server.js';
@@ -108,27 +110,6 @@ async function issueDemoKey(ctx: Ctx): Promise<{ key: string; id: string }> {
   return { key: issued.api_key, id: issued.key.id };
 }
 
-async function importEnvKey(
-  ctx: Ctx,
-  variable: string,
-  key: string | undefined,
-  name: string,
-  scopes: string[],
-): Promise<void> {
-  if (!key) return;
-  const imported = await importKey(
-    { ...ctx, actor: `env:${variable}` },
-    { name, scopes, api_key: key, expires_in: '365d' },
-  );
-  if (imported.created)
-    ctx.logger.info({ keyId: imported.key.id, scopes }, `imported the key in ${variable}`);
-  else if (imported.key.status !== 'active')
-    ctx.logger.warn(
-      { keyId: imported.key.id, status: imported.key.status },
-      `the key in ${variable} is not active; issue a new one`,
-    );
-}
-
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config } = opts;
   const pinoLogger =
@@ -174,19 +155,20 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
 
     // The keys the installer rendered (the Support system's, the ERP's): known by their hash from now on.
-    await importEnvKey(ctx, 'KGC_API_KEY', config.inboundApiKey, 'support-system (KGC_API_KEY)', [
-      'support:read',
-      'support:appointments',
-    ]);
-    await importEnvKey(
-      ctx,
-      'KGC_SUPPORT_PUBLISH_KEY',
-      config.publishApiKey,
-      'erp (KGC_SUPPORT_PUBLISH_KEY)',
-      ['erp:publish'],
-    );
+    await importInstallerKey(ctx, 'chatbot', config.inboundApiKey);
+    await importInstallerKey(ctx, 'context', config.contextApiKey);
+    await importInstallerKey(ctx, 'erp', config.publishApiKey);
 
-    let enabled = (await applyEnvSwitch(ctx, config.supportModuleEnabled)).enabled;
+    await applyEnvSwitch(ctx, config.supportModuleEnabled);
+    // The switches as this daemon applies them: the module's, each capability's, and how
+    // SUPPORT_MODULE_ENABLED stands against them (logged now, shown on /ready and the admin page).
+    let switches = await getPluginState(ctx);
+    let enabled = switches.enabled;
+    if (!switches.environment.agrees)
+      logger.warn(
+        { moduleEnabled: enabled, SUPPORT_MODULE_ENABLED: switches.environment.value },
+        switches.environment.detail,
+      );
     const metrics = createMetrics();
     cache?.register(metrics.registry);
     const webhookMetrics = createWebhookMetrics(metrics.registry, () => eventStats(ctx));
@@ -225,6 +207,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         erp_contract: await contractCheck(store.erp, erp ?? own, erp !== undefined),
         // Support and Redis away only warn: the daemon is degraded, serves the ERP and retries.
         support: supportCheck(support.view()),
+        module_switch: switchCheck(switches),
       };
       if (redisReady) checks.redis = await redisReady();
       const status = Object.values(checks).some((c) => c.status === 'fail') ? 'fail' : 'pass';
@@ -241,6 +224,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       metrics,
       readiness,
       moduleEnabled: () => enabled,
+      capabilityEnabled: (c) => switches.capabilities[c].enabled,
       logger: pinoLogger,
       live: () => serving,
       erasures,
@@ -259,7 +243,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       refreshing = refreshing
         .catch(() => {})
         .then(async () => {
-          const next = (await getPluginState(ctx)).enabled;
+          const state = await getPluginState(ctx);
+          for (const c of CAPABILITIES)
+            if (state.capabilities[c].enabled !== switches.capabilities[c].enabled)
+              logger.info(
+                { capability: c, enabled: state.capabilities[c].enabled },
+                `${c} switched ${state.capabilities[c].enabled ? 'on' : 'off'}`,
+              );
+          switches = state;
+          const next = state.enabled;
           const changed = next !== enabled;
           if (changed)
             logger.info(

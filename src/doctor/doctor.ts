@@ -7,24 +7,14 @@ import type { ComposeTool } from '../docker/compose.js';
 import type { PortFinding } from '../docker/host-ports.js';
 import { describePort } from '../docker/host-ports.js';
 import { DEFAULT_BIND_ADDRESS, type Franchise } from '../franchise/franchise.schema.js';
-import { worstOf, type HealthStatus } from '../health/report.js';
+import { worstOf } from '../health/report.js';
 import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { describeClash, portClashes } from '../franchise/ports.js';
 import { projectFilesOf } from '../render/model.js';
 import { ADMIN_SECRETS, GENERATED_SECRETS, SECRETS_FILE } from '../render/secrets.js';
 import { renderedConfigChecks } from './rendered-config.js';
+import type { CheckStatus, Finding } from './finding.js';
 import { imageCheck, type ImageProbe } from './images.js';
-
-/** health's statuses, less `unknown`: doctor always finds out. */
-export type CheckStatus = Exclude<HealthStatus, 'unknown'>;
-
-export interface Finding {
-  readonly check: string;
-  readonly status: CheckStatus;
-  readonly detail: string;
-  /** What to do about it (for warn and fail). */
-  readonly hint?: string;
-}
 
 export interface DoctorProbes extends Partial<ImageProbe> {
   engine(): Promise<{ version: string; apiVersion: string; rootDir?: string }>;

@@ -30,13 +30,8 @@ import { chatwootStep } from './steps/chatwoot.step.js';
 import { erpStep } from './steps/erp.step.js';
 import { memoryStep } from './steps/memory.step.js';
 import { redisStep } from './steps/redis.step.js';
-import {
-  StepFailure,
-  transient,
-  type ErasureRequest,
-  type ErasureStep,
-  type StepContext,
-} from './steps/step.js';
+import { type ErasureRequest, type ErasureStep, type StepContext } from './steps/step.js';
+import { StepFailure, transient } from './steps/failure.js';
 import { webhookStep } from './steps/webhook.step.js';
 
 /** The steps in the order they run (seed 5.2). */

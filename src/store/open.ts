@@ -7,7 +7,7 @@ import type { Config } from '../config/settings.js';
 import { packageRoot } from '../config/paths.js';
 import type { Logger } from '../context/logger.js';
 import { KgcError } from '../errors/kgc-error.js';
-import type { Db } from './db.js';
+import type { Db } from '../context/db.js';
 import { createStoreCondition, guardDb, type StoreCondition } from './guarded.js';
 import { acquireLock, type Lock } from './lock.js';
 import { migrate, type MigrationSet } from './migrate.js';

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../context/logger.js';
 import { redactUrl } from '../config/config.js';
-import { OID, parseDate, parseInt8, parseNumeric, type Db, type QueryResult } from './db.js';
+import type { Db, QueryResult } from '../context/db.js';
+import { OID, parseDate, parseInt8, parseNumeric } from './pg-types.js';
 
 const typeParsers: Record<number, (v: string) => unknown> = {
   [OID.INT8]: parseInt8,

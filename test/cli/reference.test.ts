@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordingIO } from '../../src/cli/io.js';
-import { buildProgram, main, VERSION } from '../../src/cli/main.js';
+import { buildProgram, main } from '../../src/cli/main.js';
 import { referenceFiles } from '../../src/cli/reference/files.js';
 import { allCommands, commandTree } from '../../src/cli/reference/tree.js';
 import { SETTINGS } from '../../src/config/settings.js';
 import { SCOPES } from '../../src/keys/scopes.js';
 import { SUPPORT_SERVICES } from '../../src/render/services.js';
+import { VERSION } from '../../src/version.js';
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 const missing = ['bash', 'zsh', 'fish', 'man'].filter((t) => !has(t));

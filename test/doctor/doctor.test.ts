@@ -5,7 +5,8 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { overall, runDoctor, type DoctorProbes, type Finding } from '../../src/doctor/doctor.js';
+import { overall, runDoctor, type DoctorProbes } from '../../src/doctor/doctor.js';
+import type { Finding } from '../../src/doctor/finding.js';
 import type { Franchise } from '../../src/franchise/franchise.schema.js';
 import type { FranchiseRef } from '../../src/franchise/franchise.store.js';
 import { readFileSync, writeFileSync } from 'node:fs';

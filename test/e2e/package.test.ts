@@ -21,8 +21,9 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingIO } from '../../src/cli/io.js';
-import { buildProgram, VERSION } from '../../src/cli/main.js';
+import { buildProgram } from '../../src/cli/main.js';
 import { referenceFiles } from '../../src/cli/reference/files.js';
+import { VERSION } from '../../src/version.js';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
 

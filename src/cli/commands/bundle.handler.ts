@@ -14,7 +14,7 @@ import { SETTINGS, type Config } from '../../config/settings.js';
 import { isKgcError, KgcError } from '../../errors/kgc-error.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
-import { VERSION } from '../main.js';
+import { VERSION } from '../../version.js';
 import { installerConfig } from '../installer-context.js';
 import { progress } from '../progress.js';
 import { resolveTarget } from '../target.js';

@@ -25,7 +25,7 @@ import { SUPPORT_SERVICES } from '../../render/services.js';
 import type { GlobalOptions } from '../globals.js';
 import { franchiseOf } from '../installer-context.js';
 import type { CliIO } from '../io.js';
-import { VERSION } from '../main.js';
+import { VERSION } from '../../version.js';
 import type { FranchiseTarget, LocalTarget } from '../target.js';
 import { doctorReport } from './doctor.handler.js';
 import { healthReport } from './health.handler.js';

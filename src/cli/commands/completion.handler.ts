@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
-import { VERSION } from '../main.js';
+import { VERSION } from '../../version.js';
 import { completionScript } from '../reference/completion.js';
 import type { Shell } from '../reference/shells.js';
 

@@ -1,6 +1,7 @@
 import { cryptoRandom } from '../../context/clock.js';
 import { execaExec } from '../../docker/compose.js';
-import { overall, runDoctor, type Finding } from '../../doctor/doctor.js';
+import { overall, runDoctor } from '../../doctor/doctor.js';
+import type { Finding } from '../../doctor/finding.js';
 import { realProbes } from '../../doctor/probes.js';
 import { isKgcError } from '../../errors/kgc-error.js';
 import {
@@ -12,7 +13,11 @@ import { outputFor, type GlobalOptions } from '../globals.js';
 import { installerConfig, rootOf, shippedTemplates } from '../installer-context.js';
 import type { CliIO } from '../io.js';
 import type { Output } from '../output.js';
-import type { DoctorFlags } from './doctor.command.js';
+
+export interface DoctorFlags {
+  franchise?: string;
+  dir?: string;
+}
 
 function icon(out: Output, f: Finding): string {
   return f.status === 'pass'

@@ -25,9 +25,20 @@ import { EXIT } from '../exit-codes.js';
 import { franchiseIdFrom } from '../franchise-id.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
-import { VERSION } from '../main.js';
-import type { HealthFlags } from './health.command.js';
+import { VERSION } from '../../version.js';
 import { healthJobs, type SourceOptions } from './health.sources.js';
+
+export interface HealthFlags {
+  franchise?: string;
+  dir?: string;
+  format?: string;
+  timeout?: string;
+  dlq?: string;
+  pendingAge?: string;
+  keyExpiry?: string;
+  secretAge?: string;
+  watch?: string;
+}
 
 type Format = 'table' | 'json' | 'nagios';
 

@@ -2,6 +2,8 @@ import { Option, type Command } from 'commander';
 import { SUPPORT_SERVICES } from '../../render/services.js';
 import { globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
+import type { StackFlags, UpFlags } from './stack.handler.js';
+import type { LogsFlags } from './status.handler.js';
 
 const collect = (value: string, prev: string[] = []) => [
   ...prev,
@@ -10,20 +12,6 @@ const collect = (value: string, prev: string[] = []) => [
     .map((s) => s.trim())
     .filter((s) => s !== ''),
 ];
-
-export interface StackFlags {
-  franchise?: string;
-  dir?: string;
-  service?: string[];
-}
-export interface UpFlags extends StackFlags {
-  timeout: string;
-  erp?: boolean;
-}
-export interface LogsFlags extends StackFlags {
-  tail: string;
-  follow?: boolean;
-}
 
 function common(cmd: Command): Command {
   return cmd

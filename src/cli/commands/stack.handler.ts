@@ -22,7 +22,16 @@ import { franchiseOf, rootOf, shippedTemplates, stackDeps } from '../installer-c
 import type { CliIO } from '../io.js';
 import { table, type Output } from '../output.js';
 import { progress } from '../progress.js';
-import type { StackFlags, UpFlags } from './stack.command.js';
+
+export interface StackFlags {
+  franchise?: string;
+  dir?: string;
+  service?: string[];
+}
+export interface UpFlags extends StackFlags {
+  timeout: string;
+  erp?: boolean;
+}
 
 const LOG_LINES = 20;
 

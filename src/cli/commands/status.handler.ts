@@ -23,7 +23,12 @@ import { franchiseOf, installerConfig } from '../installer-context.js';
 import type { CliIO } from '../io.js';
 import { table, type Style } from '../output.js';
 import { daemonApiFacts } from './health.sources.js';
-import type { LogsFlags, StackFlags } from './stack.command.js';
+import type { StackFlags } from './stack.handler.js';
+
+export interface LogsFlags extends StackFlags {
+  tail: string;
+  follow?: boolean;
+}
 
 /** 3725 → "1h 2m". */
 export function formatUptime(seconds: number): string {

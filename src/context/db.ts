@@ -1,8 +1,9 @@
 /**
- * The one database interface the rest of the code sees. Two engines implement it:
- * PGlite (embedded, one connection per process) and PostgreSQL (a pg pool). Both
- * return the same JavaScript types: int8 and numeric as number, date as
- * 'YYYY-MM-DD' text, timestamptz as Date.
+ * The one database interface the rest of the code sees, a port of the context (Ctx
+ * holds two). Two engines in src/store implement it: PGlite (embedded, one connection
+ * per process) and PostgreSQL (a pg pool). Both return the same JavaScript types:
+ * int8 and numeric as number, date as 'YYYY-MM-DD' text, timestamptz as Date
+ * (store/pg-types.ts).
  */
 export interface QueryResult<R> {
   rows: R[];
@@ -33,16 +34,3 @@ export interface Db extends Queryable {
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
-
-/** Type OIDs whose parsing both engines agree on. */
-export const OID = {
-  INT8: 20,
-  NUMERIC: 1700,
-  DATE: 1082,
-  TIMESTAMPTZ: 1184,
-  TIMESTAMP: 1114,
-} as const;
-
-export const parseInt8 = (v: string): number => Number(v);
-export const parseNumeric = (v: string): number => Number(v);
-export const parseDate = (v: string): string => v;
