@@ -39,6 +39,7 @@ import { createWebhookMetrics, type WebhookMetrics } from '../webhooks/webhooks.
 import { composeApi } from './compose-app.js';
 import { createDaemonLogger, logDestination } from './logger.js';
 import { opHooks } from './op-reactions.js';
+import { throwIfStopped } from './stop-signal.js';
 import { openStoreWaiting } from './store-wait.js';
 
 export interface DaemonOptions {
@@ -52,6 +53,12 @@ export interface DaemonOptions {
   memory?: boolean;
   /** Where the demo key goes (once); never the log. */
   onDemoKey?: (key: string, keyId: string) => void;
+  /**
+   * The stop (SIGTERM, SIGINT), created before the start: a stop while starting ends the
+   * start at its next step with `interrupted`, everything opened closed, the lock released.
+   * A stop after the start is the caller's to turn into close().
+   */
+  signal?: AbortSignal;
 }
 
 export interface Daemon {
@@ -125,7 +132,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   if (problems.length > 0)
     throw new KgcError('invalid_config', `the daemon cannot start:\n${describeProblems(problems)}`);
   // An unreachable (or full) store is waited for, the port answering 503 meanwhile.
-  const waited = await openStoreWaiting({ config, logger, memory: opts.memory === true });
+  const signal = opts.signal;
+  const waited = await openStoreWaiting({
+    config,
+    logger,
+    memory: opts.memory === true,
+    ...(signal ? { signal } : {}),
+  });
   const store: Store = waited.store;
   const cleanups: (() => Promise<void> | void)[] = [];
   // What a failed start must close besides the cleanups: the listening servers, the dispatcher, the audit writer.
@@ -148,12 +161,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     };
 
     if (opts.demo) {
+      throwIfStopped(signal, 'loading the demo data');
       const summary = await seedDemo(ctx);
       logger.info(summary, 'demo data loaded');
       const demoKey = await issueDemoKey(ctx);
       opts.onDemoKey?.(demoKey.key, demoKey.id);
     }
 
+    throwIfStopped(signal, 'starting');
     // The keys the installer rendered (the Support system's, the ERP's): known by their hash from now on.
     await importInstallerKey(ctx, 'chatbot', config.inboundApiKey);
     await importInstallerKey(ctx, 'context', config.contextApiKey);
@@ -279,6 +294,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     poll.unref();
     cleanups.push(() => clearInterval(poll));
 
+    throwIfStopped(signal, 'starting');
     await api.listen({ port: waited.port, host: config.host });
     const addr = api.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -388,6 +404,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       return closing;
     };
 
+    throwIfStopped(signal, 'starting');
     serving = true;
     return {
       url,
