@@ -43,6 +43,7 @@ const LAYER_ORDER: readonly string[] = [
   'health',
   'doctor',
   'backup',
+  'bundle',
   'admin-ui',
   // top: the front doors and what runs them
   'api',
