@@ -12,12 +12,7 @@
  * for root and $XDG_DATA_HOME/kgc-support/franchises for other users (the setting's
  * default in config/settings.ts), so cron, Nagios and systemd find them from any directory.
  */
-import {
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { parseDocument, stringify } from 'yaml';

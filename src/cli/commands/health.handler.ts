@@ -157,6 +157,15 @@ function render(r: HealthReport, format: Format, io: CliIO, g: GlobalOptions): s
   return renderTable(r, outputFor(io, { ...g, json: false }).style);
 }
 
+/** One round of checks as `health --json` prints it (application/health+json), for support-bundle. */
+export async function healthReport(
+  io: CliIO,
+  g: GlobalOptions,
+  o: HealthFlags,
+): Promise<ReturnType<typeof toHealthJson>> {
+  return toHealthJson(await round(await planOf(io, g, o)), VERSION);
+}
+
 export async function health(io: CliIO, g: GlobalOptions, o: HealthFlags): Promise<void> {
   const format = formatOf(o, g);
   let plan: Plan;

@@ -1,8 +1,16 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { SCOPES } from '../../keys/scopes.js';
 import type { CliIO } from '../io.js';
 import { addTargetOptions, globalsOf } from '../globals.js';
 
 const collect = (value: string, prev: string[] = []) => [...prev, value];
+
+/** --scope with its values from the one list of scopes: the help and the completion show them. */
+const scopeOption = () =>
+  new Option('--scope <scope>', 'what the key may do (repeat or comma-separate)')
+    .choices(SCOPES)
+    .argParser(collect)
+    .makeOptionMandatory();
 
 export function registerKeysCommands(program: Command, io: CliIO): void {
   const keys = program
@@ -13,11 +21,7 @@ export function registerKeysCommands(program: Command, io: CliIO): void {
     .command('create')
     .description('issue an API key; it is printed once and stored only as a hash')
     .requiredOption('--name <name>', 'who the key is for, e.g. "koko-chatbot"')
-    .requiredOption(
-      '--scope <scope>',
-      'support:read, support:appointments, erp:publish or admin (repeat or comma-separate)',
-      collect,
-    )
+    .addOption(scopeOption())
     .option('--expires-in <duration>', 'lifetime: 30d, 90d, 12h', '90d')
     .option(
       '--rate-limit <rate>',
@@ -120,11 +124,7 @@ Example (crontab, mails the list when there is one):
       'register a key made elsewhere, e.g. the KGC_API_KEY the installer rendered; the key is read from stdin, only its hash is kept',
     )
     .requiredOption('--name <name>', 'who the key is for')
-    .requiredOption(
-      '--scope <scope>',
-      'support:read, support:appointments, erp:publish or admin (repeat or comma-separate)',
-      collect,
-    )
+    .addOption(scopeOption())
     .option('--expires-in <duration>', 'lifetime', '90d')
     .option(
       '--rate-limit <rate>',

@@ -204,9 +204,8 @@ function problemsOf(
   return problems;
 }
 
-export async function status(io: CliIO, g: GlobalOptions, o: StackFlags): Promise<void> {
-  const out = outputFor(io, g);
-  const ref = franchiseOf(io, g, o);
+/** What `status --json` prints: the franchise, the module's lifecycle, each service, what does not serve (also for support-bundle). */
+export async function statusReport(io: CliIO, o: StackFlags, ref: FranchiseRef) {
   const docker = connectDocker(io.env);
   const moduleState = supportModuleOf(ref, 3_000);
   const wanted = o.service === undefined ? undefined : new Set(chosenServices(o.service));
@@ -234,6 +233,15 @@ export async function status(io: CliIO, g: GlobalOptions, o: StackFlags): Promis
     support_module: supportModule,
     services,
   };
+  return result;
+}
+
+export async function status(io: CliIO, g: GlobalOptions, o: StackFlags): Promise<void> {
+  const out = outputFor(io, g);
+  const ref = franchiseOf(io, g, o);
+  const result = await statusReport(io, o, ref);
+  const now = Date.now();
+  const { services, support_module: supportModule, problems } = result;
   // Non-zero when something of the Support module does not serve: scripts and cron can tell.
   if (problems.length > 0) io.exitCode = 1;
   out.result(result, () =>
