@@ -26,6 +26,7 @@ import { createKey, importKey, listKeys, revokeKey } from '../keys/keys.service.
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { applyEnvSwitch, getPluginState } from '../plugin/plugin.service.js';
 import { onChange } from '../store/changes.js';
+import { registerEngineMetrics } from '../store/engine.metrics.js';
 import type { Db } from '../store/db.js';
 import type { Store } from '../store/open.js';
 import { ALL_OPS } from '../admin/registry.js';
@@ -189,6 +190,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     let enabled = (await applyEnvSwitch(ctx, config.supportModuleEnabled)).enabled;
     const metrics = createMetrics();
     cache?.register(metrics.registry);
+    registerEngineMetrics(metrics.registry, store.db);
     const webhookMetrics = createWebhookMetrics(metrics.registry, () => eventStats(ctx));
     let dispatcher: Dispatcher | undefined;
     let adminApp: FastifyInstance | undefined;

@@ -32,6 +32,15 @@ export interface Db extends Queryable {
   /** Calls `onPayload` for each NOTIFY on `channel`; resolves to an unsubscribe function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** The embedded engine's own memory, where it runs on a thread of ours (pglite-thread.ts). */
+  engineMemory?(): Promise<EngineMemory>;
+}
+
+/** Bytes held by an embedded engine: its WebAssembly heap (never shrinks) and its thread's JavaScript heap. */
+export interface EngineMemory {
+  readonly wasm: number;
+  readonly js_heap: number;
+  readonly js_heap_total: number;
 }
 
 /** Type OIDs whose parsing both engines agree on. */

@@ -101,5 +101,6 @@ export function guardDb(db: Db, condition: StoreCondition): Db {
       }
     },
     close: () => db.close(),
+    ...(db.engineMemory ? { engineMemory: db.engineMemory.bind(db) } : {}),
   };
 }
