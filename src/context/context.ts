@@ -36,4 +36,16 @@ export interface ReadCache {
   read<T>(key: CacheKey, load: () => Promise<{ value: T; owner: CacheOwner }>): Promise<T>;
   /** Drops what these stored events make stale; never throws (a failure is remembered and repaired). */
   invalidate(events: readonly { readonly type: string; readonly data: unknown }[]): Promise<void>;
+  /**
+   * What these events make stale, as a notice for the other daemons on the same
+   * database (sent with the events, in the statement that stores them); undefined
+   * when there is nobody to tell (the embedded store, no in-process tier).
+   */
+  peerNotice(
+    events: readonly { readonly type: string; readonly data: unknown }[],
+  ): string | undefined;
+  /** Drops every answer about `owner` held in this process at once (an erasure). */
+  forget(owner: CacheOwner): void;
+  /** Names this process in its notices, so that it ignores its own. */
+  readonly id: string;
 }

@@ -11,7 +11,7 @@ import type { AuditWriter } from '../audit/audit-writer.js';
 import { checkDaemonConfig, describeProblems } from '../config/daemon-env-check.js';
 import type { Config } from '../config/settings.js';
 import { cryptoRandom, systemClock, type Clock, type Random } from '../context/clock.js';
-import { createReadCache } from '../cache/read-cache.js';
+import { createDaemonCache } from '../cache/tiered-cache.js';
 import type { Ctx } from '../context/context.js';
 import type { Logger } from '../context/logger.js';
 import { contractCheck } from '../erp/contract.js';
@@ -153,8 +153,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // /health passes only between a complete start and the beginning of the shutdown.
   let serving = false;
   try {
-    // The Pull API's read cache, with REDIS_URL (src/cache): a Redis that is down only costs hits.
-    const cache = await createReadCache(config, logger);
+    // The Pull API's read cache (src/cache): in memory, and in Redis with REDIS_URL (a Redis that
+    // is down only costs hits). Other daemons on a PostgreSQL store hear what goes stale.
+    const cache = await createDaemonCache(config, logger, {
+      id: `${process.pid}-${cryptoRandom.bytes(4).toString('hex')}`,
+      peers: store.db.kind === 'postgres',
+    });
     if (cache) cleanups.push(() => cache.close());
     const ctx: Ctx = {
       config,
@@ -274,13 +278,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         });
       return refreshing;
     };
-    const unlisten = await onChange(store.db, (topic) => {
-      if (topic === 'keys') verifier.invalidate();
-      else if (topic === 'plugin')
-        void refreshModule().catch((err) =>
-          logger.warn({ err: (err as Error).message }, 'cannot read the module switch'),
-        );
-    });
+    const unlisten = await onChange(
+      store.db,
+      (topic, detail) => {
+        if (topic === 'keys') verifier.invalidate();
+        else if (topic === 'cache') cache?.heard(detail);
+        else if (topic === 'plugin')
+          void refreshModule().catch((err) =>
+            logger.warn({ err: (err as Error).message }, 'cannot read the module switch'),
+          );
+      },
+      // Notifications were lost meanwhile: answers in memory may be stale.
+      () => cache?.clear(),
+    );
     cleanups.push(unlisten);
     // Safety net for a missed notification (a dropped LISTEN connection): re-read every few seconds.
     const poll = setInterval(() => {

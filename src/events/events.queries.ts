@@ -9,9 +9,13 @@ import { CHANGES_CHANNEL } from '../store/changes.js';
 import { EVENT_COLUMNS as COLUMNS } from './event-row.js';
 
 /**
- * $1 ids, $2 types, $3 occurred_at, $4 data (json text), $5 bodies, $6 rejection errors (NULL = valid), $7 source, $8 now.
+ * $1 ids, $2 types, $3 occurred_at, $4 data (json text), $5 bodies, $6 rejection errors (NULL = valid), $7 source, $8 now,
+ * $9 the read cache's notice to other daemons (NULL = none, see cache/peer-notice.ts).
  * One statement, so a publish is one round trip and atomic on its own: the NOTIFY that
- * wakes the dispatchers is part of it (sent at commit, only when a pending row went in).
+ * wakes the dispatchers is part of it (sent at commit, only when a pending row went in),
+ * and so is the one that tells other daemons' caches what the events make stale.
+ * The two NOTIFY subqueries are joined, not LEFT JOINed: PostgreSQL removes a left join
+ * to a one-row subquery whose columns nobody reads, and the NOTIFY with it.
  */
 export const INSERT_BATCH = `
   WITH ins AS (
@@ -25,8 +29,10 @@ export const INSERT_BATCH = `
     RETURNING ${COLUMNS}
   ), woke AS (
     SELECT pg_notify('${CHANGES_CHANNEL}', 'events:new') FROM (SELECT 1 FROM ins WHERE status = 'pending' LIMIT 1) AS p
+  ), told AS (
+    SELECT pg_notify('${CHANGES_CHANNEL}', 'cache:' || $9::text) WHERE $9::text IS NOT NULL
   )
-  SELECT ins.* FROM ins LEFT JOIN (SELECT count(*) AS n FROM woke) AS w ON true`;
+  SELECT ins.* FROM ins, (SELECT count(*) FROM woke) AS w, (SELECT count(*) FROM told) AS t`;
 
 export const BY_ID = `SELECT ${COLUMNS} FROM kgc_support.events WHERE id = $1`;
 

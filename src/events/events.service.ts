@@ -99,6 +99,8 @@ export async function insertEvents(
   events: readonly PreparedEvent[],
   source: EventSource,
   now: Date,
+  /** What these events make stale, for other daemons' read caches (ReadCache.peerNotice). */
+  cacheNotice?: string,
 ): Promise<EventRow[]> {
   if (events.length === 0) return [];
   const cols: [string[], string[], Date[], string[], string[], (string | null)[]] = [
@@ -122,7 +124,12 @@ export async function insertEvents(
     );
     cols[5].push(e.error);
   }
-  const { rows } = await q.query<EventRow>(sql.INSERT_BATCH, [...cols, source, now]);
+  const { rows } = await q.query<EventRow>(sql.INSERT_BATCH, [
+    ...cols,
+    source,
+    now,
+    cacheNotice ?? null,
+  ]);
   return rows;
 }
 
@@ -214,6 +221,7 @@ export async function publishEvents(
         prepared.map((p) => p.event),
         source,
         new Date(now),
+        ctx.cache?.peerNotice(prepared.map((p) => p.event)),
       )
     ).map((r) => [r.id, r]),
   );

@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Ctx } from '../context/context.js';
+import type { Ctx, ReadCache } from '../context/context.js';
 import type { Queryable } from '../store/db.js';
 import { migrationsDir } from '../store/open.js';
 import type { EventRow } from './event-row.js';
@@ -47,6 +47,7 @@ async function moveBatch(
   dst: Queryable | ((fn: (q: Queryable) => Promise<EventRow[]>) => Promise<EventRow[]>),
   limit: number,
   now: Date,
+  cache: ReadCache | undefined,
 ): Promise<{ moved: number; inserted: EventRow[]; valid: PreparedEvent[] }> {
   const { rows } = await src.query<OutboxRow>(sql.LOCK_BATCH, [limit]);
   if (rows.length === 0) return { moved: 0, inserted: [], valid: [] };
@@ -71,10 +72,11 @@ async function moveBatch(
       };
     return { id: r.id, type: r.event, occurredAt: r.occurred_at, data: n.data, error: null };
   });
+  const notice = cache?.peerNotice(prepared.filter((e) => e.error === null));
   const inserted =
     typeof dst === 'function'
-      ? await dst((q) => insertEvents(q, prepared, 'outbox', now))
-      : await insertEvents(dst, prepared, 'outbox', now);
+      ? await dst((q) => insertEvents(q, prepared, 'outbox', now, notice))
+      : await insertEvents(dst, prepared, 'outbox', now, notice);
   await src.query(sql.DELETE_SEQS, [rows.map((r) => r.seq)]);
   return { moved: rows.length, inserted, valid: prepared.filter((e) => e.error === null) };
 }
@@ -92,8 +94,8 @@ export async function drainOutbox(
   const now = new Date(ctx.clock.now());
   const moved =
     ctx.erp === ctx.db
-      ? await ctx.db.tx((q) => moveBatch(q, q, limit, now))
-      : await ctx.erp.tx((eq) => moveBatch(eq, (fn) => ctx.db.tx(fn), limit, now));
+      ? await ctx.db.tx((q) => moveBatch(q, q, limit, now, ctx.cache))
+      : await ctx.erp.tx((eq) => moveBatch(eq, (fn) => ctx.db.tx(fn), limit, now, ctx.cache));
   // Committed: the read cache drops what these events make stale.
   if (moved.valid.length > 0) await ctx.cache?.invalidate(moved.valid);
   for (const r of moved.inserted) {

@@ -8,7 +8,7 @@ import type { Db, Queryable } from './db.js';
 
 export const CHANGES_CHANNEL = 'kgc_support_changes';
 
-export type ChangeTopic = 'keys' | 'plugin' | 'webhook_secrets' | 'events' | 'config';
+export type ChangeTopic = 'keys' | 'plugin' | 'webhook_secrets' | 'events' | 'config' | 'cache';
 
 export async function notifyChange(q: Queryable, topic: ChangeTopic, detail = ''): Promise<void> {
   await q.query('SELECT pg_notify($1, $2)', [
@@ -17,13 +17,19 @@ export async function notifyChange(q: Queryable, topic: ChangeTopic, detail = ''
   ]);
 }
 
+/** `onGap`: notifications may have been missed (see Db.listen); refresh what they would have told. */
 export async function onChange(
   db: Db,
   handler: (topic: ChangeTopic, detail: string) => void,
+  onGap?: () => void,
 ): Promise<() => Promise<void>> {
-  return db.listen(CHANGES_CHANNEL, (payload) => {
-    const i = payload.indexOf(':');
-    const topic = (i < 0 ? payload : payload.slice(0, i)) as ChangeTopic;
-    handler(topic, i < 0 ? '' : payload.slice(i + 1));
-  });
+  return db.listen(
+    CHANGES_CHANNEL,
+    (payload) => {
+      const i = payload.indexOf(':');
+      const topic = (i < 0 ? payload : payload.slice(0, i)) as ChangeTopic;
+      handler(topic, i < 0 ? '' : payload.slice(i + 1));
+    },
+    onGap,
+  );
 }

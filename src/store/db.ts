@@ -29,8 +29,16 @@ export interface Db extends Queryable {
    * PGlite, a query on the outer Db waits for the transaction and would deadlock.
    */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
-  /** Calls `onPayload` for each NOTIFY on `channel`; resolves to an unsubscribe function. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onPayload` for each NOTIFY on `channel`; resolves to an unsubscribe function.
+   * `onGap` is called when notifications may have been missed (PostgreSQL: the LISTEN
+   * connection was lost and is back); the embedded engine never misses one.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onGap?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
   /** The embedded engine's own memory, where it runs on a thread of ours (pglite-thread.ts). */
   engineMemory?(): Promise<EngineMemory>;

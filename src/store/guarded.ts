@@ -93,9 +93,9 @@ export function guardDb(db: Db, condition: StoreCondition): Db {
         return fail(err);
       }
     },
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, onGap) {
       try {
-        return await db.listen(channel, onPayload);
+        return await db.listen(channel, onPayload, onGap);
       } catch (err) {
         return fail(err);
       }
