@@ -98,6 +98,7 @@ column kgc_support.admin_credentials.username text NOT NULL
 column kgc_support.api_keys.created_at timestamp with time zone NOT NULL
 column kgc_support.api_keys.created_by text NOT NULL
 column kgc_support.api_keys.expires_at timestamp with time zone NOT NULL
+column kgc_support.api_keys.expires_before_rotation timestamp with time zone
 column kgc_support.api_keys.hash text NOT NULL
 column kgc_support.api_keys.id text NOT NULL
 column kgc_support.api_keys.last_used_at timestamp with time zone
@@ -121,6 +122,10 @@ column kgc_support.audit_log.request_id text
 column kgc_support.audit_log.resource_id text
 column kgc_support.audit_log.route text NOT NULL
 column kgc_support.audit_log.status integer
+column kgc_support.capability_switches.capability text NOT NULL
+column kgc_support.capability_switches.changed_at timestamp with time zone NOT NULL
+column kgc_support.capability_switches.changed_by text NOT NULL
+column kgc_support.capability_switches.enabled boolean NOT NULL
 column kgc_support.delivery_attempts.at timestamp with time zone NOT NULL
 column kgc_support.delivery_attempts.attempt integer NOT NULL
 column kgc_support.delivery_attempts.duration_ms real NOT NULL
@@ -253,6 +258,8 @@ constraint kgc_support.api_keys api_keys_rotated_to_fkey FOREIGN KEY (rotated_to
 constraint kgc_support.api_keys api_keys_scopes_check CHECK ((cardinality(scopes) > 0))
 constraint kgc_support.audit_log audit_log_kind_check CHECK ((kind = ANY (ARRAY['api'::text, 'admin'::text, 'notification'::text])))
 constraint kgc_support.audit_log audit_log_pkey PRIMARY KEY (id)
+constraint kgc_support.capability_switches capability_switches_capability_check CHECK ((capability ~ '^[a-z][a-z0-9-]{0,31}$'::text))
+constraint kgc_support.capability_switches capability_switches_pkey PRIMARY KEY (capability)
 constraint kgc_support.delivery_attempts delivery_attempts_outcome_check CHECK ((outcome = ANY (ARRAY['delivered'::text, 'retry'::text, 'dead'::text, 'held'::text])))
 constraint kgc_support.delivery_attempts delivery_attempts_pkey PRIMARY KEY (event_id, attempt)
 constraint kgc_support.events events_pkey PRIMARY KEY (id)
@@ -301,6 +308,7 @@ index CREATE UNIQUE INDEX appointments_idempotency_ref_key ON kgc_erp.appointmen
 index CREATE UNIQUE INDEX appointments_one_per_slot ON kgc_erp.appointments USING btree (location_id, slot_start) WHERE (status <> 'cancelled'::text)
 index CREATE UNIQUE INDEX appointments_pkey ON kgc_erp.appointments USING btree (id)
 index CREATE UNIQUE INDEX audit_log_pkey ON kgc_support.audit_log USING btree (id)
+index CREATE UNIQUE INDEX capability_switches_pkey ON kgc_support.capability_switches USING btree (capability)
 index CREATE UNIQUE INDEX customers_pkey ON kgc_erp.customers USING btree (id)
 index CREATE UNIQUE INDEX delivery_attempts_pkey ON kgc_support.delivery_attempts USING btree (event_id, attempt)
 index CREATE UNIQUE INDEX events_pkey ON kgc_support.events USING btree (id)

@@ -59,6 +59,7 @@ async function freshStore(kind) {
     KGC_SUPPORT_PORT: '0',
     SUPPORT_WEBHOOK_SECRET: SECRET,
     KGC_SUPPORT_RATE_LIMIT: '10000000/s',
+    KGC_SUPPORT_RATE_LIMIT_PUBLISH: '10000000/s',
   };
   let dbName;
   if (kind === 'postgres') {

@@ -15,6 +15,7 @@ import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
 import type { KeyVerifier } from '../keys/key-verifier.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { Capability } from '../plugin/plugin.schema.js';
 import { apiGuard } from './auth.js';
 import { openApiRoutes, registerOpenApi } from './openapi.js';
 import { errorHandler, notFoundHandler, sendProblem } from './problem.js';
@@ -33,6 +34,8 @@ export interface ApiDeps {
   audit: { push(entry: AuditEntry): void };
   metrics: Metrics;
   moduleEnabled: () => boolean;
+  /** Whether a capability (booking) is switched on; default: every one is. */
+  capabilityEnabled?: (c: Capability) => boolean;
   /** Whether the daemon serves: false while it starts and from the moment it shuts down (/health answers 503). Default: always. */
   live?: () => boolean;
   readiness?: ReadinessCheck;
@@ -109,6 +112,7 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     audit: deps.audit,
     metrics: deps.metrics,
     moduleEnabled: deps.moduleEnabled,
+    capabilityEnabled: deps.capabilityEnabled ?? (() => true),
     now: () => deps.ctx.clock.now(),
   });
   const opts = { ctx: deps.ctx };

@@ -13,8 +13,9 @@ import fp from 'fastify-plugin';
 import type { AuditEntry } from '../audit/audit.service.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { hasScope, type KeyVerifier, type VerifiedKey } from '../keys/key-verifier.js';
-import { SCOPES, type Scope } from '../keys/keys.schema.js';
+import { SCOPES, type Scope } from '../keys/scopes.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { CAPABILITY_DOORS, type Capability } from '../plugin/plugin.schema.js';
 import { sendProblem } from './problem.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -36,6 +37,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a route needs (required: a route without one makes the app refuse to start). */
     scope?: RouteScope;
+    /** The capability a route belongs to (booking): closed with a 503 while that capability is switched off. */
+    capability?: Capability;
     /** Resource id for the audit log, from the request (by-phone sets it from its answer instead). */
     auditResource?: (req: FastifyRequest) => string | undefined;
   }
@@ -94,6 +97,7 @@ export interface GuardDeps {
   audit: { push(entry: AuditEntry): void };
   metrics: Metrics;
   moduleEnabled: () => boolean;
+  capabilityEnabled: (c: Capability) => boolean;
   now: () => number;
 }
 
@@ -108,11 +112,12 @@ function presentedKey(req: FastifyRequest): string | undefined {
   return typeof x === 'string' ? x.trim() : undefined;
 }
 
-/** The checks after the key is known: scope, module switch, rate limit. */
+/** The checks after the key is known: scope, module switch, capability switch, rate limit. */
 function admit(
   deps: GuardDeps,
   key: VerifiedKey,
   scope: Scope | typeof ANY_KEY,
+  capability: Capability | undefined,
   reply: FastifyReply,
 ): KgcError | undefined {
   if (scope !== ANY_KEY && !hasScope(key, scope)) {
@@ -126,7 +131,14 @@ function admit(
       'the Support module is switched off on this server',
     );
   }
-  const rl = deps.limiter.take(key.id, key.rate);
+  if (capability !== undefined && !deps.capabilityEnabled(capability)) {
+    return new KgcError(
+      'capability_disabled',
+      `${capability} (${CAPABILITY_DOORS[capability]}) is switched off on this server; reads go on`,
+      { extras: { capability } },
+    );
+  }
+  const rl = deps.limiter.take(key.id, key.rate, key.scopes);
   reply.header('ratelimit-limit', rl.limit).header('ratelimit-remaining', rl.remaining);
   if (!rl.allowed) {
     deps.metrics.rateLimited.inc();
@@ -200,7 +212,7 @@ export const apiGuard = fp<GuardDeps>(
       const presented = presentedKey(req);
       const finish = (key: VerifiedKey) => {
         req.apiKey = key;
-        const refused = admit(deps, key, scope, reply);
+        const refused = admit(deps, key, scope, req.routeOptions.config.capability, reply);
         if (refused) sendProblem(req, reply, refused);
         else done();
       };

@@ -5,8 +5,6 @@
  * `webhooks`; and each event's JSON Schema at /schemas/events/<type>.json, to verify
  * a delivery's body. The admin page and these documents themselves are left out.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import swagger from '@fastify/swagger';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
@@ -17,8 +15,8 @@ import {
   PATH_NAMES,
   PAYLOADS,
 } from '../events/catalogue.js';
-import { packageRoot } from '../config/paths.js';
 import { KgcError } from '../errors/kgc-error.js';
+import { VERSION } from '../version.js';
 import { PUBLIC } from './auth.js';
 
 export const OPENAPI_PATH = '/openapi.json';
@@ -86,15 +84,12 @@ function webhooks(): Record<string, unknown> {
 
 /** Registers the generator; before any route, so that it sees them all. */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
-  const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
-    version: string;
-  };
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'KGC Support Pull API',
-        version,
+        version: VERSION,
         description:
           'The read-only Pull API of the KGC ERP Support module, its events endpoint for the ERP, and the signed webhooks it sends to Support. Errors are application/problem+json (RFC 9457) with a stable `code`.',
       },

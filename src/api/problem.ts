@@ -64,6 +64,8 @@ export function sendProblem(
   error: KgcError,
 ): FastifyReply {
   for (const [k, v] of Object.entries(error.headers)) reply.header(k, v);
+  // Every 429 says when to come back (RFC 9110 10.2.3), whoever raised it.
+  if (error.status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
   return reply
     .code(error.status)
     .type('application/problem+json')

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/settings.js';
 import type { CacheKey, CacheOwner } from '../context/context.js';
-import { CUSTOMER_ID_RE } from '../gdpr/customer-id.js';
+import { CUSTOMER_ID_RE } from '../formats/customer-id.js';
 
 /** Whether the configuration turns the read cache on: REDIS_URL set and KGC_SUPPORT_CACHE not off. */
 export function cacheEnabled(config: Pick<Config, 'redisUrl' | 'readCache'>): boolean {

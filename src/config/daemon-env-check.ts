@@ -5,12 +5,11 @@
  * anything; `init`, `render --check` and `doctor` run it over the environment the
  * container will get, so a value the daemon would refuse is refused there first.
  *
- * Cheap to import: no database, no HTTP. It reaches two pure format modules of the
- * capabilities (keys/key-format, webhooks/signature), the one exception to the
- * bottom layer's import rule (test/unit/architecture.test.ts).
+ * Cheap to import: no database, no HTTP. The formats it checks (formats/api-key,
+ * formats/webhook-secret) are the ones the key verifier and the signer use.
  */
-import { checkKeyShape } from '../keys/key-format.js';
-import { standardKey } from '../webhooks/signature.js';
+import { checkKeyShape } from '../formats/api-key.js';
+import { standardKey } from '../formats/webhook-secret.js';
 import { parseConfig, type ConfigOverrides } from './config.js';
 import { SETTINGS, type Config } from './settings.js';
 
@@ -22,10 +21,14 @@ export interface DaemonEnvProblem {
 /** The imported API keys, each with what it is for (the message names it). */
 const KEY_SETTINGS = [
   ['inboundApiKey', 'KGC_API_KEY'],
+  ['contextApiKey', 'KGC_CONTEXT_API_KEY'],
   ['publishApiKey', 'KGC_SUPPORT_PUBLISH_KEY'],
 ] as const;
 
-type Imported = Pick<Config, 'supportWebhookSecret' | 'inboundApiKey' | 'publishApiKey'>;
+type Imported = Pick<
+  Config,
+  'supportWebhookSecret' | 'inboundApiKey' | 'contextApiKey' | 'publishApiKey'
+>;
 
 /** The start-time checks of the imported values (the daemon runs them over its parsed configuration). */
 export function checkDaemonConfig(config: Imported): DaemonEnvProblem[] {
@@ -68,6 +71,7 @@ export function checkDaemonEnv(
   const imported: Imported = {
     supportWebhookSecret: SETTINGS.supportWebhookSecret.parse(env.SUPPORT_WEBHOOK_SECRET, {}),
     inboundApiKey: SETTINGS.inboundApiKey.parse(env.KGC_API_KEY, {}),
+    contextApiKey: SETTINGS.contextApiKey.parse(env.KGC_CONTEXT_API_KEY, {}),
     publishApiKey: SETTINGS.publishApiKey.parse(env.KGC_SUPPORT_PUBLISH_KEY, {}),
   };
   return [...problems, ...checkDaemonConfig(imported)];

@@ -142,6 +142,14 @@ const bytes = (env: string, doc: string, dflt: number): Setting<number> => ({
   },
 });
 
+/** A token-bucket rate: 100/s, 6000/min, 100/s,burst=300. */
+const rate = (env: string, doc: string, dflt: string): Setting<Rate> => ({
+  env,
+  doc,
+  parse: (raw) => parseRate(raw === undefined || raw.trim() === '' ? dflt : raw, env),
+  show: (r) => `${r.perSecond}/s,burst=${r.burst}`,
+});
+
 /** A secret that is not a URL (tokens, keys): never printed. */
 const secretText = (env: string, doc: string): Setting<string | undefined> => ({
   env,
@@ -279,7 +287,7 @@ export const SETTINGS = {
   ),
   supportModuleEnabled: optBool(
     'SUPPORT_MODULE_ENABLED',
-    'Switch the module on or off at boot when this value changes; `kgc-support enable|disable` switch it at runtime',
+    'Switch the module on or off at a start where this value differs from the one applied at an earlier start; otherwise the stored switch (`kgc-support enable|disable` at runtime) decides, and a disagreement is logged and shown on /ready',
   ),
   supportApiUrl: supportUrl(
     'SUPPORT_API_URL',
@@ -291,20 +299,34 @@ export const SETTINGS = {
   ),
   inboundApiKey: secretText(
     'KGC_API_KEY',
-    'The key the Support system calls this daemon with (the installer renders it); imported at start, hash only, scopes support:read and support:appointments',
+    "The Kokó chatbot's key for this daemon (the installer renders it); imported at start for 90 days, hash only, scopes support:read and support:appointments",
+  ),
+  contextApiKey: secretText(
+    'KGC_CONTEXT_API_KEY',
+    "The Kokó context manager's key for this daemon (the installer renders it, the context manager gets it as KGC_API_KEY); imported at start for 90 days, hash only, scope support:read",
   ),
   publishApiKey: secretText(
     'KGC_SUPPORT_PUBLISH_KEY',
-    "The ERP's key for POST /api/events (the installer generates it and gives it to the ERP as KGC_SUPPORT_API_KEY); imported at start, hash only, scope erp:publish",
+    "The ERP's key for POST /api/events (the installer generates it and gives it to the ERP as KGC_SUPPORT_API_KEY); imported at start for 90 days, hash only, scope erp:publish",
   ),
   bodyLimit: bytes('KGC_SUPPORT_BODY_LIMIT', 'Largest accepted request body', 64 * 1024),
-  rateLimit: {
-    env: 'KGC_SUPPORT_RATE_LIMIT',
-    doc: 'Default per-key rate limit (a key may carry its own): 100/s, 6000/min, 100/s,burst=300',
-    parse: (raw: string | undefined) =>
-      parseRate(raw === undefined || raw === '' ? '100/s' : raw, 'KGC_SUPPORT_RATE_LIMIT'),
-    show: (r: Rate) => `${r.perSecond}/s,burst=${r.burst}`,
-  },
+  // Per-key rate limits (seed 10.1): a key's own rate (`keys create|update|import --rate-limit`)
+  // wins; a key without one gets the most generous default of its scopes.
+  rateLimit: rate(
+    'KGC_SUPPORT_RATE_LIMIT',
+    'Default rate limit of a key without its own, for support:read, support:appointments and admin: 100/s, 6000/min, 100/s,burst=300',
+    '100/s',
+  ),
+  rateLimitPublish: rate(
+    'KGC_SUPPORT_RATE_LIMIT_PUBLISH',
+    "Default rate limit of an erp:publish key (the ERP's POST /api/events): the seed's 200 notifications/s with room for bursts",
+    '500/s,burst=1000',
+  ),
+  rateLimitGdpr: rate(
+    'KGC_SUPPORT_RATE_LIMIT_GDPR',
+    "Default rate limit of an erp:gdpr key (the ERP's erasure and access requests)",
+    '10/s,burst=20',
+  ),
   auditFlushMs: int(
     'KGC_SUPPORT_AUDIT_FLUSH_MS',
     'Audit rows are written in batches at most this many milliseconds apart',
@@ -313,6 +335,16 @@ export const SETTINGS = {
     10_000,
   ),
   pgPoolMax: int('KGC_SUPPORT_PG_POOL_MAX', 'Connections per PostgreSQL pool', 10, 1, 200),
+  pgQueryTimeoutMs: duration(
+    'KGC_SUPPORT_PG_QUERY_TIMEOUT',
+    'Longest wait for one PostgreSQL statement (migrations excepted); past it the connection is dropped and the request answered 503 store_unavailable',
+    '5s',
+  ),
+  pgConnectTimeoutMs: duration(
+    'KGC_SUPPORT_PG_CONNECT_TIMEOUT',
+    'Longest wait for a PostgreSQL connection, a new one or a free one of the pool',
+    '5s',
+  ),
   timezone: {
     env: 'KGC_SUPPORT_TIMEZONE',
     doc: 'Time zone of the franchise: dates, late days and appointment hours',

@@ -1,5 +1,5 @@
 import type { Config } from '../config/settings.js';
-import type { Db } from '../store/db.js';
+import type { Db } from './db.js';
 import type { Clock, Random } from './clock.js';
 import type { Logger } from './logger.js';
 

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyServerOptions } from 'fastify';
 import { buildApiApp } from '../api/app.js';
-import { RateLimiter } from '../api/rate-limit.js';
+import { defaultRates, RateLimiter } from '../api/rate-limit.js';
 import { customerErasureRoutes } from '../api/routes/customer-erasure.js';
 import { eventRoutes } from '../api/routes/events.js';
 import type { ReadinessCheck } from '../api/routes/health.js';
@@ -20,11 +20,14 @@ import type { ErasureWorker } from '../gdpr/worker.js';
 import type { LifecycleView } from '../health/health.schema.js';
 import { KeyVerifier } from '../keys/key-verifier.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { Capability } from '../plugin/plugin.schema.js';
 
 export interface ApiParts {
   ctx: Ctx;
   metrics: Metrics;
   moduleEnabled: () => boolean;
+  /** Whether a capability (booking) is switched on; default: every one is. */
+  capabilityEnabled?: (c: Capability) => boolean;
   /** The GDPR cascade's doors: DELETE /api/customers/{id}, and the intake of customer.deleted. */
   erasures: Pick<ErasureWorker, 'fromApi' | 'intake'>;
   /** The Support module's lifecycle, as GET /api/support/health tells it. */
@@ -84,8 +87,9 @@ export async function composeApi(parts: ApiParts): Promise<ComposedApi> {
       verifier,
       audit,
       metrics,
-      limiter: new RateLimiter(ctx.clock, ctx.config.rateLimit),
+      limiter: new RateLimiter(ctx.clock, defaultRates(ctx.config)),
       moduleEnabled: parts.moduleEnabled,
+      ...(parts.capabilityEnabled ? { capabilityEnabled: parts.capabilityEnabled } : {}),
       logger: parts.logger ?? false,
       ...(parts.live ? { live: parts.live } : {}),
       ...(parts.readiness ? { readiness: parts.readiness } : {}),

@@ -20,14 +20,16 @@ import { seedDemo } from '../erp/demo/seed.js';
 import { startErasureWorker, type ErasureWorker } from '../gdpr/worker.js';
 import { registerLifecycleMetrics } from '../health/lifecycle.metrics.js';
 import { createSupportMonitor, type SupportMonitor } from '../health/monitor.js';
-import { cachedRedisCheck, supportCheck } from '../health/readiness.js';
+import { cachedRedisCheck, supportCheck, switchCheck } from '../health/readiness.js';
+import { importInstallerKey } from '../keys/installer-import.js';
 import type { KeyVerifier } from '../keys/key-verifier.js';
-import { createKey, importKey, listKeys, revokeKey } from '../keys/keys.service.js';
+import { createKey, listKeys, revokeKey } from '../keys/keys.service.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
+import { CAPABILITIES } from '../plugin/plugin.schema.js';
 import { applyEnvSwitch, getPluginState } from '../plugin/plugin.service.js';
 import { onChange } from '../store/changes.js';
+import type { Db } from '../context/db.js';
 import { registerEngineMetrics } from '../store/engine.metrics.js';
-import type { Db } from '../store/db.js';
 import type { Store } from '../store/open.js';
 import { ALL_OPS } from '../admin/registry.js';
 import { buildAdminApp, listenOnSocket } from '../admin/server.js';
@@ -38,6 +40,7 @@ import { createWebhookMetrics, type WebhookMetrics } from '../webhooks/webhooks.
 import { composeApi } from './compose-app.js';
 import { createDaemonLogger, logDestination } from './logger.js';
 import { opHooks } from './op-reactions.js';
+import { throwIfStopped } from './stop-signal.js';
 import { openStoreWaiting } from './store-wait.js';
 
 export interface DaemonOptions {
@@ -51,6 +54,12 @@ export interface DaemonOptions {
   memory?: boolean;
   /** Where the demo key goes (once); never the log. */
   onDemoKey?: (key: string, keyId: string) => void;
+  /**
+   * The stop (SIGTERM, SIGINT), created before the start: a stop while starting ends the
+   * start at its next step with `interrupted`, everything opened closed, the lock released.
+   * A stop after the start is the caller's to turn into close().
+   */
+  signal?: AbortSignal;
 }
 
 export interface Daemon {
@@ -109,27 +118,6 @@ async function issueDemoKey(ctx: Ctx): Promise<{ key: string; id: string }> {
   return { key: issued.api_key, id: issued.key.id };
 }
 
-async function importEnvKey(
-  ctx: Ctx,
-  variable: string,
-  key: string | undefined,
-  name: string,
-  scopes: string[],
-): Promise<void> {
-  if (!key) return;
-  const imported = await importKey(
-    { ...ctx, actor: `env:${variable}` },
-    { name, scopes, api_key: key, expires_in: '365d' },
-  );
-  if (imported.created)
-    ctx.logger.info({ keyId: imported.key.id, scopes }, `imported the key in ${variable}`);
-  else if (imported.key.status !== 'active')
-    ctx.logger.warn(
-      { keyId: imported.key.id, status: imported.key.status },
-      `the key in ${variable} is not active; issue a new one`,
-    );
-}
-
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config } = opts;
   const pinoLogger =
@@ -145,7 +133,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   if (problems.length > 0)
     throw new KgcError('invalid_config', `the daemon cannot start:\n${describeProblems(problems)}`);
   // An unreachable (or full) store is waited for, the port answering 503 meanwhile.
-  const waited = await openStoreWaiting({ config, logger, memory: opts.memory === true });
+  const signal = opts.signal;
+  const waited = await openStoreWaiting({
+    config,
+    logger,
+    memory: opts.memory === true,
+    ...(signal ? { signal } : {}),
+  });
   const store: Store = waited.store;
   const cleanups: (() => Promise<void> | void)[] = [];
   // What a failed start must close besides the cleanups: the listening servers, the dispatcher, the audit writer.
@@ -172,26 +166,29 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     };
 
     if (opts.demo) {
+      throwIfStopped(signal, 'loading the demo data');
       const summary = await seedDemo(ctx);
       logger.info(summary, 'demo data loaded');
       const demoKey = await issueDemoKey(ctx);
       opts.onDemoKey?.(demoKey.key, demoKey.id);
     }
 
+    throwIfStopped(signal, 'starting');
     // The keys the installer rendered (the Support system's, the ERP's): known by their hash from now on.
-    await importEnvKey(ctx, 'KGC_API_KEY', config.inboundApiKey, 'support-system (KGC_API_KEY)', [
-      'support:read',
-      'support:appointments',
-    ]);
-    await importEnvKey(
-      ctx,
-      'KGC_SUPPORT_PUBLISH_KEY',
-      config.publishApiKey,
-      'erp (KGC_SUPPORT_PUBLISH_KEY)',
-      ['erp:publish'],
-    );
+    await importInstallerKey(ctx, 'chatbot', config.inboundApiKey);
+    await importInstallerKey(ctx, 'context', config.contextApiKey);
+    await importInstallerKey(ctx, 'erp', config.publishApiKey);
 
-    let enabled = (await applyEnvSwitch(ctx, config.supportModuleEnabled)).enabled;
+    await applyEnvSwitch(ctx, config.supportModuleEnabled);
+    // The switches as this daemon applies them: the module's, each capability's, and how
+    // SUPPORT_MODULE_ENABLED stands against them (logged now, shown on /ready and the admin page).
+    let switches = await getPluginState(ctx);
+    let enabled = switches.enabled;
+    if (!switches.environment.agrees)
+      logger.warn(
+        { moduleEnabled: enabled, SUPPORT_MODULE_ENABLED: switches.environment.value },
+        switches.environment.detail,
+      );
     const metrics = createMetrics();
     cache?.register(metrics.registry);
     registerEngineMetrics(metrics.registry, store.db);
@@ -231,6 +228,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         erp_contract: await contractCheck(store.erp, erp ?? own, erp !== undefined),
         // Support and Redis away only warn: the daemon is degraded, serves the ERP and retries.
         support: supportCheck(support.view()),
+        module_switch: switchCheck(switches),
       };
       if (redisReady) checks.redis = await redisReady();
       const status = Object.values(checks).some((c) => c.status === 'fail') ? 'fail' : 'pass';
@@ -247,6 +245,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       metrics,
       readiness,
       moduleEnabled: () => enabled,
+      capabilityEnabled: (c) => switches.capabilities[c].enabled,
       logger: pinoLogger,
       live: () => serving,
       erasures,
@@ -265,7 +264,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       refreshing = refreshing
         .catch(() => {})
         .then(async () => {
-          const next = (await getPluginState(ctx)).enabled;
+          const state = await getPluginState(ctx);
+          for (const c of CAPABILITIES)
+            if (state.capabilities[c].enabled !== switches.capabilities[c].enabled)
+              logger.info(
+                { capability: c, enabled: state.capabilities[c].enabled },
+                `${c} switched ${state.capabilities[c].enabled ? 'on' : 'off'}`,
+              );
+          switches = state;
+          const next = state.enabled;
           const changed = next !== enabled;
           if (changed)
             logger.info(
@@ -299,6 +306,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     poll.unref();
     cleanups.push(() => clearInterval(poll));
 
+    throwIfStopped(signal, 'starting');
     await api.listen({ port: waited.port, host: config.host });
     const addr = api.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -408,6 +416,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       return closing;
     };
 
+    throwIfStopped(signal, 'starting');
     serving = true;
     return {
       url,

@@ -7,24 +7,14 @@ import type { ComposeTool } from '../docker/compose.js';
 import type { PortFinding } from '../docker/host-ports.js';
 import { describePort } from '../docker/host-ports.js';
 import { DEFAULT_BIND_ADDRESS, type Franchise } from '../franchise/franchise.schema.js';
-import { worstOf, type HealthStatus } from '../health/report.js';
+import { worstOf } from '../health/report.js';
 import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { describeClash, portClashes } from '../franchise/ports.js';
 import { projectFilesOf } from '../render/model.js';
 import { ADMIN_SECRETS, GENERATED_SECRETS, SECRETS_FILE } from '../render/secrets.js';
 import { renderedConfigChecks } from './rendered-config.js';
+import type { CheckStatus, Finding } from './finding.js';
 import { imageCheck, type ImageProbe } from './images.js';
-
-/** health's statuses, less `unknown`: doctor always finds out. */
-export type CheckStatus = Exclude<HealthStatus, 'unknown'>;
-
-export interface Finding {
-  readonly check: string;
-  readonly status: CheckStatus;
-  readonly detail: string;
-  /** What to do about it (for warn and fail). */
-  readonly hint?: string;
-}
 
 export interface DoctorProbes extends Partial<ImageProbe> {
   engine(): Promise<{ version: string; apiVersion: string; rootDir?: string }>;
@@ -42,7 +32,7 @@ export interface DoctorProbes extends Partial<ImageProbe> {
   /** Whether the franchise's kgc-support container is running. */
   daemonContainerRunning(ref: FranchiseRef): Promise<boolean>;
   /** A daemon on this host that holds the CLI's data directory: its pid and port. */
-  localDaemon(): { pid: number; port: number } | undefined;
+  localDaemon(): Promise<{ pid: number; port: number } | undefined>;
 }
 
 const GiB = 1024 ** 3;
@@ -269,7 +259,7 @@ async function daemon(p: DoctorProbes, ref: FranchiseRef): Promise<Finding> {
       `An unreachable or empty ERP contract means ERP_DATABASE_URL in ${ref.dir}/secrets.env is not the ERP's database as the container reaches it, or the ERP's DBA has not applied erp/kgc-support-erp.sql; see: kgc-support logs --franchise ${id} --service kgc-support`,
     );
   }
-  const local = p.localDaemon();
+  const local = await p.localDaemon();
   if (local) {
     const lr = await p.httpOk(`http://127.0.0.1:${local.port}/health`, 2000);
     if (lr.ok)

@@ -6,7 +6,7 @@
 import { howToGet, withTag, type ImageFinding, type StackImage } from '../docker/images.js';
 import { IMAGE_KEYS, imageOf } from '../franchise/franchise.schema.js';
 import type { FranchiseRef } from '../franchise/franchise.store.js';
-import type { Finding } from './doctor.js';
+import type { Finding } from './finding.js';
 
 export interface ImageProbe {
   /** Each image with its presence on the engine (or pullability). */

@@ -15,7 +15,7 @@ import { parseEnv } from '../render/env-format.js';
 import { erpDatabaseProblem } from '../render/erp-database.js';
 import { supportProjectOf } from '../render/model.js';
 import { SECRETS_FILE } from '../render/secrets.js';
-import type { CheckStatus, Finding } from './doctor.js';
+import type { CheckStatus, Finding } from './finding.js';
 
 export interface RenderedConfigProbes {
   readText(path: string): string | undefined;

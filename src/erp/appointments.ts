@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
-import { unstorableField } from '../events/storable-text.js';
+import { unstorableField } from '../formats/storable-text.js';
 import * as sql from './erp.queries.js';
 import type { Appointment, AppointmentRequest } from './erp.schema.js';
 import { isoSeconds, localParts } from './local-time.js';
@@ -59,15 +59,24 @@ export function requestHash(req: AppointmentRequest): string {
   return createHash('sha256').update(canonical(req)).digest('hex');
 }
 
+const STATUSES: readonly Appointment['status'][] = ['booked', 'cancelled', 'done'];
+
 function toAppointment(r: AppointmentRow): Appointment {
   return {
     appointment_id: r.id,
     location_id: r.location_id,
     slot_start: isoSeconds(r.slot_start),
     slot_end: isoSeconds(new Date(r.slot_start.getTime() + r.slot_minutes * 60_000)),
-    status: 'booked',
+    status: STATUSES.find((s) => s === r.status) ?? 'booked',
     customer_id: r.customer_id,
   };
+}
+
+/** One appointment as POST answered it (the target of its Location header), with its status now. */
+export async function getAppointment(ctx: Pick<Ctx, 'erp'>, id: string): Promise<Appointment> {
+  const { rows } = await ctx.erp.query<AppointmentRow>(sql.APPOINTMENT_BY_ID, [id]);
+  if (!rows[0]) throw new KgcError('appointment_not_found', `no appointment ${id}`);
+  return toAppointment(rows[0]);
 }
 
 async function resolveCustomer(

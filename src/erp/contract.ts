@@ -1,5 +1,5 @@
 /** Whether a database offers the ERP read contract: the kgc_erp tables the daemon reads. */
-import type { Db } from '../store/db.js';
+import type { Db } from '../context/db.js';
 
 export const CONTRACT_TABLES = [
   'customers',

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
-import type { Queryable } from '../store/db.js';
+import type { Queryable } from '../context/db.js';
 import * as sql from './erp.queries.js';
 import type { CustomerSummary, Duplicates, DuplicatesQuery } from './erp.schema.js';
 import { normalizeOptionalPhone, normalizePhone } from './phone.js';

@@ -84,6 +84,10 @@ export const BOOK_APPOINTMENT = `
   ON CONFLICT DO NOTHING
   RETURNING id, location_id, slot_start, slot_minutes, customer_id, status, idempotency_ref`;
 
+export const APPOINTMENT_BY_ID = `
+  SELECT id, location_id, slot_start, slot_minutes, customer_id, status, idempotency_ref
+  FROM kgc_erp.appointments WHERE id = $1`;
+
 export const APPOINTMENT_BY_REF = `
   SELECT id, location_id, slot_start, slot_minutes, customer_id, status, idempotency_ref
   FROM kgc_erp.appointments WHERE idempotency_ref = $1`;

@@ -173,7 +173,9 @@ export const Appointment = Type.Object({
   location_id: Type.String(),
   slot_start: DateTime,
   slot_end: DateTime,
-  status: Type.Literal('booked'),
+  status: Type.Union([Type.Literal('booked'), Type.Literal('cancelled'), Type.Literal('done')], {
+    description: 'booked when made; the ERP marks it cancelled or done later',
+  }),
   customer_id: Nullable(Type.String()),
 });
 export type Appointment = Static<typeof Appointment>;

@@ -30,6 +30,12 @@ export const CATALOGUE = {
   ),
   invalid_id: spec(400, 2, 'Invalid identifier'),
   invalid_slot: spec(400, 2, 'Invalid appointment slot'),
+  unknown_field: spec(
+    400,
+    2,
+    'Unknown field in the request body',
+    'Remove or correct the fields named in unknown_fields; /openapi.json lists the accepted ones.',
+  ),
   invalid_idempotency_key: spec(
     400,
     2,
@@ -123,6 +129,7 @@ export const CATALOGUE = {
   order_not_found: spec(404, 1, 'Order not found'),
   sku_not_found: spec(404, 1, 'Product not found'),
   location_not_found: spec(404, 1, 'Location not found'),
+  appointment_not_found: spec(404, 1, 'Appointment not found'),
   key_not_found: spec(404, 1, 'API key not found', 'List keys with: kgc-support keys list.'),
   event_not_found: spec(
     404,
@@ -221,6 +228,12 @@ export const CATALOGUE = {
     1,
     'Support module disabled',
     'Enable it with: kgc-support enable.',
+  ),
+  capability_disabled: spec(
+    503,
+    1,
+    'Capability switched off',
+    'Switch it on with: kgc-support enable <capability> (e.g. kgc-support enable booking).',
   ),
   not_ready: spec(503, 1, 'Not ready'),
   // The installer (init, render, up, down, status, logs, doctor).

@@ -9,13 +9,13 @@ import type { TSchema } from '@sinclair/typebox';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
-import type { Queryable } from '../store/db.js';
+import type { Queryable } from '../context/db.js';
 import { envelopeBody, EVENT_TYPES, isEventType, PAYLOADS, type EventType } from './catalogue.js';
 import { customerIdsByPhones } from '../erp/customers.js';
 import { toEventInfo, type EventRow } from './event-row.js';
 import { normaliseSeedForm, seedFormPhones, type SeedFormResult } from './seed-forms.js';
 import * as sql from './events.queries.js';
-import { unstorableField } from './storable-text.js';
+import { unstorableField } from '../formats/storable-text.js';
 import type {
   AttemptInfo,
   EventDetail,

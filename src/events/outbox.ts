@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Ctx, ReadCache } from '../context/context.js';
-import type { Queryable } from '../store/db.js';
+import type { Queryable } from '../context/db.js';
 import { migrationsDir } from '../store/open.js';
 import type { EventRow } from './event-row.js';
 import {

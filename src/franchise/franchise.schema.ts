@@ -5,6 +5,7 @@
  * (generated from it, checked by a test) lets editors complete and check the file.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { VERSION } from '../version.js';
 
 export const FRANCHISE_FILE_VERSION = 1;
 
@@ -30,7 +31,7 @@ export interface ImageRef {
 
 export const DEFAULT_IMAGES: Readonly<Record<ImageKey, ImageRef>> = {
   'kgc-api': { image: 'kgc-erp-api', tag: 'latest' },
-  'kgc-support': { image: 'kgc-support', tag: '0.1.0' },
+  'kgc-support': { image: 'kgc-support', tag: VERSION },
   'koko-chatbot': { image: 'koko-ai-chatbot', tag: 'latest' },
   'koko-context': { image: 'koko-context-manager', tag: 'latest' },
   chatwoot: { image: 'chatwoot/chatwoot', tag: 'v4.0.4' },

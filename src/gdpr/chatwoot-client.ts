@@ -9,7 +9,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { permanent, transient } from './steps/step.js';
+import { permanent, transient } from './steps/failure.js';
 
 const Contact = Type.Object({
   id: Type.Integer(),

@@ -7,7 +7,7 @@
 import { recordAdminAction } from '../audit/audit.service.js';
 import type { Ctx } from '../context/context.js';
 import { runErasure, STEPS } from './cascade.js';
-import { validateCustomerId, validateReason } from './customer-id.js';
+import { validateCustomerId, validateReason } from '../formats/customer-id.js';
 import type { ErasureDeps } from './deps.js';
 import * as sql from './gdpr.queries.js';
 import type { Plan, Receipt, RequestView, StatusInput } from './gdpr.schema.js';
@@ -20,7 +20,8 @@ import {
   toView,
   type RequestRow,
 } from './requests.js';
-import { StepFailure, type ErasureRequest, type StepContext } from './steps/step.js';
+import { type ErasureRequest, type StepContext } from './steps/step.js';
+import { StepFailure } from './steps/failure.js';
 
 /** The phone step 4 may match on, read before step 1 can erase it. */
 async function phoneSnapshot(

@@ -4,7 +4,7 @@
  * connection per run, made on first use, with bounded timeouts and no offline
  * queue, so a Redis that is down fails the step quickly instead of hanging it.
  */
-import { transient } from './steps/step.js';
+import { transient } from './steps/failure.js';
 
 export interface RedisApi {
   /** One SCAN round: the next cursor ("0" when done) and the keys of this round. */

@@ -6,7 +6,17 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { EventStats } from '../events/events.schema.js';
-import { LIFECYCLE_STATES } from './lifecycle.js';
+
+/** The Support module's lifecycle states (lifecycle.ts says what moves between them). */
+export const LIFECYCLE_STATES = [
+  'DISABLED',
+  'DISCOVERY',
+  'ACTIVE',
+  'HEALTHY',
+  'DEGRADED',
+  'DOWN',
+] as const;
+export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
 
 const Iso = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>

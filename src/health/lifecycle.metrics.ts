@@ -4,7 +4,7 @@
  */
 import { Gauge, type Registry } from 'prom-client';
 import type { LifecycleView } from './health.schema.js';
-import { LIFECYCLE_STATES } from './lifecycle.js';
+import { LIFECYCLE_STATES } from './health.schema.js';
 
 export function registerLifecycleMetrics(registry: Registry, view: () => LifecycleView): void {
   const registers = [registry];

@@ -11,19 +11,9 @@
  *
  * The monitor (monitor.ts) runs the checks and applies these verdicts.
  */
-import type { ComponentView } from './health.schema.js';
+import type { ComponentView, LifecycleState } from './health.schema.js';
 import { chatwootStatusOf, httpStatusOf } from './checks/services.js';
 import type { HttpOutcome } from './probes/http.js';
-
-export const LIFECYCLE_STATES = [
-  'DISABLED',
-  'DISCOVERY',
-  'ACTIVE',
-  'HEALTHY',
-  'DEGRADED',
-  'DOWN',
-] as const;
-export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
 
 /** Where Support's parts answer: the chatbot is required, the others are checked when set. */
 export interface SupportUrls {

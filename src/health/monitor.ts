@@ -13,13 +13,12 @@
  */
 import type { Clock } from '../context/clock.js';
 import type { Logger } from '../context/logger.js';
-import type { ComponentView, LifecycleView } from './health.schema.js';
+import type { ComponentView, LifecycleState, LifecycleView } from './health.schema.js';
 import {
   discoveryState,
   healthUrls,
   judgeSupport,
   transitionLevel,
-  type LifecycleState,
   type SupportUrls,
 } from './lifecycle.js';
 import { httpGet, type HttpOutcome } from './probes/http.js';

@@ -3,7 +3,9 @@
  * while: Support (the monitor's verdict) and Redis (REDIS_URL: the read cache and
  * the GDPR cascade). Either one away is reported as `warn`, naming it: the daemon
  * is degraded, keeps serving the ERP and retries; only the store fails `/ready`.
+ * And the switches: SUPPORT_MODULE_ENABLED disagreeing with the stored switch warns.
  */
+import { CAPABILITIES, type PluginState } from '../plugin/plugin.schema.js';
 import type { LifecycleView } from './health.schema.js';
 import { redisPing, type RedisOutcome } from './probes/redis.js';
 
@@ -22,8 +24,24 @@ export function supportCheck(view: LifecycleView): DependencyCheck {
   return { status: 'pass', detail: `Support ${view.state}` };
 }
 
+/** PING's reply as the probe reads it off the wire: the RESP simple string `+PONG`. */
+export const PONG_REPLY = '+PONG';
+
+/**
+ * The switches as the daemon applies them: the module, each capability switched off,
+ * and whether SUPPORT_MODULE_ENABLED agrees with the stored switch (a warning when not,
+ * with the rule that decides).
+ */
+export function switchCheck(s: PluginState): DependencyCheck {
+  const off = CAPABILITIES.filter((c) => !s.capabilities[c].enabled);
+  const state = `module ${s.enabled ? 'on' : 'off'}${off.length > 0 ? `, ${off.join(', ')} off` : ''}`;
+  return s.environment.agrees
+    ? { status: 'pass', detail: state }
+    : { status: 'warn', detail: `${state}; ${s.environment.detail}` };
+}
+
 export function redisCheck(o: RedisOutcome): DependencyCheck {
-  if (o.kind === 'answer' && o.reply === 'PONG')
+  if (o.kind === 'answer' && o.reply === PONG_REPLY)
     return { status: 'pass', detail: `Redis answers (${o.ms} ms)` };
   const why = o.kind === 'answer' ? o.reply : o.error;
   return {

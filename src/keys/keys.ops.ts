@@ -1,6 +1,9 @@
 import { defineOp } from '../ops/op.js';
+import { identifyKey, withdrawRotation } from './rotation.service.js';
 import {
   CreateKeyInput,
+  IdentifyKeyInput,
+  WithdrawnRotation,
   ExpiringInput,
   ImportedKey,
   ImportKeyInput,
@@ -11,16 +14,11 @@ import {
   ListKeysInput,
   RotatedKey,
   RotateKeyInput,
+  UpdateKeyInput,
 } from './keys.schema.js';
-import {
-  createKey,
-  expiringKeys,
-  getKey,
-  importKey,
-  listKeys,
-  revokeKey,
-  rotateKey,
-} from './keys.service.js';
+import { importKey } from './key-import.js';
+import { updateKeyRate } from './key-update.js';
+import { createKey, expiringKeys, getKey, listKeys, revokeKey, rotateKey } from './keys.service.js';
 
 export const keysCreate = defineOp({
   name: 'keys.create',
@@ -93,7 +91,39 @@ export const keysImport = defineOp({
   run: importKey,
 });
 
+export const keysIdentify = defineOp({
+  name: 'keys.identify',
+  summary: 'The key a value is, by its SHA-256 (the value never travels)',
+  mutates: false,
+  input: IdentifyKeyInput,
+  output: KeyInfo,
+  run: identifyKey,
+});
+
+export const keysWithdrawRotation = defineOp({
+  name: 'keys.withdraw-rotation',
+  summary: 'Withdraw a rotation: revoke the successor, the old key is active again',
+  mutates: true,
+  changes: ['keys'],
+  input: KeyIdInput,
+  output: WithdrawnRotation,
+  resourceOf: (i) => i.id,
+  run: withdrawRotation,
+});
+
+export const keysUpdate = defineOp({
+  name: 'keys.update',
+  summary: "Change a key's rate limit (default: its scopes' default)",
+  mutates: true,
+  changes: ['keys'],
+  input: UpdateKeyInput,
+  output: KeyInfo,
+  resourceOf: (i) => i.id,
+  run: updateKeyRate,
+});
+
 export const KEYS_OPS = [
+  keysUpdate,
   keysCreate,
   keysList,
   keysShow,
@@ -101,4 +131,6 @@ export const KEYS_OPS = [
   keysRevoke,
   keysExpiring,
   keysImport,
+  keysIdentify,
+  keysWithdrawRotation,
 ];

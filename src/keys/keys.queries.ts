@@ -31,6 +31,20 @@ export const REVOKE = `
   RETURNING ${COLUMNS}`;
 
 export const MARK_ROTATED = `
-  UPDATE kgc_support.api_keys SET rotated_to = $2, expires_at = LEAST(expires_at, $3)
+  UPDATE kgc_support.api_keys SET rotated_to = $2, expires_at = LEAST(expires_at, $3),
+    expires_before_rotation = expires_at
+  WHERE id = $1
+  RETURNING ${COLUMNS}`;
+
+/** Withdraws a rotation: the old key is active again, with the expiry it had before. */
+export const UNMARK_ROTATED = `
+  UPDATE kgc_support.api_keys SET rotated_to = NULL,
+    expires_at = COALESCE(expires_before_rotation, expires_at), expires_before_rotation = NULL
+  WHERE id = $1
+  RETURNING ${COLUMNS}`;
+
+/** keys update --rate-limit: NULLs mean the default of the key's scopes. */
+export const SET_RATE = `
+  UPDATE kgc_support.api_keys SET rate_per_sec = $2, rate_burst = $3
   WHERE id = $1
   RETURNING ${COLUMNS}`;

@@ -1,13 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-export const SCOPES = [
-  'support:read',
-  'support:appointments',
-  'erp:publish',
-  'erp:gdpr',
-  'admin',
-] as const;
-export type Scope = (typeof SCOPES)[number];
+/** The seed's rotation period (8.1): a key's lifetime unless it is given one. */
+export const DEFAULT_KEY_LIFETIME = '90d';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -48,7 +42,7 @@ export const CreateKeyInput = Type.Object({
   scopes: Type.Array(Type.String(), { minItems: 1 }),
   expires_in: Type.Optional(Type.String({ default: '90d' })),
   rate_limit: Type.Optional(
-    Type.String({ description: 'e.g. 100/s; default KGC_SUPPORT_RATE_LIMIT' }),
+    Type.String({ description: "e.g. 100/s; default: the key's scopes' default rate" }),
   ),
 });
 export type CreateKeyInput = Static<typeof CreateKeyInput>;
@@ -56,6 +50,9 @@ export type CreateKeyInput = Static<typeof CreateKeyInput>;
 export const RotateKeyInput = Type.Object({
   id: Type.String(),
   grace: Type.Optional(Type.String({ default: '24h' })),
+  expires_in: Type.Optional(
+    Type.String({ description: "The successor's lifetime; default: the old key's" }),
+  ),
 });
 export type RotateKeyInput = Static<typeof RotateKeyInput>;
 
@@ -78,6 +75,30 @@ export const ImportKeyInput = Type.Object({
   scopes: Type.Array(Type.String(), { minItems: 1 }),
   api_key: Type.String({ minLength: 1, maxLength: 200 }),
   expires_in: Type.Optional(Type.String({ default: '90d' })),
+  rate_limit: Type.Optional(
+    Type.String({
+      description: 'e.g. 500/s,burst=1000, or default; on a key already known, its new rate',
+    }),
+  ),
+});
+
+export const UpdateKeyInput = Type.Object({
+  id: Type.String(),
+  rate_limit: Type.String({
+    description: "e.g. 500/s,burst=1000; default: the key's scopes' default rate",
+  }),
 });
 
 export const ImportedKey = Type.Object({ key: KeyInfo, created: Type.Boolean() });
+
+export const IdentifyKeyInput = Type.Object({
+  sha256: Type.String({
+    pattern: '^[0-9a-fA-F]{64}$',
+    description: "SHA-256 (hex) of a key's value: the value itself never travels",
+  }),
+});
+
+export const WithdrawnRotation = Type.Object({
+  key: KeyInfo,
+  withdrawn: Type.Union([KeyInfo, Type.Null()]),
+});

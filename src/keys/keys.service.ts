@@ -1,20 +1,22 @@
 /** API key lifecycle: create, list, rotate, revoke, expiring. Keys are stored only as hashes. */
 import type { Ctx } from '../context/context.js';
-import { formatDuration, parseDuration, parseRate } from '../config/duration.js';
+import { formatDuration, parseDuration } from '../config/duration.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { notifyChange } from '../store/changes.js';
-import type { Queryable } from '../store/db.js';
-import { checkKeyShape, displayPrefix, generateKey, hashKey, newKeyId } from './key-format.js';
+import type { Queryable } from '../context/db.js';
+import { displayPrefix, hashKey } from '../formats/api-key.js';
+import { parseKeyRate } from './key-rate.js';
+import { generateKey, newKeyId } from './key-format.js';
 import * as sql from './keys.queries.js';
 import {
-  SCOPES,
+  DEFAULT_KEY_LIFETIME,
   type CreateKeyInput,
   type IssuedKey,
   type KeyInfo,
   type RotatedKey,
   type RotateKeyInput,
-  type Scope,
 } from './keys.schema.js';
+import { SCOPES, type Scope } from './scopes.js';
 
 export interface KeyRow {
   id: string;
@@ -33,7 +35,6 @@ export interface KeyRow {
   last_used_at: Date | null;
 }
 
-export const DEFAULT_KEY_LIFETIME = '90d';
 const MAX_LIFETIME_MS = parseDuration('730d');
 
 export function keyStatus(row: KeyRow, now: number): KeyInfo['status'] {
@@ -86,7 +87,7 @@ export function validateScopes(scopes: readonly string[]): Scope[] {
   return [...out];
 }
 
-function validateName(name: string): string {
+export function validateName(name: string): string {
   const trimmed = name.trim();
   if (trimmed.length === 0 || trimmed.length > 100 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
     throw new KgcError('bad_request', 'key name: 1 to 100 printable characters');
@@ -94,7 +95,7 @@ function validateName(name: string): string {
   return trimmed;
 }
 
-async function insertKey(
+export async function insertKey(
   ctx: Ctx,
   q: Queryable,
   fields: {
@@ -128,14 +129,8 @@ async function insertKey(
 export async function createKey(ctx: Ctx, input: CreateKeyInput): Promise<IssuedKey> {
   const name = validateName(input.name);
   const scopes = validateScopes(input.scopes);
-  const lifetimeMs = parseDuration(input.expires_in ?? DEFAULT_KEY_LIFETIME, 'expires-in');
-  if (lifetimeMs < 60_000 || lifetimeMs > MAX_LIFETIME_MS) {
-    throw new KgcError(
-      'invalid_duration',
-      `expires-in must be between 1m and ${formatDuration(MAX_LIFETIME_MS)}`,
-    );
-  }
-  const rate = input.rate_limit ? parseRate(input.rate_limit, 'rate-limit') : undefined;
+  const lifetimeMs = lifetimeOf(input.expires_in ?? DEFAULT_KEY_LIFETIME);
+  const rate = input.rate_limit ? (parseKeyRate(input.rate_limit) ?? undefined) : undefined;
   const { row, plaintext } = await ctx.db.tx(async (q) => {
     const r = await insertKey(ctx, q, {
       name,
@@ -174,13 +169,24 @@ export async function expiringKeys(ctx: Ctx, input: { within?: string }): Promis
   return rows.map((r) => toKeyInfo(r, now));
 }
 
+function lifetimeOf(expiresIn: string): number {
+  const ms = parseDuration(expiresIn, 'expires-in');
+  if (ms < 60_000 || ms > MAX_LIFETIME_MS)
+    throw new KgcError(
+      'invalid_duration',
+      `expires-in must be between 1m and ${formatDuration(MAX_LIFETIME_MS)}`,
+    );
+  return ms;
+}
+
 /**
- * Issues a successor with the same name, scopes, rate and lifetime, and lets the
- * old key live on for `grace` (never past its own expiry).
+ * Issues a successor with the same name, scopes, rate and lifetime (or `expires_in`),
+ * and lets the old key live on for `grace` (never past its own expiry).
  */
 export async function rotateKey(ctx: Ctx, input: RotateKeyInput): Promise<RotatedKey> {
   const graceMs = parseDuration(input.grace ?? '24h', 'grace');
   if (graceMs > parseDuration('30d')) throw new KgcError('invalid_duration', 'grace: at most 30d');
+  const givenLifetime = input.expires_in === undefined ? undefined : lifetimeOf(input.expires_in);
   const result = await ctx.db.tx(async (q) => {
     const now = ctx.clock.now();
     const { rows } = await q.query<KeyRow>(sql.BY_ID_FOR_UPDATE, [input.id]);
@@ -197,7 +203,8 @@ export async function rotateKey(ctx: Ctx, input: RotateKeyInput): Promise<Rotate
         'key_not_active',
         `key ${old.id} is ${status} and cannot be rotated; create a new one`,
       );
-    const lifetimeMs = Math.max(60_000, old.expires_at.getTime() - old.created_at.getTime());
+    const lifetimeMs =
+      givenLifetime ?? Math.max(60_000, old.expires_at.getTime() - old.created_at.getTime());
     const fresh = await insertKey(ctx, q, {
       name: old.name,
       scopes: old.scopes,
@@ -244,53 +251,4 @@ export async function revokeKey(ctx: Ctx, input: { id: string }): Promise<KeyInf
   });
   ctx.logger.info({ keyId: input.id, actor: ctx.actor }, 'API key revoked');
   return toKeyInfo(row, ctx.clock.now());
-}
-
-export interface ImportKeyInput {
-  name: string;
-  scopes: string[];
-  api_key: string;
-  expires_in?: string;
-}
-
-/**
- * Registers a key that was made elsewhere (the installer renders KGC_API_KEY into
- * the Support system's .env): only its hash is stored. Importing a known key again
- * changes nothing and never brings a revoked key back.
- */
-export async function importKey(
-  ctx: Ctx,
-  input: ImportKeyInput,
-): Promise<{ key: KeyInfo; created: boolean }> {
-  const plaintext = input.api_key.trim();
-  const shape = checkKeyShape(plaintext);
-  if (shape !== 'ok') {
-    throw new KgcError(
-      'malformed_api_key',
-      shape === 'bad_checksum'
-        ? "the key's checksum does not match: it was mistyped or truncated"
-        : 'not a kgc_ key (kgc_ and 36 letters and digits)',
-    );
-  }
-  const name = validateName(input.name);
-  const scopes = validateScopes(input.scopes);
-  const lifetimeMs = parseDuration(input.expires_in ?? DEFAULT_KEY_LIFETIME, 'expires-in');
-  const result = await ctx.db.tx(async (q) => {
-    const existing = await q.query<KeyRow>(sql.BY_HASH, [hashKey(plaintext)]);
-    if (existing.rows[0]) return { row: existing.rows[0], created: false };
-    const r = await insertKey(ctx, q, {
-      name,
-      scopes,
-      ratePerSec: null,
-      rateBurst: null,
-      lifetimeMs,
-      rotatedFrom: null,
-      plaintext,
-    });
-    await notifyChange(q, 'keys', r.row.id);
-    return { row: r.row, created: true };
-  });
-  if (result.created)
-    ctx.logger.info({ keyId: result.row.id, scopes, actor: ctx.actor }, 'API key imported');
-  return { key: toKeyInfo(result.row, ctx.clock.now()), created: result.created };
 }

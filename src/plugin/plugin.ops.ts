@@ -1,31 +1,33 @@
 import { Type } from '@sinclair/typebox';
 import { defineOp } from '../ops/op.js';
-import { PluginState } from './plugin.schema.js';
-import { getPluginState, setPluginEnabled } from './plugin.service.js';
+import { PluginState, SwitchInput } from './plugin.schema.js';
+import { getPluginState, setSwitch } from './plugin.service.js';
 
 export const pluginEnable = defineOp({
   name: 'plugin.enable',
-  summary: 'Switch the Support module on',
+  summary: 'Switch the Support module on, or one capability of it (booking)',
   mutates: true,
   changes: ['module'],
-  input: Type.Object({}),
+  input: SwitchInput,
   output: PluginState,
-  run: (ctx) => setPluginEnabled(ctx, true),
+  resourceOf: (i) => i.capability,
+  run: (ctx, i) => setSwitch(ctx, true, i.capability),
 });
 
 export const pluginDisable = defineOp({
   name: 'plugin.disable',
-  summary: 'Switch the Support module off',
+  summary: 'Switch the Support module off, or one capability of it (booking)',
   mutates: true,
   changes: ['module'],
-  input: Type.Object({}),
+  input: SwitchInput,
   output: PluginState,
-  run: (ctx) => setPluginEnabled(ctx, false),
+  resourceOf: (i) => i.capability,
+  run: (ctx, i) => setSwitch(ctx, false, i.capability),
 });
 
 export const pluginStatus = defineOp({
   name: 'plugin.status',
-  summary: 'Whether the Support module is on',
+  summary: 'Whether the Support module and each of its capabilities is on',
   mutates: false,
   input: Type.Object({}),
   output: PluginState,

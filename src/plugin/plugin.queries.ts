@@ -7,3 +7,11 @@ export const UPSERT = `
     env_seen = COALESCE(EXCLUDED.env_seen, kgc_support.plugin_state.env_seen),
     changed_at = EXCLUDED.changed_at, changed_by = EXCLUDED.changed_by
   RETURNING enabled, env_seen, changed_at, changed_by`;
+
+export const CAPABILITIES = `SELECT capability, enabled, changed_at, changed_by FROM kgc_support.capability_switches`;
+
+export const UPSERT_CAPABILITY = `
+  INSERT INTO kgc_support.capability_switches (capability, enabled, changed_at, changed_by)
+  VALUES ($1, $2, $3, $4)
+  ON CONFLICT (capability) DO UPDATE SET enabled = EXCLUDED.enabled,
+    changed_at = EXCLUDED.changed_at, changed_by = EXCLUDED.changed_by`;

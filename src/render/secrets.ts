@@ -29,7 +29,11 @@ export const SECRET_SPECS = {
     generate: (r) => `whsec_${r.bytes(32).toString('base64')}`,
   },
   KGC_API_KEY: {
-    doc: "The Support system's key for the daemon's Pull API (a kgc_ key)",
+    doc: "The Kokó chatbot's key for the daemon's Pull API (a kgc_ key); rotate it with kgc-support keys rotate chatbot --franchise <id>",
+    generate: (r) => generateKey(r),
+  },
+  KGC_CONTEXT_API_KEY: {
+    doc: "The Kokó context manager's key for the daemon's Pull API (a kgc_ key, read only; the context manager gets it as KGC_API_KEY); rotate it with kgc-support keys rotate context --franchise <id>",
     generate: (r) => generateKey(r),
   },
   CHATWOOT_SECRET_KEY_BASE: {
@@ -53,7 +57,7 @@ export const SECRET_SPECS = {
     generate: (r) => r.bytes(24).toString('hex'),
   },
   KGC_SUPPORT_PUBLISH_KEY: {
-    doc: "The ERP's erp:publish key for the daemon (a kgc_ key): kgc-api gets it as KGC_SUPPORT_API_KEY",
+    doc: "The ERP's erp:publish key for the daemon (a kgc_ key): kgc-api gets it as KGC_SUPPORT_API_KEY; rotate it with kgc-support keys rotate erp --franchise <id>",
     generate: (r) => generateKey(r),
   },
   OPENAI_API_KEY: {

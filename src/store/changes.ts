@@ -4,7 +4,7 @@
  * daemon listens and refreshes. Works on both engines: on PGlite the daemon is
  * the only process, on PostgreSQL every daemon on the database hears it.
  */
-import type { Db, Queryable } from './db.js';
+import type { Db, Queryable } from '../context/db.js';
 
 export const CHANGES_CHANNEL = 'kgc_support_changes';
 

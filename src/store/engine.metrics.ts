@@ -4,7 +4,7 @@
  * The process's own heap and resident size are the default metrics beside them.
  */
 import { Gauge, type Registry } from 'prom-client';
-import type { Db } from './db.js';
+import type { Db } from '../context/db.js';
 
 export function registerEngineMetrics(registry: Registry, db: Db): void {
   const read = db.engineMemory?.bind(db);

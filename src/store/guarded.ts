@@ -6,7 +6,7 @@
  * store, the free space of its directory is looked at on every check).
  */
 import { statfs } from 'node:fs/promises';
-import type { Db, QueryResult } from './db.js';
+import type { Db, QueryResult } from '../context/db.js';
 import { storeFaultOf, translateStoreError, type StoreFault } from './store-errors.js';
 
 /** How long a disk-full write keeps `/ready` failing after it happened. */

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../context/logger.js';
-import type { Db } from './db.js';
+import type { Db } from '../context/db.js';
 
 export interface Migration {
   readonly version: number;

@@ -7,7 +7,7 @@ import type { Config } from '../config/settings.js';
 import { packageRoot } from '../config/paths.js';
 import type { Logger } from '../context/logger.js';
 import { KgcError } from '../errors/kgc-error.js';
-import type { Db } from './db.js';
+import type { Db } from '../context/db.js';
 import { createStoreCondition, guardDb, type StoreCondition } from './guarded.js';
 import { acquireLock, type Lock } from './lock.js';
 import { migrate, type MigrationSet } from './migrate.js';
@@ -39,6 +39,8 @@ export interface OpenStoreOptions {
   readonly migrate?: boolean;
   /** A lock the caller already holds (a daemon retrying the open): used, and kept on failure. */
   readonly heldLock?: Lock;
+  /** Abandons a connection attempt in progress (a daemon stopped while it waits). */
+  readonly signal?: AbortSignal;
   /**
    * The embedded engine on a worker thread of its own (pglite-thread.ts), so that its
    * queries never hold the event loop: the daemon's choice. `onEngineExit` hears if
@@ -80,10 +82,19 @@ async function connectPostgres(
   config: Config,
   logger: Logger,
   name: string,
+  signal: AbortSignal | undefined,
 ): Promise<Db> {
   const { openPostgres } = await import('./postgres.js');
   try {
-    return await openPostgres({ url, poolMax: config.pgPoolMax, logger, applicationName: name });
+    return await openPostgres({
+      url,
+      poolMax: config.pgPoolMax,
+      connectTimeoutMs: config.pgConnectTimeoutMs,
+      queryTimeoutMs: config.pgQueryTimeoutMs,
+      logger,
+      applicationName: name,
+      ...(signal ? { signal } : {}),
+    });
   } catch (err) {
     throw new KgcError(
       'store_unavailable',
@@ -98,7 +109,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const embedded = config.databaseUrl === undefined;
   let lock: Lock | undefined = opts.heldLock;
   if (!lock && !opts.memory && (embedded || opts.holdLock))
-    lock = acquireLock(config.dataDir, opts.command);
+    lock = await acquireLock(config.dataDir, opts.command);
   const dir = embedded && !opts.memory ? join(config.dataDir, 'pgdata') : undefined;
   const condition = createStoreCondition({ dir });
   let db: Db | undefined;
@@ -113,14 +124,20 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       );
     } else {
       db = guardDb(
-        await connectPostgres(config.databaseUrl, config, logger, 'kgc-support'),
+        await connectPostgres(config.databaseUrl, config, logger, 'kgc-support', opts.signal),
         condition,
       );
     }
     if (opts.migrate !== false) await migrate(db, storeMigrations(), logger);
     erp = config.erpDatabaseUrl
       ? guardDb(
-          await connectPostgres(config.erpDatabaseUrl, config, logger, 'kgc-support-erp'),
+          await connectPostgres(
+            config.erpDatabaseUrl,
+            config,
+            logger,
+            'kgc-support-erp',
+            opts.signal,
+          ),
           condition,
         )
       : db;

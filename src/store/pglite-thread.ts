@@ -11,7 +11,7 @@
  * process must be restarted (`onExit` says so).
  */
 import { Worker } from 'node:worker_threads';
-import type { Db, EngineMemory, Queryable, QueryResult } from './db.js';
+import type { Db, EngineMemory, Queryable, QueryResult } from '../context/db.js';
 
 /** What the worker answers: a result, a transaction's number, or an error's fields. */
 interface Reply {

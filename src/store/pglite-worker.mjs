@@ -15,7 +15,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 
-/** The same parsers as db.ts (OID: int8 20, numeric 1700, date 1082): functions cannot cross threads. */
+/** The same parsers as pg-types.ts (OID: int8 20, numeric 1700, date 1082): functions cannot cross threads. */
 const parsers = {
   20: (/** @type {string} */ v) => Number(v),
   1700: (/** @type {string} */ v) => Number(v),

@@ -1,16 +1,9 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import type { Db, Queryable, QueryResult } from '../context/db.js';
+import { OID, parseDate, parseInt8, parseNumeric } from './pg-types.js';
 import { engineStartParams, pgliteLabel } from './pglite-settings.js';
-import {
-  OID,
-  parseDate,
-  parseInt8,
-  parseNumeric,
-  type Db,
-  type Queryable,
-  type QueryResult,
-} from './db.js';
 
 const parsers = {
   [OID.INT8]: parseInt8,

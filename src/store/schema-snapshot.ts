@@ -6,7 +6,7 @@
  * fresh PostgreSQL database and compares both with that file, so a migration that
  * behaves differently on one engine, or one not reflected in the dump, is noticed.
  */
-import type { Queryable } from './db.js';
+import type { Queryable } from '../context/db.js';
 
 export const SCHEMA_DUMP_FILE = 'schemas/store.sql';
 

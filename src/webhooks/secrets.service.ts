@@ -13,10 +13,10 @@ import { parseDuration } from '../config/duration.js';
 import type { Random } from '../context/clock.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { notifyChange } from '../store/changes.js';
-import type { Queryable } from '../store/db.js';
+import type { Queryable } from '../context/db.js';
 import * as sql from './secrets.queries.js';
 import type { RotatedSecret, RotateSecretInput, SecretInfo } from './secrets.schema.js';
-import { fingerprint, SECRET_PREFIX, standardKey } from './signature.js';
+import { fingerprint, SECRET_PREFIX, standardKey } from '../formats/webhook-secret.js';
 
 export const DEFAULT_GRACE = '24h';
 

@@ -11,38 +11,11 @@
  * Verification (`verifyWebhook`) accepts several secrets, compares in constant time,
  * and takes its clock as an option. The tolerance is the seed's 5 minutes.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { KgcError } from '../errors/kgc-error.js';
+import { standardKey } from '../formats/webhook-secret.js';
 
 export const TOLERANCE_SECONDS = 5 * 60;
-export const SECRET_PREFIX = 'whsec_';
-export const MIN_SECRET_BYTES = 24;
-export const MAX_SECRET_BYTES = 64;
-
-/** The Standard Webhooks key of a secret; throws when it is not 24 to 64 bytes. */
-export function standardKey(secret: string): Buffer {
-  let key: Buffer;
-  if (secret.startsWith(SECRET_PREFIX)) {
-    const b64 = secret.slice(SECRET_PREFIX.length);
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64))
-      throw new KgcError('invalid_webhook_secret', 'the part after whsec_ is not base64');
-    key = Buffer.from(b64, 'base64');
-  } else {
-    key = Buffer.from(secret, 'utf8');
-  }
-  if (key.length < MIN_SECRET_BYTES || key.length > MAX_SECRET_BYTES) {
-    throw new KgcError(
-      'invalid_webhook_secret',
-      `a webhook secret's key must be ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes (this one is ${key.length})`,
-    );
-  }
-  return key;
-}
-
-/** SHA-256 of the secret, to recognise it without showing it. */
-export function fingerprint(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
-}
 
 export interface Signer {
   /** Headers for one attempt at `timestampSec`. */

@@ -161,6 +161,28 @@ describe.skipIf(missing !== undefined)('the admin page in headless Chromium', ()
     expect(audit).toContain('plugin.disable');
   });
 
+  it('switches booking off alone: booking answers 503, reads go on; and on again', async () => {
+    // An empty booking: 503 while booking is off, 400 (validation) once it is open again.
+    const booking = () =>
+      fetch(`${daemon.url}/api/service/appointments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${demoKey}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+    await page.click('#booking-switch');
+    await page.waitForSelector('#booking-switch[aria-checked="false"]');
+    expect(await page.isChecked('#module-switch')).toBe(true);
+    const off = await booking();
+    expect([off.status, ((await off.json()) as { code: string }).code]).toEqual([
+      503,
+      'capability_disabled',
+    ]);
+    expect((await pullApi(demoKey)).status).toBe(200);
+    await page.click('#booking-switch');
+    await page.waitForSelector('#booking-switch[aria-checked="true"]');
+    expect((await booking()).status).toBe(400);
+  });
+
   it('creates a key shown once with a copy button; the Pull API accepts it', async () => {
     await page.fill('#key-name', 'koko-chatbot');
     await page.click('#key-create');

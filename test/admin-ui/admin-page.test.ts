@@ -183,6 +183,30 @@ describe.each(STORE_KINDS)('the admin page on %s', (kind) => {
     expect(info.json().support.state).toBe('DISABLED');
   });
 
+  it('switches booking alone with the same operation, the module staying on, audited with the capability', async () => {
+    const s = await session();
+    const off = await op('plugin.disable', s, { capability: 'booking' });
+    expect(off.statusCode, off.body).toBe(200);
+    expect(off.json()).toMatchObject({
+      enabled: true,
+      capabilities: { booking: { enabled: false } },
+    });
+    expect((await getPluginState(ts.ctx)).capabilities.booking.enabled).toBe(false);
+    const on = await op('plugin.enable', s, { capability: 'booking' });
+    expect(on.json().capabilities.booking).toMatchObject({
+      enabled: true,
+      changed_by: 'admin-ui:admin',
+    });
+    const rows = await queryAudit(ts.ctx, { route: 'plugin.', resource: 'booking' });
+    expect(rows.map((r) => [r.route, r.resource_id])).toEqual([
+      ['plugin.enable', 'booking'],
+      ['plugin.disable', 'booking'],
+    ]);
+    const bad = await op('plugin.disable', s, { capability: 'everything' });
+    expect(bad.statusCode).toBe(400);
+    expect((await getPluginState(ts.ctx)).capabilities.booking.enabled).toBe(true);
+  });
+
   it('refuses forged and token-less requests: no CSRF token, a foreign Origin, no Origin, a cross-site form', async () => {
     const s = await session();
     const noToken = await op('plugin.disable', { cookie: s.cookie });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/context/clock.js';
 import { createKey, revokeKey, rotateKey } from '../../src/keys/keys.service.js';
-import { checksumOf } from '../../src/keys/key-format.js';
+import { checksumOf } from '../../src/formats/api-key.js';
 import { bearer, createTestApi, type TestApi } from '../helpers/api.js';
 import { STORE_KINDS } from '../helpers/store.js';
 

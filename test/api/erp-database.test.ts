@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiApp } from '../../src/api/app.js';
-import { RateLimiter } from '../../src/api/rate-limit.js';
+import { defaultRates, RateLimiter } from '../../src/api/rate-limit.js';
 import { AuditWriter } from '../../src/audit/audit-writer.js';
 import { seedDemo } from '../../src/erp/demo/seed.js';
 import { KeyVerifier } from '../../src/keys/key-verifier.js';
@@ -45,7 +45,7 @@ describe('ERP in its own PostgreSQL database', () => {
       verifier: new KeyVerifier(ts.ctx),
       audit: new AuditWriter(ts.ctx, { flushMs: 1000 }),
       metrics: createMetrics({ defaultMetrics: false }),
-      limiter: new RateLimiter(ts.ctx.clock, ts.config.rateLimit),
+      limiter: new RateLimiter(ts.ctx.clock, defaultRates(ts.config)),
       moduleEnabled: () => true,
       logger: false,
     });

@@ -8,7 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiApp } from '../../src/api/app.js';
 import { ANY_KEY, PUBLIC, type RouteScope } from '../../src/api/auth.js';
-import { RateLimiter } from '../../src/api/rate-limit.js';
+import { defaultRates, RateLimiter } from '../../src/api/rate-limit.js';
 import type { Ctx } from '../../src/context/context.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { bearer, createTestApi, type TestApi } from '../helpers/api.js';
@@ -20,6 +20,7 @@ const ROUTES: [method: string, url: string, scope: RouteScope][] = [
   ['GET', '/api/rentals/:rental_id/status', 'support:read'],
   ['GET', '/api/service/worklogs/:worklog_id/status', 'support:read'],
   ['POST', '/api/service/appointments', 'support:appointments'],
+  ['GET', '/api/service/appointments/:appointment_id', 'support:read'],
   ['GET', '/api/orders/:order_id/status', 'support:read'],
   ['GET', '/api/orders/:order_id/estimated-arrival', 'support:read'],
   ['GET', '/api/inventory/check', 'support:read'],
@@ -65,7 +66,7 @@ describe('the /api guard fails closed', () => {
       verifier: t.verifier,
       audit: t.audit,
       metrics: createMetrics({ defaultMetrics: false }),
-      limiter: new RateLimiter(t.ctx.clock, t.ctx.config.rateLimit),
+      limiter: new RateLimiter(t.ctx.clock, defaultRates(t.ctx.config)),
       moduleEnabled: () => true,
       logger: false,
       extraRoutes: [extra],

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { buildApiApp } from '../../src/api/app.js';
-import { RateLimiter } from '../../src/api/rate-limit.js';
+import { defaultRates, RateLimiter } from '../../src/api/rate-limit.js';
+import { uniformRateLimit } from '../helpers/api.js';
 import { eventRoutes } from '../../src/api/routes/events.js';
 import { createDaemonCache, type TieredReadCache } from '../../src/cache/tiered-cache.js';
 import type { Ctx } from '../../src/context/context.js';
@@ -17,7 +18,7 @@ import { seedDemo } from '../../src/erp/demo/seed.js';
 import { KeyVerifier } from '../../src/keys/key-verifier.js';
 import { createKey } from '../../src/keys/keys.service.js';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
-import type { Db } from '../../src/store/db.js';
+import type { Db } from '../../src/context/db.js';
 import { createTestStore, type StoreKind, type TestStore } from '../helpers/store.js';
 
 export const REDIS_PORT = 6379;
@@ -76,7 +77,7 @@ export async function createCacheApi(
         : {}),
       KGC_SUPPORT_CACHE_PREFIX: prefix,
       KGC_SUPPORT_CACHE_MEMORY: opts.memory ? '10000' : '0',
-      KGC_SUPPORT_RATE_LIMIT: '100000/s',
+      ...uniformRateLimit('100000/s'),
       ...opts.env,
     },
   });
@@ -100,7 +101,7 @@ export async function createCacheApi(
   const app = await buildApiApp({
     ctx,
     verifier: new KeyVerifier(ctx),
-    limiter: new RateLimiter(ctx.clock, ctx.config.rateLimit),
+    limiter: new RateLimiter(ctx.clock, defaultRates(ctx.config)),
     audit: { push() {} },
     metrics,
     moduleEnabled: () => module.enabled,

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/context/clock.js';
 import { silentLogger } from '../../src/context/logger.js';
 import { seedDemo } from '../../src/erp/demo/seed.js';
-import type { Db } from '../../src/store/db.js';
+import type { Db } from '../../src/context/db.js';
 import { migrationsDir } from '../../src/store/open.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { runCli } from '../helpers/cli.js';

@@ -5,6 +5,7 @@
  * Every operation's answer, through either door, is exactly its declared output
  * schema: valid, and with no field the schema does not declare.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +48,20 @@ const STEPS: Step[] = [
   ['keys.list', () => ({ all: true })],
   ['keys.show', (s) => ({ id: (s['keys.create'] as { key: { id: string } }).key.id })],
   ['keys.expiring', () => ({ within: '7d' })],
+  [
+    'keys.update',
+    (s) => ({ id: (s['keys.create'] as { key: { id: string } }).key.id, rate_limit: '50/s' }),
+  ],
   ['keys.rotate', (s) => ({ id: (s['keys.create'] as { key: { id: string } }).key.id })],
+  [
+    'keys.identify',
+    (s) => ({
+      sha256: createHash('sha256')
+        .update((s['keys.rotate'] as { api_key: string }).api_key)
+        .digest('hex'),
+    }),
+  ],
+  ['keys.withdraw-rotation', (s) => ({ id: (s['keys.create'] as { key: { id: string } }).key.id })],
   ['keys.revoke', (s) => ({ id: (s['keys.rotate'] as { key: { id: string } }).key.id })],
   [
     'keys.import',

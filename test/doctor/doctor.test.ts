@@ -5,7 +5,8 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { overall, runDoctor, type DoctorProbes, type Finding } from '../../src/doctor/doctor.js';
+import { overall, runDoctor, type DoctorProbes } from '../../src/doctor/doctor.js';
+import type { Finding } from '../../src/doctor/finding.js';
 import type { Franchise } from '../../src/franchise/franchise.schema.js';
 import type { FranchiseRef } from '../../src/franchise/franchise.store.js';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -79,7 +80,7 @@ function healthyHost(over: Partial<DoctorProbes> = {}): DoctorProbes {
     renderDrift: () => undefined,
     httpOk: async () => ({ ok: true, detail: 'HTTP 200' }),
     daemonContainerRunning: async () => true,
-    localDaemon: () => undefined,
+    localDaemon: async () => undefined,
     ...over,
   };
 }
@@ -290,7 +291,7 @@ describe('doctor checks', () => {
     const fs = await runDoctor(
       healthyHost({
         httpOk: async (url) => ({ ok: url.includes(':4040/'), detail: 'x' }),
-        localDaemon: () => ({ pid: 42, port: 4040 }),
+        localDaemon: async () => ({ pid: 42, port: 4040 }),
       }),
       [a],
       [],

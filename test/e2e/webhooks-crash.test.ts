@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { cryptoRandom, systemClock } from '../../src/context/clock.js';
 import type { Ctx } from '../../src/context/context.js';
 import { silentLogger } from '../../src/context/logger.js';
-import type { Db } from '../../src/store/db.js';
+import type { Db } from '../../src/context/db.js';
 import { openStore } from '../../src/store/open.js';
 import { createDatabase } from '../helpers/pg.js';
 import { startReceiver, until, type Received } from '../helpers/receiver.js';

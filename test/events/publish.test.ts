@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEvent, getEventDetail, publishEvent } from '../../src/events/events.service.js';
 import { drainOutbox } from '../../src/events/outbox.js';
-import { setPluginEnabled } from '../../src/plugin/plugin.service.js';
+import { setSwitch } from '../../src/plugin/plugin.service.js';
 import { listDlq } from '../../src/webhooks/dlq.service.js';
 import { bearer, createTestApi, type TestApi } from '../helpers/api.js';
 import { createDatabase } from '../helpers/pg.js';
@@ -93,13 +93,13 @@ describe.each(STORE_KINDS)('publishing events on %s', (kind) => {
         .statusCode,
     ).toBe(403);
     t.module.enabled = false;
-    await setPluginEnabled(t.ctx, false);
+    await setSwitch(t.ctx, false);
     try {
       const res = await post({ event: 'customer.deleted', data: SAMPLES['customer.deleted'] });
       expect([res.statusCode, res.json().status]).toEqual([202, 'skipped']);
     } finally {
       t.module.enabled = true;
-      await setPluginEnabled(t.ctx, true);
+      await setSwitch(t.ctx, true);
     }
   });
 

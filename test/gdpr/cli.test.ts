@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { recordingIO } from '../../src/cli/io.js';
 import { requestErasure, startErasureFromEvent } from '../../src/gdpr/gdpr.service.js';
-import { setPluginEnabled } from '../../src/plugin/plugin.service.js';
+import { setSwitch } from '../../src/plugin/plugin.service.js';
 import { createGdprWorld, needles, TARGET, type GdprWorld } from '../helpers/gdpr.js';
 
 const HOSTILE = [
@@ -49,7 +49,7 @@ describe('gdpr CLI (postgres)', () => {
   beforeAll(async () => {
     w = await createGdprWorld('postgres');
     // The dispatcher is not in this build: with the module off, step 2 is skipped, as it would be.
-    await setPluginEnabled(w.ctx, false);
+    await setSwitch(w.ctx, false);
   });
   afterAll(async () => {
     await w?.close();

@@ -8,7 +8,7 @@
  * run on both engines.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { setPluginEnabled } from '../../src/plugin/plugin.service.js';
+import { setSwitch } from '../../src/plugin/plugin.service.js';
 import { erasureReceipt, requestErasure, resumeErasure } from '../../src/gdpr/gdpr.service.js';
 import type { DeliveryState } from '../../src/gdpr/support-notifier.js';
 import {
@@ -114,7 +114,7 @@ describe.each(['postgres'] as const)('erasure steps (%s)', (kind) => {
 
   it("module disabled: the webhook is skipped, explained, and the request completes (steps 3-5 erase Support's copies directly)", async () => {
     w = await createGdprWorld(kind);
-    await setPluginEnabled(w.ctx, false);
+    await setSwitch(w.ctx, false);
     const { defaultSupportNotifier } = await import('../../src/gdpr/support-notifier.js');
     const view = await requestErasure(w.ctx, w.deps({ notifier: defaultSupportNotifier() }), {
       customer_id: TARGET.id,

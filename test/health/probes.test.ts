@@ -7,6 +7,7 @@ import { createServer, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { httpGet } from '../../src/health/probes/http.js';
 import { redisPing } from '../../src/health/probes/redis.js';
+import { cachedRedisCheck } from '../../src/health/readiness.js';
 import { refusedPort, silentServer, standIn } from '../helpers/health.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -57,6 +58,17 @@ describe('redisPing', () => {
       kind: 'answer',
       reply: '+PONG',
     });
+  });
+
+  it("/ready's Redis check passes against the real Redis, and warns for a refused port", async () => {
+    expect(await cachedRedisCheck('redis://127.0.0.1:6379', { everyMs: 0 })()).toMatchObject({
+      status: 'pass',
+      detail: expect.stringMatching(/^Redis answers/),
+    });
+    const refused = await cachedRedisCheck(`redis://127.0.0.1:${await refusedPort()}`, {
+      everyMs: 0,
+    })();
+    expect(refused.status).toBe('warn');
   });
 
   it('sends AUTH first when the URL has a password; reports NOAUTH and WRONGPASS as the server said them', async () => {

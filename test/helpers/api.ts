@@ -13,6 +13,7 @@ import { KgcError } from '../../src/errors/kgc-error.js';
 import type { KeyVerifier } from '../../src/keys/key-verifier.js';
 import { createKey } from '../../src/keys/keys.service.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
+import type { Capability } from '../../src/plugin/plugin.schema.js';
 import { createTestStore, type StoreKind, type TestStore, type TestStoreOptions } from './store.js';
 
 export interface TestApi {
@@ -24,6 +25,8 @@ export interface TestApi {
   verifier: KeyVerifier;
   audit: AuditWriter;
   module: { enabled: boolean };
+  /** The capability switches the guard reads (all on). */
+  capabilities: Record<Capability, boolean>;
   close(): Promise<void>;
 }
 
@@ -43,6 +46,13 @@ export const disabledLifecycle: ApiParts['lifecycle'] = () => ({
   components: [],
 });
 
+/** One rate limit for every scope (the scopes' own defaults would differ). */
+export const uniformRateLimit = (rate: string): Record<string, string> => ({
+  KGC_SUPPORT_RATE_LIMIT: rate,
+  KGC_SUPPORT_RATE_LIMIT_PUBLISH: rate,
+  KGC_SUPPORT_RATE_LIMIT_GDPR: rate,
+});
+
 export async function createTestApi(
   kind: StoreKind,
   opts: TestStoreOptions & {
@@ -56,7 +66,7 @@ export async function createTestApi(
 ): Promise<TestApi> {
   const ts = await createTestStore(kind, {
     ...opts,
-    env: { KGC_SUPPORT_RATE_LIMIT: opts.rateLimit ?? '100000/s', ...opts.env },
+    env: { ...uniformRateLimit(opts.rateLimit ?? '100000/s'), ...opts.env },
   });
   const ctx = ts.ctx;
   await seedDemo(ctx);
@@ -66,10 +76,12 @@ export async function createTestApi(
   const publish = await issue('publish', ['erp:publish']);
   const admin = await issue('admin', ['admin']);
   const module = { enabled: true };
+  const capabilities: Record<Capability, boolean> = { booking: true };
   const { app, verifier, audit } = await composeApi({
     ctx,
     metrics: createMetrics({ defaultMetrics: false }),
     moduleEnabled: () => module.enabled,
+    capabilityEnabled: (c) => capabilities[c],
     auditFlushMs: 60_000,
     erasures: opts.erasures ?? NO_ERASURES,
     lifecycle: opts.lifecycle ?? disabledLifecycle,
@@ -83,6 +95,7 @@ export async function createTestApi(
     verifier,
     audit,
     module,
+    capabilities,
     keys: {
       read: read.api_key,
       appointments: appointments.api_key,

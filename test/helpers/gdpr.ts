@@ -18,7 +18,7 @@ import type {
   DeliveryState,
   SupportNotifier,
 } from '../../src/gdpr/support-notifier.js';
-import type { Queryable } from '../../src/store/db.js';
+import type { Queryable } from '../../src/context/db.js';
 import { ChatwootStandin, type StandinContact } from './chatwoot-standin.js';
 import { createTestStore, type StoreKind, type TestStore } from './store.js';
 

@@ -10,7 +10,7 @@ import {
   revokeKey,
   rotateKey,
 } from '../../src/keys/keys.service.js';
-import { hashKey } from '../../src/keys/key-format.js';
+import { hashKey } from '../../src/formats/api-key.js';
 import { createTestStore, STORE_KINDS, type TestStore } from '../helpers/store.js';
 
 describe.each(STORE_KINDS)('key lifecycle on %s', (kind) => {
@@ -148,7 +148,7 @@ describe.each(STORE_KINDS)('key import on %s', (kind) => {
   it('registers a key made elsewhere by its hash, once, and never revives a revoked one', async () => {
     const { generateKey } = await import('../../src/keys/key-format.js');
     const { cryptoRandom } = await import('../../src/context/clock.js');
-    const { importKey } = await import('../../src/keys/keys.service.js');
+    const { importKey } = await import('../../src/keys/key-import.js');
     const plaintext = generateKey(cryptoRandom);
     const first = await importKey(t.ctx, {
       name: 'koko',

@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Random } from '../../src/context/clock.js';
-import { checkKeyShape, generateKey, KEY_LENGTH } from '../../src/keys/key-format.js';
+import { checkKeyShape, KEY_LENGTH } from '../../src/formats/api-key.js';
+import { generateKey } from '../../src/keys/key-format.js';
 import { hostileString, runs } from './runs.js';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

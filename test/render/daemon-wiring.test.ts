@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkKeyShape } from '../../src/keys/key-format.js';
+import { checkKeyShape } from '../../src/formats/api-key.js';
 import { daemonEnvironment } from '../../src/render/daemon-env.js';
 import { parseEnv } from '../../src/render/env-format.js';
 import {

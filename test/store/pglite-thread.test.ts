@@ -5,7 +5,7 @@
  * and a commit that is on disk when it is answered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/store/db.js';
+import type { Db } from '../../src/context/db.js';
 import { ENGINE_SETTINGS } from '../../src/store/pglite-settings.js';
 import { openPgliteThread } from '../../src/store/pglite-thread.js';
 import { pgliteImage } from '../helpers/pglite-image.js';

@@ -12,7 +12,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/context/logger.js';
-import type { Db } from '../../src/store/db.js';
+import type { Db } from '../../src/context/db.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { adminUrl, createDatabase } from '../helpers/pg.js';
 import { until } from '../helpers/receiver.js';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createTwoFilesPatch } from 'diff';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/context/logger.js';
-import type { Db } from '../../src/store/db.js';
+import type { Db } from '../../src/context/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { storeMigrations } from '../../src/store/open.js';
 import { openPglite } from '../../src/store/pglite.js';

@@ -1,7 +1,10 @@
 /**
- * The import rules of CONTRIBUTING.md, checked on every file: lower layers never
- * import higher ones, a capability never reaches into another's queries, and the
- * top layer's pieces depend on each other in one direction only.
+ * The import rules of docs/architecture.md, checked on every file of src/:
+ * - every folder has a place in LAYER_ORDER, and an import only ever points at a folder
+ *   listed before its own (never up, never sideways to a later one);
+ * - no import cycle, between files of one folder included;
+ * - a capability never reaches into another's queries;
+ * - in the top layer, the two front doors (api, admin) do not use each other.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -9,25 +12,50 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
-const BOTTOM = new Set(['config', 'errors', 'context', 'store', 'metrics', 'ops']);
-const TOP = new Set(['api', 'admin', 'daemon', 'cli', 'index.ts']);
-/** Which top-layer folders each top-layer folder may import. */
-const TOP_MAY_USE: Record<string, readonly string[]> = {
-  cli: ['admin', 'daemon', 'api'],
-  daemon: ['api', 'admin'],
-  admin: [],
-  api: [],
-  'index.ts': [],
-};
 
 /**
- * The bottom layer's one exception: the daemon's start-time check (settings plus the
- * format of what it imports) reads two pure format modules, so that init, render and
- * doctor refuse exactly what the daemon would, without a database or HTTP.
+ * The folders of src/ (and its top-level files), bottom first: each may import only
+ * those before it. docs/architecture.md tells the same order with what each holds.
  */
-const BOTTOM_MAY_IMPORT: Record<string, readonly string[]> = {
-  'config/daemon-env-check.ts': ['keys/key-format.ts', 'webhooks/signature.ts'],
-};
+const LAYER_ORDER: readonly string[] = [
+  // bottom: no capability, no I/O of its own beyond the store
+  'version.ts',
+  'errors',
+  'formats',
+  'config',
+  'context',
+  'store',
+  'metrics',
+  'ops',
+  // the capabilities
+  'franchise',
+  'audit',
+  'keys',
+  'plugin',
+  'erp',
+  'events',
+  'webhooks',
+  'cache',
+  'gdpr',
+  'render',
+  'docker',
+  'health',
+  'doctor',
+  'backup',
+  'bundle',
+  'admin-ui',
+  // top: the front doors and what runs them
+  'api',
+  'admin',
+  'daemon',
+  'cli',
+  'index.ts',
+];
+
+/** Which top-layer folders may not import each other although the order would let them. */
+const APART: readonly (readonly [string, string])[] = [['admin', 'api']];
+
+const CAPABILITIES = new Set(LAYER_ORDER.slice(LAYER_ORDER.indexOf('franchise')));
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -36,59 +64,141 @@ function files(dir: string): string[] {
   });
 }
 
-function layerOf(folder: string): 'bottom' | 'middle' | 'top' {
-  if (BOTTOM.has(folder)) return 'bottom';
-  if (TOP.has(folder)) return 'top';
-  return 'middle';
-}
-
 const IMPORT_RE =
   /(?:import|export)\s[^'";]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
-function violations(): string[] {
-  const out: string[] = [];
-  for (const file of files(SRC)) {
-    const from = relative(SRC, file).split(sep);
-    const fromFolder = from.length === 1 ? (from[0] as string) : (from[0] as string);
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(IMPORT_RE)) {
+/** The file graph of src/: for each file (relative, with `/`), the src files it imports. */
+function importGraph(root = SRC): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of files(root)) {
+    const from = relative(root, file).split(sep).join('/');
+    const to = new Set<string>();
+    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT_RE)) {
       const spec = m[1] ?? m[2];
-      if (!spec || !spec.startsWith('.')) continue;
-      const target = relative(SRC, resolve(dirname(file), spec)).split(sep);
-      const toFolder =
-        target[0] === undefined
-          ? ''
-          : target.length === 1
-            ? target[0].replace(/\.js$/, '.ts')
-            : target[0];
-      if (toFolder === fromFolder) continue;
-      const where = `${relative(SRC, file)} → ${spec}`;
-      const [lf, lt] = [layerOf(fromFolder), layerOf(toFolder)];
-      const allowed =
-        BOTTOM_MAY_IMPORT[from.join('/')]?.includes(target.join('/').replace(/\.js$/, '.ts')) ===
-        true;
-      if (lf === 'bottom' && lt !== 'bottom' && !allowed)
-        out.push(`bottom imports ${lt}: ${where}`);
-      if (lf === 'middle' && lt === 'top') out.push(`capability imports the top layer: ${where}`);
-      if (lf === 'middle' && lt === 'middle' && /\.queries\.js$/.test(spec))
+      if (!spec?.startsWith('.')) continue;
+      to.add(
+        relative(root, resolve(dirname(file), spec))
+          .split(sep)
+          .join('/')
+          .replace(/\.js$/, '.ts'),
+      );
+    }
+    graph.set(from, [...to]);
+  }
+  return graph;
+}
+
+const folderOf = (file: string): string => file.split('/')[0] as string;
+
+/** Every import cycle, as the files of each strongly connected component (Tarjan). */
+function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v) as number, low.get(w) as number));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v) as number, index.get(w) as number));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop() as string;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1 || graph.get(v)?.includes(v)) found.push(component.sort());
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+/** Imports that break a rule, each as "why: from → to". */
+function violations(
+  graph: ReadonlyMap<string, readonly string[]>,
+  order: readonly string[] = LAYER_ORDER,
+): string[] {
+  const rank = new Map(order.map((f, i) => [f, i]));
+  const out: string[] = [];
+  for (const [from, targets] of graph) {
+    const ff = folderOf(from);
+    if (!rank.has(ff)) out.push(`not in LAYER_ORDER (add it where it belongs): ${ff}`);
+    for (const to of targets) {
+      const tf = folderOf(to);
+      if (tf === ff) continue;
+      const where = `${from} → ${to}`;
+      const [rf, rt] = [rank.get(ff), rank.get(tf)];
+      if (rf !== undefined && rt !== undefined && rt > rf) out.push(`arrow up: ${where}`);
+      if (CAPABILITIES.has(ff) && CAPABILITIES.has(tf) && /\.queries\.ts$/.test(to))
         out.push(`capability reaches into another's queries: ${where}`);
-      if (lf === 'top' && lt === 'top' && !(TOP_MAY_USE[fromFolder] ?? []).includes(toFolder))
-        out.push(`${fromFolder} may not import ${toFolder}: ${where}`);
+      if (APART.some(([a, b]) => (a === ff && b === tf) || (a === tf && b === ff)))
+        out.push(`${ff} and ${tf} are separate front doors: ${where}`);
     }
   }
-  return out;
+  return [...new Set(out)];
 }
 
 describe('architecture', () => {
-  it('keeps the import rules', () => {
-    expect(violations()).toEqual([]);
+  const graph = importGraph();
+
+  it('has no import cycle', () => {
+    expect(cycles(graph)).toEqual([]);
   });
 
-  it('would notice a violation (the check itself works)', () => {
-    const text = "import { x } from '../cli/main.js';";
-    expect([...text.matchAll(IMPORT_RE)].map((m) => m[1])).toEqual(['../cli/main.js']);
-    expect(layerOf('keys')).toBe('middle');
-    expect(layerOf('cli')).toBe('top');
+  it('imports only downwards, in the declared order of the layers', () => {
+    expect(violations(graph)).toEqual([]);
+  });
+
+  it('would notice a cycle, an arrow up, a foreign query and an unknown folder', () => {
+    const g = new Map<string, string[]>([
+      ['keys/a.ts', ['keys/b.ts', 'errors/e.ts']],
+      ['keys/b.ts', ['keys/a.ts']],
+      ['errors/e.ts', ['config/c.ts']],
+      ['gdpr/g.ts', ['keys/keys.queries.ts']],
+      ['nowhere/n.ts', []],
+      ['api/x.ts', ['admin/y.ts']],
+    ]);
+    expect(cycles(g)).toEqual([['keys/a.ts', 'keys/b.ts']]);
+    expect(violations(g)).toEqual([
+      'arrow up: errors/e.ts → config/c.ts',
+      "capability reaches into another's queries: gdpr/g.ts → keys/keys.queries.ts",
+      'not in LAYER_ORDER (add it where it belongs): nowhere',
+      'arrow up: api/x.ts → admin/y.ts',
+      'api and admin are separate front doors: api/x.ts → admin/y.ts',
+    ]);
+    const text = "import type { x } from '../cli/main.js'; await import('./lazy.js');";
+    expect([...text.matchAll(IMPORT_RE)].map((m) => m[1] ?? m[2])).toEqual([
+      '../cli/main.js',
+      './lazy.js',
+    ]);
+  });
+
+  it('lists every folder of src/ in the order', () => {
+    const folders = new Set([...graph.keys()].map(folderOf));
+    expect([...folders].filter((f) => !LAYER_ORDER.includes(f as never))).toEqual([]);
+  });
+
+  it('keeps the version in package.json alone (src/version.ts is generated from it)', () => {
+    const { version } = JSON.parse(readFileSync(join(SRC, '../package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(readFileSync(join(SRC, 'version.ts'), 'utf8')).toContain(`VERSION = '${version}';`);
+    const quoted = new RegExp(`['"\`]${version.replaceAll('.', '\\.')}['"\`]`);
+    const copies = files(SRC).filter(
+      (f) => !f.endsWith(`${sep}version.ts`) && quoted.test(readFileSync(f, 'utf8')),
+    );
+    expect(copies.map((f) => relative(SRC, f))).toEqual([]);
   });
 
   // Counted on Prettier's layout, which spreads long signatures over several lines: 450 of

@@ -1,7 +1,7 @@
 /** What reaches a file name, a Redis pattern or a URL: customer ids, reasons and the configured key patterns. */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { validateCustomerId, validateReason } from '../../src/gdpr/customer-id.js';
+import { validateCustomerId, validateReason } from '../../src/formats/customer-id.js';
 import { globEscape, patternsFor } from '../../src/gdpr/steps/redis.step.js';
 
 describe('erasure input', () => {

@@ -3,10 +3,10 @@ import {
   checkKeyShape,
   checksumOf,
   displayPrefix,
-  generateKey,
   hashKey,
   KEY_LENGTH,
-} from '../../src/keys/key-format.js';
+} from '../../src/formats/api-key.js';
+import { generateKey } from '../../src/keys/key-format.js';
 import { cryptoRandom, type Random } from '../../src/context/clock.js';
 import { keyStatus, validateScopes, type KeyRow } from '../../src/keys/keys.service.js';
 

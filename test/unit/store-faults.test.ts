@@ -82,7 +82,8 @@ describe('readiness of what the daemon can do without', () => {
     expect(supportCheck(view('DISABLED')).status).toBe('pass');
   });
   it('Redis unreachable warns; PONG passes', () => {
-    expect(redisCheck({ kind: 'answer', ms: 1, reply: 'PONG' }).status).toBe('pass');
+    expect(redisCheck({ kind: 'answer', ms: 1, reply: '+PONG' }).status).toBe('pass');
+    expect(redisCheck({ kind: 'answer', ms: 1, reply: '-NOAUTH x' }).status).toBe('warn');
     expect(
       redisCheck({ kind: 'error', ms: 1, error: 'connection refused', timedOut: false }),
     ).toMatchObject({

@@ -11,7 +11,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/events/catalogue.js';
 import { getEvent, getEventDetail, publishEvent } from '../../src/events/events.service.js';
-import { setPluginEnabled } from '../../src/plugin/plugin.service.js';
+import { setSwitch } from '../../src/plugin/plugin.service.js';
 import { replayDlq } from '../../src/webhooks/dlq.service.js';
 import { createSigner } from '../../src/webhooks/signature.js';
 import { startDispatcher } from '../../src/webhooks/dispatcher.js';
@@ -52,7 +52,7 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
     d = undefined;
     rx.behaviour = () => ({ status: 204 });
     rx.received.length = 0;
-    await setPluginEnabled(ts.ctx, true);
+    await setSwitch(ts.ctx, true);
   });
   afterAll(async () => {
     await rx?.stop();
@@ -266,7 +266,7 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
 
   it('module disabled: events stored as skipped, nothing sent, not later either', async () => {
     d = await startTestDispatch(kind, {}, ts);
-    await setPluginEnabled(ts.ctx, false);
+    await setSwitch(ts.ctx, false);
     d.module.enabled = false;
     const ids = await publishAll();
     await ts.ctx.db.query(
@@ -281,7 +281,7 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
     );
     ids.push('outbox-while-off');
     for (const id of ids) expect(await status(id)).toBe('skipped');
-    await setPluginEnabled(ts.ctx, true);
+    await setSwitch(ts.ctx, true);
     d.module.enabled = true;
     await d.dispatcher.waitIdle(); // it looked for work with the module on, and found none
     expect(rx.deliveries).toHaveLength(0);

@@ -6,7 +6,8 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/index.js';
-import { createSigner, standardKey } from '../../src/webhooks/signature.js';
+import { standardKey } from '../../src/formats/webhook-secret.js';
+import { createSigner } from '../../src/webhooks/signature.js';
 import { generateWebhookSecret } from '../../src/webhooks/secrets.service.js';
 import { cryptoRandom } from '../../src/context/clock.js';
 import { parseRetryAfter } from '../../src/webhooks/sender.js';

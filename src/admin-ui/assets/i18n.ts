@@ -18,6 +18,10 @@ const HU: Record<string, string> = {
   'module.changed': 'Utoljára módosította',
   'module.help':
     'Kikapcsolva a Pull API 503-at ad, az események kihagyottként rögzülnek, és később sem mennek ki.',
+  'booking.on': 'Időpontfoglalás: bekapcsolva',
+  'booking.off': 'Időpontfoglalás: kikapcsolva',
+  'booking.help':
+    'Csak az időpontfoglalás (POST /api/service/appointments): kikapcsolva 503-at ad, a lekérdezések mennek tovább.',
   'health.title': 'Állapot és ellenőrzések',
   'health.state': 'Életciklus',
   'health.checked': 'Utolsó ellenőrzés',
@@ -110,6 +114,10 @@ const EN: Record<string, string> = {
   'module.changed': 'Last changed by',
   'module.help':
     'When off, the Pull API answers 503 and events are recorded as skipped, never sent later.',
+  'booking.on': 'Booking: on',
+  'booking.off': 'Booking: off',
+  'booking.help':
+    'Booking alone (POST /api/service/appointments): when off it answers 503 while reads go on.',
   'health.title': 'State and health checks',
   'health.state': 'Lifecycle',
   'health.checked': 'Last check',

@@ -51,6 +51,14 @@ export const ADMIN_HTML = `<!doctype html>
     <span id="module-changed" class="muted"></span>
   </div>
   <p class="muted" data-i18n="module.help">Kikapcsolva a Pull API 503-at ad, az események kihagyottként rögzülnek, és később sem mennek ki.</p>
+  <p id="module-env" class="env-warn" role="status" hidden></p>
+  <div class="row">
+    <button type="button" role="switch" id="booking-switch" aria-checked="true" class="switch" aria-describedby="booking-help">
+      <span class="knob" aria-hidden="true"></span><span id="booking-label"></span>
+    </button>
+    <span id="booking-changed" class="muted"></span>
+  </div>
+  <p class="muted" id="booking-help" data-i18n="booking.help">Csak az időpontfoglalás (POST /api/service/appointments): kikapcsolva 503-at ad, a lekérdezések mennek tovább.</p>
 </section>
 <section class="card" aria-labelledby="health-h" id="health">
   <h2 id="health-h" data-i18n="health.title">Állapot és ellenőrzések</h2>

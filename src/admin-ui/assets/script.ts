@@ -148,6 +148,14 @@ export const ADMIN_JS = String.raw`(function () {
     sw.setAttribute('aria-checked', String(p.enabled));
     $('module-label').textContent = t(p.enabled ? 'module.on' : 'module.off');
     $('module-changed').textContent = p.changed_at ? t('module.changed') + ': ' + p.changed_by + ', ' + when(p.changed_at) : '';
+    // SUPPORT_MODULE_ENABLED disagreeing with the stored switch: the rule that decides, as the daemon says it.
+    var env = p.environment || { agrees: true };
+    $('module-env').hidden = env.agrees;
+    $('module-env').textContent = env.agrees ? '' : env.detail;
+    var b = (p.capabilities || {}).booking || { enabled: true };
+    $('booking-switch').setAttribute('aria-checked', String(b.enabled));
+    $('booking-label').textContent = t(b.enabled ? 'booking.on' : 'booking.off');
+    $('booking-changed').textContent = b.changed_at ? t('module.changed') + ': ' + b.changed_by + ', ' + when(b.changed_at) : '';
   }
 
   function renderHealth(info, stats) {
@@ -274,6 +282,10 @@ export const ADMIN_JS = String.raw`(function () {
     $('module-switch').addEventListener('click', function () {
       var on = $('module-switch').getAttribute('aria-checked') === 'true';
       act(op(on ? 'plugin.disable' : 'plugin.enable'));
+    });
+    $('booking-switch').addEventListener('click', function () {
+      var on = $('booking-switch').getAttribute('aria-checked') === 'true';
+      act(op(on ? 'plugin.disable' : 'plugin.enable', { capability: 'booking' }));
     });
     $('key-form').addEventListener('submit', function (ev) {
       ev.preventDefault();

@@ -21,6 +21,7 @@ main { padding: 1rem 1.25rem 3rem; display: grid; gap: 1rem; max-width: 1400px; 
 .card h3 { font-size: .95rem; margin: 0 0 .5rem; }
 .muted { color: var(--muted); }
 .error { color: var(--bad); font-weight: 600; }
+.env-warn { color: var(--warn); font-weight: 600; }
 .row { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin: .5rem 0; }
 form.inline { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin-bottom: .75rem; }
 form#login-form { display: grid; gap: .4rem; }

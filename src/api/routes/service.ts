@@ -2,10 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { readThrough } from '../../cache/read-through.js';
 import type { Ctx } from '../../context/context.js';
-import { bookAppointment } from '../../erp/appointments.js';
+import { bookAppointment, getAppointment } from '../../erp/appointments.js';
 import { Appointment, AppointmentRequest, IdParam, WorklogStatus } from '../../erp/erp.schema.js';
 import { worklogStatus } from '../../erp/worklogs.js';
 import { problemResponses } from '../problem.js';
+import { refuseUnknownFields } from '../strict-body.js';
 
 export const serviceRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (app, { ctx }) => {
   app.get(
@@ -33,9 +34,12 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (app
   app.post(
     '/api/service/appointments',
     {
-      config: { scope: 'support:appointments' },
+      // The booking switch (kgc-support disable booking) closes this route alone.
+      config: { scope: 'support:appointments', capability: 'booking' },
+      preValidation: refuseUnknownFields(AppointmentRequest),
       schema: {
-        summary: 'Book a service appointment; honours Idempotency-Key',
+        summary:
+          'Book a service appointment; honours Idempotency-Key. A field the schema does not name is a 400 unknown_field',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         body: AppointmentRequest,
         response: { 200: Appointment, 201: Appointment, ...problemResponses },
@@ -51,5 +55,26 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ ctx: Ctx }> = async (app
       reply.header('location', `/api/service/appointments/${result.appointment.appointment_id}`);
       return reply.code(201).send(result.appointment);
     },
+  );
+
+  // What POST's Location names. A read, so support:read (DESIGN 4: reads need support:read,
+  // booking support:appointments): a key narrowed to reads, or a server with booking
+  // switched off, still reads its appointments back; a booking-only key is not a thing
+  // the installer issues (the chatbot's key holds both scopes).
+  app.get(
+    '/api/service/appointments/:appointment_id',
+    {
+      config: {
+        scope: 'support:read',
+        auditResource: (req) => (req.params as { appointment_id: string }).appointment_id,
+      },
+      schema: {
+        summary:
+          'One booked appointment, as POST answered it, with its status now (the Location of POST)',
+        params: IdParam('appointment_id', 'A-2026-000001'),
+        response: { 200: Appointment, ...problemResponses },
+      },
+    },
+    async (req) => getAppointment(ctx, req.params.appointment_id as string),
   );
 };

@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
 import { addTargetOptions, globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
-
-export interface BackupFlags {
-  output?: string;
-}
-export interface RestoreFlags {
-  timeout: string;
-}
+import type { BackupFlags, RestoreFlags } from './backup.handler.js';
 
 export function registerBackupCommands(program: Command, io: CliIO): void {
   addTargetOptions(program.command('backup'))

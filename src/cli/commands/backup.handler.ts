@@ -16,7 +16,13 @@ import { canPrompt, outputFor, type GlobalOptions } from '../globals.js';
 import { stackDeps } from '../installer-context.js';
 import type { CliIO } from '../io.js';
 import { franchisesRootOf, resolveTarget } from '../target.js';
-import type { BackupFlags, RestoreFlags } from './backup.command.js';
+
+export interface BackupFlags {
+  output?: string;
+}
+export interface RestoreFlags {
+  timeout: string;
+}
 
 const STORE_LABEL: Record<BackupFacts['store'], string> = {
   'postgres-container': 'PostgreSQL (kgc-support-db, pg_dump custom format)',

@@ -1,14 +1,7 @@
 import type { Command } from 'commander';
 import { addTargetOptions, globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
-
-export interface DlqFilterOptions {
-  type?: string;
-  since?: string;
-  until?: string;
-  all?: boolean;
-  dryRun?: boolean;
-}
+import type { DlqFilterOptions } from './dlq.handler.js';
 
 export function registerDlqCommands(program: Command, io: CliIO): void {
   const dlq = program

@@ -12,7 +12,14 @@ import type { CliIO } from '../io.js';
 import { table, type Output } from '../output.js';
 import { runTargetedOp } from '../run-op.js';
 import { describeDaemon, withDaemon, type DaemonRef } from '../target.js';
-import type { DlqFilterOptions } from './dlq.command.js';
+
+export interface DlqFilterOptions {
+  type?: string;
+  since?: string;
+  until?: string;
+  all?: boolean;
+  dryRun?: boolean;
+}
 
 /** Ids per admin call: long replays advance in steps, each audited, with progress. */
 const CHUNK = 500;

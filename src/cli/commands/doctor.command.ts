@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
 import { globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
-
-export interface DoctorFlags {
-  franchise?: string;
-  dir?: string;
-}
+import type { DoctorFlags } from './doctor.handler.js';
 
 export function registerDoctorCommand(program: Command, io: CliIO): void {
   program

@@ -1,6 +1,7 @@
 import { cryptoRandom } from '../../context/clock.js';
 import { execaExec } from '../../docker/compose.js';
-import { overall, runDoctor, type Finding } from '../../doctor/doctor.js';
+import { overall, runDoctor } from '../../doctor/doctor.js';
+import type { Finding } from '../../doctor/finding.js';
 import { realProbes } from '../../doctor/probes.js';
 import { isKgcError } from '../../errors/kgc-error.js';
 import {
@@ -12,7 +13,11 @@ import { outputFor, type GlobalOptions } from '../globals.js';
 import { installerConfig, rootOf, shippedTemplates } from '../installer-context.js';
 import type { CliIO } from '../io.js';
 import type { Output } from '../output.js';
-import type { DoctorFlags } from './doctor.command.js';
+
+export interface DoctorFlags {
+  franchise?: string;
+  dir?: string;
+}
 
 function icon(out: Output, f: Finding): string {
   return f.status === 'pass'
@@ -22,8 +27,12 @@ function icon(out: Output, f: Finding): string {
       : out.style.red('✖ fail');
 }
 
-export async function doctor(io: CliIO, g: GlobalOptions, o: DoctorFlags): Promise<void> {
-  const out = outputFor(io, g);
+/** Every check `doctor` runs, and the worst status among them (also for support-bundle). */
+export async function doctorReport(
+  io: CliIO,
+  g: GlobalOptions,
+  o: DoctorFlags,
+): Promise<{ status: Finding['status']; checks: Finding[] }> {
   const config = installerConfig(io, g);
   const root = rootOf(io, g, o);
   const refs: FranchiseRef[] = [];
@@ -46,7 +55,12 @@ export async function doctor(io: CliIO, g: GlobalOptions, o: DoctorFlags): Promi
     env: io.env,
   });
   const checks = await runDoctor(probes, refs, problems, root);
-  const status = overall(checks);
+  return { status: overall(checks), checks };
+}
+
+export async function doctor(io: CliIO, g: GlobalOptions, o: DoctorFlags): Promise<void> {
+  const out = outputFor(io, g);
+  const { status, checks } = await doctorReport(io, g, o);
   if (status === 'fail') io.exitCode = 1;
   out.result({ status, checks }, () =>
     [

@@ -1,5 +1,5 @@
 import { KgcError } from '../../errors/kgc-error.js';
-import { validateCustomerId, validateReason } from '../../gdpr/customer-id.js';
+import { validateCustomerId, validateReason } from '../../formats/customer-id.js';
 import { gdprOps } from '../../gdpr/gdpr.ops.js';
 import type { Counts, Plan, Receipt, RequestState, RequestView } from '../../gdpr/gdpr.schema.js';
 import { canPrompt, outputFor, type GlobalOptions } from '../globals.js';

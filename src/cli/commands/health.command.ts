@@ -1,18 +1,7 @@
 import type { Command } from 'commander';
 import { globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
-
-export interface HealthFlags {
-  franchise?: string;
-  dir?: string;
-  format?: string;
-  timeout?: string;
-  dlq?: string;
-  pendingAge?: string;
-  keyExpiry?: string;
-  secretAge?: string;
-  watch?: string;
-}
+import type { HealthFlags } from './health.handler.js';
 
 export function registerHealthCommand(program: Command, io: CliIO): void {
   program

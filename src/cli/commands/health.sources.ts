@@ -21,7 +21,7 @@ import {
 import { redisPing } from '../../health/probes/redis.js';
 import type { HealthJobs, Job } from '../../health/run.js';
 import type { HealthTargets } from '../../health/targets.js';
-import type { Db } from '../../store/db.js';
+import type { Db } from '../../context/db.js';
 import type { LockInfo } from '../../store/lock.js';
 import { existsSync } from 'node:fs';
 import { adminInfo, callAdmin, DaemonUnreachable } from '../../admin/client.js';
@@ -224,7 +224,7 @@ function containersJob(o: SourceOptions): HealthJobs['containers'] {
   return async () => {
     const [{ connectDocker, projectContainers }, { SUPPORT_SERVICES }] = await Promise.all([
       import('../../docker/engine.js'),
-      import('../../render/model.js'),
+      import('../../render/services.js'),
     ]);
     const docker = connectDocker(o.env, { timeoutMs: o.timeoutMs });
     try {

@@ -1,33 +1,9 @@
 import type { Command } from 'commander';
 import { globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
+import type { InitFlags } from './init.handler.js';
 
 const collect = (value: string, prev: string[] = []) => [...prev, value];
-
-export interface InitFlags {
-  franchise?: string;
-  name?: string;
-  layout?: string;
-  disabled?: boolean;
-  chatwootAccountId?: string;
-  chatwootAccountNumber?: string;
-  erpDatabaseUrl?: string;
-  knowledgeBasePath?: string;
-  timezone?: string;
-  bindAddress?: string;
-  erpPort?: string;
-  daemonPort?: string;
-  chatbotPort?: string;
-  contextPort?: string;
-  chatwootPort?: string;
-  image?: string[];
-  calendarId?: string;
-  calendarCredentials?: string;
-  smsProvider?: string;
-  smsSenderId?: string;
-  dir?: string;
-  force?: boolean;
-}
 
 export function registerInitCommand(program: Command, io: CliIO): void {
   program

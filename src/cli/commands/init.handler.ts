@@ -40,7 +40,31 @@ import { canPrompt, outputFor, type GlobalOptions } from '../globals.js';
 import { rootOf, schemaFile, shippedTemplates } from '../installer-context.js';
 import type { CliIO } from '../io.js';
 import { table } from '../output.js';
-import type { InitFlags } from './init.command.js';
+
+export interface InitFlags {
+  franchise?: string;
+  name?: string;
+  layout?: string;
+  disabled?: boolean;
+  chatwootAccountId?: string;
+  chatwootAccountNumber?: string;
+  erpDatabaseUrl?: string;
+  knowledgeBasePath?: string;
+  timezone?: string;
+  bindAddress?: string;
+  erpPort?: string;
+  daemonPort?: string;
+  chatbotPort?: string;
+  contextPort?: string;
+  chatwootPort?: string;
+  image?: string[];
+  calendarId?: string;
+  calendarCredentials?: string;
+  smsProvider?: string;
+  smsSenderId?: string;
+  dir?: string;
+  force?: boolean;
+}
 
 const PORT_FLAGS: Readonly<Record<PortKey, keyof InitFlags>> = {
   erp_api: 'erpPort',

@@ -1,8 +1,16 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { SCOPES } from '../../keys/scopes.js';
 import type { CliIO } from '../io.js';
 import { addTargetOptions, globalsOf } from '../globals.js';
 
 const collect = (value: string, prev: string[] = []) => [...prev, value];
+
+/** --scope with its values from the one list of scopes: the help and the completion show them. */
+const scopeOption = () =>
+  new Option('--scope <scope>', 'what the key may do (repeat or comma-separate)')
+    .choices(SCOPES)
+    .argParser(collect)
+    .makeOptionMandatory();
 
 export function registerKeysCommands(program: Command, io: CliIO): void {
   const keys = program
@@ -13,15 +21,11 @@ export function registerKeysCommands(program: Command, io: CliIO): void {
     .command('create')
     .description('issue an API key; it is printed once and stored only as a hash')
     .requiredOption('--name <name>', 'who the key is for, e.g. "koko-chatbot"')
-    .requiredOption(
-      '--scope <scope>',
-      'support:read, support:appointments, erp:publish or admin (repeat or comma-separate)',
-      collect,
-    )
+    .addOption(scopeOption())
     .option('--expires-in <duration>', 'lifetime: 30d, 90d, 12h', '90d')
     .option(
       '--rate-limit <rate>',
-      "this key's rate limit, e.g. 50/s or 100/s,burst=200 (default KGC_SUPPORT_RATE_LIMIT)",
+      "this key's rate limit, e.g. 50/s or 100/s,burst=200 (default: its scopes' default, KGC_SUPPORT_RATE_LIMIT[_PUBLISH|_GDPR])",
     )
     .addHelpText(
       'after',
@@ -120,21 +124,46 @@ Example (crontab, mails the list when there is one):
       'register a key made elsewhere, e.g. the KGC_API_KEY the installer rendered; the key is read from stdin, only its hash is kept',
     )
     .requiredOption('--name <name>', 'who the key is for')
-    .requiredOption(
-      '--scope <scope>',
-      'support:read, support:appointments, erp:publish or admin (repeat or comma-separate)',
-      collect,
-    )
+    .addOption(scopeOption())
     .option('--expires-in <duration>', 'lifetime', '90d')
+    .option(
+      '--rate-limit <rate>',
+      "the key's rate limit, e.g. 500/s,burst=1000, or default; on a key already known, its new rate",
+    )
     .addHelpText(
       'after',
       `
-Example:
-  $ grep ^KGC_API_KEY= /var/lib/kgc-support/franchises/bp/secrets.env | cut -d= -f2- | kgc-support keys import --franchise bp --name koko-chatbot --scope support:read`,
+Examples:
+  $ grep ^KGC_API_KEY= /var/lib/kgc-support/franchises/bp/secrets.env | cut -d= -f2- | kgc-support keys import --franchise bp --name koko-chatbot --scope support:read
+  $ printenv ERP_KEY | kgc-support keys import --name erp --scope erp:publish --rate-limit 1000/s,burst=2000`,
     )
-    .action(async (opts: { name: string; scope: string[]; expiresIn: string }, cmd: Command) => {
+    .action(
+      async (
+        opts: { name: string; scope: string[]; expiresIn: string; rateLimit?: string },
+        cmd: Command,
+      ) => {
+        const h = await import('./keys.handler.js');
+        await h.keysImport(io, globalsOf(cmd), opts);
+      },
+    );
+
+  keys
+    .command('update <id>')
+    .description("change a key's rate limit; a running daemon applies it from the next request")
+    .requiredOption(
+      '--rate-limit <rate>',
+      "e.g. 500/s, 6000/min, 500/s,burst=1000; default: follow the key's scopes' default",
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ kgc-support keys update key_3hT9aZk2Qp --rate-limit 1000/s,burst=2000
+  $ kgc-support keys update key_3hT9aZk2Qp --rate-limit default --json`,
+    )
+    .action(async (id: string, opts: { rateLimit: string }, cmd: Command) => {
       const h = await import('./keys.handler.js');
-      await h.keysImport(io, globalsOf(cmd), opts);
+      await h.keysUpdate(io, globalsOf(cmd), id, opts);
     });
   keys.commands.forEach(addTargetOptions);
 }

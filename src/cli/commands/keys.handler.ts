@@ -9,6 +9,7 @@ import {
   keysRevoke as revokeOp,
   keysRotate as rotateOp,
   keysShow as showOp,
+  keysUpdate as updateOp,
 } from '../../keys/keys.ops.js';
 import type { GlobalOptions } from '../globals.js';
 import { outputFor } from '../globals.js';
@@ -148,20 +149,49 @@ async function readKeyFromStdin(io: CliIO, g: GlobalOptions): Promise<string> {
 export async function keysImport(
   io: CliIO,
   g: GlobalOptions,
-  o: { name: string; scope: string[]; expiresIn: string },
+  o: { name: string; scope: string[]; expiresIn: string; rateLimit?: string },
 ): Promise<void> {
   const out = outputFor(io, g);
   const apiKey = await readKeyFromStdin(io, g);
   if (apiKey === '') throw new KgcError('usage', 'no key on stdin');
   const { result: res, daemon } = await runTargetedOp(
     importOp,
-    { name: o.name, scopes: o.scope, api_key: apiKey, expires_in: o.expiresIn },
+    {
+      name: o.name,
+      scopes: o.scope,
+      api_key: apiKey,
+      expires_in: o.expiresIn,
+      ...(o.rateLimit !== undefined ? { rate_limit: o.rateLimit } : {}),
+    },
     io,
     g,
   );
   out.result(withDaemon(res, daemon), () =>
     res.created
-      ? `Imported ${res.key.id} (${res.key.name}), scopes ${res.key.scopes.join(', ')}, expires ${day(res.key.expires_at)} UTC, on ${describeDaemon(daemon)}.`
-      : `Already known as ${res.key.id} (${res.key.name}, ${res.key.status}) on ${describeDaemon(daemon)}; nothing changed.`,
+      ? `Imported ${res.key.id} (${res.key.name}), scopes ${res.key.scopes.join(', ')}, rate ${rateOf(res.key)}, expires ${day(res.key.expires_at)} UTC, on ${describeDaemon(daemon)}.`
+      : o.rateLimit !== undefined
+        ? `Already known as ${res.key.id} (${res.key.name}, ${res.key.status}) on ${describeDaemon(daemon)}; its rate limit is now ${rateOf(res.key)}.`
+        : `Already known as ${res.key.id} (${res.key.name}, ${res.key.status}) on ${describeDaemon(daemon)}; nothing changed.`,
+  );
+}
+
+const rateOf = (k: KeyInfo): string => k.rate_limit ?? "its scopes' default";
+
+export async function keysUpdate(
+  io: CliIO,
+  g: GlobalOptions,
+  id: string,
+  o: { rateLimit: string },
+): Promise<void> {
+  const out = outputFor(io, g);
+  const { result: k, daemon } = await runTargetedOp(
+    updateOp,
+    { id, rate_limit: o.rateLimit },
+    io,
+    g,
+  );
+  out.result(
+    withDaemon(k, daemon),
+    () => `Rate limit of ${k.id} (${k.name}) is now ${rateOf(k)} on ${describeDaemon(daemon)}.`,
   );
 }

@@ -1,15 +1,7 @@
 import type { Command } from 'commander';
 import { globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
-
-export interface RenderFlags {
-  franchise?: string;
-  all?: boolean;
-  check?: boolean;
-  diff?: boolean;
-  validate?: boolean;
-  dir?: string;
-}
+import type { RenderFlags } from './render.handler.js';
 
 export function registerRenderCommand(program: Command, io: CliIO): void {
   program

@@ -19,7 +19,15 @@ import { outputFor, type GlobalOptions } from '../globals.js';
 import { installerConfig, rootOf, shippedTemplates } from '../installer-context.js';
 import type { CliIO } from '../io.js';
 import type { Output } from '../output.js';
-import type { RenderFlags } from './render.command.js';
+
+export interface RenderFlags {
+  franchise?: string;
+  all?: boolean;
+  check?: boolean;
+  diff?: boolean;
+  validate?: boolean;
+  dir?: string;
+}
 
 function targets(root: string, o: RenderFlags): FranchiseRef[] {
   if (o.all && o.franchise)

@@ -3,7 +3,7 @@ import { cryptoRandom } from '../../context/clock.js';
 import { lastLogLines, projectContainers, type ServiceContainer } from '../../docker/engine.js';
 import { describePort, hostPorts } from '../../docker/host-ports.js';
 import { checkImages, describeMissing, stackImages } from '../../docker/images.js';
-import { ERP_SERVICES } from '../../render/model.js';
+import { ERP_SERVICES } from '../../render/services.js';
 import {
   chosenServices,
   erpProject,
@@ -22,7 +22,16 @@ import { franchiseOf, rootOf, shippedTemplates, stackDeps } from '../installer-c
 import type { CliIO } from '../io.js';
 import { table, type Output } from '../output.js';
 import { progress } from '../progress.js';
-import type { StackFlags, UpFlags } from './stack.command.js';
+
+export interface StackFlags {
+  franchise?: string;
+  dir?: string;
+  service?: string[];
+}
+export interface UpFlags extends StackFlags {
+  timeout: string;
+  erp?: boolean;
+}
 
 const LOG_LINES = 20;
 

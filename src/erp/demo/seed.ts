@@ -6,7 +6,7 @@
  */
 import type { Ctx } from '../../context/context.js';
 import { KgcError } from '../../errors/kgc-error.js';
-import type { Queryable } from '../../store/db.js';
+import type { Queryable } from '../../context/db.js';
 import { localParts } from '../local-time.js';
 import * as data from './demo-data.js';
 

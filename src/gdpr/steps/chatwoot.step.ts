@@ -13,14 +13,13 @@
 import type { ChatwootApi, ChatwootContact } from '../chatwoot-client.js';
 import {
   firstItems,
-  permanent,
   plural,
-  transient,
   type ErasureStep,
   type StepContext,
   type StepPlan,
   type StepResult,
 } from './step.js';
+import { permanent, transient } from './failure.js';
 
 interface Match {
   targets: ChatwootContact[];

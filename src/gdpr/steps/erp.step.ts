@@ -13,17 +13,17 @@
  * "Already gone" is done: an ERP that erased the customer itself leaves counts of 0.
  */
 import { forgetCustomer } from '../../cache/erasure.js';
-import type { Queryable } from '../../store/db.js';
+import type { Queryable } from '../../context/db.js';
 import type { Counts } from '../gdpr.schema.js';
 import * as sql from '../gdpr.queries.js';
 import {
-  permanent,
   plural,
   type ErasureStep,
   type StepContext,
   type StepPlan,
   type StepResult,
 } from './step.js';
+import { permanent } from './failure.js';
 
 export const ERASED_NAME = '[erased]';
 

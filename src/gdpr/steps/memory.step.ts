@@ -10,14 +10,13 @@ import { lstat, readdir, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import {
   firstItems,
-  permanent,
   plural,
-  transient,
   type ErasureStep,
   type StepContext,
   type StepPlan,
   type StepResult,
 } from './step.js';
+import { permanent, transient } from './failure.js';
 
 type Found = { kind: 'no-root' } | { kind: 'files'; dir: string; names: string[] };
 

@@ -9,13 +9,13 @@ import { erasurePatterns } from '../../cache/keys.js';
 import type { RedisApi } from '../redis-client.js';
 import {
   firstItems,
-  permanent,
   plural,
   type ErasureStep,
   type StepContext,
   type StepPlan,
   type StepResult,
 } from './step.js';
+import { permanent } from './failure.js';
 
 const SCAN_COUNT = 500;
 const UNLINK_BATCH = 500;

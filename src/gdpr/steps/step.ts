@@ -40,23 +40,6 @@ export type StepResult =
   /** Started and not finished yet (a webhook on its way): looked at again by the next run, no retry now. */
   | { readonly kind: 'waiting'; readonly counts?: Counts; readonly detail: string };
 
-/** A step that did not succeed. Transient: retried with backoff, then later. Permanent: needs a person. */
-export class StepFailure extends Error {
-  constructor(
-    readonly permanent: boolean,
-    message: string,
-    readonly counts: Counts = {},
-  ) {
-    super(message);
-    this.name = 'StepFailure';
-  }
-}
-
-export const transient = (message: string, counts?: Counts): StepFailure =>
-  new StepFailure(false, message, counts);
-export const permanent = (message: string, counts?: Counts): StepFailure =>
-  new StepFailure(true, message, counts);
-
 export type StepPlan = Omit<PlanStep, 'step' | 'position'>;
 
 export interface ErasureStep {

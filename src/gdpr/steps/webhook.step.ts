@@ -10,14 +10,8 @@
  * verified: the webhook only asks Support to erase its copies, and steps 3-5 erase
  * exactly those copies directly, whether Support runs or not.
  */
-import {
-  permanent,
-  transient,
-  type ErasureStep,
-  type StepContext,
-  type StepPlan,
-  type StepResult,
-} from './step.js';
+import { type ErasureStep, type StepContext, type StepPlan, type StepResult } from './step.js';
+import { permanent, transient } from './failure.js';
 import type { DeliveryState } from '../support-notifier.js';
 
 const SKIPPED =

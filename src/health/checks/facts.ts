@@ -3,6 +3,7 @@
  * DLQ depth, the oldest undelivered event, keys about to expire, the webhook secret's
  * age, and the daemon's own view of Support (its lifecycle state, held deliveries).
  */
+import { installerKeyOf } from '../../keys/installer-keys.js';
 import { levelOf, type Threshold } from '../../config/threshold.js';
 import type { HealthFacts, LifecycleView } from '../health.schema.js';
 import type { Probed } from '../probed.js';
@@ -127,12 +128,17 @@ export function keysCheck(f: DaemonFacts, t: Thresholds, at: number, now: number
   }
   const leftMs = Date.parse(first.expires_at) - now;
   const status = STATUS_OF_LEVEL[levelOf(leftMs, t.keyExpiry)];
+  // An installer's key lives in secrets.env: its rotation is the one command that also updates its consumer.
+  const installer = installerKeyOf(first.name);
+  const rotate = installer
+    ? `kgc-support keys rotate ${installer} --franchise <id> (writes it into secrets.env and recreates its consumer)`
+    : `kgc-support keys rotate ${first.id} (then give the new key to its user)`;
   return result('api-keys', 'expiring', at, {
     status,
     observedValue: keys.length,
     observedUnit: 'keys',
     output: `${keys.length} key(s) expire within ${window}; the first, ${first.id} (${first.name}), in ${humanDuration(leftMs)}`,
-    hint: `Rotate it before it expires: kgc-support keys rotate ${first.id} (then give the new key to its user); list: kgc-support keys expiring --within ${window.replace(' ', '')}`,
+    hint: `Rotate it before it expires: ${rotate}; list: kgc-support keys expiring --within ${window.replace(' ', '')}`,
     perf: { label: 'keys_expiring', value: keys.length, uom: '', min: 0 },
   });
 }

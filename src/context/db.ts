@@ -1,8 +1,9 @@
 /**
- * The one database interface the rest of the code sees. Two engines implement it:
- * PGlite (embedded, one connection per process) and PostgreSQL (a pg pool). Both
- * return the same JavaScript types: int8 and numeric as number, date as
- * 'YYYY-MM-DD' text, timestamptz as Date.
+ * The one database interface the rest of the code sees, a port of the context (Ctx
+ * holds two). Two engines in src/store implement it: PGlite (embedded, one connection
+ * per process) and PostgreSQL (a pg pool). Both return the same JavaScript types:
+ * int8 and numeric as number, date as 'YYYY-MM-DD' text, timestamptz as Date
+ * (store/pg-types.ts).
  */
 export interface QueryResult<R> {
   rows: R[];
@@ -50,16 +51,3 @@ export interface EngineMemory {
   readonly js_heap: number;
   readonly js_heap_total: number;
 }
-
-/** Type OIDs whose parsing both engines agree on. */
-export const OID = {
-  INT8: 20,
-  NUMERIC: 1700,
-  DATE: 1082,
-  TIMESTAMPTZ: 1184,
-  TIMESTAMP: 1114,
-} as const;
-
-export const parseInt8 = (v: string): number => Number(v);
-export const parseNumeric = (v: string): number => Number(v);
-export const parseDate = (v: string): string => v;
