@@ -3,7 +3,8 @@
  * customer, every answer about them goes from this process's memory at once, and
  * (PostgreSQL) from every other daemon's on the database through a notice on the
  * change channel. Answers read before that moment and still on their way are not
- * kept (memory-cache.ts). The Redis tier's copies are the Redis step's (redis.step.ts).
+ * kept (memory-cache.ts). The store step (step 6) calls the cache's erasure hook again, for
+ * anything a read filled between the two.
  */
 import type { Ctx } from '../context/context.js';
 import { notifyChange } from '../store/changes.js';
@@ -14,7 +15,7 @@ export async function forgetCustomer(
   ctx: Pick<Ctx, 'db' | 'cache'>,
   customerId: string,
 ): Promise<void> {
-  ctx.cache?.forget({ customer: customerId });
+  await ctx.cache?.forgetCustomer(customerId);
   const tag = ownerTag({ customer: customerId });
   // The embedded store has one process: the daemon, whose cache is ctx.cache (or none runs).
   if (tag === undefined || ctx.db.kind !== 'postgres') return;

@@ -163,8 +163,8 @@ export class MemoryReadCache {
     return n;
   }
 
-  /** Drops what an invalidation names: its owners, and the owners of its lookups. */
-  apply(inv: Invalidation): void {
+  /** Drops what an invalidation names: its owners, and the owners of its lookups; returns how many went. */
+  apply(inv: Invalidation): number {
     // A read from now on must not join, or keep, a read that began before this.
     this.generation++;
     this.inflight.clear();
@@ -175,16 +175,17 @@ export class MemoryReadCache {
       if (entry) n += this.dropOwner(entry.owner);
     }
     this.counters.dropped.inc(n);
+    return n;
   }
 
   invalidate(events: readonly { readonly type: string; readonly data: unknown }[]): void {
     this.apply(invalidationFor(this.opts.prefix, events));
   }
 
-  /** Drops every answer about `owner` (an erasure). */
-  forget(owner: CacheOwner): void {
+  /** Drops every answer about `owner` (an erasure); returns how many went. */
+  forget(owner: CacheOwner): number {
     const tag = ownerTag(owner);
-    this.apply({ owners: tag === undefined ? [] : [tag], refs: [] });
+    return this.apply({ owners: tag === undefined ? [] : [tag], refs: [] });
   }
 
   /** Drops the answers past their TTL (not served already; not kept either). */

@@ -69,8 +69,11 @@ export class TieredReadCache implements ReadCache {
     this.memory?.clear();
   }
 
-  forget(owner: CacheOwner): void {
-    this.memory?.forget(owner);
+  /** The erasure hook: every answer about the customer, from memory and from Redis (-1: Redis unsure). */
+  async forgetCustomer(customerId: string): Promise<number> {
+    const here = this.memory?.forget({ customer: customerId }) ?? 0;
+    const there = this.redis ? await this.redis.forgetCustomer(customerId) : 0;
+    return there < 0 ? -1 : here + there;
   }
 
   async close(): Promise<void> {

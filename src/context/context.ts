@@ -37,6 +37,13 @@ export interface ReadCache {
   /** Drops what these stored events make stale; never throws (a failure is remembered and repaired). */
   invalidate(events: readonly { readonly type: string; readonly data: unknown }[]): Promise<void>;
   /**
+   * The erasure hook (GDPR step `store`): drops every answer held about this customer,
+   * in every layer of the cache (an in-process layer included), and resolves to how
+   * many entries went (-1: unknown). Never throws; a layer that could not be reached
+   * repairs itself as `invalidate` does. Redis keys are also swept by step `redis`.
+   */
+  forgetCustomer(customerId: string): Promise<number>;
+  /**
    * What these events make stale, as a notice for the other daemons on the same
    * database (sent with the events, in the statement that stores them); undefined
    * when there is nobody to tell (the embedded store, no in-process tier).
@@ -44,8 +51,6 @@ export interface ReadCache {
   peerNotice(
     events: readonly { readonly type: string; readonly data: unknown }[],
   ): string | undefined;
-  /** Drops every answer about `owner` held in this process at once (an erasure). */
-  forget(owner: CacheOwner): void;
   /** Names this process in its notices, so that it ignores its own. */
   readonly id: string;
 }

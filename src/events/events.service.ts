@@ -12,6 +12,8 @@ import { KgcError } from '../errors/kgc-error.js';
 import type { Queryable } from '../context/db.js';
 import { envelopeBody, EVENT_TYPES, isEventType, PAYLOADS, type EventType } from './catalogue.js';
 import { customerIdsByPhones } from '../erp/customers.js';
+import { receiptKey } from '../privacy/customer-hash.js';
+import { markErased } from './erased.js';
 import { toEventInfo, type EventRow } from './event-row.js';
 import { normaliseSeedForm, seedFormPhones, type SeedFormResult } from './seed-forms.js';
 import * as sql from './events.queries.js';
@@ -91,6 +93,8 @@ export interface PreparedEvent {
   occurredAt: Date;
   data: unknown;
   error: string | null;
+  /** About an erased customer (src/privacy/late-events.ts): blanked, stored as skipped with this note. */
+  erased?: string | null;
 }
 
 /** Inserts events in one statement that also wakes the dispatchers; returns the rows actually inserted. */
@@ -103,14 +107,15 @@ export async function insertEvents(
   cacheNotice?: string,
 ): Promise<EventRow[]> {
   if (events.length === 0) return [];
-  const cols: [string[], string[], Date[], string[], string[], (string | null)[]] = [
-    [],
-    [],
-    [],
-    [],
-    [],
-    [],
-  ];
+  const cols: [
+    string[],
+    string[],
+    Date[],
+    string[],
+    string[],
+    (string | null)[],
+    (string | null)[],
+  ] = [[], [], [], [], [], [], []];
   for (const e of events) {
     const data = e.data;
     cols[0].push(e.id);
@@ -123,11 +128,19 @@ export async function insertEvents(
         : '',
     );
     cols[5].push(e.error);
+    cols[6].push(e.erased ?? null);
   }
+  const [ids, types, times, data, bodies, errors, erased] = cols;
   const { rows } = await q.query<EventRow>(sql.INSERT_BATCH, [
-    ...cols,
+    ids,
+    types,
+    times,
+    data,
+    bodies,
+    errors,
     source,
     now,
+    erased,
     cacheNotice ?? null,
   ]);
   return rows;
@@ -214,11 +227,16 @@ export async function publishEvents(
   });
   if (prepared.length === 0) return results;
   const now = ctx.clock.now();
+  const toStore = await markErased(
+    ctx.db,
+    await receiptKey(ctx),
+    prepared.map((p) => p.event),
+  );
   const inserted = new Map(
     (
       await insertEvents(
         ctx.db,
-        prepared.map((p) => p.event),
+        toStore,
         source,
         new Date(now),
         ctx.cache?.peerNotice(prepared.map((p) => p.event)),

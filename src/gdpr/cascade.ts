@@ -30,17 +30,19 @@ import { chatwootStep } from './steps/chatwoot.step.js';
 import { erpStep } from './steps/erp.step.js';
 import { memoryStep } from './steps/memory.step.js';
 import { redisStep } from './steps/redis.step.js';
+import { storeStep } from './steps/store.step.js';
 import { type ErasureRequest, type ErasureStep, type StepContext } from './steps/step.js';
 import { StepFailure, transient } from './steps/failure.js';
 import { webhookStep } from './steps/webhook.step.js';
 
-/** The steps in the order they run (seed 5.2). */
+/** The steps in the order they run (seed 5.2), then the daemon's own copies (after step 2 has told Support). */
 export const STEPS: readonly ErasureStep[] = [
   erpStep,
   webhookStep,
   memoryStep,
   chatwootStep,
   redisStep,
+  storeStep,
 ];
 
 const LEASE_MS = 60_000;

@@ -98,6 +98,8 @@ describe.each(STORE_KINDS)('the in-process read cache on %s', (kind) => {
           reason: 'user_request',
           mode: 'delete',
           lookupPhone: '+36301234567',
+          lookupName: 'Kovács János',
+          lookupEmail: null,
           phoneShared: false,
           triggerEventId: null,
         },

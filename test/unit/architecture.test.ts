@@ -33,6 +33,7 @@ const LAYER_ORDER: readonly string[] = [
   'keys',
   'plugin',
   'erp',
+  'privacy',
   'events',
   'webhooks',
   'cache',
