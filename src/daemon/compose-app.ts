@@ -29,7 +29,7 @@ export interface ApiParts {
   /** Whether a capability (booking) is switched on; default: every one is. */
   capabilityEnabled?: (c: Capability) => boolean;
   /** The GDPR cascade's doors: DELETE /api/customers/{id}, and the intake of customer.deleted. */
-  erasures: Pick<ErasureWorker, 'fromApi' | 'intake'>;
+  erasures: Pick<ErasureWorker, 'fromApi' | 'intake' | 'exportCustomer'>;
   /** The Support module's lifecycle, as GET /api/support/health tells it. */
   lifecycle: () => LifecycleView;
   /** A new event was stored through POST /api/events (the daemon counts it and wakes its dispatcher). */
@@ -64,7 +64,10 @@ export function apiRoutes(
         if (e.event === 'customer.deleted') void parts.erasures.intake().catch(() => {});
       },
     }),
-    customerErasureRoutes({ erase: (input) => parts.erasures.fromApi(input) }),
+    customerErasureRoutes({
+      erase: (input) => parts.erasures.fromApi(input),
+      exportCustomer: (input) => parts.erasures.exportCustomer(input),
+    }),
     supportHealthRoutes(parts.lifecycle),
     adminUiRoutes({ admin: parts.adminApi ?? (() => undefined) }),
   ] as FastifyPluginAsync<{ ctx: Ctx }>[];
