@@ -13,6 +13,8 @@ import { EVENT_COLUMNS as COLUMNS } from './event-row.js';
  * $7 source, $8 now, $9 erasure notes (NULL = not about an erased customer: src/privacy/late-events.ts).
  * One statement, so a publish is one round trip and atomic on its own: the NOTIFY that
  * wakes the dispatchers is part of it (sent at commit, only when a pending row went in).
+ * `woke` is joined with CROSS JOIN, not LEFT JOIN … ON true: the planner removes a left
+ * join whose columns nobody reads, and with it the CTE scan that sends the NOTIFY.
  */
 export const INSERT_BATCH = `
   WITH ins AS (
@@ -29,7 +31,7 @@ export const INSERT_BATCH = `
   ), woke AS (
     SELECT pg_notify('${CHANGES_CHANNEL}', 'events:new') FROM (SELECT 1 FROM ins WHERE status = 'pending' LIMIT 1) AS p
   )
-  SELECT ins.* FROM ins LEFT JOIN (SELECT count(*) AS n FROM woke) AS w ON true`;
+  SELECT ins.* FROM ins CROSS JOIN (SELECT count(*) AS n FROM woke) AS w`;
 
 export const BY_ID = `SELECT ${COLUMNS} FROM kgc_support.events WHERE id = $1`;
 
