@@ -12,6 +12,7 @@
  * the booking replies kept for Idempotency-Key replays that name the customer go.
  * "Already gone" is done: an ERP that erased the customer itself leaves counts of 0.
  */
+import { forgetCustomer } from '../../cache/erasure.js';
 import type { Queryable } from '../../context/db.js';
 import type { Counts } from '../gdpr.schema.js';
 import * as sql from '../gdpr.queries.js';
@@ -147,6 +148,8 @@ export const erpStep: ErasureStep = {
     counts.booking_replies = (
       await sc.ctx.db.query(sql.DELETE_BOOKING_REPLIES, [sc.request.customerId])
     ).rowCount;
+    // The Pull API's answers about the customer, held in daemons' memory, go now too.
+    await forgetCustomer(sc.ctx, sc.request.customerId);
     const nonZero = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
     const total = Object.values(nonZero).reduce((a, b) => a + b, 0);
     const detail =
@@ -159,5 +162,22 @@ export const erpStep: ErasureStep = {
   async verify(sc) {
     const left = remaining(await traces(sc.ctx.erp, sc), await bookingReplies(sc), sc.request.mode);
     return Object.keys(left).length === 0 ? undefined : `still in the ERP: ${describe(left)}`;
+  },
+
+  async collect(sc) {
+    const { rows } = await sc.ctx.erp.query<{ tbl: string; row: unknown }>(sql.ERP_EXPORT, [
+      sc.request.customerId,
+      copyPhone(sc),
+    ]);
+    const data: Record<string, unknown[]> = {};
+    for (const r of rows) (data[r.tbl] ??= []).push(r.row);
+    const replies = await bookingReplies(sc);
+    return rows.length === 0
+      ? { status: 'nothing', detail: 'the ERP holds no row about this customer', data: {} }
+      : {
+          status: 'found',
+          detail: `${plural(rows.length, 'row')} of the ERP contract${replies ? ' (booking replies: see store)' : ''}`,
+          data,
+        };
   },
 };
