@@ -165,6 +165,8 @@ column kgc_support.gdpr_requests.finished_at timestamp with time zone
 column kgc_support.gdpr_requests.hash_key_id text NOT NULL
 column kgc_support.gdpr_requests.id text NOT NULL
 column kgc_support.gdpr_requests.lease_until timestamp with time zone
+column kgc_support.gdpr_requests.lookup_email text
+column kgc_support.gdpr_requests.lookup_name text
 column kgc_support.gdpr_requests.lookup_phone text
 column kgc_support.gdpr_requests.next_attempt_at timestamp with time zone
 column kgc_support.gdpr_requests.owner text
@@ -272,10 +274,10 @@ constraint kgc_support.gdpr_requests gdpr_requests_source_check CHECK ((source =
 constraint kgc_support.gdpr_requests gdpr_requests_state_check CHECK ((state = ANY (ARRAY['received'::text, 'running'::text, 'completed'::text, 'partial'::text, 'failed'::text])))
 constraint kgc_support.gdpr_requests gdpr_requests_trigger_event_id_key UNIQUE (trigger_event_id)
 constraint kgc_support.gdpr_steps gdpr_steps_pkey PRIMARY KEY (request_id, step)
-constraint kgc_support.gdpr_steps gdpr_steps_position_check CHECK ((("position" >= 1) AND ("position" <= 5)))
+constraint kgc_support.gdpr_steps gdpr_steps_position_check CHECK ((("position" >= 1) AND ("position" <= 6)))
 constraint kgc_support.gdpr_steps gdpr_steps_request_id_fkey FOREIGN KEY (request_id) REFERENCES kgc_support.gdpr_requests(id) ON DELETE CASCADE
 constraint kgc_support.gdpr_steps gdpr_steps_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'running'::text, 'done'::text, 'skipped'::text, 'retry'::text, 'failed'::text])))
-constraint kgc_support.gdpr_steps gdpr_steps_step_check CHECK ((step = ANY (ARRAY['erp'::text, 'webhook'::text, 'memory'::text, 'chatwoot'::text, 'redis'::text])))
+constraint kgc_support.gdpr_steps gdpr_steps_step_check CHECK ((step = ANY (ARRAY['erp'::text, 'webhook'::text, 'memory'::text, 'chatwoot'::text, 'redis'::text, 'store'::text])))
 constraint kgc_support.idempotency idempotency_pkey PRIMARY KEY (key_id, idem_key)
 constraint kgc_support.migrations migrations_pkey PRIMARY KEY (set_name, version)
 constraint kgc_support.plugin_state plugin_state_pkey PRIMARY KEY (singleton)

@@ -1,6 +1,9 @@
 /**
- * Builds the Pull API (DESIGN.md 4) as a Fastify instance without listening, so
- * tests drive it in-process with inject() and the daemon listens separately.
+ * The Pull API's Fastify instance without listening, so tests drive it in-process with
+ * inject() and the daemon listens separately: its server options, hooks, problem
+ * documents, the OpenAPI generator and the key guard, then the routes it is given.
+ * Which routes those are is decided in one place, the composition root
+ * (daemon/compose-app.ts), which the daemon and the tests both call.
  */
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -17,15 +20,9 @@ import type { KeyVerifier } from '../keys/key-verifier.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Capability } from '../plugin/plugin.schema.js';
 import { apiGuard } from './auth.js';
-import { openApiRoutes, registerOpenApi } from './openapi.js';
+import { registerOpenApi } from './openapi.js';
 import { errorHandler, notFoundHandler, sendProblem } from './problem.js';
 import type { RateLimiter } from './rate-limit.js';
-import { customerRoutes } from './routes/customers.js';
-import { healthRoutes, type ReadinessCheck } from './routes/health.js';
-import { inventoryRoutes } from './routes/inventory.js';
-import { orderRoutes } from './routes/orders.js';
-import { rentalRoutes } from './routes/rentals.js';
-import { serviceRoutes } from './routes/service.js';
 
 export interface ApiDeps {
   ctx: Ctx;
@@ -36,16 +33,21 @@ export interface ApiDeps {
   moduleEnabled: () => boolean;
   /** Whether a capability (booking) is switched on; default: every one is. */
   capabilityEnabled?: (c: Capability) => boolean;
-  /** Whether the daemon serves: false while it starts and from the moment it shuts down (/health answers 503). Default: always. */
-  live?: () => boolean;
-  readiness?: ReadinessCheck;
-  /** Refreshes gauges just before /metrics is read. */
-  beforeMetrics?: () => void;
   /** A pino logger for Fastify; false for none (tests). */
   logger?: FastifyServerOptions['loggerInstance'] | false;
-  /** More routes under the same guard (each declares its scope): events, support health… */
-  extraRoutes?: readonly FastifyPluginAsync<{ ctx: Ctx }>[];
+  /** Every route, in the order registered, each declaring its scope (the guard refuses one that does not). */
+  routes: readonly Routes[];
 }
+
+/** One group of routes, registered on the app with its options bound. */
+export type Routes = (app: FastifyInstance) => Promise<void>;
+
+/** Binds a route plugin to its options, for the list the composition root hands over. */
+export const mount =
+  <O extends object>(plugin: FastifyPluginAsync<O>, opts: O): Routes =>
+  async (app) => {
+    await app.register(plugin, opts);
+  };
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 const NUL_IN_URL = /%00|\u0000/i;
@@ -115,24 +117,6 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     capabilityEnabled: deps.capabilityEnabled ?? (() => true),
     now: () => deps.ctx.clock.now(),
   });
-  const opts = { ctx: deps.ctx };
-  for (const routes of [
-    customerRoutes,
-    rentalRoutes,
-    serviceRoutes,
-    orderRoutes,
-    inventoryRoutes,
-    ...(deps.extraRoutes ?? []),
-  ]) {
-    await app.register(routes as FastifyPluginAsync<{ ctx: Ctx }>, opts);
-  }
-  await app.register(openApiRoutes);
-  await app.register(healthRoutes, {
-    metrics: deps.metrics,
-    readiness: deps.readiness,
-    moduleEnabled: deps.moduleEnabled,
-    beforeMetrics: deps.beforeMetrics,
-    live: deps.live,
-  });
+  for (const routes of deps.routes) await routes(app);
   return app;
 }

@@ -13,7 +13,7 @@ import fp from 'fastify-plugin';
 import type { AuditEntry } from '../audit/audit.service.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { hasScope, type KeyVerifier, type VerifiedKey } from '../keys/key-verifier.js';
-import { SCOPES, type Scope } from '../keys/keys.schema.js';
+import { SCOPES, type Scope } from '../keys/scopes.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { CAPABILITY_DOORS, type Capability } from '../plugin/plugin.schema.js';
 import { sendProblem } from './problem.js';

@@ -77,6 +77,15 @@ export async function writeDurably(
   produce: (tmp: string) => Promise<void>,
   check: (tmp: string) => void,
 ): Promise<BackupFacts> {
+  return { ...(await writeFileDurably(target, produce, check)), store };
+}
+
+/** writeDurably for any file (a support bundle too): its path, size and SHA-256. */
+export async function writeFileDurably(
+  target: string,
+  produce: (tmp: string) => Promise<void>,
+  check: (tmp: string) => void = () => undefined,
+): Promise<{ file: string; bytes: number; sha256: string }> {
   const dir = dirname(target);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = join(
@@ -93,7 +102,7 @@ export async function writeDurably(
     const sha256 = await sha256Of(tmp);
     renameSync(tmp, target);
     fsyncPath(dir, 'r');
-    return { file: target, bytes, sha256, store };
+    return { file: target, bytes, sha256 };
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;

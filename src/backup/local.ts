@@ -20,7 +20,7 @@ import { execa } from 'execa';
 import pg from 'pg';
 import { KgcError } from '../errors/kgc-error.js';
 import { runFailed } from './run-failed.js';
-import { acquireLock, describeHolder, isHolderAlive, readLock, type Lock } from '../store/lock.js';
+import { acquireLock, describeHolder, lockHolder, type Lock } from '../store/lock.js';
 import {
   expectStart,
   headOf,
@@ -43,11 +43,11 @@ async function lockStore(
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      return acquireLock(dataDir, command);
+      return await acquireLock(dataDir, command);
     } catch (err) {
       if (!(err instanceof KgcError) || err.code !== 'store_locked') throw err;
-      const holder = readLock(dataDir);
-      if (holder?.command === 'serve' && isHolderAlive(holder)) {
+      const holder = await lockHolder(dataDir);
+      if (holder?.command === 'serve') {
         throw new KgcError(
           daemonCode,
           `a daemon serves ${dataDir}: ${describeHolder(holder)}; stop the daemon first (a PGlite store is copied only while no process has it open)`,
@@ -215,8 +215,8 @@ export async function restorePostgres(
       'bad_request',
       `${file} is not a pg_dump archive (custom format): a PGlite backup restores into a --data-dir store`,
     );
-  const holder = readLock(dataDir);
-  if (holder?.command === 'serve' && isHolderAlive(holder))
+  const holder = await lockHolder(dataDir);
+  if (holder?.command === 'serve')
     throw new KgcError(
       'target_running',
       `a daemon serves this store: ${describeHolder(holder)}; stop the daemon first`,

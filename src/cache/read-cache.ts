@@ -200,6 +200,20 @@ export class RedisReadCache implements ReadCache {
     this.counters.dropped.inc(dropped);
   }
 
+  /** Every answer filed under the customer (by-phone answers included: they are filed under their owner). */
+  async forgetCustomer(customerId: string): Promise<number> {
+    this.inflight.clear();
+    const owner = ownerTag({ customer: customerId });
+    if (owner === undefined) return 0; // never filed (an id the erasure pattern could not match)
+    const dropped = await this.guarded(() => this.scripts.kgcInvalidate(this.prefix, '1', owner));
+    if (dropped === BYPASS) {
+      this.lost = true;
+      return -1;
+    }
+    this.counters.dropped.inc(dropped);
+    return dropped;
+  }
+
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }

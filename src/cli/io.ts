@@ -10,6 +10,8 @@ export interface CliIO {
   writeErr(text: string): void;
   /** Ctrl-C (SIGINT) calls `handler` instead of ending the process; returns the undo. For commands that run until stopped. */
   onInterrupt?(handler: () => void): () => void;
+  /** SIGTERM and SIGINT call `handler` instead of ending the process; returns the undo. For the daemon. */
+  onStop?(handler: (signal: NodeJS.Signals) => void): () => void;
 }
 
 export function processIO(): CliIO {
@@ -28,6 +30,14 @@ export function processIO(): CliIO {
     onInterrupt(handler) {
       process.on('SIGINT', handler);
       return () => {
+        process.off('SIGINT', handler);
+      };
+    },
+    onStop(handler) {
+      process.on('SIGTERM', handler);
+      process.on('SIGINT', handler);
+      return () => {
+        process.off('SIGTERM', handler);
         process.off('SIGINT', handler);
       };
     },

@@ -9,6 +9,8 @@ import { isKgcError } from '../errors/kgc-error.js';
 import { registerAdminCommands } from './commands/admin.command.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerBackupCommands } from './commands/backup.command.js';
+import { registerBundleCommand } from './commands/bundle.command.js';
+import { registerCompletionCommand } from './commands/completion.command.js';
 import { registerConfigCommand } from './commands/config.command.js';
 import { registerDemoCommands } from './commands/demo.command.js';
 import { registerDoctorCommand } from './commands/doctor.command.js';
@@ -23,6 +25,7 @@ import { registerRenderCommand } from './commands/render.command.js';
 import { registerServeCommand } from './commands/serve.command.js';
 import { registerStackCommands } from './commands/stack.command.js';
 import { registerWebhookCommands } from './commands/webhook.command.js';
+import { cutAtUnknownCommand } from './argv.js';
 import { VERSION } from '../version.js';
 import { EXIT } from './exit-codes.js';
 import { addGlobalOptions, type GlobalOptions } from './globals.js';
@@ -50,6 +53,8 @@ const COMMANDS: readonly Register[] = [
   registerWebhookCommands,
   registerBackupCommands,
   registerAdminCommands,
+  registerBundleCommand,
+  registerCompletionCommand,
 ];
 
 export function buildProgram(io: CliIO): Command {
@@ -66,8 +71,15 @@ export function buildProgram(io: CliIO): Command {
     'after',
     `
 Examples:
+  # An installed server: each franchise's daemon, named by --franchise (or KGC_SUPPORT_FRANCHISE)
+  $ kgc-support doctor
+  $ kgc-support status --franchise budapest-1
+  $ kgc-support keys create --franchise budapest-1 --name chatbot --scope support:read
+  $ kgc-support health --franchise budapest-1 --format nagios
+  $ kgc-support support-bundle --franchise budapest-1
+  # A daemon on this host: the embedded store or DATABASE_URL, named by --data-dir
   $ kgc-support serve --demo                    run the daemon on the embedded store with demo data
-  $ kgc-support keys create --name chatbot --scope support:read
+  $ kgc-support keys create --data-dir /var/lib/kgc-support/daemon --name chatbot --scope support:read
   $ kgc-support audit --since 1h --json
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 unknown (health), 130 interrupted.
@@ -88,7 +100,9 @@ Documentation: README.md`,
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const program = buildProgram(io);
   try {
-    await program.parseAsync(argv, { from: 'node' });
+    // An unknown command is a usage error whatever follows it (`nosuch --help` included).
+    const cut = cutAtUnknownCommand(program, argv.slice(2));
+    await program.parseAsync(cut ? [...argv.slice(0, 2), ...cut] : argv, { from: 'node' });
     return io.exitCode ?? EXIT.OK;
   } catch (err) {
     // A monitoring system reads a plugin's exit code: a usage error is UNKNOWN (3) there,

@@ -13,7 +13,7 @@ import type { Config } from '../config/settings.js';
 import type { Ctx } from '../context/context.js';
 import { cryptoRandom, systemClock } from '../context/clock.js';
 import { KgcError } from '../errors/kgc-error.js';
-import { describeHolder, isHolderAlive, readLock, type LockInfo } from '../store/lock.js';
+import { describeHolder, lockHolder, type LockInfo } from '../store/lock.js';
 import { adminInfo, callAdmin, DaemonUnreachable } from '../admin/client.js';
 import { cliLogger } from './cli-logger.js';
 import { cliActor, type GlobalOptions } from './globals.js';
@@ -32,8 +32,8 @@ export function cliConfig(
 export async function findDaemon(config: Config, waitMs = 15_000): Promise<LockInfo | undefined> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const holder = readLock(config.dataDir);
-    if (!holder || !isHolderAlive(holder)) return undefined;
+    const holder = await lockHolder(config.dataDir);
+    if (!holder) return undefined;
     if (holder.command !== 'serve') return undefined;
     if (holder.adminSocket) return holder;
     if (Date.now() > deadline) {
@@ -65,12 +65,11 @@ export async function withLocalContext<T>(
       store = await openStore({ config, logger, command });
       break;
     } catch (err) {
-      const holder = readLock(config.dataDir);
       const busyCli =
         err instanceof KgcError &&
         err.code === 'store_locked' &&
-        holder !== undefined &&
-        holder.command !== 'serve';
+        err.extras?.holder_command !== undefined &&
+        err.extras.holder_command !== 'serve';
       if (!busyCli || Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 100));
     }

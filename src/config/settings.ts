@@ -335,6 +335,16 @@ export const SETTINGS = {
     10_000,
   ),
   pgPoolMax: int('KGC_SUPPORT_PG_POOL_MAX', 'Connections per PostgreSQL pool', 10, 1, 200),
+  pgQueryTimeoutMs: duration(
+    'KGC_SUPPORT_PG_QUERY_TIMEOUT',
+    'Longest wait for one PostgreSQL statement (migrations excepted); past it the connection is dropped and the request answered 503 store_unavailable',
+    '5s',
+  ),
+  pgConnectTimeoutMs: duration(
+    'KGC_SUPPORT_PG_CONNECT_TIMEOUT',
+    'Longest wait for a PostgreSQL connection, a new one or a free one of the pool',
+    '5s',
+  ),
   timezone: {
     env: 'KGC_SUPPORT_TIMEZONE',
     doc: 'Time zone of the franchise: dates, late days and appointment hours',

@@ -36,4 +36,11 @@ export interface ReadCache {
   read<T>(key: CacheKey, load: () => Promise<{ value: T; owner: CacheOwner }>): Promise<T>;
   /** Drops what these stored events make stale; never throws (a failure is remembered and repaired). */
   invalidate(events: readonly { readonly type: string; readonly data: unknown }[]): Promise<void>;
+  /**
+   * The erasure hook (GDPR step `store`): drops every answer held about this customer,
+   * in every layer of the cache (an in-process layer included), and resolves to how
+   * many entries went (-1: unknown). Never throws; a layer that could not be reached
+   * repairs itself as `invalidate` does. Redis keys are also swept by step `redis`.
+   */
+  forgetCustomer(customerId: string): Promise<number>;
 }

@@ -1,15 +1,23 @@
 /**
- * The one place the Pull API is put together: the key verifier, the audit writer,
- * the rate limiter, the group-commit ingest and every route the daemon serves. The
- * daemon listens on what this returns; the tests inject into the same thing, so a
- * route or a hook wired here cannot be missing from either.
+ * The composition root of the Pull API: the one place that lists every route the daemon
+ * serves on TCP (the ERP reads, events, customer erasure, Support's health, the admin
+ * page, the OpenAPI document, /health, /ready and /metrics) and builds what they share:
+ * the key verifier, the audit writer, the rate limiter and the group-commit ingest. The
+ * daemon listens on what this returns; the tests inject into the same thing, so a route
+ * or a hook wired here cannot be missing from either.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyServerOptions } from 'fastify';
-import { buildApiApp } from '../api/app.js';
+import { buildApiApp, mount, type Routes } from '../api/app.js';
+import { openApiRoutes } from '../api/openapi.js';
 import { defaultRates, RateLimiter } from '../api/rate-limit.js';
 import { customerErasureRoutes } from '../api/routes/customer-erasure.js';
+import { customerRoutes } from '../api/routes/customers.js';
 import { eventRoutes } from '../api/routes/events.js';
-import type { ReadinessCheck } from '../api/routes/health.js';
+import { healthRoutes, type ReadinessCheck } from '../api/routes/health.js';
+import { inventoryRoutes } from '../api/routes/inventory.js';
+import { orderRoutes } from '../api/routes/orders.js';
+import { rentalRoutes } from '../api/routes/rentals.js';
+import { serviceRoutes } from '../api/routes/service.js';
 import { supportHealthRoutes } from '../api/routes/support-health.js';
 import { adminUiRoutes } from '../admin-ui/routes.js';
 import { AuditWriter } from '../audit/audit-writer.js';
@@ -32,7 +40,7 @@ export interface ApiParts {
   erasures: Pick<ErasureWorker, 'fromApi' | 'intake'>;
   /** The Support module's lifecycle, as GET /api/support/health tells it. */
   lifecycle: () => LifecycleView;
-  /** A new event was stored through POST /api/events (the daemon counts it and wakes its dispatcher). */
+  /** A new event was stored through POST /api/events (the daemon counts it). */
   onPublished?: (e: EventInfo) => void;
   /** Whether the daemon serves (/health); default always. */
   live?: () => boolean;
@@ -51,23 +59,41 @@ export interface ComposedApi {
   audit: AuditWriter;
 }
 
-/** The routes the Pull API serves besides its built-in reads, in the order they are registered. */
-export function apiRoutes(
-  parts: Pick<ApiParts, 'erasures' | 'lifecycle' | 'onPublished' | 'adminApi'>,
-  ingest: IngestBatcher,
-): FastifyPluginAsync<{ ctx: Ctx }>[] {
+/** What the routes share, built once per app. */
+interface Shared {
+  ingest: IngestBatcher;
+  audit: AuditWriter;
+}
+
+/** Every route of the Pull API, in the order registered. A new route file is added here. */
+function allRoutes(parts: ApiParts, shared: Shared): Routes[] {
+  const { ctx, metrics } = parts;
+  // The read routes are TypeBox-typed plugins over { ctx }; Fastify registers them as plain ones.
+  const reads = [customerRoutes, rentalRoutes, serviceRoutes, orderRoutes, inventoryRoutes];
+  const withCtx = (p: unknown): Routes => mount(p as FastifyPluginAsync<{ ctx: Ctx }>, { ctx });
   return [
-    eventRoutes({
-      publish: (input) => ingest.publish(input),
-      onPublished: (e) => {
-        parts.onPublished?.(e);
-        if (e.event === 'customer.deleted') void parts.erasures.intake().catch(() => {});
-      },
+    ...reads.map(withCtx),
+    withCtx(
+      eventRoutes({
+        publish: (input) => shared.ingest.publish(input),
+        onPublished: (e) => {
+          parts.onPublished?.(e);
+          if (e.event === 'customer.deleted') void parts.erasures.intake().catch(() => {});
+        },
+      }),
+    ),
+    withCtx(customerErasureRoutes({ erase: (input) => parts.erasures.fromApi(input) })),
+    withCtx(supportHealthRoutes(parts.lifecycle)),
+    withCtx(adminUiRoutes({ admin: parts.adminApi ?? (() => undefined) })),
+    mount(openApiRoutes, {}),
+    mount(healthRoutes, {
+      metrics,
+      readiness: parts.readiness,
+      moduleEnabled: parts.moduleEnabled,
+      beforeMetrics: () => metrics.auditPending.set(shared.audit.pending),
+      live: parts.live,
     }),
-    customerErasureRoutes({ erase: (input) => parts.erasures.fromApi(input) }),
-    supportHealthRoutes(parts.lifecycle),
-    adminUiRoutes({ admin: parts.adminApi ?? (() => undefined) }),
-  ] as FastifyPluginAsync<{ ctx: Ctx }>[];
+  ];
 }
 
 export async function composeApi(parts: ApiParts): Promise<ComposedApi> {
@@ -82,7 +108,6 @@ export async function composeApi(parts: ApiParts): Promise<ComposedApi> {
     // Concurrent POST /api/events share one statement and one commit (group commit).
     const ingest = new IngestBatcher(ctx, 'api');
     const app = await buildApiApp({
-      beforeMetrics: () => metrics.auditPending.set(audit.pending),
       ctx,
       verifier,
       audit,
@@ -91,9 +116,7 @@ export async function composeApi(parts: ApiParts): Promise<ComposedApi> {
       moduleEnabled: parts.moduleEnabled,
       ...(parts.capabilityEnabled ? { capabilityEnabled: parts.capabilityEnabled } : {}),
       logger: parts.logger ?? false,
-      ...(parts.live ? { live: parts.live } : {}),
-      ...(parts.readiness ? { readiness: parts.readiness } : {}),
-      extraRoutes: apiRoutes(parts, ingest),
+      routes: allRoutes(parts, { ingest, audit }),
     });
     return { app, verifier, audit };
   } catch (err) {

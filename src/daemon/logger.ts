@@ -4,8 +4,9 @@ import {
   stdTimeFunctions,
   type Logger as PinoLogger,
 } from 'pino';
+import type { Config } from '../config/settings.js';
 import { colorWanted } from '../context/color.js';
-import { REDACT_PATHS } from '../context/logger.js';
+import { REDACT_PATHS, type Logger } from '../context/logger.js';
 
 /** The daemon's structured log: JSON lines on stdout, secrets redacted wherever they appear. */
 export function createDaemonLogger(level: string, destination?: NodeJS.WritableStream): PinoLogger {
@@ -41,4 +42,18 @@ export async function logDestination(
     destination: out,
     sync: true,
   });
+}
+
+/** The daemon's pino logger (given, or made from the settings) and the same as the Logger every part receives. */
+export async function daemonLoggers(
+  config: Pick<Config, 'logLevel' | 'logFormat'>,
+  given: PinoLogger | undefined,
+): Promise<{ pino: PinoLogger; logger: Logger }> {
+  const pino =
+    given ??
+    createDaemonLogger(
+      config.logLevel,
+      await logDestination(config.logFormat, process.env, process.stdout.isTTY === true),
+    );
+  return { pino, logger: pino as unknown as Logger };
 }

@@ -12,6 +12,7 @@ import { storeFaultOf } from '../store/store-errors.js';
 import { acquireLock } from '../store/lock.js';
 import { openStore, type Store } from '../store/open.js';
 import { KgcError, problemOf } from '../errors/kgc-error.js';
+import { sleepUnlessStopped, stoppedWhile, throwIfStopped } from './stop-signal.js';
 
 /** The wait before attempt `n` (from 1): 0.5 s doubling to 15 s, ±20 %. */
 export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
@@ -55,9 +56,11 @@ export async function openStoreWaiting(opts: {
   config: Config;
   logger: Logger;
   memory: boolean;
+  /** Stops the wait (SIGTERM): ends with `interrupted`, the lock released. */
+  signal?: AbortSignal;
 }): Promise<StoreWait> {
   const { config, logger } = opts;
-  const lock = opts.memory ? undefined : acquireLock(config.dataDir, 'serve');
+  const lock = opts.memory ? undefined : await acquireLock(config.dataDir, 'serve');
   const open = () =>
     openStore({
       config,
@@ -65,6 +68,7 @@ export async function openStoreWaiting(opts: {
       command: 'serve',
       holdLock: true,
       memory: opts.memory,
+      ...(opts.signal ? { signal: opts.signal } : {}),
       ...(lock ? { heldLock: lock } : {}),
     });
   let server: Server | undefined;
@@ -72,10 +76,13 @@ export async function openStoreWaiting(opts: {
   let port = config.port;
   try {
     for (let attempt = 1; ; attempt++) {
+      throwIfStopped(opts.signal, 'opening the store');
       try {
         const store = await open();
         return { store, port };
       } catch (err) {
+        if (opts.signal?.aborted)
+          throw stoppedWhile(opts.signal, `waiting for the store (${(err as Error).message})`);
         if (!storeFaultOf(err)) throw err;
         why = (err as Error).message;
         if (!server) {
@@ -93,7 +100,8 @@ export async function openStoreWaiting(opts: {
           { err: why, attempt, retryInMs: Math.round(delay), url: `http://${config.host}:${port}` },
           'the store is unavailable: waiting for it (the API answers 503 meanwhile)',
         );
-        await new Promise((r) => setTimeout(r, delay));
+        await sleepUnlessStopped(delay, opts.signal);
+        throwIfStopped(opts.signal, `waiting for the store (${why})`);
       }
     }
   } catch (err) {

@@ -10,13 +10,8 @@ import type Docker from 'dockerode';
 import { KgcError } from '../errors/kgc-error.js';
 import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { integrationNetworkName } from '../franchise/franchise.schema.js';
-import {
-  ERP_SERVICES,
-  erpProjectOf,
-  SUPPORT_SERVICES,
-  supportProjectOf,
-  type ProjectFiles,
-} from '../render/model.js';
+import { erpProjectOf, supportProjectOf, type ProjectFiles } from '../render/model.js';
+import { ERP_SERVICES, SUPPORT_SERVICES } from '../render/services.js';
 import {
   mustCompose,
   type ComposeProject,

@@ -32,7 +32,7 @@ export interface DoctorProbes extends Partial<ImageProbe> {
   /** Whether the franchise's kgc-support container is running. */
   daemonContainerRunning(ref: FranchiseRef): Promise<boolean>;
   /** A daemon on this host that holds the CLI's data directory: its pid and port. */
-  localDaemon(): { pid: number; port: number } | undefined;
+  localDaemon(): Promise<{ pid: number; port: number } | undefined>;
 }
 
 const GiB = 1024 ** 3;
@@ -259,7 +259,7 @@ async function daemon(p: DoctorProbes, ref: FranchiseRef): Promise<Finding> {
       `An unreachable or empty ERP contract means ERP_DATABASE_URL in ${ref.dir}/secrets.env is not the ERP's database as the container reaches it, or the ERP's DBA has not applied erp/kgc-support-erp.sql; see: kgc-support logs --franchise ${id} --service kgc-support`,
     );
   }
-  const local = p.localDaemon();
+  const local = await p.localDaemon();
   if (local) {
     const lr = await p.httpOk(`http://127.0.0.1:${local.port}/health`, 2000);
     if (lr.ok)

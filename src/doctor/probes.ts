@@ -13,7 +13,7 @@ import { httpGet, jsonBody } from '../health/probes/http.js';
 import { driftOf, planRender } from '../render/render.service.js';
 import { SECRETS_FILE } from '../render/secrets.js';
 import type { TemplateSet } from '../render/template.js';
-import { isHolderAlive, readLock } from '../store/lock.js';
+import { lockHolder } from '../store/lock.js';
 import type { DoctorProbes } from './doctor.js';
 import { modelImages } from './images.js';
 
@@ -93,11 +93,9 @@ export function realProbes(c: ProbeConfig): DoctorProbes {
       const rendered = stackImages(ref);
       return checkImages(docker, rendered.length > 0 ? rendered : modelImages(ref));
     },
-    localDaemon() {
-      const info = readLock(c.dataDir);
-      return info && info.command === 'serve' && isHolderAlive(info)
-        ? { pid: info.pid, port: c.daemonPort }
-        : undefined;
+    async localDaemon() {
+      const info = await lockHolder(c.dataDir);
+      return info && info.command === 'serve' ? { pid: info.pid, port: c.daemonPort } : undefined;
     },
   };
 }

@@ -47,3 +47,31 @@ export function normalizeOptionalPhone(input: string | undefined | null): string
   if (input === undefined || input === null || input.trim() === '') return undefined;
   return normalizePhone(input);
 }
+
+/**
+ * The parts every written form of an E.164 number is made of: the country code, the
+ * national significant number and the trunk prefix dialled before it at home (06 in
+ * Hungary, 0 elsewhere). The erasure searches for all the ways people write one number.
+ */
+export function phoneParts(e164: string): { countryCode: string; national: string; trunk: string } {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) throw new KgcError('invalid_phone', `"${e164}" is not a phone number`);
+  const countryCode = String(parsed.countryCallingCode);
+  return {
+    countryCode,
+    national: String(parsed.nationalNumber),
+    trunk: countryCode === '36' ? '06' : '0',
+  };
+}
+
+/** Drops what the memo remembers about these numbers (an erased customer's phone, in every form it was typed). */
+export function forgetPhones(e164s: readonly string[]): number {
+  const gone = new Set(e164s);
+  let n = 0;
+  for (const [typed, e164] of memo)
+    if (gone.has(e164)) {
+      memo.delete(typed);
+      n++;
+    }
+  return n;
+}

@@ -12,6 +12,8 @@ import { KgcError } from '../errors/kgc-error.js';
 import type { Queryable } from '../context/db.js';
 import { envelopeBody, EVENT_TYPES, isEventType, PAYLOADS, type EventType } from './catalogue.js';
 import { customerIdsByPhones } from '../erp/customers.js';
+import { receiptKey } from '../privacy/customer-hash.js';
+import { markErased } from './erased.js';
 import { toEventInfo, type EventRow } from './event-row.js';
 import { normaliseSeedForm, seedFormPhones, type SeedFormResult } from './seed-forms.js';
 import * as sql from './events.queries.js';
@@ -91,6 +93,8 @@ export interface PreparedEvent {
   occurredAt: Date;
   data: unknown;
   error: string | null;
+  /** About an erased customer (src/privacy/late-events.ts): blanked, stored as skipped with this note. */
+  erased?: string | null;
 }
 
 /** Inserts events in one statement that also wakes the dispatchers; returns the rows actually inserted. */
@@ -101,14 +105,15 @@ export async function insertEvents(
   now: Date,
 ): Promise<EventRow[]> {
   if (events.length === 0) return [];
-  const cols: [string[], string[], Date[], string[], string[], (string | null)[]] = [
-    [],
-    [],
-    [],
-    [],
-    [],
-    [],
-  ];
+  const cols: [
+    string[],
+    string[],
+    Date[],
+    string[],
+    string[],
+    (string | null)[],
+    (string | null)[],
+  ] = [[], [], [], [], [], [], []];
   for (const e of events) {
     const data = e.data;
     cols[0].push(e.id);
@@ -121,8 +126,20 @@ export async function insertEvents(
         : '',
     );
     cols[5].push(e.error);
+    cols[6].push(e.erased ?? null);
   }
-  const { rows } = await q.query<EventRow>(sql.INSERT_BATCH, [...cols, source, now]);
+  const [ids, types, times, data, bodies, errors, erased] = cols;
+  const { rows } = await q.query<EventRow>(sql.INSERT_BATCH, [
+    ids,
+    types,
+    times,
+    data,
+    bodies,
+    errors,
+    source,
+    now,
+    erased,
+  ]);
   return rows;
 }
 
@@ -207,15 +224,13 @@ export async function publishEvents(
   });
   if (prepared.length === 0) return results;
   const now = ctx.clock.now();
+  const toStore = await markErased(
+    ctx.db,
+    await receiptKey(ctx),
+    prepared.map((p) => p.event),
+  );
   const inserted = new Map(
-    (
-      await insertEvents(
-        ctx.db,
-        prepared.map((p) => p.event),
-        source,
-        new Date(now),
-      )
-    ).map((r) => [r.id, r]),
+    (await insertEvents(ctx.db, toStore, source, new Date(now))).map((r) => [r.id, r]),
   );
   // Stored: the read cache drops what these events make stale before anyone is answered.
   await ctx.cache?.invalidate(prepared.map((p) => p.event));

@@ -23,6 +23,8 @@ import {
   payloadProblem,
   type PreparedEvent,
 } from './events.service.js';
+import { receiptKey, type ReceiptKey } from '../privacy/customer-hash.js';
+import { markErased } from './erased.js';
 import type { SeedFormResult } from './seed-forms.js';
 import * as sql from './outbox.queries.js';
 
@@ -47,6 +49,7 @@ async function moveBatch(
   dst: Queryable | ((fn: (q: Queryable) => Promise<EventRow[]>) => Promise<EventRow[]>),
   limit: number,
   now: Date,
+  key: ReceiptKey,
 ): Promise<{ moved: number; inserted: EventRow[]; valid: PreparedEvent[] }> {
   const { rows } = await src.query<OutboxRow>(sql.LOCK_BATCH, [limit]);
   if (rows.length === 0) return { moved: 0, inserted: [], valid: [] };
@@ -71,10 +74,10 @@ async function moveBatch(
       };
     return { id: r.id, type: r.event, occurredAt: r.occurred_at, data: n.data, error: null };
   });
-  const inserted =
-    typeof dst === 'function'
-      ? await dst((q) => insertEvents(q, prepared, 'outbox', now))
-      : await insertEvents(dst, prepared, 'outbox', now);
+  // Events about an erased customer are stored blanked, never sent (src/privacy/late-events.ts).
+  const write = async (q: Queryable) =>
+    insertEvents(q, await markErased(q, key, prepared), 'outbox', now);
+  const inserted = typeof dst === 'function' ? await dst(write) : await write(dst);
   await src.query(sql.DELETE_SEQS, [rows.map((r) => r.seq)]);
   return { moved: rows.length, inserted, valid: prepared.filter((e) => e.error === null) };
 }
@@ -86,14 +89,16 @@ async function moveBatch(
  * personal data); `dlq replay` validates it again, `dlq purge` discards it.
  */
 export async function drainOutbox(
-  ctx: Pick<Ctx, 'db' | 'erp' | 'clock' | 'logger' | 'cache'>,
+  ctx: Pick<Ctx, 'db' | 'erp' | 'clock' | 'logger' | 'cache' | 'config' | 'random'>,
   limit = 500,
 ): Promise<{ moved: number; inserted: EventRow[] }> {
   const now = new Date(ctx.clock.now());
+  // Read before the transaction: on the embedded store it holds the only connection.
+  const key = await receiptKey(ctx);
   const moved =
     ctx.erp === ctx.db
-      ? await ctx.db.tx((q) => moveBatch(q, q, limit, now))
-      : await ctx.erp.tx((eq) => moveBatch(eq, (fn) => ctx.db.tx(fn), limit, now));
+      ? await ctx.db.tx((q) => moveBatch(q, q, limit, now, key))
+      : await ctx.erp.tx((eq) => moveBatch(eq, (fn) => ctx.db.tx(fn), limit, now, key));
   // Committed: the read cache drops what these events make stale.
   if (moved.valid.length > 0) await ctx.cache?.invalidate(moved.valid);
   for (const r of moved.inserted) {

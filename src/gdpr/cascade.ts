@@ -9,11 +9,11 @@
  * database refuses to restart it. A step left `running` by a killed process is not
  * finished, so it runs again: every step is idempotent ("already gone" is done).
  */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { recordAdminAction } from '../audit/audit.service.js';
 import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
-import { isHolderAlive } from '../store/lock.js';
 import type { ErasureDeps } from './deps.js';
 import * as sql from './gdpr.queries.js';
 import type { Counts, RequestState, RequestView, StepState } from './gdpr.schema.js';
@@ -30,17 +30,19 @@ import { chatwootStep } from './steps/chatwoot.step.js';
 import { erpStep } from './steps/erp.step.js';
 import { memoryStep } from './steps/memory.step.js';
 import { redisStep } from './steps/redis.step.js';
+import { storeStep } from './steps/store.step.js';
 import { type ErasureRequest, type ErasureStep, type StepContext } from './steps/step.js';
 import { StepFailure, transient } from './steps/failure.js';
 import { webhookStep } from './steps/webhook.step.js';
 
-/** The steps in the order they run (seed 5.2). */
+/** The steps in the order they run (seed 5.2), then the daemon's own copies (after step 2 has told Support). */
 export const STEPS: readonly ErasureStep[] = [
   erpStep,
   webhookStep,
   memoryStep,
   chatwootStep,
   redisStep,
+  storeStep,
 ];
 
 const LEASE_MS = 60_000;
@@ -67,15 +69,27 @@ function newOwner(ctx: Pick<Ctx, 'random'>): string {
   return `${process.pid}@${hostname()}#${ctx.random.bytes(4).toString('hex')}`;
 }
 
+/**
+ * Whether the runner that wrote `owner` is known to be gone, so that its request is taken
+ * over before its lease runs out. Only a hint: on another host, or with our own pid (a
+ * restarted container is pid 1 again), nothing is known and the lease decides.
+ */
 export function ownerIsDead(owner: string | null): boolean {
   const m = owner ? /^(\d+)@([^#]+)#/.exec(owner) : null;
-  if (!m) return false;
-  return !isHolderAlive({
-    pid: Number(m[1]),
-    hostname: m[2] as string,
-    command: 'gdpr',
-    startedAt: '',
-  });
+  if (!m || m[2] !== hostname()) return false;
+  const pid = Number(m[1]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+  // Alive, unless the pid was reused by another program.
+  try {
+    return !/node|kgc-support/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 const addCounts = (a: Counts, b: Counts | undefined): Counts => {

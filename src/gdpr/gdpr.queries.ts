@@ -6,14 +6,14 @@
  */
 
 const REQUEST_COLUMNS = `id, customer_id, customer_hash, hash_key_id, reason, source, trigger_event_id, erase_mode,
-  lookup_phone, phone_shared, state, requested_by, created_at, started_at, finished_at, updated_at, runs, owner,
+  lookup_phone, phone_shared, lookup_name, lookup_email, state, requested_by, created_at, started_at, finished_at, updated_at, runs, owner,
   lease_until, next_attempt_at`;
 
 export const INSERT_REQUEST = `
   INSERT INTO kgc_support.gdpr_requests
     (id, customer_id, customer_hash, hash_key_id, reason, source, trigger_event_id, erase_mode, lookup_phone, phone_shared,
-     state, requested_by, created_at, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'received', $11, $12, $12)
+     lookup_name, lookup_email, state, requested_by, created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $14, 'received', $11, $12, $12)
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
@@ -76,12 +76,14 @@ export const STEP_FINISH = `
 export const STEP_SET_REF = `
   UPDATE kgc_support.gdpr_steps SET ref = COALESCE(ref, $3) WHERE request_id = $1 AND step = $2 RETURNING ref`;
 
-/** Ends a run. A completed request forgets the customer id and the lookup phone: the hash stays. */
+/** Ends a run. A completed request forgets the customer id and what it looked them up by: the hash stays. */
 export const FINISH_RUN = `
   UPDATE kgc_support.gdpr_requests
   SET state = $3, finished_at = $4, updated_at = $4, next_attempt_at = $5, owner = NULL, lease_until = NULL,
       customer_id = CASE WHEN $3 = 'completed' THEN NULL ELSE customer_id END,
-      lookup_phone = CASE WHEN $3 = 'completed' THEN NULL ELSE lookup_phone END
+      lookup_phone = CASE WHEN $3 = 'completed' THEN NULL ELSE lookup_phone END,
+      lookup_name = CASE WHEN $3 = 'completed' THEN NULL ELSE lookup_name END,
+      lookup_email = CASE WHEN $3 = 'completed' THEN NULL ELSE lookup_email END
   WHERE id = $1 AND owner = $2`;
 
 /** For the daemon's sweep: uses gdpr_requests_due_idx and gdpr_requests_running_idx. */
@@ -95,15 +97,18 @@ export const DUE_REQUESTS = `
 export const LEASED_REQUESTS = `
   SELECT id, owner FROM kgc_support.gdpr_requests WHERE state = 'running' AND lease_until >= $1 LIMIT $2`;
 
-export const RECEIPT_KEY = `SELECT secret FROM kgc_support.gdpr_receipt_key`;
-export const INSERT_RECEIPT_KEY = `INSERT INTO kgc_support.gdpr_receipt_key (secret, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`;
-
 // ---- The ERP contract (ctx.erp) -------------------------------------------------
 
-/** The phone step 4 may match on, and whether another customer shares it (then it is never used). */
-export const CUSTOMER_PHONE = `
-  SELECT c.phone,
-    EXISTS (SELECT 1 FROM kgc_erp.customers o WHERE o.phone = c.phone AND o.id <> c.id) AS shared
+/**
+ * What the customer is looked up by once step 1 may have erased it: the phone (step 4's
+ * Chatwoot match, step 6's search), the name and the e-mail (step 6), each with whether
+ * another customer shares it (then it is never used: it would find the other one too).
+ */
+export const CUSTOMER_SNAPSHOT = `
+  SELECT c.phone, c.name, c.email,
+    EXISTS (SELECT 1 FROM kgc_erp.customers o WHERE o.phone = c.phone AND o.id <> c.id) AS shared,
+    EXISTS (SELECT 1 FROM kgc_erp.customers o WHERE lower(o.name) = lower(c.name) AND o.id <> c.id) AS name_shared,
+    EXISTS (SELECT 1 FROM kgc_erp.customers o WHERE lower(o.email) = lower(c.email) AND o.id <> c.id) AS email_shared
   FROM kgc_erp.customers c WHERE c.id = $1`;
 
 /**
@@ -158,3 +163,71 @@ export const ANONYMISE_UNLINKED_APPOINTMENTS = `
 /** Replies of the booking endpoint kept for Idempotency-Key replays (kgc_support, a day) name the customer. */
 export const DELETE_BOOKING_REPLIES = `DELETE FROM kgc_support.idempotency WHERE response->>'customer_id' = $1`;
 export const COUNT_BOOKING_REPLIES = `SELECT count(*)::int AS n FROM kgc_support.idempotency WHERE response->>'customer_id' = $1`;
+
+// ---- Step 6: the daemon's own copies (kgc_support, and the ERP's outbox) ----------
+// $1 is always the customer's pattern (src/privacy/needles.ts, PostgreSQL flavour).
+// These scan their tables: an erasure is rare, and a pattern of phone forms and whole
+// words cannot use an index.
+
+/** The `customer` objects of events and outbox rows about the customer: more phones, names and e-mails to search for. */
+export const EVENT_CUSTOMERS = `
+  SELECT DISTINCT data->'customer' AS customer FROM kgc_support.events
+  WHERE jsonb_typeof(data->'customer') = 'object' AND data->'customer'->>'id' = $1`;
+export const OUTBOX_CUSTOMERS = `
+  SELECT DISTINCT data->'customer' AS customer FROM kgc_erp.support_outbox
+  WHERE jsonb_typeof(data->'customer') = 'object' AND data->'customer'->>'id' = $1`;
+
+/** Which of these phones, names and e-mails another ERP customer has (those are never searched for). */
+export const SHARED_DETAILS = `
+  SELECT phone, lower(name) AS name, lower(email) AS email FROM kgc_erp.customers
+  WHERE id <> $1 AND (phone = ANY($2::text[]) OR lower(name) = ANY($3::text[]) OR lower(email) = ANY($4::text[]))`;
+
+export const EVENTS_MENTIONING = `
+  SELECT id, type, status, occurred_at, data, last_error FROM kgc_support.events
+  WHERE id ~ $1 OR data::text ~ $1 OR body ~ $1 OR coalesce(last_error, '') ~ $1
+  ORDER BY seq`;
+
+/** Attempts of those events ($2), and any other whose stored answer or error names the customer. */
+export const ATTEMPTS_MENTIONING = `
+  SELECT event_id, attempt, url, response, error FROM kgc_support.delivery_attempts
+  WHERE event_id = ANY($2::text[]) OR url ~ $1 OR coalesce(response, '') ~ $1 OR coalesce(error, '') ~ $1`;
+
+export const DELETE_EVENTS = `DELETE FROM kgc_support.events WHERE id = ANY($1::text[])`;
+export const DELETE_ATTEMPTS_OF = `DELETE FROM kgc_support.delivery_attempts WHERE event_id = ANY($1::text[])`;
+
+/**
+ * Anonymise: the rows stay (ids, times, outcomes), the person goes. What was still to
+ * be sent (pending, dead, rejected) is never sent now: skipped, out of the queue and the DLQ.
+ */
+export const REDACT_EVENTS = `
+  UPDATE kgc_support.events e SET data = u.data::jsonb, body = u.body, last_error = u.last_error,
+    status = CASE WHEN e.status IN ('pending', 'dead', 'rejected') THEN 'skipped' ELSE e.status END,
+    run_at = CASE WHEN e.status = 'pending' THEN NULL ELSE e.run_at END, locked_by = NULL
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, data, body, last_error)
+  WHERE e.id = u.id`;
+
+export const REDACT_ATTEMPTS = `
+  UPDATE kgc_support.delivery_attempts a SET url = u.url, response = u.response, error = u.error
+  FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[]) AS u(event_id, attempt, url, response, error)
+  WHERE a.event_id = u.event_id AND a.attempt = u.attempt`;
+
+/** The audit log keeps its rows: a row about the customer names the erasure request ($2) instead. */
+export const PSEUDONYMISE_AUDIT = `UPDATE kgc_support.audit_log SET resource_id = $2 WHERE resource_id ~ $1`;
+
+/** Replies kept for Idempotency-Key replays that name the customer. */
+export const DELETE_REPLIES_MENTIONING = `
+  DELETE FROM kgc_support.idempotency WHERE idem_key ~ $1 OR response::text ~ $1`;
+
+export const OUTBOX_MENTIONING = `
+  SELECT seq, id, event, data, occurred_at FROM kgc_erp.support_outbox WHERE id ~ $1 OR data::text ~ $1`;
+export const DELETE_OUTBOX_ROWS = `DELETE FROM kgc_erp.support_outbox WHERE seq = ANY($1::bigint[])`;
+
+/** Every text-like column of the daemon's tables: the verification searches them all. */
+export const TEXT_COLUMNS = `
+  SELECT table_name AS t, column_name AS c FROM information_schema.columns
+  WHERE table_schema = $1 AND data_type IN ('text', 'character varying', 'jsonb', 'json', 'ARRAY', 'character')
+  ORDER BY table_name, ordinal_position`;
+
+/** The state of a request's webhook step (step 6 waits for it before erasing the customer.deleted event). */
+export const WEBHOOK_STEP = `
+  SELECT state, ref FROM kgc_support.gdpr_steps WHERE request_id = $1 AND step = 'webhook'`;

@@ -4,7 +4,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Iso = Type.String({ format: 'date-time' });
 
-export const STEP_NAMES = ['erp', 'webhook', 'memory', 'chatwoot', 'redis'] as const;
+export const STEP_NAMES = ['erp', 'webhook', 'memory', 'chatwoot', 'redis', 'store'] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 export const StepName = Type.Union(STEP_NAMES.map((s) => Type.Literal(s)));
 

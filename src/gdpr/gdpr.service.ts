@@ -11,7 +11,8 @@ import { validateCustomerId, validateReason } from '../formats/customer-id.js';
 import type { ErasureDeps } from './deps.js';
 import * as sql from './gdpr.queries.js';
 import type { Plan, Receipt, RequestView, StatusInput } from './gdpr.schema.js';
-import { customerHash, receiptKey, toReceipt } from './receipt.js';
+import { customerHash, receiptKey } from '../privacy/customer-hash.js';
+import { toReceipt } from './receipt.js';
 import {
   insertRequest,
   requestRow,
@@ -23,18 +24,31 @@ import {
 import { type ErasureRequest, type StepContext } from './steps/step.js';
 import { StepFailure } from './steps/failure.js';
 
-/** The phone step 4 may match on, read before step 1 can erase it. */
-async function phoneSnapshot(
-  ctx: Ctx,
-  customerId: string,
-): Promise<{ phone: string | null; shared: boolean }> {
-  const { rows } = await ctx.erp.query<{ phone: string | null; shared: boolean }>(
-    sql.CUSTOMER_PHONE,
-    [customerId],
-  );
+interface Snapshot {
+  phone: string | null;
+  shared: boolean;
+  name: string | null;
+  email: string | null;
+}
+
+/** What the customer is looked up by (steps 4 and 6), read before step 1 can erase it. */
+async function snapshot(ctx: Ctx, customerId: string): Promise<Snapshot> {
+  const { rows } = await ctx.erp.query<{
+    phone: string | null;
+    name: string | null;
+    email: string | null;
+    shared: boolean;
+    name_shared: boolean;
+    email_shared: boolean;
+  }>(sql.CUSTOMER_SNAPSHOT, [customerId]);
   const r = rows[0];
-  if (!r || r.phone === null) return { phone: null, shared: false };
-  return { phone: r.shared ? null : r.phone, shared: r.shared };
+  if (!r) return { phone: null, shared: false, name: null, email: null };
+  return {
+    phone: r.phone === null || r.shared ? null : r.phone,
+    shared: r.phone !== null && r.shared,
+    name: r.name_shared ? null : r.name,
+    email: r.email_shared ? null : r.email,
+  };
 }
 
 interface Recorded {
@@ -51,7 +65,7 @@ async function record(
     triggerEventId: string | null;
   },
 ): Promise<Recorded> {
-  const { phone, shared } = await phoneSnapshot(ctx, o.customerId);
+  const { phone, shared, name, email } = await snapshot(ctx, o.customerId);
   const key = await receiptKey(ctx);
   const id = await insertRequest(ctx, {
     customerId: o.customerId,
@@ -63,6 +77,8 @@ async function record(
     mode: ctx.config.gdprEraseMode,
     lookupPhone: phone,
     phoneShared: shared,
+    lookupName: name,
+    lookupEmail: email,
   });
   if (id === undefined) {
     // Taken: by the trigger event's unique id, or (API requests) by the customer's one API request.
@@ -110,7 +126,7 @@ export async function planErasure(
   input: { customer_id: string },
 ): Promise<Plan> {
   const customerId = validateCustomerId(input.customer_id);
-  const { phone, shared } = await phoneSnapshot(ctx, customerId);
+  const { phone, shared, name, email } = await snapshot(ctx, customerId);
   const request: ErasureRequest = {
     id: 'dry-run',
     customerId,
@@ -118,6 +134,8 @@ export async function planErasure(
     mode: ctx.config.gdprEraseMode,
     lookupPhone: phone,
     phoneShared: shared,
+    lookupName: name,
+    lookupEmail: email,
     triggerEventId: null,
   };
   const sc: StepContext = { ctx, deps, request, ref: null, setRef: async (r) => r };

@@ -25,6 +25,8 @@ export interface RequestRow {
   erase_mode: EraseMode;
   lookup_phone: string | null;
   phone_shared: boolean;
+  lookup_name: string | null;
+  lookup_email: string | null;
   state: RequestState;
   requested_by: string;
   created_at: Date;
@@ -65,9 +67,11 @@ export interface NewRequest {
   mode: EraseMode;
   lookupPhone: string | null;
   phoneShared: boolean;
+  lookupName: string | null;
+  lookupEmail: string | null;
 }
 
-/** Writes the request and its five pending steps in one transaction; undefined when its trigger event already has one. */
+/** Writes the request and its pending steps in one transaction; undefined when its trigger event already has one. */
 export async function insertRequest(
   ctx: Pick<Ctx, 'db' | 'clock' | 'random' | 'actor'>,
   r: NewRequest,
@@ -87,6 +91,8 @@ export async function insertRequest(
       r.phoneShared,
       ctx.actor,
       new Date(ctx.clock.now()),
+      r.lookupName,
+      r.lookupEmail,
     ]);
     if (!rows[0]) return undefined;
     const refs = STEP_NAMES.map((s) => (s === 'webhook' ? r.triggerEventId : null));
@@ -163,6 +169,8 @@ export function toErasureRequest(r: RequestRow): ErasureRequest {
     mode: r.erase_mode,
     lookupPhone: r.lookup_phone,
     phoneShared: r.phone_shared,
+    lookupName: r.lookup_name,
+    lookupEmail: r.lookup_email,
     triggerEventId: r.trigger_event_id,
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { Ctx } from '../context/context.js';
 import { customerDeletedEventsAfter } from '../events/events.service.js';
+import { REDACTED } from '../privacy/needles.js';
 import { onChange } from '../store/changes.js';
 import { ownerIsDead, runErasure } from './cascade.js';
 import { createErasureDeps, type ErasureDeps } from './deps.js';
@@ -82,8 +83,9 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
       const batch = await customerDeletedEventsAfter(ctx, watermark, 100);
       for (const e of batch) {
         if (closed) return started;
-        if (e.source !== 'daemon' && e.status !== 'rejected') {
-          const customerId = typeof e.data?.customer_id === 'string' ? e.data.customer_id : '';
+        const customerId = typeof e.data?.customer_id === 'string' ? e.data.customer_id : '';
+        // An erasure blanked it (anonymise mode): it already started one.
+        if (e.source !== 'daemon' && e.status !== 'rejected' && customerId !== REDACTED) {
           const reason = typeof e.data?.gdpr_reason === 'string' ? e.data.gdpr_reason : '';
           try {
             const res = await startErasureFromEvent(ctx, deps, {

@@ -9,7 +9,7 @@ import type { Rate } from '../config/duration.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { checkKeyShape, hashKey, KEY_LENGTH } from '../formats/api-key.js';
 import * as sql from './keys.queries.js';
-import type { Scope } from './keys.schema.js';
+import type { Scope } from './scopes.js';
 import type { KeyRow } from './keys.service.js';
 
 export interface VerifiedKey {

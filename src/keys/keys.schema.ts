@@ -1,14 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-export const SCOPES = [
-  'support:read',
-  'support:appointments',
-  'erp:publish',
-  'erp:gdpr',
-  'admin',
-] as const;
-export type Scope = (typeof SCOPES)[number];
-
 /** The seed's rotation period (8.1): a key's lifetime unless it is given one. */
 export const DEFAULT_KEY_LIFETIME = '90d';
 

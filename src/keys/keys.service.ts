@@ -10,14 +10,13 @@ import { generateKey, newKeyId } from './key-format.js';
 import * as sql from './keys.queries.js';
 import {
   DEFAULT_KEY_LIFETIME,
-  SCOPES,
   type CreateKeyInput,
   type IssuedKey,
   type KeyInfo,
   type RotatedKey,
   type RotateKeyInput,
-  type Scope,
 } from './keys.schema.js';
+import { SCOPES, type Scope } from './scopes.js';
 
 export interface KeyRow {
   id: string;

@@ -28,19 +28,6 @@ export const INTERNAL_URLS = {
   daemon: 'http://kgc-support:3030',
 } as const;
 
-/** The services of the Support module, in start order; everything else is the ERP's. */
-export const SUPPORT_SERVICES = [
-  'chatwoot-postgres',
-  'chatwoot-redis',
-  'kgc-support-db',
-  'kgc-support',
-  'support-context',
-  'support-chatbot',
-  'chatwoot-web',
-  'chatwoot-worker',
-] as const;
-export const ERP_SERVICES = ['kgc-api'] as const;
-
 const IMAGE_VARS: Readonly<Record<ImageKey, string>> = {
   'kgc-api': 'KGC_API_IMAGE',
   'kgc-support': 'KGC_SUPPORT_IMAGE',

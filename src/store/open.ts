@@ -39,6 +39,8 @@ export interface OpenStoreOptions {
   readonly migrate?: boolean;
   /** A lock the caller already holds (a daemon retrying the open): used, and kept on failure. */
   readonly heldLock?: Lock;
+  /** Abandons a connection attempt in progress (a daemon stopped while it waits). */
+  readonly signal?: AbortSignal;
 }
 
 export function migrationsDir(): string {
@@ -55,10 +57,19 @@ async function connectPostgres(
   config: Config,
   logger: Logger,
   name: string,
+  signal: AbortSignal | undefined,
 ): Promise<Db> {
   const { openPostgres } = await import('./postgres.js');
   try {
-    return await openPostgres({ url, poolMax: config.pgPoolMax, logger, applicationName: name });
+    return await openPostgres({
+      url,
+      poolMax: config.pgPoolMax,
+      connectTimeoutMs: config.pgConnectTimeoutMs,
+      queryTimeoutMs: config.pgQueryTimeoutMs,
+      logger,
+      applicationName: name,
+      ...(signal ? { signal } : {}),
+    });
   } catch (err) {
     throw new KgcError(
       'store_unavailable',
@@ -73,7 +84,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const embedded = config.databaseUrl === undefined;
   let lock: Lock | undefined = opts.heldLock;
   if (!lock && !opts.memory && (embedded || opts.holdLock))
-    lock = acquireLock(config.dataDir, opts.command);
+    lock = await acquireLock(config.dataDir, opts.command);
   const dir = embedded && !opts.memory ? join(config.dataDir, 'pgdata') : undefined;
   const condition = createStoreCondition({ dir });
   let db: Db | undefined;
@@ -91,14 +102,20 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       );
     } else {
       db = guardDb(
-        await connectPostgres(config.databaseUrl, config, logger, 'kgc-support'),
+        await connectPostgres(config.databaseUrl, config, logger, 'kgc-support', opts.signal),
         condition,
       );
     }
     if (opts.migrate !== false) await migrate(db, storeMigrations(), logger);
     erp = config.erpDatabaseUrl
       ? guardDb(
-          await connectPostgres(config.erpDatabaseUrl, config, logger, 'kgc-support-erp'),
+          await connectPostgres(
+            config.erpDatabaseUrl,
+            config,
+            logger,
+            'kgc-support-erp',
+            opts.signal,
+          ),
           condition,
         )
       : db;

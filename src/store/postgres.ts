@@ -34,10 +34,16 @@ function statementName(sql: string): string {
   return name;
 }
 
-function toQuery(sql: string, params: readonly unknown[]): pg.QueryConfig {
+/** pg's per-query read timeout (not in its types); a falsy one means the pool's default. */
+type TimedQuery = pg.QueryConfig & { query_timeout?: number };
+
+/** No limit: the longest timer Node has (24 days), for scripts (migrations) that take what they take. */
+const UNBOUNDED_MS = 2 ** 31 - 1;
+
+function toQuery(sql: string, params: readonly unknown[], timeoutMs: number): TimedQuery {
   return params.length > 0
-    ? { name: statementName(sql), text: sql, values: params as unknown[] }
-    : { text: sql };
+    ? { name: statementName(sql), text: sql, values: params as unknown[], query_timeout: timeoutMs }
+    : { text: sql, query_timeout: timeoutMs };
 }
 
 export interface PostgresOptions {
@@ -45,10 +51,36 @@ export interface PostgresOptions {
   poolMax: number;
   logger: Logger;
   applicationName?: string;
-  /** How long a connection may take (default 10 s). */
+  /** How long a connection may take, a new one or a free one of the pool (default 10 s). */
   connectTimeoutMs?: number;
-  /** Client-side limit of each query (default none): `health` must end in a bounded time. */
+  /**
+   * Client-side limit of each statement (default none). A statement that has no answer by
+   * then fails ("Query read timeout": store_unavailable) and its connection is dropped, so
+   * a stalled database (connections open, no bytes) never holds a request for longer.
+   * Scripts (exec: migrations) are not limited.
+   */
   queryTimeoutMs?: number;
+  /** Abandons the first connection while it is being made (a daemon stopped while it waits). */
+  signal?: AbortSignal;
+}
+
+/** Connects once and ends, or fails: a stop (the signal) ends the attempt at once. */
+async function probeConnection(opts: PostgresOptions): Promise<void> {
+  const client = new pg.Client({
+    connectionString: opts.url,
+    application_name: opts.applicationName ?? 'kgc-support',
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+  });
+  client.on('error', () => {}); // the failure reaches us through connect()
+  const stop = () => void client.end().catch(() => {});
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    if (opts.signal?.aborted) throw new Error('stopped before connecting');
+    await client.connect();
+  } finally {
+    opts.signal?.removeEventListener('abort', stop);
+    await client.end().catch(() => {});
+  }
 }
 
 /**
@@ -62,15 +94,16 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     types,
     application_name: opts.applicationName ?? 'kgc-support',
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
-    ...(opts.queryTimeoutMs !== undefined ? { query_timeout: opts.queryTimeoutMs } : {}),
+    // A peer that vanished without a FIN (a host down, a cable) is noticed by TCP keepalive.
+    keepAlive: true,
   });
   pool.on('error', (err) =>
     opts.logger.warn({ err: err.message }, 'idle PostgreSQL connection failed'),
   );
+  const qt = opts.queryTimeoutMs ?? UNBOUNDED_MS;
   // Fail fast with a clear error when the database is not reachable.
   try {
-    const probe = await pool.connect();
-    probe.release();
+    await probeConnection(opts);
   } catch (err) {
     await pool.end().catch(() => {});
     throw err;
@@ -136,11 +169,12 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     kind: 'postgres',
     label: `postgres ${redactUrl(opts.url)}`,
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const res = await pool.query(toQuery(sql, params));
+      // A timed-out query releases its client with the error: the pool drops that connection.
+      const res = await pool.query(toQuery(sql, params, qt));
       return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
     },
     async exec(sql: string): Promise<void> {
-      await pool.query(sql);
+      await pool.query(toQuery(sql, [], UNBOUNDED_MS));
     },
     async tx(fn) {
       const client = await pool.connect();
@@ -155,22 +189,31 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
         opts.logger.warn({ err: err.message }, 'PostgreSQL connection failed during a transaction');
       };
       client.on('error', onError);
+      // A statement that timed out leaves the connection mid-answer: it is never reused.
+      const timed = async <R>(q: TimedQuery): Promise<pg.QueryResult<R & pg.QueryResultRow>> => {
+        try {
+          return await client.query<R & pg.QueryResultRow>(q);
+        } catch (err) {
+          if ((err as Error).message === 'Query read timeout') broken ??= err as Error;
+          throw err;
+        }
+      };
       try {
-        await client.query('BEGIN');
+        await timed(toQuery('BEGIN', [], qt));
         const result = await fn({
           async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-            const res = await client.query(toQuery(sql, params));
-            return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
+            const res = await timed<R>(toQuery(sql, params, qt));
+            return { rows: res.rows, rowCount: res.rowCount ?? res.rows.length };
           },
           async exec(sql: string): Promise<void> {
-            await client.query(sql);
+            await timed(toQuery(sql, [], UNBOUNDED_MS));
           },
         });
-        await client.query('COMMIT');
+        await timed(toQuery('COMMIT', [], qt));
         return result;
       } catch (err) {
         if (!broken)
-          await client.query('ROLLBACK').catch((e: unknown) => {
+          await timed(toQuery('ROLLBACK', [], qt)).catch((e: unknown) => {
             broken = e as Error;
           });
         throw err;

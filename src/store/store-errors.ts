@@ -23,12 +23,12 @@ const NET_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-/** SQLSTATEs: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections. */
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/** SQLSTATEs: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, query_canceled (a statement timeout). */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
 
 /** pg's own words for a connection it lost or could not make in time. */
 const UNAVAILABLE_TEXT =
-  /Connection terminated|timeout exceeded when trying to connect|not queryable|connect ECONNREFUSED|read ECONNRESET|Connection ended unexpectedly/i;
+  /Connection terminated|timeout exceeded when trying to connect|not queryable|connect ECONNREFUSED|read ECONNRESET|Connection ended unexpectedly|Query read timeout/i;
 
 const DISK_FULL_TEXT = /No space left on device|ENOSPC|disk full/i;
 

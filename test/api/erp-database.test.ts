@@ -6,11 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApiApp } from '../../src/api/app.js';
-import { defaultRates, RateLimiter } from '../../src/api/rate-limit.js';
-import { AuditWriter } from '../../src/audit/audit-writer.js';
+import type { AuditWriter } from '../../src/audit/audit-writer.js';
+import { composeApi } from '../../src/daemon/compose-app.js';
 import { seedDemo } from '../../src/erp/demo/seed.js';
-import { KeyVerifier } from '../../src/keys/key-verifier.js';
 import { createKey } from '../../src/keys/keys.service.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { openPostgres } from '../../src/store/postgres.js';
@@ -18,6 +16,7 @@ import { migrationsDir } from '../../src/store/open.js';
 import { silentLogger } from '../../src/context/logger.js';
 import { manualClock } from '../../src/context/clock.js';
 import type { FastifyInstance } from 'fastify';
+import { disabledLifecycle, NO_ERASURES } from '../helpers/api.js';
 import { createDatabase } from '../helpers/pg.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
 
@@ -25,6 +24,7 @@ describe('ERP in its own PostgreSQL database', () => {
   let erpDb: Awaited<ReturnType<typeof createDatabase>>;
   let ts: TestStore;
   let app: FastifyInstance;
+  let audit: AuditWriter | undefined;
   let key = '';
 
   beforeAll(async () => {
@@ -40,18 +40,18 @@ describe('ERP in its own PostgreSQL database', () => {
     await seedDemo(ts.ctx);
     key = (await createKey(ts.ctx, { name: 'x', scopes: ['support:read', 'support:appointments'] }))
       .api_key;
-    app = await buildApiApp({
+    ({ app, audit } = await composeApi({
       ctx: ts.ctx,
-      verifier: new KeyVerifier(ts.ctx),
-      audit: new AuditWriter(ts.ctx, { flushMs: 1000 }),
       metrics: createMetrics({ defaultMetrics: false }),
-      limiter: new RateLimiter(ts.ctx.clock, defaultRates(ts.config)),
       moduleEnabled: () => true,
-      logger: false,
-    });
+      auditFlushMs: 1000,
+      erasures: NO_ERASURES,
+      lifecycle: disabledLifecycle,
+    }));
   });
   afterAll(async () => {
     await app?.close();
+    await audit?.close();
     await ts?.close();
     await erpDb?.drop();
   });

@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApiApp } from '../../src/api/app.js';
+import { buildApiApp, mount } from '../../src/api/app.js';
 import { ANY_KEY, PUBLIC, type RouteScope } from '../../src/api/auth.js';
 import { defaultRates, RateLimiter } from '../../src/api/rate-limit.js';
 import type { Ctx } from '../../src/context/context.js';
@@ -69,7 +69,7 @@ describe('the /api guard fails closed', () => {
       limiter: new RateLimiter(t.ctx.clock, defaultRates(t.ctx.config)),
       moduleEnabled: () => true,
       logger: false,
-      extraRoutes: [extra],
+      routes: [mount(extra, { ctx: t.ctx })],
     });
   const handler = async () => ({ leaked: true });
 

@@ -7,17 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import { buildApiApp } from '../../src/api/app.js';
-import { defaultRates, RateLimiter } from '../../src/api/rate-limit.js';
-import { uniformRateLimit } from '../helpers/api.js';
-import { eventRoutes } from '../../src/api/routes/events.js';
 import { createReadCache, type RedisReadCache } from '../../src/cache/read-cache.js';
 import type { Ctx } from '../../src/context/context.js';
 import { seedDemo } from '../../src/erp/demo/seed.js';
-import { KeyVerifier } from '../../src/keys/key-verifier.js';
 import { createKey } from '../../src/keys/keys.service.js';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
 import type { Db } from '../../src/context/db.js';
+import { composeApi } from '../../src/daemon/compose-app.js';
+import { disabledLifecycle, NO_ERASURES, uniformRateLimit } from '../helpers/api.js';
 import { createTestStore, type StoreKind, type TestStore } from '../helpers/store.js';
 
 export const REDIS_PORT = 6379;
@@ -84,14 +81,14 @@ export async function createCacheApi(
   const metrics = createMetrics({ defaultMetrics: false });
   cache?.register(metrics.registry);
   const module = { enabled: true };
-  const app = await buildApiApp({
+  // The daemon's own composition; the audit is written only when the test closes.
+  const { app, audit } = await composeApi({
     ctx,
-    verifier: new KeyVerifier(ctx),
-    limiter: new RateLimiter(ctx.clock, defaultRates(ctx.config)),
-    audit: { push() {} },
     metrics,
     moduleEnabled: () => module.enabled,
-    extraRoutes: [eventRoutes()],
+    auditFlushMs: 3_600_000,
+    erasures: NO_ERASURES,
+    lifecycle: disabledLifecycle,
   });
   await app.ready();
   const redis = new Redis(`redis://127.0.0.1:${REDIS_PORT}`);
@@ -133,6 +130,7 @@ export async function createCacheApi(
     cachedKeys,
     async close() {
       await app.close();
+      await audit.close();
       const keys = await cachedKeys();
       if (keys.length > 0) await redis.unlink(...keys);
       redis.disconnect();

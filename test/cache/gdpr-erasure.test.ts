@@ -2,8 +2,9 @@
  * A customer's erasure reaches the read cache: the GDPR Redis step (step 5) finds
  * every cached answer about the customer under its pattern and unlinks it, and the
  * customer.deleted event the cascade publishes (step 2) drops the lookups that led to
- * them, so nothing under the cache's prefix names the customer afterwards. Other
- * customers' entries stay.
+ * them, so nothing under the cache's prefix names the customer afterwards; the
+ * erasure hook every cache layer implements (forgetCustomer, called by step store)
+ * does the same in one call. Other customers' entries stay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createErasureDeps } from '../../src/gdpr/deps.js';
@@ -31,6 +32,8 @@ function stepContext(t: CacheApi, customerId: string): StepContext & { close(): 
       mode: 'delete',
       lookupPhone: null,
       phoneShared: false,
+      lookupName: null,
+      lookupEmail: null,
       triggerEventId: null,
     },
     ref: null,
@@ -100,5 +103,20 @@ describe('GDPR erasure and the read cache', () => {
     }
     expect(await mentions(t, 'C-123')).toEqual([]);
     expect((await mentions(t, 'C-456')).length).toBeGreaterThan(0);
+  });
+
+  it('the erasure hook (forgetCustomer, step store) drops every answer and lookup naming the customer, and only theirs', async () => {
+    for (const p of [...C123_READS, C456_READ]) expect((await t.get(p)).status).toBe(200);
+    expect((await mentions(t, 'C-123')).length).toBeGreaterThan(0);
+    const dropped = await t.cache?.forgetCustomer('C-123');
+    expect(dropped).toBeGreaterThan(0);
+    expect(await mentions(t, 'C-123')).toEqual([]);
+    expect((await mentions(t, 'C-456')).length).toBeGreaterThan(0);
+    // The by-phone answer is read from the ERP again, not from what was cached.
+    const before = t.erpQueries();
+    expect((await t.get(C123_READS[0] as string)).status).toBe(200);
+    expect(t.erpQueries() - before).toBe(1);
+    // An id the cache never files is not an error: nothing to drop.
+    expect(await t.cache?.forgetCustomer('C.123')).toBe(0);
   });
 });

@@ -10,16 +10,25 @@
  * alone (docker-compose up -d) → up (all healthy, daemon included) → keys create → the
  * Pull API answers the seed 4.2 example → events publish reaches the chatbot as a webhook
  * the seed's own validator (seed 8.1, in Python) accepts → disable → 503 → enable →
- * backup → down (the ERP untouched) → up again, the key still valid → keys rotate chatbot and
- * keys rotate erp, one command each: only the consumer recreated, no Pull API call refused,
- * the old key dead → keys rotate context with a consumer that does not come back: rolled back.
+ * backup → support-bundle (every service's log, no secret) → down (the ERP untouched) →
+ * up again, the key still valid → keys rotate chatbot and keys rotate erp, one command each:
+ * only the consumer recreated, no Pull API call refused, the old key dead → keys rotate
+ * context with a consumer that does not come back: rolled back.
  *
  * Each step is its own test, in order; a step that fails says which README command did
  * and with what output, and the steps after it fail for that reason.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,6 +37,7 @@ import pg from 'pg';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/render/env-format.js';
+import { SUPPORT_SERVICES } from '../../src/render/services.js';
 import { cliEnv, editFranchise, freePortFlags, tempRoot } from '../helpers/cli.js';
 import {
   buildTestImages,
@@ -551,6 +561,50 @@ describe.skipIf(skip !== undefined)(
       expect(statSync(file).size).toBeGreaterThan(0);
       // pg_dump's custom format, as restore expects.
       expect(readFileSync(file).subarray(0, 5).toString('latin1')).toBe('PGDMP');
+    });
+
+    it("11b. support-bundle --franchise: every support service's log, and not one secret", async () => {
+      const admin = await kgc(['admin', 'password', '--franchise', ID, '--json']);
+      expect(admin.code, why(admin)).toBe(0);
+      const secrets: Record<string, string> = {
+        ...Object.fromEntries(
+          [...parseEnv(readFileSync(join(dir, 'secrets.env'), 'utf8'))].filter(([, v]) => v !== ''),
+        ),
+        'the API key of step 6': apiKey,
+        'the admin password': admin.json<{ password: string }>().password,
+        "the ERP reader's password": READER_PW,
+        "the ERP database's admin password": ERP_ADMIN_PW,
+      };
+      const file = join(root, 'support-bundle.tar.gz');
+      const r = await kgc(['support-bundle', '--franchise', ID, '--output', file, '--json']);
+      expect(r.code, why(r)).toBe(0);
+      expect(r.json<{ errors: unknown[] }>().errors).toEqual([]);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const x = mkdtempSync(join(tmpdir(), 'kgc-e2e-bundle-'));
+      try {
+        await execa('tar', ['-xzf', file, '-C', x, '--strip-components=1']);
+        const text = (p: string) => readFileSync(join(x, p), 'utf8');
+        // Each support service's container answered with its log: the daemon's says it listens.
+        for (const service of SUPPORT_SERVICES)
+          expect(text(`logs/${service}.log`), service).not.toMatch(/^\(no (container|logs)/);
+        expect(text('logs/kgc-support.log')).toMatch(/listening|started|ready/i);
+        expect(JSON.parse(text('status.json'))).toMatchObject({
+          franchise: ID,
+          support_healthy: true,
+        });
+        const files = readdirSync(x, { recursive: true, withFileTypes: true }).filter((e) =>
+          e.isFile(),
+        );
+        const found = files.flatMap((e) => {
+          const body = readFileSync(join(e.parentPath, e.name), 'utf8');
+          return Object.entries(secrets)
+            .filter(([, v]) => body.includes(v) || body.includes(encodeURIComponent(v)))
+            .map(([name]) => `${e.name}: ${name}`);
+        });
+        expect(found).toEqual([]);
+      } finally {
+        rmSync(x, { recursive: true, force: true });
+      }
     });
 
     it('12. down --franchise removes the Support module and leaves the ERP running, same container', async () => {

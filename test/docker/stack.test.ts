@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/render/env-format.js';
 import { daemonEnvironment } from '../../src/render/daemon-env.js';
-import { SUPPORT_SERVICES } from '../../src/render/model.js';
+import { SUPPORT_SERVICES } from '../../src/render/services.js';
 import {
   buildTestImages,
   dockerUnavailable,

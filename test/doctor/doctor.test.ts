@@ -80,7 +80,7 @@ function healthyHost(over: Partial<DoctorProbes> = {}): DoctorProbes {
     renderDrift: () => undefined,
     httpOk: async () => ({ ok: true, detail: 'HTTP 200' }),
     daemonContainerRunning: async () => true,
-    localDaemon: () => undefined,
+    localDaemon: async () => undefined,
     ...over,
   };
 }
@@ -291,7 +291,7 @@ describe('doctor checks', () => {
     const fs = await runDoctor(
       healthyHost({
         httpOk: async (url) => ({ ok: url.includes(':4040/'), detail: 'x' }),
-        localDaemon: () => ({ pid: 42, port: 4040 }),
+        localDaemon: async () => ({ pid: 42, port: 4040 }),
       }),
       [a],
       [],

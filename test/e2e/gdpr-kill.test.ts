@@ -129,6 +129,7 @@ describe('gdpr delete killed mid-cascade (the real binary)', () => {
       ['memory', 'done'],
       ['chatwoot', 'running'],
       ['redis', 'pending'],
+      ['store', 'pending'],
     ]);
     expect(readdirSync(join(memoryRoot, 'kgc-support', 'customers'))).toEqual(['C-456.json']);
 
@@ -145,6 +146,7 @@ describe('gdpr delete killed mid-cascade (the real binary)', () => {
       ['memory', 'done', 1],
       ['chatwoot', 'done', 2],
       ['redis', 'done', 1],
+      ['store', 'done', 1],
     ]);
     expect([...chatwoot.contacts.values()].map((c) => c.identifier)).toEqual(['C-456']);
     expect(chatwoot.calls.delete).toBe(1);

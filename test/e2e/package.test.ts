@@ -6,10 +6,24 @@
  * current dist/ with --ignore-scripts; `npm test` builds it first.)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordingIO } from '../../src/cli/io.js';
+import { buildProgram } from '../../src/cli/main.js';
+import { referenceFiles } from '../../src/cli/reference/files.js';
+import { VERSION } from '../../src/version.js';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
 
@@ -100,4 +114,75 @@ describe('npm pack', () => {
     expect(keys.status, keys.stderr).toBe(0);
     expect(JSON.parse(keys.stdout)).toEqual([]);
   });
+
+  it('ships the man page and the completion scripts as a fresh generation writes them, and the systemd unit', () => {
+    const pkg = join(scratch, 'package');
+    if (!existsSync(pkg)) execFileSync('tar', ['-xzf', tarball, '-C', scratch]);
+    const fresh = referenceFiles(buildProgram(recordingIO()), VERSION);
+    expect(Object.keys(fresh).length).toBe(4);
+    for (const [path, text] of Object.entries(fresh)) {
+      expect(files, path).toContain(`dist/${path}`);
+      expect(
+        readFileSync(join(pkg, 'dist', path), 'utf8'),
+        `dist/${path} is stale: npm run build`,
+      ).toBe(text);
+    }
+    expect(files).toEqual(
+      expect.arrayContaining(['systemd/kgc-support.service', 'systemd/kgc-support.sysusers']),
+    );
+  });
+
+  it('man kgc-support finds the page after npm install -g (the man field)', () => {
+    const r0 = spawnSync('man', ['--version']);
+    if (r0.status !== 0) {
+      console.warn('\n*** SKIP man kgc-support after npm install -g: man is not installed ***\n');
+      return;
+    }
+    // The same package without its dependencies, so that the install needs no registry:
+    // what is tested is where npm links the page (the dependencies are the release's concern).
+    const bare = join(scratch, 'bare');
+    mkdirSync(bare);
+    execFileSync('tar', ['-xzf', tarball, '-C', bare]);
+    const manifest = join(bare, 'package', 'package.json');
+    const json = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>;
+    delete json.dependencies;
+    writeFileSync(manifest, JSON.stringify(json, null, 2));
+    execFileSync('tar', ['-czf', join(bare, 'bare.tgz'), '-C', bare, 'package']);
+    const prefix = join(scratch, 'prefix');
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '-g',
+        '--prefix',
+        prefix,
+        '--offline',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        join(bare, 'bare.tgz'),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 },
+    );
+    // man finds pages beside the bin directories on PATH (<prefix>/bin → <prefix>/share/man).
+    const env = {
+      PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}`,
+      HOME: scratch,
+      LC_ALL: 'C.UTF-8',
+    };
+    const where = spawnSync('man', ['-w', 'kgc-support'], { encoding: 'utf8', env });
+    expect(where.status, where.stderr).toBe(0);
+    // npm links <prefix>/share/man/man1/kgc-support.1 to the package's page; man names the target.
+    const link = join(prefix, 'share/man/man1/kgc-support.1');
+    expect(realpathSync(where.stdout.trim())).toBe(realpathSync(link));
+    expect(realpathSync(link)).toBe(
+      realpathSync(join(prefix, 'lib/node_modules/kgc-support/dist/man/kgc-support.1')),
+    );
+    const page = spawnSync('man', ['kgc-support'], {
+      encoding: 'utf8',
+      env: { ...env, MANPAGER: 'cat' },
+    });
+    expect(page.status, page.stderr).toBe(0);
+    expect(page.stdout).toContain('kgc-support keys create');
+  }, 180_000);
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEvent, getEventDetail, publishEvent } from '../../src/events/events.service.js';
 import { drainOutbox } from '../../src/events/outbox.js';
 import { setSwitch } from '../../src/plugin/plugin.service.js';
+import { onChange } from '../../src/store/changes.js';
 import { listDlq } from '../../src/webhooks/dlq.service.js';
 import { bearer, createTestApi, type TestApi } from '../helpers/api.js';
 import { createDatabase } from '../helpers/pg.js';
@@ -31,6 +32,25 @@ describe.each(STORE_KINDS)('publishing events on %s', (kind) => {
       headers: bearer(key),
       payload: body as object,
     });
+
+  it('a publish that stores a pending event sends one change notification; a skipped one none', async () => {
+    const heard: string[] = [];
+    const unlisten = await onChange(t.ctx.db, (topic, detail) => heard.push(`${topic}:${detail}`));
+    try {
+      await publishEvent(t.ctx, { event: 'order.arrived', data: SAMPLES['order.arrived'] });
+      await until(() => heard.length > 0, 5_000, 'the NOTIFY of a pending event');
+      expect(heard).toEqual(['events:new']);
+      await setSwitch(t.ctx, false);
+      heard.length = 0;
+      await publishEvent(t.ctx, { event: 'order.arrived', data: SAMPLES['order.arrived'] });
+      await setSwitch(t.ctx, true);
+      // The switch's own notifications arrive after the skipped publish's would have.
+      await until(() => heard.includes('plugin:module:enabled'), 5_000, 'the switch back on');
+      expect(heard.filter((h) => h.startsWith('events'))).toEqual([]);
+    } finally {
+      await unlisten();
+    }
+  });
 
   it('POST /api/events: 202 the first time, 200 with the same event on a replay, 409 for another event under the id', async () => {
     const body = {

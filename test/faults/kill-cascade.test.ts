@@ -109,6 +109,7 @@ describe('SIGKILL of the daemon mid-cascade', () => {
         ['memory', 'done'],
         ['chatwoot', 'running'],
         ['redis', 'pending'],
+        ['store', 'pending'],
       ]);
       // What a step reported done is done.
       expect(readdirSync(join(memoryRoot, 'kgc-support', 'customers'))).toEqual(['C-456.json']);
@@ -131,6 +132,7 @@ describe('SIGKILL of the daemon mid-cascade', () => {
         ['memory', 'done', 1],
         ['chatwoot', 'done', 2],
         ['redis', 'done', 1],
+        ['store', 'done', 1],
       ]);
       expect(chatwoot.calls.delete).toBe(1);
       expect([...chatwoot.contacts.values()].map((c) => c.identifier)).toEqual(['C-456']);

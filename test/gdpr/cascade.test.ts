@@ -81,6 +81,7 @@ describe.each(STORE_KINDS)('GDPR erasure cascade (%s)', (kind) => {
       ['memory', 'done', 1],
       ['chatwoot', 'done', 1],
       ['redis', 'done', 1],
+      ['store', 'done', 1],
     ]);
     const counts = Object.fromEntries(view.steps.map((s) => [s.step, s.counts]));
     expect(counts.erp).toMatchObject({
@@ -170,6 +171,7 @@ describe.each(STORE_KINDS)('GDPR erasure cascade (%s)', (kind) => {
       ['gdpr.step.memory', 200],
       ['gdpr.step.chatwoot', 200],
       ['gdpr.step.redis', 200],
+      ['gdpr.step.store', 200],
       ['gdpr.run.completed', 200],
     ]);
   });

@@ -125,6 +125,7 @@ describe('gdpr CLI (postgres)', () => {
       ['memory', 'erase'],
       ['chatwoot', 'erase'],
       ['redis', 'erase'],
+      ['store', 'erase'],
     ]);
     expect(await snapshot()).toEqual(before);
   });
@@ -148,6 +149,7 @@ describe('gdpr CLI (postgres)', () => {
       'skipped',
       'done',
       'retry',
+      'done',
       'done',
     ]);
 
@@ -173,6 +175,7 @@ describe('gdpr CLI (postgres)', () => {
     expect(JSON.parse(receipt.out).steps.map((s: { outcome: string }) => s.outcome)).toEqual([
       'done',
       'skipped',
+      'done',
       'done',
       'done',
       'done',

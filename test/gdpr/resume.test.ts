@@ -37,6 +37,7 @@ describe.each(STORE_KINDS)('resuming an erasure (%s)', (kind) => {
       memory: 'done',
       chatwoot: 'retry',
       redis: 'done',
+      store: 'done',
     });
     expect(first.steps[3]).toMatchObject({
       attempts: 2,
@@ -48,7 +49,14 @@ describe.each(STORE_KINDS)('resuming an erasure (%s)', (kind) => {
     await w.chatwoot.start();
     const second = await resumeErasure(w.ctx, w.deps(), first.request_id);
     expect(second.state).toBe('completed');
-    expect(runsOf(second)).toEqual({ erp: 1, webhook: 1, memory: 1, chatwoot: 2, redis: 1 });
+    expect(runsOf(second)).toEqual({
+      erp: 1,
+      webhook: 1,
+      memory: 1,
+      chatwoot: 2,
+      redis: 1,
+      store: 1,
+    });
     expect(second.runs).toBe(2);
     // Each contact deleted exactly once, one customer.deleted event, nothing of the customer left.
     expect([...w.chatwoot.deletes.values()]).toEqual([1, 1]);
@@ -59,7 +67,7 @@ describe.each(STORE_KINDS)('resuming an erasure (%s)', (kind) => {
     const steps = (await queryAudit(w.ctx, { since: '1h', kind: 'admin', limit: 100 }))
       .filter((r) => r.resource_id === first.request_id)
       .map((r) => r.route);
-    for (const s of ['erp', 'webhook', 'memory', 'redis'])
+    for (const s of ['erp', 'webhook', 'memory', 'redis', 'store'])
       expect(
         steps.filter((r) => r === `gdpr.step.${s}`),
         s,
@@ -121,7 +129,14 @@ describe.each(STORE_KINDS)('resuming an erasure (%s)', (kind) => {
     for (const id of w.notifier.states.keys()) w.notifier.states.set(id, 'delivered');
     const resumed = await resumeErasure(w.ctx, w.deps(), first.request_id);
     expect(resumed.state).toBe('completed');
-    expect(runsOf(resumed)).toEqual({ erp: 1, webhook: 2, memory: 1, chatwoot: 1, redis: 1 });
+    expect(runsOf(resumed)).toEqual({
+      erp: 1,
+      webhook: 2,
+      memory: 1,
+      chatwoot: 1,
+      redis: 1,
+      store: 1,
+    });
     expect(w.notifier.published.map((e) => e.id)).toEqual([
       first.steps[1]?.ref,
       first.steps[1]?.ref,

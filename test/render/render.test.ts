@@ -17,7 +17,7 @@ import { execa } from 'execa';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/render/env-format.js';
-import { SUPPORT_SERVICES } from '../../src/render/model.js';
+import { SUPPORT_SERVICES } from '../../src/render/services.js';
 import { cliEnv, editFranchise, ERP_FLAGS, runCli, tempRoot } from '../helpers/cli.js';
 
 const HOSTILE = 'Kovács és Fia Kft. #2 $';

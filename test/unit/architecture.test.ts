@@ -33,6 +33,7 @@ const LAYER_ORDER: readonly string[] = [
   'keys',
   'plugin',
   'erp',
+  'privacy',
   'events',
   'webhooks',
   'cache',
@@ -43,6 +44,7 @@ const LAYER_ORDER: readonly string[] = [
   'health',
   'doctor',
   'backup',
+  'bundle',
   'admin-ui',
   // top: the front doors and what runs them
   'api',

@@ -27,8 +27,12 @@ function icon(out: Output, f: Finding): string {
       : out.style.red('✖ fail');
 }
 
-export async function doctor(io: CliIO, g: GlobalOptions, o: DoctorFlags): Promise<void> {
-  const out = outputFor(io, g);
+/** Every check `doctor` runs, and the worst status among them (also for support-bundle). */
+export async function doctorReport(
+  io: CliIO,
+  g: GlobalOptions,
+  o: DoctorFlags,
+): Promise<{ status: Finding['status']; checks: Finding[] }> {
   const config = installerConfig(io, g);
   const root = rootOf(io, g, o);
   const refs: FranchiseRef[] = [];
@@ -51,7 +55,12 @@ export async function doctor(io: CliIO, g: GlobalOptions, o: DoctorFlags): Promi
     env: io.env,
   });
   const checks = await runDoctor(probes, refs, problems, root);
-  const status = overall(checks);
+  return { status: overall(checks), checks };
+}
+
+export async function doctor(io: CliIO, g: GlobalOptions, o: DoctorFlags): Promise<void> {
+  const out = outputFor(io, g);
+  const { status, checks } = await doctorReport(io, g, o);
   if (status === 'fail') io.exitCode = 1;
   out.result({ status, checks }, () =>
     [

@@ -20,7 +20,7 @@ import {
 import { exitCodeOf, type HealthReport } from '../../health/report.js';
 import { runRound } from '../../health/run.js';
 import { targetsFromConfig, type HealthTargets } from '../../health/targets.js';
-import { isHolderAlive, readLock, type LockInfo } from '../../store/lock.js';
+import { lockHolder, type LockInfo } from '../../store/lock.js';
 import { EXIT } from '../exit-codes.js';
 import { franchiseIdFrom } from '../franchise-id.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
@@ -68,9 +68,9 @@ export function thresholdsOf(config: Config, o: HealthFlags): Thresholds {
 }
 
 /** The daemon that holds the data directory here, if one runs (never waits for one). */
-function localDaemon(config: Config): LockInfo | undefined {
-  const holder = readLock(config.dataDir);
-  return holder && holder.command === 'serve' && isHolderAlive(holder) ? holder : undefined;
+async function localDaemon(config: Config): Promise<LockInfo | undefined> {
+  const holder = await lockHolder(config.dataDir);
+  return holder?.command === 'serve' ? holder : undefined;
 }
 
 interface Plan {
@@ -91,7 +91,7 @@ async function planOf(io: CliIO, g: GlobalOptions, o: HealthFlags): Promise<Plan
   const base = { config, env: io.env, timeoutMs, keyExpiryWithin: within };
   const franchise = franchiseIdFrom(o.franchise, io.env);
   if (franchise === undefined) {
-    const daemon = localDaemon(config);
+    const daemon = await localDaemon(config);
     return {
       targets: targetsFromConfig(config, daemon),
       thresholds,
@@ -150,6 +150,15 @@ function render(r: HealthReport, format: Format, io: CliIO, g: GlobalOptions): s
   if (format === 'json') return JSON.stringify(toHealthJson(r, VERSION), null, 2);
   if (format === 'nagios') return renderNagios(r);
   return renderTable(r, outputFor(io, { ...g, json: false }).style);
+}
+
+/** One round of checks as `health --json` prints it (application/health+json), for support-bundle. */
+export async function healthReport(
+  io: CliIO,
+  g: GlobalOptions,
+  o: HealthFlags,
+): Promise<ReturnType<typeof toHealthJson>> {
+  return toHealthJson(await round(await planOf(io, g, o)), VERSION);
 }
 
 export async function health(io: CliIO, g: GlobalOptions, o: HealthFlags): Promise<void> {

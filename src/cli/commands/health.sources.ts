@@ -224,7 +224,7 @@ function containersJob(o: SourceOptions): HealthJobs['containers'] {
   return async () => {
     const [{ connectDocker, projectContainers }, { SUPPORT_SERVICES }] = await Promise.all([
       import('../../docker/engine.js'),
-      import('../../render/model.js'),
+      import('../../render/services.js'),
     ]);
     const docker = connectDocker(o.env, { timeoutMs: o.timeoutMs });
     try {

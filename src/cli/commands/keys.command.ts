@@ -1,9 +1,17 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { SCOPES } from '../../keys/scopes.js';
 import type { CliIO } from '../io.js';
 import type { InstallerRotateFlags } from './keys-rotate.handler.js';
 import { addTargetOptions, globalsOf } from '../globals.js';
 
 const collect = (value: string, prev: string[] = []) => [...prev, value];
+
+/** --scope with its values from the one list of scopes: the help and the completion show them. */
+const scopeOption = () =>
+  new Option('--scope <scope>', 'what the key may do (repeat or comma-separate)')
+    .choices(SCOPES)
+    .argParser(collect)
+    .makeOptionMandatory();
 
 export function registerKeysCommands(program: Command, io: CliIO): void {
   const keys = program
@@ -14,11 +22,7 @@ export function registerKeysCommands(program: Command, io: CliIO): void {
     .command('create')
     .description('issue an API key; it is printed once and stored only as a hash')
     .requiredOption('--name <name>', 'who the key is for, e.g. "koko-chatbot"')
-    .requiredOption(
-      '--scope <scope>',
-      'support:read, support:appointments, erp:publish or admin (repeat or comma-separate)',
-      collect,
-    )
+    .addOption(scopeOption())
     .option('--expires-in <duration>', 'lifetime: 30d, 90d, 12h', '90d')
     .option(
       '--rate-limit <rate>',
@@ -142,11 +146,7 @@ Example (crontab, mails the list when there is one):
       'register a key made elsewhere, e.g. the KGC_API_KEY the installer rendered; the key is read from stdin, only its hash is kept',
     )
     .requiredOption('--name <name>', 'who the key is for')
-    .requiredOption(
-      '--scope <scope>',
-      'support:read, support:appointments, erp:publish or admin (repeat or comma-separate)',
-      collect,
-    )
+    .addOption(scopeOption())
     .option('--expires-in <duration>', 'lifetime', '90d')
     .option(
       '--rate-limit <rate>',

@@ -18,10 +18,20 @@ Examples:
   $ kgc-support serve --demo
   $ KGC_SUPPORT_HOST=0.0.0.0 DATABASE_URL=postgres://kgc@db/kgc kgc-support serve
 
-Stops cleanly on SIGTERM or Ctrl-C: in-flight requests finish, the audit log is flushed.`,
+Stops cleanly on SIGTERM or Ctrl-C, whatever it is doing (waiting for its database or the
+ERP's, migrating, serving): in-flight requests finish, the audit log is flushed, exit 0.`,
     )
     .action(async (opts: { port?: string; host?: string; demo?: boolean }, cmd: Command) => {
-      const h = await import('./serve.handler.js');
-      await h.serve(io, globalsOf(cmd), opts);
+      // Before anything loads: as pid 1 (a container) a signal without a handler is ignored.
+      const stop = new AbortController();
+      const undo = io.onStop?.((signal) => {
+        if (!stop.signal.aborted) stop.abort(signal);
+      });
+      try {
+        const h = await import('./serve.handler.js');
+        await h.serve(io, globalsOf(cmd), opts, stop.signal);
+      } finally {
+        undo?.();
+      }
     });
 }

@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { SUPPORT_SERVICES } from '../../render/services.js';
 import { globalsOf } from '../globals.js';
 import type { CliIO } from '../io.js';
 import type { StackFlags, UpFlags } from './stack.handler.js';
@@ -12,16 +13,14 @@ const collect = (value: string, prev: string[] = []) => [
     .filter((s) => s !== ''),
 ];
 
-const SERVICES_HELP =
-  'kgc-support, support-chatbot, support-context, chatwoot-web, chatwoot-worker, chatwoot-postgres, chatwoot-redis';
-
 function common(cmd: Command): Command {
   return cmd
     .option('--franchise <id>', 'the franchise (env KGC_SUPPORT_FRANCHISE; default: the only one)')
-    .option(
-      '--service <name>',
-      `only these services (repeat or comma-separate): ${SERVICES_HELP}`,
-      collect,
+    .addOption(
+      // The values from the one list of services: the help and the completion show them.
+      new Option('--service <name>', 'only these services (repeat or comma-separate)')
+        .choices(SUPPORT_SERVICES)
+        .argParser(collect),
     )
     .option(
       '--dir <dir>',

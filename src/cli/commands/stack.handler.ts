@@ -3,7 +3,7 @@ import { cryptoRandom } from '../../context/clock.js';
 import { lastLogLines, projectContainers, type ServiceContainer } from '../../docker/engine.js';
 import { describePort, hostPorts } from '../../docker/host-ports.js';
 import { checkImages, describeMissing, stackImages } from '../../docker/images.js';
-import { ERP_SERVICES } from '../../render/model.js';
+import { ERP_SERVICES } from '../../render/services.js';
 import {
   chosenServices,
   erpProject,

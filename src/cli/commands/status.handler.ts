@@ -185,9 +185,8 @@ function moduleLine(m: SupportModuleStatus, style: Style, now: number): string {
   );
 }
 
-export async function status(io: CliIO, g: GlobalOptions, o: StackFlags): Promise<void> {
-  const out = outputFor(io, g);
-  const ref = franchiseOf(io, g, o);
+/** What `status --json` prints: the franchise, the module's lifecycle, each service (also for support-bundle). */
+export async function statusReport(io: CliIO, o: StackFlags, ref: FranchiseRef) {
   const docker = connectDocker(io.env);
   const moduleState = supportModuleOf(ref, 3_000);
   await engineVersion(docker);
@@ -210,6 +209,15 @@ export async function status(io: CliIO, g: GlobalOptions, o: StackFlags): Promis
     support_module: supportModule,
     services,
   };
+  return result;
+}
+
+export async function status(io: CliIO, g: GlobalOptions, o: StackFlags): Promise<void> {
+  const out = outputFor(io, g);
+  const ref = franchiseOf(io, g, o);
+  const result = await statusReport(io, o, ref);
+  const now = Date.now();
+  const { services, support_module: supportModule } = result;
   out.result(result, () =>
     [
       `${out.style.bold(`franchise ${ref.id}`)} (${ref.franchise.layout}; Support ${ref.franchise.support.enabled ? 'enabled' : 'disabled'} in franchise.yaml)`,

@@ -18,6 +18,9 @@ export interface ErasureRequest {
   readonly lookupPhone: string | null;
   /** Another ERP customer has the same phone: contacts are never matched by phone. */
   readonly phoneShared: boolean;
+  /** The name and the e-mail as the ERP had them when the request was recorded; null when unknown or shared. */
+  readonly lookupName: string | null;
+  readonly lookupEmail: string | null;
   /** The ERP's own customer.deleted event, when it started the cascade. */
   readonly triggerEventId: string | null;
 }
