@@ -37,7 +37,7 @@ export interface ApiParts {
   /** Whether a capability (booking) is switched on; default: every one is. */
   capabilityEnabled?: (c: Capability) => boolean;
   /** The GDPR cascade's doors: DELETE /api/customers/{id}, and the intake of customer.deleted. */
-  erasures: Pick<ErasureWorker, 'fromApi' | 'intake'>;
+  erasures: Pick<ErasureWorker, 'fromApi' | 'intake' | 'exportCustomer'>;
   /** The Support module's lifecycle, as GET /api/support/health tells it. */
   lifecycle: () => LifecycleView;
   /** A new event was stored through POST /api/events (the daemon counts it). */
@@ -82,7 +82,12 @@ function allRoutes(parts: ApiParts, shared: Shared): Routes[] {
         },
       }),
     ),
-    withCtx(customerErasureRoutes({ erase: (input) => parts.erasures.fromApi(input) })),
+    withCtx(
+      customerErasureRoutes({
+        erase: (input) => parts.erasures.fromApi(input),
+        exportCustomer: (input) => parts.erasures.exportCustomer(input),
+      }),
+    ),
     withCtx(supportHealthRoutes(parts.lifecycle)),
     withCtx(adminUiRoutes({ admin: parts.adminApi ?? (() => undefined) })),
     mount(openApiRoutes, {}),

@@ -7,14 +7,17 @@ import { Type } from '@sinclair/typebox';
 import type { Ctx } from '../context/context.js';
 import { defineOp, type AnyOp } from '../ops/op.js';
 import { createErasureDeps, type DepsFactory, type ErasureDeps } from './deps.js';
+import { exportCustomer } from './export.js';
 import {
   DeleteInput,
+  ExportInput,
   Plan,
   PlanInput,
   Receipt,
   RequestIdInput,
   RequestView,
   StatusInput,
+  SubjectAccess,
 } from './gdpr.schema.js';
 import {
   erasureReceipt,
@@ -69,6 +72,16 @@ export function makeGdprOps(makeDeps: DepsFactory) {
       input: StatusInput,
       output: Type.Array(RequestView),
       run: erasureStatus,
+    }),
+    export: defineOp({
+      name: 'gdpr.export',
+      summary:
+        'Everything held about a customer in every system the erasure reaches (GDPR art. 15); audited by keyed hash',
+      // Changes nothing; its audit row (by the customer's keyed hash) is written by the export itself.
+      mutates: false,
+      input: ExportInput,
+      output: SubjectAccess,
+      run: (ctx, i) => withDeps(ctx, (deps) => exportCustomer(ctx, deps, i)),
     }),
     receipt: defineOp({
       name: 'gdpr.receipt',

@@ -231,3 +231,35 @@ export const TEXT_COLUMNS = `
 /** The state of a request's webhook step (step 6 waits for it before erasing the customer.deleted event). */
 export const WEBHOOK_STEP = `
   SELECT state, ref FROM kgc_support.gdpr_steps WHERE request_id = $1 AND step = 'webhook'`;
+
+// ---- Access requests (gdpr export): what each system holds, read only -------------
+
+/** Every row of the ERP contract about the customer, each as JSON of all its columns. $2: the unshared phone of unlinked bookings. */
+export const ERP_EXPORT = `
+  SELECT 'customers' AS tbl, to_jsonb(c) AS row FROM kgc_erp.customers c WHERE c.id = $1
+  UNION ALL SELECT 'rentals', to_jsonb(r) FROM kgc_erp.rentals r WHERE r.customer_id = $1
+  UNION ALL SELECT 'worklogs', to_jsonb(w) FROM kgc_erp.worklogs w WHERE w.customer_id = $1
+  UNION ALL SELECT 'orders', to_jsonb(o) FROM kgc_erp.orders o WHERE o.customer_id = $1
+  UNION ALL SELECT 'order_items', to_jsonb(i) FROM kgc_erp.order_items i
+    JOIN kgc_erp.orders o ON o.id = i.order_id WHERE o.customer_id = $1
+  UNION ALL SELECT 'appointments', to_jsonb(a) FROM kgc_erp.appointments a
+    WHERE a.customer_id = $1 OR (a.customer_id IS NULL AND $2::text IS NOT NULL AND a.customer_phone = $2::text)`;
+
+export const EXPORT_ATTEMPTS = `
+  SELECT event_id, attempt, at, url, outcome, status, duration_ms, response, error
+  FROM kgc_support.delivery_attempts
+  WHERE event_id = ANY($2::text[]) OR url ~ $1 OR coalesce(response, '') ~ $1 OR coalesce(error, '') ~ $1
+  ORDER BY event_id, attempt`;
+export const EXPORT_EVENTS = `
+  SELECT id, type, status, source, occurred_at, created_at, delivered_at, dead_at, data, last_error
+  FROM kgc_support.events
+  WHERE id ~ $1 OR data::text ~ $1 OR body ~ $1 OR coalesce(last_error, '') ~ $1 ORDER BY seq`;
+export const EXPORT_AUDIT = `
+  SELECT at, kind, key_id, actor, method, route, resource_id, status FROM kgc_support.audit_log
+  WHERE resource_id ~ $1 ORDER BY at, id`;
+export const EXPORT_REPLIES = `
+  SELECT route, status, response, created_at FROM kgc_support.idempotency
+  WHERE idem_key ~ $1 OR response::text ~ $1 ORDER BY created_at`;
+export const EXPORT_OUTBOX = `
+  SELECT id, event, data, occurred_at, created_at FROM kgc_erp.support_outbox
+  WHERE id ~ $1 OR data::text ~ $1 ORDER BY seq`;

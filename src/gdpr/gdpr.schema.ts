@@ -165,3 +165,45 @@ export const StatusInput = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
 });
 export type StatusInput = Static<typeof StatusInput>;
+
+export const ExportInput = Type.Object({ customer_id: CustomerIdText });
+export type ExportInput = Static<typeof ExportInput>;
+
+/** One system of an access request: what it holds about the customer, as it keeps it. */
+export const SystemExport = Type.Object({
+  system: StepName,
+  status: Type.Union(
+    [
+      Type.Literal('found'),
+      Type.Literal('nothing'),
+      Type.Literal('not_configured'),
+      Type.Literal('not_kept'),
+      Type.Literal('unreachable'),
+    ],
+    { description: 'unreachable: the system could not be read, the document is not complete' },
+  ),
+  detail: Type.String(),
+  data: Type.Unknown({
+    description: 'The data as the system keeps it (rows, files, contacts, keys)',
+  }),
+});
+export type SystemExport = Static<typeof SystemExport>;
+
+/** GDPR art. 15: everything held about one customer, across every system the erasure reaches. */
+export const SubjectAccess = Type.Object({
+  export_version: Type.Literal(1),
+  customer_id: Type.String(),
+  generated_at: Iso,
+  complete: Type.Boolean({ description: 'Every system was read' }),
+  erasure_requests: Type.Array(
+    Type.Object({
+      request_id: Type.String(),
+      state: RequestState,
+      received_at: Iso,
+      finished_at: Nullable(Iso),
+    }),
+    { description: "This customer's erasure requests (found by the keyed hash)" },
+  ),
+  systems: Type.Array(SystemExport),
+});
+export type SubjectAccess = Static<typeof SubjectAccess>;

@@ -119,18 +119,17 @@ export async function requestErasure(
   return runErasure(ctx, deps, requestId);
 }
 
-/** `gdpr delete --dry-run`: what each step would erase. Reads only; records nothing. */
-export async function planErasure(
+/** A request that is never recorded, for the steps' reading sides (a dry run, an access request). */
+export async function readOnlyRequest(
   ctx: Ctx,
-  deps: ErasureDeps,
-  input: { customer_id: string },
-): Promise<Plan> {
-  const customerId = validateCustomerId(input.customer_id);
+  customerId: string,
+  id: string,
+): Promise<ErasureRequest> {
   const { phone, shared, name, email } = await snapshot(ctx, customerId);
-  const request: ErasureRequest = {
-    id: 'dry-run',
+  return {
+    id,
     customerId,
-    reason: 'dry_run',
+    reason: id.replace(/-/g, '_'),
     mode: ctx.config.gdprEraseMode,
     lookupPhone: phone,
     phoneShared: shared,
@@ -138,6 +137,16 @@ export async function planErasure(
     lookupEmail: email,
     triggerEventId: null,
   };
+}
+
+/** `gdpr delete --dry-run`: what each step would erase. Reads only; records nothing. */
+export async function planErasure(
+  ctx: Ctx,
+  deps: ErasureDeps,
+  input: { customer_id: string },
+): Promise<Plan> {
+  const customerId = validateCustomerId(input.customer_id);
+  const request = await readOnlyRequest(ctx, customerId, 'dry-run');
   const sc: StepContext = { ctx, deps, request, ref: null, setRef: async (r) => r };
   const steps: Plan['steps'] = [];
   for (const step of STEPS) {

@@ -225,3 +225,21 @@ export async function searchSchema(
   }
   return found;
 }
+
+/** An access request: every copy this module keeps about the customer, as it is kept. */
+export async function collectOwnCopies(
+  ctx: Pick<Ctx, 'db' | 'erp'>,
+  p: Pattern,
+  outbox: boolean,
+): Promise<Record<string, unknown[]>> {
+  const events = (await ctx.db.query<{ id: string }>(sql.EXPORT_EVENTS, [p.pg])).rows;
+  const out: Record<string, unknown[]> = {
+    events,
+    delivery_attempts: (await ctx.db.query(sql.EXPORT_ATTEMPTS, [p.pg, events.map((e) => e.id)]))
+      .rows,
+    audit_log: (await ctx.db.query(sql.EXPORT_AUDIT, [p.pg])).rows,
+    booking_replies: (await ctx.db.query(sql.EXPORT_REPLIES, [p.pg])).rows,
+  };
+  if (outbox) out.erp_outbox = (await ctx.erp.query(sql.EXPORT_OUTBOX, [p.pg])).rows;
+  return out;
+}

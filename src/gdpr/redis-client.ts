@@ -10,8 +10,25 @@ export interface RedisApi {
   /** One SCAN round: the next cursor ("0" when done) and the keys of this round. */
   scan(cursor: string, pattern: string, count: number): Promise<[string, string[]]>;
   unlink(keys: readonly string[]): Promise<number>;
+  /** Each key's type and value (strings, hashes, lists, sets, sorted sets), for an access request. */
+  values(keys: readonly string[]): Promise<RedisValue[]>;
   close(): Promise<void>;
 }
+
+export interface RedisValue {
+  readonly key: string;
+  readonly type: string;
+  readonly value: unknown;
+}
+
+/** The command that reads a key of each type whole. */
+const READERS: Record<string, (key: string) => [string, ...string[]]> = {
+  string: (k) => ['get', k],
+  hash: (k) => ['hgetall', k],
+  list: (k) => ['lrange', k, '0', '-1'],
+  set: (k) => ['smembers', k],
+  zset: (k) => ['zrange', k, '0', '-1', 'WITHSCORES'],
+};
 
 export function createRedisClient(url: string, timeoutMs: number): RedisApi {
   type Client = import('ioredis').Redis;
@@ -64,6 +81,22 @@ export function createRedisClient(url: string, timeoutMs: number): RedisApi {
       guard('SCAN', (c) => c.scan(cursor, 'MATCH', pattern, 'COUNT', count)),
     unlink: (keys) =>
       guard('UNLINK', (c) => (keys.length === 0 ? Promise.resolve(0) : c.unlink(...keys))),
+    values: (keys) =>
+      guard('read', async (c) => {
+        const types = (await c.pipeline(keys.map((k) => ['type', k])).exec()) ?? [];
+        const typeOf = (i: number): string => {
+          const t = types[i]?.[1];
+          return typeof t === 'string' ? t : 'none';
+        };
+        const reads = keys.map((k, i) => READERS[typeOf(i)]?.(k) ?? ['exists', k]);
+        const got = (await c.pipeline(reads).exec()) ?? [];
+        return keys.map((key, i) => {
+          const [err, value] = got[i] ?? [null, null];
+          if (err) throw err;
+          const type = typeOf(i);
+          return { key, type, value: type in READERS ? value : null };
+        });
+      }),
     async close() {
       const c = await client?.catch(() => undefined);
       client = undefined;

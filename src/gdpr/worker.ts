@@ -10,6 +10,8 @@ import { REDACTED } from '../privacy/needles.js';
 import { onChange } from '../store/changes.js';
 import { ownerIsDead, runErasure } from './cascade.js';
 import { createErasureDeps, type ErasureDeps } from './deps.js';
+import { exportCustomer } from './export.js';
+import type { SubjectAccess } from './gdpr.schema.js';
 import * as sql from './gdpr.queries.js';
 import {
   requestErasureFromApi,
@@ -23,6 +25,8 @@ export interface ErasureWorker {
   fromEvent(e: { eventId: string; customerId: string; reason: string }): Promise<EventErasure>;
   /** DELETE /api/customers/{id}: the customer's request (an existing one, or a new one whose cascade now runs). */
   fromApi(input: { customer_id: string; reason: string }): Promise<ApiErasure>;
+  /** GET /api/customers/{id}/export: everything held about the customer (subject access), with the worker's connections. */
+  exportCustomer(input: { customer_id: string }): Promise<SubjectAccess>;
   /**
    * Starts an erasure for every customer.deleted event the ERP published that has
    * none yet (HTTP, outbox or CLI; the cascade's own events are not the ERP's).
@@ -199,6 +203,7 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
       if (started.done) void track(started.done); // runs on; close() waits for it
       return started;
     },
+    exportCustomer: (input) => exportCustomer(ctx, deps, input),
     async fromEvent(e) {
       const started = await startErasureFromEvent(ctx, deps, e);
       if (started.done) void track(started.done); // runs on; close() waits for it

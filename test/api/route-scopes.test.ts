@@ -28,6 +28,7 @@ const ROUTES: [method: string, url: string, scope: RouteScope][] = [
   ['GET', '/api/events/:event_id', 'erp:publish'],
   ['DELETE', '/api/customers/:customer_id', 'erp:gdpr'],
   ['GET', '/api/gdpr/requests/:request_id', 'erp:gdpr'],
+  ['GET', '/api/customers/:customer_id/export', 'erp:gdpr'],
   ['GET', '/api/support/health', ANY_KEY],
   ['GET', '/health', PUBLIC],
   ['GET', '/ready', PUBLIC],

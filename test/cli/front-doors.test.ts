@@ -31,6 +31,7 @@ const RUN_ELSEWHERE: Record<string, string> = {
   'gdpr.resume': 'needs Chatwoot and Redis: test/gdpr/cli.test.ts',
   'gdpr.plan': 'needs Chatwoot and Redis: test/gdpr/cli.test.ts',
   'gdpr.receipt': 'needs a finished erasure: test/gdpr/cli.test.ts',
+  'gdpr.export': 'needs Chatwoot and Redis: test/gdpr/export.test.ts',
 };
 
 /**

@@ -125,4 +125,43 @@ describe.each(STORE_KINDS)('GDPR through the daemon on %s', (kind) => {
     await daemon.erasures.intake();
     expect(await requestsFor(sent[0].id)).toEqual([]);
   });
+
+  it('answers an access request at GET /api/customers/{id}/export with an erp:gdpr key only', async () => {
+    const gdprKey = (await createKey(daemon.ctx, { name: 'erp-gdpr', scopes: ['erp:gdpr'] }))
+      .api_key;
+    const get = (key: string, id = 'C-504') =>
+      fetch(`${daemon.url}/api/customers/${id}/export`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+    const res = await get(gdprKey);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      customer_id: string;
+      complete: boolean;
+      systems: { system: string; status: string; data: unknown }[];
+    };
+    expect(doc.customer_id).toBe('C-504');
+    expect(doc.systems.map((s) => [s.system, s.status])).toEqual([
+      ['erp', 'found'],
+      ['webhook', 'not_kept'],
+      ['memory', 'found'],
+      ['chatwoot', 'not_configured'],
+      ['redis', 'not_configured'],
+      ['store', 'nothing'],
+    ]);
+    expect(doc.systems[2]?.data).toEqual([
+      { name: 'C-504.json', bytes: expect.any(Number), content: { likes: 'láncfűrész' } },
+    ]);
+    expect((await get(publishKey)).status).toBe(403);
+    expect((await get(gdprKey, 'C%2F504')).status).toBe(400);
+    // The audit log names the export by the customer's keyed hash, never the id.
+    await daemon.audit.flush();
+    const { rows } = await daemon.ctx.db.query<{ kind: string; resource_id: string }>(
+      `SELECT kind, resource_id FROM kgc_support.audit_log WHERE route LIKE '%export%' ORDER BY id`,
+    );
+    expect(rows.map((r) => r.kind).sort()).toEqual(['admin', 'api', 'api', 'api']);
+    for (const r of rows.filter((x) => x.resource_id !== null))
+      expect(r.resource_id).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(JSON.stringify(rows)).not.toContain('C-504');
+  });
 });

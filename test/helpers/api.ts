@@ -34,6 +34,7 @@ export interface TestApi {
 export const NO_ERASURES: ApiParts['erasures'] = {
   fromApi: () => Promise.reject(new KgcError('not_ready', 'no erasure worker in this test')),
   intake: () => Promise.resolve(0),
+  exportCustomer: () => Promise.reject(new KgcError('not_ready', 'no erasure worker in this test')),
 };
 
 export const disabledLifecycle: ApiParts['lifecycle'] = () => ({

@@ -4,12 +4,15 @@
  * functions as `kgc-support gdpr delete`), answering 202 with a Location to its
  * status. Asking again for a customer who already has a request returns that one
  * (200, `idempotent-replayed: true`): the cascade never runs twice. The id is
- * checked as the CLI checks it, before it is used anywhere.
+ * checked as the CLI checks it, before it is used anywhere. Beside it, GET
+ * /api/customers/{id}/export answers an access request (the same op as `gdpr export`).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Ctx } from '../../context/context.js';
-import { RequestId, RequestView } from '../../gdpr/gdpr.schema.js';
+import { exportResource } from '../../gdpr/export.js';
+import { RequestId, RequestView, SubjectAccess } from '../../gdpr/gdpr.schema.js';
+import { customerHash, receiptKey } from '../../privacy/customer-hash.js';
 import { erasureStatus, type ApiErasure } from '../../gdpr/gdpr.service.js';
 import { problemResponses } from '../problem.js';
 
@@ -41,6 +44,8 @@ export type ErasureAccepted = Static<typeof ErasureAccepted>;
 export interface ErasureRouteHooks {
   /** Records the request (or finds the customer's existing one) and starts its cascade: the daemon's erasure worker. */
   erase(input: { customer_id: string; reason: string }): Promise<ApiErasure>;
+  /** Everything held about the customer (subject access, the same op as `gdpr export`). */
+  exportCustomer(input: { customer_id: string }): Promise<SubjectAccess>;
 }
 
 const statusUrl = (id: string): string => `/api/gdpr/requests/${encodeURIComponent(id)}`;
@@ -83,6 +88,29 @@ export const customerErasureRoutes =
         };
         if (!created) return reply.code(200).header('idempotent-replayed', 'true').send(body);
         return reply.code(202).send(body);
+      },
+    );
+
+    app.get(
+      '/api/customers/:customer_id/export',
+      {
+        config: { scope: 'erp:gdpr' },
+        schema: {
+          summary:
+            'Everything held about a customer in every system the erasure reaches (GDPR art. 15), as one document',
+          params: Type.Object({
+            customer_id: Type.String({ minLength: 1, maxLength: 200, examples: ['C-123'] }),
+          }),
+          response: { 200: SubjectAccess, ...problemResponses },
+        },
+      },
+      async (req) => {
+        const doc = await hooks.exportCustomer({ customer_id: req.params.customer_id });
+        // The audit log names the customer by their keyed hash, as the export's own row does.
+        req.auditResource = exportResource(
+          customerHash(await receiptKey(ctx), req.params.customer_id),
+        );
+        return doc;
       },
     );
 

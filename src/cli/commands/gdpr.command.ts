@@ -97,5 +97,26 @@ Example:
       const h = await import('./gdpr.handler.js');
       await h.gdprReceipt(io, globalsOf(cmd), requestId);
     });
+  gdpr
+    .command('export <customer-id>')
+    .description(
+      'everything held about a customer (GDPR art. 15 access request): the ERP rows, the events sent to Support and its answers, the memory file, the Chatwoot contact, the Redis keys; as one JSON document',
+    )
+    .option('--output <file>', 'write the document there (mode 0600; an existing file is refused)')
+    .addHelpText(
+      'after',
+      `
+The document holds the customer's personal data: give it to them, keep no copy.
+The audit log records the export by the customer's keyed hash, never by the id.
+Exit code 0 when every system was read; 1 when one could not be (the document says which).
+
+Examples:
+  $ kgc-support gdpr export C-123 --output C-123-export.json
+  $ kgc-support gdpr export C-123 --franchise budapest-1 --json > C-123-export.json`,
+    )
+    .action(async (customerId: string, opts: { output?: string }, cmd: Command) => {
+      const h = await import('./gdpr.handler.js');
+      await h.gdprExport(io, globalsOf(cmd), customerId, opts);
+    });
   gdpr.commands.forEach(addTargetOptions);
 }

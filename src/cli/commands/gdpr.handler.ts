@@ -1,7 +1,15 @@
+import { writeFileSync } from 'node:fs';
 import { KgcError } from '../../errors/kgc-error.js';
 import { validateCustomerId, validateReason } from '../../formats/customer-id.js';
 import { gdprOps } from '../../gdpr/gdpr.ops.js';
-import type { Counts, Plan, Receipt, RequestState, RequestView } from '../../gdpr/gdpr.schema.js';
+import type {
+  Counts,
+  Plan,
+  Receipt,
+  RequestState,
+  RequestView,
+  SubjectAccess,
+} from '../../gdpr/gdpr.schema.js';
 import { canPrompt, outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
 import { table, type Output, type Style } from '../output.js';
@@ -187,4 +195,40 @@ export async function gdprReceipt(io: CliIO, g: GlobalOptions, requestId: string
     g,
   );
   out.result(receipt, () => JSON.stringify(receipt, null, 2));
+}
+
+/** gdpr export: the document on stdout (--json) or in a new 0600 file (--output), a summary for people. */
+export async function gdprExport(
+  io: CliIO,
+  g: GlobalOptions,
+  customerId: string,
+  o: { output?: string },
+): Promise<void> {
+  const out = outputFor(io, g);
+  validateCustomerId(customerId);
+  const { result: doc, daemon }: { result: SubjectAccess; daemon: DaemonRef | undefined } =
+    await runTargetedOp(gdprOps.export, { customer_id: customerId }, io, g);
+  if (o.output !== undefined) {
+    try {
+      writeFileSync(o.output, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new KgcError('usage', `${o.output} exists: the export never overwrites a file`);
+      throw err;
+    }
+  }
+  out.result(doc, () =>
+    [
+      `Access request for ${doc.customer_id} on ${describeDaemon(daemon)}, ${doc.complete ? 'every system read' : out.style.red('NOT complete: a system could not be read')}:`,
+      table(
+        ['SYSTEM', 'STATUS', 'WHAT'],
+        doc.systems.map((s) => [s.system, s.status, s.detail]),
+        out.style,
+      ),
+      o.output !== undefined
+        ? `The document is in ${o.output} (mode 0600). It holds personal data: hand it over, keep no copy.`
+        : 'The document itself: --output <file>, or --json for stdout.',
+    ].join('\n'),
+  );
+  if (!doc.complete) io.exitCode = 1;
 }

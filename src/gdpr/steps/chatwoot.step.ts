@@ -142,4 +142,30 @@ export const chatwootStep: ErasureStep = {
       ? undefined
       : `${plural(m.targets.length, 'contact')} still in Chatwoot (${ids(m.targets)})`;
   },
+
+  async collect(sc) {
+    const cw = api(sc);
+    if (!cw)
+      return {
+        status: 'not_configured',
+        detail: `Chatwoot is not configured (${(sc.deps.chatwoot as { why: string }).why})`,
+        data: [],
+      };
+    const m = await match(cw, sc);
+    // An ambiguous contact may be this customer's: listed, marked, for a person to judge.
+    const contacts = [
+      ...m.targets.map((c) => ({
+        match: c.identifier === sc.request.customerId ? 'identifier' : 'phone',
+        contact: c,
+      })),
+      ...(m.ambiguous ?? []).map((c) => ({ match: 'phone, ambiguous', contact: c })),
+    ];
+    return contacts.length === 0
+      ? { status: 'nothing', detail: `no contact matches ${m.how}`, data: [] }
+      : {
+          status: 'found',
+          detail: `${plural(contacts.length, 'contact')} of the franchise's account (matched ${m.how})`,
+          data: contacts,
+        };
+  },
 };

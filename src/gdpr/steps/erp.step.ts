@@ -160,4 +160,21 @@ export const erpStep: ErasureStep = {
     const left = remaining(await traces(sc.ctx.erp, sc), await bookingReplies(sc), sc.request.mode);
     return Object.keys(left).length === 0 ? undefined : `still in the ERP: ${describe(left)}`;
   },
+
+  async collect(sc) {
+    const { rows } = await sc.ctx.erp.query<{ tbl: string; row: unknown }>(sql.ERP_EXPORT, [
+      sc.request.customerId,
+      copyPhone(sc),
+    ]);
+    const data: Record<string, unknown[]> = {};
+    for (const r of rows) (data[r.tbl] ??= []).push(r.row);
+    const replies = await bookingReplies(sc);
+    return rows.length === 0
+      ? { status: 'nothing', detail: 'the ERP holds no row about this customer', data: {} }
+      : {
+          status: 'found',
+          detail: `${plural(rows.length, 'row')} of the ERP contract${replies ? ' (booking replies: see store)' : ''}`,
+          data,
+        };
+  },
 };

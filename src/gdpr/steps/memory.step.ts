@@ -2,11 +2,11 @@
  * Step 3: the Support chatbot's long-term memory of the customer (seed 5.2):
  * <memory root>/kgc-support/customers/<id>.json, and its siblings <id>.json.tmp,
  * <id>.json.bak … that writers leave behind: every entry whose name starts with
- * "<id>." (an id has no ".", so no other customer's file starts that way). Only the
- * names are read, never a file's content. A symbolic link is not followed: the data
+ * "<id>." (an id has no ".", so no other customer's file starts that way). The erasure
+ * reads only the names, never a file's content; an access request (collect) reads both. A symbolic link is not followed: the data
  * it points to would stay, so a person must look (the step fails).
  */
-import { lstat, readdir, unlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import {
   firstItems,
@@ -135,5 +135,38 @@ export const memoryStep: ErasureStep = {
     return found.names.length === 0
       ? undefined
       : `${plural(found.names.length, 'memory file')} still there`;
+  },
+
+  async collect(sc) {
+    const found = await find(sc);
+    if (found.kind === 'no-root')
+      return { status: 'not_configured', detail: NO_ROOT(sc.deps.memoryRoot), data: [] };
+    const files: { name: string; bytes: number; content: unknown }[] = [];
+    for (const name of found.names) {
+      const path = inside(found.dir, name);
+      const st = await lstat(path).catch(() => undefined);
+      if (!st) continue;
+      if (!st.isFile())
+        throw permanent(
+          `memory entry <id>${name.slice(sc.request.customerId.length)} is not a regular file: export it by hand`,
+        );
+      const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+        throw transient(`cannot read a memory file (${err.code ?? 'error'})`);
+      });
+      let content: unknown = text;
+      try {
+        content = JSON.parse(text);
+      } catch {
+        // not JSON: given as text
+      }
+      files.push({ name, bytes: st.size, content });
+    }
+    return files.length === 0
+      ? { status: 'nothing', detail: `no memory file in ${found.dir}`, data: [] }
+      : {
+          status: 'found',
+          detail: `${plural(files.length, 'memory file')} in ${found.dir}`,
+          data: files,
+        };
   },
 };

@@ -18,6 +18,8 @@ import {
 import { permanent } from './failure.js';
 
 const SCAN_COUNT = 500;
+/** An access request lists every key's value up to this many keys (chat logs can be long). */
+const EXPORT_MAX_KEYS = 1000;
 const UNLINK_BATCH = 500;
 
 /** Escapes Redis glob characters, so the id matches only itself. */
@@ -126,5 +128,26 @@ export const redisStep: ErasureStep = {
       async () => {},
     );
     return left === 0 ? undefined : `${plural(left, 'key')} still in Redis`;
+  },
+
+  async collect(sc) {
+    const redis = client(sc);
+    if (!redis) return { status: 'not_configured', detail: notConfigured(sc), data: [] };
+    const keys: string[] = [];
+    await scanAll(redis, patternsFor(templatesOf(sc), sc.request.customerId), async (found) => {
+      keys.push(...found);
+    });
+    if (keys.length === 0) return { status: 'nothing', detail: 'no key matches', data: [] };
+    keys.sort();
+    const shown = keys.slice(0, EXPORT_MAX_KEYS);
+    const data = await redis.values(shown);
+    return {
+      status: 'found',
+      detail:
+        keys.length > shown.length
+          ? `${plural(keys.length, 'key')}; the first ${EXPORT_MAX_KEYS} with their values`
+          : `${plural(keys.length, 'key')} with their values`,
+      data,
+    };
   },
 };

@@ -1,6 +1,7 @@
 /**
  * What every erasure step is: a plan (the dry run), an idempotent run ("already
- * gone" is done) and a verification after it. A step reports its outcome as a
+ * gone" is done), a verification after it, and the reader of an access request
+ * (collect: the step knows where its system keeps the customer). A step reports its outcome as a
  * result or throws a StepFailure; every text it returns ends up in the receipt, so
  * it names ids and counts, never a name, a phone, an e-mail or a file's content.
  */
@@ -45,6 +46,17 @@ export type StepResult =
 
 export type StepPlan = Omit<PlanStep, 'step' | 'position'>;
 
+/**
+ * What one system holds about the customer, for an access request (`gdpr export`,
+ * GDPR art. 15): the data as the system keeps it (found), or why there is none.
+ * A system that cannot be read throws a StepFailure (the export says so).
+ */
+export interface Collected {
+  readonly status: 'found' | 'nothing' | 'not_configured' | 'not_kept';
+  readonly detail: string;
+  readonly data: unknown;
+}
+
 export interface ErasureStep {
   readonly name: StepName;
   readonly position: number;
@@ -53,6 +65,8 @@ export interface ErasureStep {
   run(sc: StepContext): Promise<StepResult>;
   /** After a done or skipped result: undefined when verified, else what is left (safe text). */
   verify(sc: StepContext, result: StepResult): Promise<string | undefined>;
+  /** Subject access: everything this system holds about the customer. Reads only. */
+  collect(sc: StepContext): Promise<Collected>;
 }
 
 /** At most `max` items for a plan, with a note of how many more there are. */

@@ -14,6 +14,7 @@
  */
 import { forgetPhones } from '../../erp/phone.js';
 import {
+  collectOwnCopies,
   eraseOutboxRows,
   eraseOwnCopies,
   patternFor,
@@ -155,5 +156,25 @@ export const storeStep: ErasureStep = {
     return Object.keys(left).length === 0
       ? undefined
       : `still in the daemon's data: ${describe(left)}`;
+  },
+
+  async collect(sc) {
+    const { p, outbox } = await pattern(sc);
+    const data = await collectOwnCopies(sc.ctx, p, outbox);
+    const n = Object.values(data).reduce((a, rows) => a + rows.length, 0);
+    return n === 0
+      ? {
+          status: 'nothing',
+          detail: "the daemon's own data holds nothing about this customer",
+          data,
+        }
+      : {
+          status: 'found',
+          detail: `${Object.entries(data)
+            .filter(([, rows]) => rows.length > 0)
+            .map(([k, rows]) => `${k} ${rows.length}`)
+            .join(', ')} (events in every status, with Support's answers)`,
+          data,
+        };
   },
 };

@@ -106,4 +106,13 @@ export const webhookStep: ErasureStep = {
     const want = result.kind === 'skipped' ? 'skipped' : 'delivered';
     return state === want ? undefined : `event ${eventId} is ${state}, not ${want}`;
   },
+
+  async collect() {
+    return {
+      status: 'not_kept',
+      detail:
+        "a webhook keeps nothing of its own: the events sent to Support, with Support's answers, are under store; Support's copies under memory, chatwoot and redis",
+      data: null,
+    };
+  },
 };
