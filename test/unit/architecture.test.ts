@@ -40,6 +40,7 @@ const LAYER_ORDER: readonly string[] = [
   'gdpr',
   'render',
   'docker',
+  'rotation',
   'health',
   'doctor',
   'backup',
