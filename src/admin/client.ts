@@ -56,7 +56,7 @@ function adminRequest(
         reject(
           new KgcError(
             'daemon_unreachable',
-            `the daemon's admin socket ${socketPath} is its owner's only: run this as the user the daemon runs as`,
+            `the daemon's admin socket ${socketPath} is its owner's only (EACCES): run this as root (sudo) or as the user the daemon runs as`,
           ),
         );
       else reject(new KgcError('daemon_unreachable', `cannot talk to the daemon: ${err.message}`));

@@ -6,7 +6,7 @@
  * installed on this host, the target is ambiguous and the command refuses, so that it
  * never changes an unrelated local store and reports success.
  */
-import { existsSync } from 'node:fs';
+import { existsVisibly } from '../config/file-access.js';
 import { join } from 'node:path';
 import { loadConfig } from '../config/config.js';
 import type { Config } from '../config/settings.js';
@@ -66,7 +66,7 @@ export function franchiseTarget(root: string, id: string): FranchiseTarget {
     );
   }
   const dir = franchiseDir(root, id);
-  if (!existsSync(join(dir, FRANCHISE_FILE))) {
+  if (!existsVisibly(join(dir, FRANCHISE_FILE), 'the franchise file')) {
     const known = listFranchiseIds(root);
     throw new KgcError(
       'franchise_not_found',

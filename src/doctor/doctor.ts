@@ -7,6 +7,8 @@ import type { ComposeTool } from '../docker/compose.js';
 import type { PortFinding } from '../docker/host-ports.js';
 import { describePort } from '../docker/host-ports.js';
 import { DEFAULT_BIND_ADDRESS, type Franchise } from '../franchise/franchise.schema.js';
+import { CATALOGUE } from '../errors/catalogue.js';
+import { isKgcError } from '../errors/kgc-error.js';
 import { worstOf } from '../health/report.js';
 import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { describeClash, portClashes } from '../franchise/ports.js';
@@ -319,7 +321,7 @@ async function daemon(p: DoctorProbes, ref: FranchiseRef): Promise<Finding> {
 export async function runDoctor(
   p: DoctorProbes,
   refs: readonly FranchiseRef[],
-  problems: readonly { id: string; message: string }[],
+  problems: readonly { id: string; message: string; hint?: string }[],
   root: string,
 ): Promise<Finding[]> {
   const base = await engineAndCompose(p);
@@ -338,38 +340,57 @@ export async function runDoctor(
         `config ${bad.id}`,
         'fail',
         bad.message,
-        'Fix franchise.yaml (your editor checks it against schemas/franchise.schema.json).',
+        bad.hint ??
+          'Fix franchise.yaml (your editor checks it against schemas/franchise.schema.json).',
       ),
     );
   const all = refs.map((r) => r.franchise);
   for (const ref of refs) {
-    out.push(
-      f(
-        `config ${ref.id}`,
-        'pass',
-        `franchise.yaml valid (layout ${ref.franchise.layout}, Support ${ref.franchise.support.enabled ? 'enabled' : 'disabled'})`,
-      ),
-    );
-    out.push(await ports(p, ref, all, base.engineUp));
-    out.push(...files(p, ref));
-    out.push(...renderedConfigChecks(p, ref));
-    if (base.engineUp) {
-      const loops = await p.crashLoops(ref);
-      out.push(...crashLoopFindings(ref, loops));
-      const daemonLoop = loops.find((l) => l.service === 'kgc-support');
-      out.push(
-        daemonLoop
-          ? f(
-              `daemon ${ref.id}`,
-              'fail',
-              `its container keeps restarting (${daemonLoop.detail})`,
-              'See the container finding above for its log lines.',
-            )
-          : await daemon(p, ref),
-      );
+    try {
+      out.push(...(await franchiseChecks(p, ref, all, base.engineUp)));
+    } catch (err) {
+      // Files this user may not read: said once, as such, instead of "missing" findings.
+      if (!isKgcError(err) || err.code !== 'permission_denied') throw err;
+      out.push(f(`files ${ref.id}`, 'fail', err.message, CATALOGUE.permission_denied.hint));
     }
-    if (base.engineUp && p.images) out.push(await imageCheck({ images: p.images }, ref));
   }
+  return out;
+}
+
+/** The checks of one franchise. */
+async function franchiseChecks(
+  p: DoctorProbes,
+  ref: FranchiseRef,
+  all: readonly Franchise[],
+  engineUp: boolean,
+): Promise<Finding[]> {
+  const out: Finding[] = [];
+  out.push(
+    f(
+      `config ${ref.id}`,
+      'pass',
+      `franchise.yaml valid (layout ${ref.franchise.layout}, Support ${ref.franchise.support.enabled ? 'enabled' : 'disabled'})`,
+    ),
+  );
+  out.push(await ports(p, ref, all, engineUp));
+  out.push(...files(p, ref));
+  out.push(...renderedConfigChecks(p, ref));
+  if (engineUp) {
+    const loops = await p.crashLoops(ref);
+    out.push(...crashLoopFindings(ref, loops));
+    const daemonLoop = loops.find((l) => l.service === 'kgc-support');
+    out.push(
+      daemonLoop
+        ? f(
+            `daemon ${ref.id}`,
+            'fail',
+            `its container keeps restarting (${daemonLoop.detail})`,
+            'See the container finding above for its log lines.',
+          )
+        : await daemon(p, ref),
+    );
+  }
+  if (engineUp && p.images) out.push(await imageCheck({ images: p.images }, ref));
   return out;
 }
 

@@ -1,5 +1,6 @@
 /** The real world for `doctor`: the engine, compose, the file system, the network. */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { isDenied, permissionDenied, readIfExists } from '../config/file-access.js';
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Random } from '../context/clock.js';
@@ -52,17 +53,13 @@ export function realProbes(c: ProbeConfig): DoctorProbes {
     fileMode(path) {
       try {
         return statSync(path).mode & 0o777;
-      } catch {
+      } catch (err) {
+        if (isDenied(err)) throw permissionDenied(path, 'the file', err);
         return undefined;
       }
     },
-    readText(path) {
-      try {
-        return readFileSync(path, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
+    // Unreadable is not missing: permission_denied, which doctor reports as such.
+    readText: (path) => readIfExists(path, 'the file'),
     renderDrift(ref) {
       let plan;
       try {

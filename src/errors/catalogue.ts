@@ -237,6 +237,12 @@ export const CATALOGUE = {
   ),
   not_ready: spec(503, 1, 'Not ready'),
   // The installer (init, render, up, down, status, logs, doctor).
+  permission_denied: spec(
+    403,
+    1,
+    'Permission denied',
+    'Run the command as root (sudo kgc-support …) or as the user that owns the franchise files and the data directory.',
+  ),
   franchise_not_found: spec(
     404,
     1,

@@ -2,8 +2,8 @@
  * Where franchises live on this host, with node's own modules only: `health`, which must
  * stay cheap to start, lists them without loading the franchise store (yaml, schemas).
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { existsVisibly, listIfExists } from '../config/file-access.js';
 
 export const FRANCHISE_FILE = 'franchise.yaml';
 
@@ -15,13 +15,12 @@ export function franchisesRoot(
   return resolve(cwd, flag ?? configured);
 }
 
-/** Ids of the franchises under root (directories holding a franchise.yaml), sorted. */
+/**
+ * Ids of the franchises under root (directories holding a franchise.yaml), sorted. A root
+ * or a franchise directory this user may not look into is permission_denied, not "none".
+ */
 export function listFranchiseIds(root: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(root);
-  } catch {
-    return [];
-  }
-  return entries.filter((e) => existsSync(join(root, e, FRANCHISE_FILE))).sort();
+  return listIfExists(root, 'the franchises directory')
+    .filter((e) => existsVisibly(join(root, e, FRANCHISE_FILE), 'the franchise file'))
+    .sort();
 }

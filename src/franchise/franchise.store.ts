@@ -12,10 +12,11 @@
  * for root and $XDG_DATA_HOME/kgc-support/franchises for other users (the setting's
  * default in config/settings.ts), so cron, Nagios and systemd find them from any directory.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { parseDocument, stringify } from 'yaml';
+import { readIfExists } from '../config/file-access.js';
 import { FRANCHISE_FILE, listFranchiseIds } from './franchise-dirs.js';
 
 // The light part, for the many callers that also need the store.
@@ -71,12 +72,9 @@ export function parseFranchise(text: string, source: string): Franchise {
 export function loadFranchise(root: string, id: string): FranchiseRef {
   const dir = franchiseDir(root, id);
   const file = join(dir, FRANCHISE_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
+  const text = readIfExists(file, 'the franchise file');
+  if (text === undefined)
     throw new KgcError('franchise_not_found', `no franchise "${id}": ${file} does not exist`);
-  }
   const franchise = parseFranchise(text, file);
   if (franchise.id !== id) {
     throw new KgcError(

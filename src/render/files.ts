@@ -5,13 +5,13 @@
  * fsync'd: a power cut leaves the old file or the new one, never a torn one), and secret
  * files are never readable by others, not even for a moment.
  */
+import { readIfExists } from '../config/file-access.js';
 import {
   chmodSync,
   closeSync,
   fsyncSync,
   mkdirSync,
   openSync,
-  readFileSync,
   renameSync,
   rmSync,
   statSync,
@@ -32,11 +32,9 @@ export interface FileStatus {
 }
 
 function readCurrent(file: string): { text: string; mode: number } | undefined {
-  try {
-    return { text: readFileSync(file, 'utf8'), mode: statSync(file).mode & 0o777 };
-  } catch {
-    return undefined;
-  }
+  // Unreadable is not "missing": render would not fix it, and must not overwrite it blind.
+  const text = readIfExists(file, 'the rendered file');
+  return text === undefined ? undefined : { text, mode: statSync(file).mode & 0o777 };
 }
 
 export function compareFiles(dir: string, files: readonly RenderedFile[]): FileStatus[] {

@@ -3,6 +3,7 @@
  * the files, and say how they differ; writing is a separate step so that `--check` and
  * `--diff` never write. Validation by the compose tool is the caller's (docker/).
  */
+import { isDenied, permissionDenied } from '../config/file-access.js';
 import { chmodSync, chownSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Random } from '../context/clock.js';
@@ -151,6 +152,7 @@ export function replaceSecret(ref: FranchiseRef, name: SecretName, value: string
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (isDenied(err)) throw permissionDenied(file, 'the secrets file', err);
     throw new KgcError(
       'render_stale',
       `franchise ${ref.id}: cannot read ${file} (${(err as Error).message}): run kgc-support render --franchise ${ref.id}`,

@@ -3,23 +3,18 @@
  * .env files (if secrets.env was lost). Light on purpose: `health --franchise` reads
  * the franchise's API key through it without loading the renderer.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readIfExists } from '../config/file-access.js';
 import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { projectFilesOf } from './model.js';
 import { knownSecrets, SECRETS_FILE } from './secrets.js';
 
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 export function secretsOnDisk(ref: FranchiseRef): Map<string, string> {
   const texts = [SECRETS_FILE, ...projectFilesOf(ref.franchise).map((p) => p.envFile)]
-    .map((p) => readText(join(ref.dir, p)))
+    // One that exists but cannot be read is permission_denied: its secrets are not "missing".
+    .map((p) =>
+      readIfExists(join(ref.dir, p), p === SECRETS_FILE ? 'the secrets file' : 'the rendered file'),
+    )
     .filter((t): t is string => t !== undefined);
   return knownSecrets(texts);
 }

@@ -23,6 +23,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  accessSync,
   closeSync,
   constants,
   linkSync,
@@ -38,6 +39,7 @@ import {
 import { createConnection, createServer, type Server } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { isDenied, permissionDenied } from '../config/file-access.js';
 import { KgcError } from '../errors/kgc-error.js';
 
 export const LOCK_FILE = 'kgc-support.lock';
@@ -231,7 +233,14 @@ function locked(dataDir: string, holder: LockInfo): KgcError {
  * is taken over. The directory is created 0700 when missing.
  */
 export async function acquireLock(dataDir: string, command: string): Promise<Lock> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    accessSync(dataDir, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch (err) {
+    // Another user's data directory (the daemon's): said so, not a crash or "missing".
+    if (isDenied(err)) throw permissionDenied(dataDir, 'the data directory', err);
+    throw err;
+  }
   const info: LockInfo = {
     pid: process.pid,
     hostname: hostname(),

@@ -260,7 +260,7 @@ describe('the bound socket', () => {
       expect(connectAs(0, daemon.adminSocket)).toBe('connected');
       // The CLI's client, as that other user, says why rather than "cannot talk to the daemon".
       expect(callAdminAs(NOBODY, daemon.adminSocket)).toBe(
-        `the daemon's admin socket ${daemon.adminSocket} is its owner's only: run this as the user the daemon runs as`,
+        `the daemon's admin socket ${daemon.adminSocket} is its owner's only (EACCES): run this as root (sudo) or as the user the daemon runs as`,
       );
     } finally {
       await daemon.close();

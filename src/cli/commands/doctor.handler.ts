@@ -36,13 +36,13 @@ export async function doctorReport(
   const config = installerConfig(io, g);
   const root = rootOf(io, g, o);
   const refs: FranchiseRef[] = [];
-  const problems: { id: string; message: string }[] = [];
+  const problems: { id: string; message: string; hint?: string }[] = [];
   for (const id of o.franchise ? [o.franchise] : listFranchiseIds(root)) {
     try {
       refs.push(loadFranchise(root, id));
     } catch (err) {
       if (!isKgcError(err)) throw err;
-      problems.push({ id, message: err.message });
+      problems.push({ id, message: err.message, ...(err.hint ? { hint: err.hint } : {}) });
     }
   }
   const probes = realProbes({

@@ -206,14 +206,14 @@ function problemsOf(
 
 /** What `status --json` prints: the franchise, the module's lifecycle, each service, what does not serve (also for support-bundle). */
 export async function statusReport(io: CliIO, o: StackFlags, ref: FranchiseRef) {
+  // First, and synchronously: secrets.env unreadable (permission_denied) ends the report here.
+  const daemonUrl = targetsFromFranchise(ref, undefined).daemonUrl;
   const docker = connectDocker(io.env);
   const moduleState = supportModuleOf(ref, 3_000);
   const wanted = o.service === undefined ? undefined : new Set(chosenServices(o.service));
   // Readiness, not liveness: "healthy" means the daemon answers the Pull API.
   const askDaemon = ref.franchise.support.enabled && (!wanted || wanted.has('kgc-support'));
-  const readiness = askDaemon
-    ? daemonReadiness(targetsFromFranchise(ref, undefined).daemonUrl, 3_000)
-    : undefined;
+  const readiness = askDaemon ? daemonReadiness(daemonUrl, 3_000) : undefined;
   await engineVersion(docker);
   const now = Date.now();
   const states = await stackState(ref, docker);
