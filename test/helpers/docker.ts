@@ -3,7 +3,7 @@
  * pulled): one busybox root file system, imported under several names, each with the
  * command its real image would run. They honour the templates' healthchecks as the
  * real images do: the chatbot, the context manager, the daemon and Chatwoot's web
- * serve /health or /api over HTTP (busybox httpd, checked with wget), the worker's
+ * serve /health (the daemon also /ready) or /api over HTTP (busybox httpd, checked with wget), the worker's
  * process is called sidekiq (pgrep -f), pg_isready and redis-cli answer. Every
  * long-running process traps SIGTERM, so that `docker stop` takes no 10 s grace.
  */
@@ -119,6 +119,8 @@ function rootfs(): string {
   }
   mkdirSync(join(dir, 'www'));
   writeFileSync(join(dir, 'www', 'health'), '{"status":"pass"}\n');
+  // The daemon stand-in is ready too: `up` and `status` ask the daemon's /ready.
+  writeFileSync(join(dir, 'www', 'ready'), '{"status":"pass","checks":{}}\n');
   writeFileSync(
     join(dir, 'www', 'api'),
     '{"version":"stand-in","queue_services":"ok","data_services":"ok"}\n',
