@@ -16,6 +16,7 @@ import type { Config } from '../config/settings.js';
 import type { CacheKey, CacheOwner, ReadCache } from '../context/context.js';
 import type { Logger } from '../context/logger.js';
 import { invalidationFor } from './invalidation.js';
+import type { Owned } from './memory-cache.js';
 import { cacheEnabled, lookupTag, ownerTag, refKey } from './keys.js';
 import { FILL, INVALIDATE, NEW_EPOCH, READ } from './scripts.js';
 
@@ -23,7 +24,7 @@ import { FILL, INVALIDATE, NEW_EPOCH, READ } from './scripts.js';
 const BREAK_MS = 2_000;
 
 interface Scripted {
-  kgcRead(ref: string, prefix: string, tag: string): Promise<[number, string]>;
+  kgcRead(ref: string, prefix: string, tag: string): Promise<[number, string, string?]>;
   kgcFill(...args: string[]): Promise<number>;
   kgcInvalidate(...args: string[]): Promise<number>;
   kgcNewEpoch(prefix: string): Promise<number>;
@@ -63,7 +64,7 @@ export class RedisReadCache implements ReadCache {
   private openUntil = 0;
   private lost = false;
   private warned = false;
-  private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly inflight = new Map<string, Promise<Owned<unknown>>>();
 
   constructor(
     private readonly redis: Redis,
@@ -119,12 +120,20 @@ export class RedisReadCache implements ReadCache {
   }
 
   async read<T>(key: CacheKey, load: () => Promise<{ value: T; owner: CacheOwner }>): Promise<T> {
-    const tag = lookupTag(this.prefix, key);
+    return (await this.readOwned(key, lookupTag(this.prefix, key), load)).value;
+  }
+
+  /** The answer with the owner it is filed under (the in-process tier in front files it the same way). */
+  async readOwned<T>(
+    key: CacheKey,
+    tag: string,
+    load: () => Promise<{ value: T; owner: CacheOwner }>,
+  ): Promise<Owned<T>> {
     // A surge on one customer makes one database read: requests that arrive while it is
     // on its way share its answer (or its error) instead of each asking the ERP.
-    const join = (shared: Promise<unknown>): Promise<T> => {
+    const join = (shared: Promise<Owned<unknown>>): Promise<Owned<T>> => {
       this.counters.reads.inc({ result: 'shared' });
-      return shared as Promise<T>;
+      return shared as Promise<Owned<T>>;
     };
     const early = this.inflight.get(tag);
     if (early) return join(early);
@@ -133,11 +142,13 @@ export class RedisReadCache implements ReadCache {
     );
     if (got === BYPASS) {
       this.counters.reads.inc({ result: 'bypass' });
-      return (await load()).value;
+      // Redis is away, the tier in front still files the answer (its invalidations are its own).
+      const loaded = await load();
+      return { value: loaded.value, owner: ownerTag(loaded.owner) };
     }
     if (got[0] === 1) {
       this.counters.reads.inc({ result: 'hit' });
-      return JSON.parse(got[1]) as T;
+      return { value: JSON.parse(got[1]) as T, owner: got[2] };
     }
     // Another request may have started the same read while this one asked Redis.
     // (checked and set with no await between, so exactly one request reads the database).
@@ -156,13 +167,13 @@ export class RedisReadCache implements ReadCache {
     tag: string,
     gen: string,
     load: () => Promise<{ value: T; owner: CacheOwner }>,
-  ): Promise<T> {
+  ): Promise<Owned<T>> {
     // Errors (404, 409, …) are thrown by load: nothing is kept for them.
     const loaded = await load();
     const owner = ownerTag(loaded.owner);
     if (owner === undefined) {
       this.counters.reads.inc({ result: 'bypass' });
-      return loaded.value;
+      return { value: loaded.value, owner };
     }
     this.counters.reads.inc({ result: 'miss' });
     await this.guarded(() =>
@@ -175,7 +186,7 @@ export class RedisReadCache implements ReadCache {
         String(this.ttlMs),
       ),
     );
-    return loaded.value;
+    return { value: loaded.value, owner };
   }
 
   async invalidate(events: readonly { type: string; data: unknown }[]): Promise<void> {
@@ -198,6 +209,12 @@ export class RedisReadCache implements ReadCache {
     }
     this.counters.invalidations.inc(events.length);
     this.counters.dropped.inc(dropped);
+  }
+
+  // Redis is one cache for every daemon: nothing to tell the others.
+  readonly id = 'redis';
+  peerNotice(): undefined {
+    return undefined;
   }
 
   /** Every answer filed under the customer (by-phone answers included: they are filed under their owner). */

@@ -4,7 +4,7 @@
  * single Redis allows; a Redis Cluster would need hash tags (not supported here).
  */
 
-/** KEYS[1] the ref key; ARGV prefix, lookup tag. → {1, value} on a hit, {0, gen} on a miss. */
+/** KEYS[1] the ref key; ARGV prefix, lookup tag. → {1, value, owner} on a hit, {0, gen} on a miss. */
 export const READ = `
 local p = ARGV[1]
 local gen = redis.call('GET', p .. ':gen') or '0'
@@ -14,7 +14,7 @@ local v = redis.call('GET', p .. ':' .. owner .. ':' .. ARGV[2])
 if not v then return {0, gen} end
 local head = (redis.call('GET', p .. ':epoch') or '0') .. '|'
 if string.sub(v, 1, #head) ~= head then return {0, gen} end
-return {1, string.sub(v, #head + 1)}`;
+return {1, string.sub(v, #head + 1), owner}`;
 
 /**
  * ARGV prefix, gen seen before the database was read, owner, lookup tag, value, ttl ms.

@@ -369,13 +369,13 @@ export const SETTINGS = {
   // The GDPR erasure cascade (DESIGN.md 9): where the customer's traces live and how the steps retry.
   redisUrl: optUrl(
     'REDIS_URL',
-    "Redis of the Support system (the customer cache keys the erasure removes) and of the Pull API's read cache; unset: the Redis step is skipped and nothing is cached",
+    "Redis of the Support system (the customer cache keys the erasure removes) and of the Pull API's read cache; unset: the Redis step is skipped and answers are cached in the daemon's memory only",
     true,
   ),
   // The Pull API's read cache (seed 5.1, 13): on with REDIS_URL, invalidated by events, TTL as the safety net.
   readCache: oneOf(
     'KGC_SUPPORT_CACHE',
-    'The Pull API read cache in Redis: on (only when REDIS_URL is set) or off',
+    "The Pull API's read cache: on (in the daemon's memory, and in Redis when REDIS_URL is set) or off",
     ['on', 'off'] as const,
     'on',
   ),
@@ -392,6 +392,13 @@ export const SETTINGS = {
     },
     show: formatDuration,
   },
+  cacheMemoryEntries: int(
+    'KGC_SUPPORT_CACHE_MEMORY',
+    "Pull API answers the daemon keeps in its own memory (the read cache's first tier, in front of Redis); 0: none",
+    10_000,
+    0,
+    1_000_000,
+  ),
   cacheTimeoutMs: durationMin(
     'KGC_SUPPORT_CACHE_TIMEOUT',
     'Connect and command timeout of the read cache; past it a request is answered from the database',

@@ -43,4 +43,14 @@ export interface ReadCache {
    * repairs itself as `invalidate` does. Redis keys are also swept by step `redis`.
    */
   forgetCustomer(customerId: string): Promise<number>;
+  /**
+   * What these events make stale, as a notice for the other daemons on the same
+   * database (sent with the events, in the statement that stores them); undefined
+   * when there is nobody to tell (the embedded store, no in-process tier).
+   */
+  peerNotice(
+    events: readonly { readonly type: string; readonly data: unknown }[],
+  ): string | undefined;
+  /** Names this process in its notices, so that it ignores its own. */
+  readonly id: string;
 }

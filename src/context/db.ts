@@ -30,7 +30,24 @@ export interface Db extends Queryable {
    * PGlite, a query on the outer Db waits for the transaction and would deadlock.
    */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
-  /** Calls `onPayload` for each NOTIFY on `channel`; resolves to an unsubscribe function. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onPayload` for each NOTIFY on `channel`; resolves to an unsubscribe function.
+   * `onGap` is called when notifications may have been missed (PostgreSQL: the LISTEN
+   * connection was lost and is back); the embedded engine never misses one.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onGap?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** The embedded engine's own memory, where it runs on a thread of ours (pglite-thread.ts). */
+  engineMemory?(): Promise<EngineMemory>;
+}
+
+/** Bytes held by an embedded engine: its WebAssembly heap (never shrinks) and its thread's JavaScript heap. */
+export interface EngineMemory {
+  readonly wasm: number;
+  readonly js_heap: number;
+  readonly js_heap_total: number;
 }

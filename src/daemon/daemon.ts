@@ -14,7 +14,7 @@ import { retentionJob, type RetentionJob } from '../retention/job.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { AuditWriter } from '../audit/audit-writer.js';
-import { createReadCache } from '../cache/read-cache.js';
+import { createDaemonCache } from '../cache/tiered-cache.js';
 import { checkDaemonConfig, describeProblems } from '../config/daemon-env-check.js';
 import type { Config } from '../config/settings.js';
 import { cryptoRandom, systemClock, type Clock, type Random } from '../context/clock.js';
@@ -26,6 +26,7 @@ import type { SupportMonitor } from '../health/monitor.js';
 import type { KeyVerifier } from '../keys/key-verifier.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { openChangeFeed } from '../store/changes.js';
+import { registerEngineMetrics } from '../store/engine.metrics.js';
 import { startDispatcher, type Dispatcher } from '../webhooks/dispatcher.js';
 import { createWebhookMetrics, type WebhookMetrics } from '../webhooks/webhooks.metrics.js';
 import { openAdminDoor } from './admin-door.js';
@@ -86,10 +87,17 @@ function refuseInvalidConfig(config: Config): void {
     throw new KgcError('invalid_config', `the daemon cannot start:\n${describeProblems(problems)}`);
 }
 
-/** The context every part receives; the Pull API's read cache with REDIS_URL (a Redis that is down only costs hits). */
+/**
+ * The context every part receives, with the Pull API's read cache: in memory, and in Redis
+ * with REDIS_URL (a Redis that is down only costs hits). Other daemons on a PostgreSQL store
+ * hear what goes stale in this one (cache/peer-notice.ts).
+ */
 async function contextOf(opts: DaemonOptions, parts: DaemonParts): Promise<Ctx> {
   const { config } = opts;
-  const cache = await createReadCache(config, parts.logger);
+  const cache = await createDaemonCache(config, parts.logger, {
+    id: `${process.pid}-${cryptoRandom.bytes(4).toString('hex')}`,
+    peers: parts.store.db.kind === 'postgres',
+  });
   if (cache) parts.cache = cache;
   return {
     config,
@@ -129,6 +137,7 @@ async function startCore(opts: DaemonOptions, parts: DaemonParts): Promise<Core>
   const module = (parts.module = await ModuleSwitch.start(ctx));
   const metrics = createMetrics();
   parts.cache?.register(metrics.registry);
+  registerEngineMetrics(metrics.registry, parts.store.db);
   const webhookMetrics = createWebhookMetrics(metrics.registry, () => eventStats(ctx));
   const support = (parts.support = watchSupport(ctx, module, metrics, () => parts.dispatcher));
   // Partial erasure requests are resumed when due; requests a killed runner left are taken over.
@@ -162,10 +171,15 @@ async function startApi(core: Core, parts: DaemonParts, live: () => boolean, pin
       core.webhookMetrics.published.inc({ event: e.event, source: 'api', status: e.status }),
   });
   [parts.api, parts.audit] = [composed.app, composed.audit];
-  const feed = (parts.feed = await openChangeFeed(parts.store.db, (topic, err) =>
-    ctx.logger.warn({ err: (err as Error).message, topic }, 'cannot react to a change'),
+  const feed = (parts.feed = await openChangeFeed(
+    parts.store.db,
+    (topic, err) =>
+      ctx.logger.warn({ err: (err as Error).message, topic }, 'cannot react to a change'),
+    // Notifications were lost meanwhile (the LISTEN connection came back): answers in memory may be stale.
+    () => parts.cache?.clear(),
   ));
   feed.on('keys', () => composed.verifier.invalidate());
+  feed.on('cache', (notice) => parts.cache?.heard(notice));
   feed.on('plugin', () => module.refresh());
   return { ...composed, feed };
 }

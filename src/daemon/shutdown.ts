@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AuditWriter } from '../audit/audit-writer.js';
-import type { RedisReadCache } from '../cache/read-cache.js';
+import type { TieredReadCache } from '../cache/tiered-cache.js';
 import type { Logger } from '../context/logger.js';
 import type { ErasureWorker } from '../gdpr/worker.js';
 import type { SupportMonitor } from '../health/monitor.js';
@@ -21,7 +21,7 @@ export interface DaemonParts {
   readonly logger: Logger;
   /** The same log, to flush at the very end. */
   readonly pino: { flush?: () => void };
-  cache?: RedisReadCache;
+  cache?: TieredReadCache;
   module?: ModuleSwitch;
   support?: SupportMonitor;
   erasures?: ErasureWorker;

@@ -61,6 +61,14 @@ export async function openStoreWaiting(opts: {
 }): Promise<StoreWait> {
   const { config, logger } = opts;
   const lock = opts.memory ? undefined : await acquireLock(config.dataDir, 'serve');
+  // The embedded engine runs on a thread of its own. Should that thread die, the store is
+  // gone: the daemon shuts down (exit 1) for its supervisor to start it again, which
+  // recovers the data directory as after a crash; nothing acknowledged is lost.
+  const onEngineExit = (err: Error): void => {
+    logger.error({ err: err.message }, 'the embedded database engine stopped; shutting down');
+    process.exitCode = 1;
+    if (!opts.memory) process.kill(process.pid, 'SIGTERM');
+  };
   const open = () =>
     openStore({
       config,
@@ -68,6 +76,7 @@ export async function openStoreWaiting(opts: {
       command: 'serve',
       holdLock: true,
       memory: opts.memory,
+      thread: { onEngineExit },
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(lock ? { heldLock: lock } : {}),
     });

@@ -10,11 +10,13 @@ import { EVENT_COLUMNS as COLUMNS } from './event-row.js';
 
 /**
  * $1 ids, $2 types, $3 occurred_at, $4 data (json text), $5 bodies, $6 rejection errors (NULL = valid),
- * $7 source, $8 now, $9 erasure notes (NULL = not about an erased customer: src/privacy/late-events.ts).
+ * $7 source, $8 now, $9 erasure notes (NULL = not about an erased customer: src/privacy/late-events.ts),
+ * $10 the read cache's notice to other daemons (NULL = none: cache/peer-notice.ts).
  * One statement, so a publish is one round trip and atomic on its own: the NOTIFY that
- * wakes the dispatchers is part of it (sent at commit, only when a pending row went in).
- * `woke` is joined with CROSS JOIN, not LEFT JOIN … ON true: the planner removes a left
- * join whose columns nobody reads, and with it the CTE scan that sends the NOTIFY.
+ * wakes the dispatchers is part of it (sent at commit, only when a pending row went in),
+ * and so is the one that tells other daemons' caches what the events make stale.
+ * `woke` and `told` are joined with CROSS JOIN, not LEFT JOIN … ON true: the planner
+ * removes a left join whose columns nobody reads, and with it the CTE scan that sends the NOTIFY.
  */
 export const INSERT_BATCH = `
   WITH ins AS (
@@ -30,8 +32,11 @@ export const INSERT_BATCH = `
     RETURNING ${COLUMNS}
   ), woke AS (
     SELECT pg_notify('${CHANGES_CHANNEL}', 'events:new') FROM (SELECT 1 FROM ins WHERE status = 'pending' LIMIT 1) AS p
+  ), told AS (
+    SELECT pg_notify('${CHANGES_CHANNEL}', 'cache:' || $10::text) WHERE $10::text IS NOT NULL
   )
-  SELECT ins.* FROM ins CROSS JOIN (SELECT count(*) AS n FROM woke) AS w`;
+  SELECT ins.* FROM ins CROSS JOIN (SELECT count(*) AS n FROM woke) AS w
+    CROSS JOIN (SELECT count(*) AS n FROM told) AS t`;
 
 export const BY_ID = `SELECT ${COLUMNS} FROM kgc_support.events WHERE id = $1`;
 

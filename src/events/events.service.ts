@@ -103,6 +103,8 @@ export async function insertEvents(
   events: readonly PreparedEvent[],
   source: EventSource,
   now: Date,
+  /** What these events make stale, for other daemons' read caches (ReadCache.peerNotice). */
+  cacheNotice?: string,
 ): Promise<EventRow[]> {
   if (events.length === 0) return [];
   const cols: [
@@ -139,6 +141,7 @@ export async function insertEvents(
     source,
     now,
     erased,
+    cacheNotice ?? null,
   ]);
   return rows;
 }
@@ -230,7 +233,15 @@ export async function publishEvents(
     prepared.map((p) => p.event),
   );
   const inserted = new Map(
-    (await insertEvents(ctx.db, toStore, source, new Date(now))).map((r) => [r.id, r]),
+    (
+      await insertEvents(
+        ctx.db,
+        toStore,
+        source,
+        new Date(now),
+        ctx.cache?.peerNotice(prepared.map((p) => p.event)),
+      )
+    ).map((r) => [r.id, r]),
   );
   // Stored: the read cache drops what these events make stale before anyone is answered.
   await ctx.cache?.invalidate(prepared.map((p) => p.event));

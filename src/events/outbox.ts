@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Ctx } from '../context/context.js';
+import type { Ctx, ReadCache } from '../context/context.js';
 import type { Queryable } from '../context/db.js';
 import { migrationsDir } from '../store/open.js';
 import type { EventRow } from './event-row.js';
@@ -50,6 +50,7 @@ async function moveBatch(
   limit: number,
   now: Date,
   key: ReceiptKey,
+  cache: ReadCache | undefined,
 ): Promise<{ moved: number; inserted: EventRow[]; valid: PreparedEvent[] }> {
   const { rows } = await src.query<OutboxRow>(sql.LOCK_BATCH, [limit]);
   if (rows.length === 0) return { moved: 0, inserted: [], valid: [] };
@@ -75,8 +76,9 @@ async function moveBatch(
     return { id: r.id, type: r.event, occurredAt: r.occurred_at, data: n.data, error: null };
   });
   // Events about an erased customer are stored blanked, never sent (src/privacy/late-events.ts).
+  const notice = cache?.peerNotice(prepared.filter((e) => e.error === null));
   const write = async (q: Queryable) =>
-    insertEvents(q, await markErased(q, key, prepared), 'outbox', now);
+    insertEvents(q, await markErased(q, key, prepared), 'outbox', now, notice);
   const inserted = typeof dst === 'function' ? await dst(write) : await write(dst);
   await src.query(sql.DELETE_SEQS, [rows.map((r) => r.seq)]);
   return { moved: rows.length, inserted, valid: prepared.filter((e) => e.error === null) };
@@ -97,8 +99,8 @@ export async function drainOutbox(
   const key = await receiptKey(ctx);
   const moved =
     ctx.erp === ctx.db
-      ? await ctx.db.tx((q) => moveBatch(q, q, limit, now, key))
-      : await ctx.erp.tx((eq) => moveBatch(eq, (fn) => ctx.db.tx(fn), limit, now, key));
+      ? await ctx.db.tx((q) => moveBatch(q, q, limit, now, key, ctx.cache))
+      : await ctx.erp.tx((eq) => moveBatch(eq, (fn) => ctx.db.tx(fn), limit, now, key, ctx.cache));
   // Committed: the read cache drops what these events make stale.
   if (moved.valid.length > 0) await ctx.cache?.invalidate(moved.valid);
   for (const r of moved.inserted) {

@@ -8,7 +8,7 @@ import type { Db, Queryable } from '../context/db.js';
 
 export const CHANGES_CHANNEL = 'kgc_support_changes';
 
-export type ChangeTopic = 'keys' | 'plugin' | 'webhook_secrets' | 'events' | 'config';
+export type ChangeTopic = 'keys' | 'plugin' | 'webhook_secrets' | 'events' | 'config' | 'cache';
 
 export async function notifyChange(q: Queryable, topic: ChangeTopic, detail = ''): Promise<void> {
   await q.query('SELECT pg_notify($1, $2)', [
@@ -17,15 +17,21 @@ export async function notifyChange(q: Queryable, topic: ChangeTopic, detail = ''
   ]);
 }
 
+/** `onGap`: notifications may have been missed (see Db.listen); refresh what they would have told. */
 export async function onChange(
   db: Db,
   handler: (topic: ChangeTopic, detail: string) => void,
+  onGap?: () => void,
 ): Promise<() => Promise<void>> {
-  return db.listen(CHANGES_CHANNEL, (payload) => {
-    const i = payload.indexOf(':');
-    const topic = (i < 0 ? payload : payload.slice(0, i)) as ChangeTopic;
-    handler(topic, i < 0 ? '' : payload.slice(i + 1));
-  });
+  return db.listen(
+    CHANGES_CHANNEL,
+    (payload) => {
+      const i = payload.indexOf(':');
+      const topic = (i < 0 ? payload : payload.slice(0, i)) as ChangeTopic;
+      handler(topic, i < 0 ? '' : payload.slice(i + 1));
+    },
+    onGap,
+  );
 }
 
 /**
@@ -46,24 +52,30 @@ export interface ChangeFeed {
 
 const MARK = 'mark';
 
+/** `onGap`: changes may have been missed (see Db.listen); whoever caches what they tell refreshes. */
 export async function openChangeFeed(
   db: Db,
   onError: (topic: ChangeTopic, err: unknown) => void,
+  onGap?: () => void,
 ): Promise<ChangeFeed> {
   const reactions = new Map<ChangeTopic, ((detail: string) => void | Promise<void>)[]>();
   const running = new Set<Promise<void>>();
   const marks = new Map<string, () => void>();
   let seq = 0;
-  const unlisten = await onChange(db, (topic, detail) => {
-    if ((topic as string) === MARK) return marks.get(detail)?.();
-    for (const react of reactions.get(topic) ?? []) {
-      const p = Promise.resolve()
-        .then(() => react(detail))
-        .catch((err: unknown) => onError(topic, err))
-        .finally(() => running.delete(p));
-      running.add(p);
-    }
-  });
+  const unlisten = await onChange(
+    db,
+    (topic, detail) => {
+      if ((topic as string) === MARK) return marks.get(detail)?.();
+      for (const react of reactions.get(topic) ?? []) {
+        const p = Promise.resolve()
+          .then(() => react(detail))
+          .catch((err: unknown) => onError(topic, err))
+          .finally(() => running.delete(p));
+        running.add(p);
+      }
+    },
+    onGap,
+  );
   const mark = `${process.pid}.${Date.now().toString(36)}`;
   return {
     on(topic, react) {

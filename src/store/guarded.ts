@@ -93,13 +93,14 @@ export function guardDb(db: Db, condition: StoreCondition): Db {
         return fail(err);
       }
     },
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, onGap) {
       try {
-        return await db.listen(channel, onPayload);
+        return await db.listen(channel, onPayload, onGap);
       } catch (err) {
         return fail(err);
       }
     },
     close: () => db.close(),
+    ...(db.engineMemory ? { engineMemory: db.engineMemory.bind(db) } : {}),
   };
 }

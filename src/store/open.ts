@@ -41,6 +41,31 @@ export interface OpenStoreOptions {
   readonly heldLock?: Lock;
   /** Abandons a connection attempt in progress (a daemon stopped while it waits). */
   readonly signal?: AbortSignal;
+  /**
+   * The embedded engine on a worker thread of its own (pglite-thread.ts), so that its
+   * queries never hold the event loop: the daemon's choice. `onEngineExit` hears if
+   * that thread stops without being closed (the store is gone then).
+   */
+  readonly thread?: { readonly onEngineExit: (err: Error) => void };
+}
+
+async function openEmbedded(
+  dir: string | undefined,
+  opts: Pick<OpenStoreOptions, 'memoryImage' | 'thread'>,
+): Promise<Db> {
+  if (opts.thread) {
+    const { openPgliteThread } = await import('./pglite-thread.js');
+    const { ENGINE_SETTINGS, pgliteLabel } = await import('./pglite-settings.js');
+    return openPgliteThread({
+      dataDir: dir,
+      label: pgliteLabel(dir),
+      settings: ENGINE_SETTINGS,
+      onExit: opts.thread.onEngineExit,
+      ...(dir === undefined && opts.memoryImage ? { image: opts.memoryImage } : {}),
+    });
+  }
+  const { openPglite } = await import('./pglite.js');
+  return openPglite(dir, dir === undefined ? opts.memoryImage : undefined);
 }
 
 export function migrationsDir(): string {
@@ -91,13 +116,10 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   let erp: Db | undefined;
   try {
     if (embedded) {
-      const { openPglite } = await import('./pglite.js');
       db = guardDb(
-        dir === undefined
-          ? await openPglite(undefined, opts.memoryImage)
-          : await openPglite(dir).catch((err: unknown) => {
-              throw translateStoreError(err);
-            }),
+        await openEmbedded(dir, opts).catch((err: unknown) => {
+          throw translateStoreError(err);
+        }),
         condition,
       );
     } else {

@@ -110,6 +110,9 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
   }
 
   const listeners = new Map<string, Set<(payload: string) => void>>();
+  // Told when the LISTEN connection came back: what was notified meanwhile is lost.
+  const gapListeners = new Set<() => void>();
+  let everListened = false;
   let listenClient: pg.Client | undefined;
   let connecting: Promise<pg.Client> | undefined;
   let closed = false;
@@ -142,6 +145,8 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
         for (const channel of listeners.keys())
           await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
         listenClient = client;
+        if (everListened) for (const gap of gapListeners) gap();
+        everListened = true;
         return client;
       } catch (err) {
         await client.end().catch(() => {});
@@ -224,7 +229,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
         if (!broken) client.off('error', onError);
       }
     },
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, onGap) {
       let set = listeners.get(channel);
       const isNew = !set;
       if (!set) {
@@ -232,10 +237,12 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
         listeners.set(channel, set);
       }
       set.add(onPayload);
+      if (onGap) gapListeners.add(onGap);
       const client = await ensureListener();
       if (isNew) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       return async () => {
         set.delete(onPayload);
+        if (onGap) gapListeners.delete(onGap);
         if (set.size === 0) {
           listeners.delete(channel);
           await listenClient?.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});

@@ -1,13 +1,14 @@
 /**
  * The Pull API with the read cache on, in-process, over a test store with the demo
- * data: real Redis (through an optional TCP proxy), real PGlite or PostgreSQL. The
+ * data: the Redis tier alone (real Redis, through an optional TCP proxy) unless the
+ * in-process tier is asked for (`memory`), real PGlite or PostgreSQL. The
  * ERP side is counted honestly: every statement that reads the kgc_erp schema goes
  * through one counting wrapper of the database handle (erp and db are one handle here).
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import { createReadCache, type RedisReadCache } from '../../src/cache/read-cache.js';
+import { createDaemonCache, type TieredReadCache } from '../../src/cache/tiered-cache.js';
 import type { Ctx } from '../../src/context/context.js';
 import { seedDemo } from '../../src/erp/demo/seed.js';
 import { createKey } from '../../src/keys/keys.service.js';
@@ -40,7 +41,7 @@ export interface CacheApi {
   app: FastifyInstance;
   ctx: Ctx;
   ts: TestStore;
-  cache: RedisReadCache | undefined;
+  cache: TieredReadCache | undefined;
   metrics: Metrics;
   prefix: string;
   redis: Redis;
@@ -56,19 +57,32 @@ export interface CacheApi {
 
 export async function createCacheApi(
   kind: StoreKind,
-  opts: { redisPort?: number; env?: Record<string, string> } = {},
+  opts: {
+    redisPort?: number;
+    env?: Record<string, string>;
+    /** The in-process tier in front (off: the Redis tier alone is under test). */
+    memory?: boolean;
+    /** The Redis tier (default on). */
+    redis?: boolean;
+  } = {},
 ): Promise<CacheApi> {
   const prefix = `kgc-test:${process.pid}-${randomBytes(4).toString('hex')}:cache`;
   const ts = await createTestStore(kind, {
     env: {
-      REDIS_URL: `redis://127.0.0.1:${opts.redisPort ?? REDIS_PORT}`,
+      ...(opts.redis !== false
+        ? { REDIS_URL: `redis://127.0.0.1:${opts.redisPort ?? REDIS_PORT}` }
+        : {}),
       KGC_SUPPORT_CACHE_PREFIX: prefix,
+      KGC_SUPPORT_CACHE_MEMORY: opts.memory ? '10000' : '0',
       ...uniformRateLimit('100000/s'),
       ...opts.env,
     },
   });
   const counted = countingDb(ts.store.db);
-  const cache = await createReadCache(ts.config, ts.ctx.logger);
+  const cache = await createDaemonCache(ts.config, ts.ctx.logger, {
+    id: `test-${process.pid}`,
+    peers: kind === 'postgres',
+  });
   const ctx: Ctx = {
     ...ts.ctx,
     db: counted.db,

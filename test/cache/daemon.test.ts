@@ -1,7 +1,7 @@
 /**
- * The daemon as installed: with REDIS_URL it builds the read cache, serves hits over
- * real HTTP, invalidates on POST /api/events and shows the cache in /metrics; without
- * REDIS_URL there is no cache and no cache metric.
+ * The daemon as installed: it keeps Pull API answers in memory, in front of Redis with
+ * REDIS_URL, serves hits over real HTTP, invalidates both tiers on POST /api/events and
+ * shows them in /metrics; KGC_SUPPORT_CACHE=off leaves no cache and no cache metric.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -62,9 +62,11 @@ describe('the daemon and its read cache', () => {
       const path = '/api/service/worklogs/M-2025-0123/status';
       const first = await t.get(path);
       expect(await t.get(path)).toEqual(first);
-      expect(await t.metricsText()).toMatch(
-        /kgc_support_read_cache_requests_total\{result="hit"\} 1\b/,
-      );
+      // Read once from the ERP and kept in Redis, then answered from memory.
+      const metrics = await t.metricsText();
+      expect(metrics).toMatch(/kgc_support_read_cache_requests_total\{result="miss"\} 1\b/);
+      expect(metrics).toMatch(/kgc_support_memory_cache_requests_total\{result="hit"\} 1\b/);
+      expect(await redis.keys(`${prefix}:customer:C-456:*`)).not.toEqual([]);
       await t.d.ctx.erp.query(
         `UPDATE kgc_erp.worklogs SET status = 'kész' WHERE id = 'M-2025-0123'`,
       );
@@ -89,12 +91,25 @@ describe('the daemon and its read cache', () => {
     }
   });
 
-  it('has no cache without REDIS_URL', async () => {
+  it('keeps answers in memory without REDIS_URL', async () => {
     const t = await daemon({});
+    try {
+      const path = '/api/service/worklogs/M-2025-0123/status';
+      expect(await t.get(path)).toEqual(await t.get(path));
+      const metrics = await t.metricsText();
+      expect(metrics).toMatch(/kgc_support_memory_cache_requests_total\{result="hit"\} 1\b/);
+      expect(metrics).not.toContain('kgc_support_read_cache_requests_total');
+    } finally {
+      await t.d.close();
+    }
+  });
+
+  it('has no cache with KGC_SUPPORT_CACHE=off', async () => {
+    const t = await daemon({ KGC_SUPPORT_CACHE: 'off', REDIS_URL: 'redis://127.0.0.1:6379' });
     try {
       expect(t.d.ctx.cache).toBeUndefined();
       await t.get('/api/service/worklogs/M-2025-0123/status');
-      expect(await t.metricsText()).not.toContain('kgc_support_read_cache');
+      expect(await t.metricsText()).not.toMatch(/kgc_support_(read|memory)_cache/);
     } finally {
       await t.d.close();
     }

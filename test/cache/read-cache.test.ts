@@ -228,16 +228,22 @@ describe('read cache TTL', () => {
 });
 
 describe('read cache off', () => {
-  it('is off without REDIS_URL and with KGC_SUPPORT_CACHE=off', async () => {
+  it('has no Redis tier without REDIS_URL, and no cache at all with KGC_SUPPORT_CACHE=off', async () => {
     const { createReadCache } = await import('../../src/cache/read-cache.js');
+    const { createDaemonCache } = await import('../../src/cache/tiered-cache.js');
     const { loadConfig } = await import('../../src/config/config.js');
     const { silentLogger } = await import('../../src/context/logger.js');
+    const opts = { id: 'test', peers: false };
     expect(await createReadCache(loadConfig({}), silentLogger)).toBeUndefined();
     expect(
-      await createReadCache(
+      await createDaemonCache(
         loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', KGC_SUPPORT_CACHE: 'off' }),
         silentLogger,
+        opts,
       ),
+    ).toBeUndefined();
+    expect(
+      await createDaemonCache(loadConfig({ KGC_SUPPORT_CACHE_MEMORY: '0' }), silentLogger, opts),
     ).toBeUndefined();
   });
 });

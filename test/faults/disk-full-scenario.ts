@@ -30,10 +30,10 @@ export async function diskFullScenario(opts: {
   /** The daemon's store settings (data directory, admin socket, DATABASE_URL). */
   env: Record<string, string>;
   /**
-   * PostgreSQL can still commit a small row (a key) while larger writes fail: a page with
+   * The engine can still commit a small row (a key) while larger writes fail: a page with
    * room left and a WAL segment already allocated need no new space. Such a commit is
    * durable, so `keys create` may succeed; the test then checks the key is really there.
-   * PGlite refuses every write while the disk is full (the statfs check).
+   * Both engines may: seen on PGlite as well as on PostgreSQL.
    */
   smallWritesMayCommit?: boolean;
 }): Promise<void> {

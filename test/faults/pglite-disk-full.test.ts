@@ -27,6 +27,7 @@ describe('a full disk under the PGlite data directory', () => {
           KGC_SUPPORT_DATA_DIR: join(disk.dir, 'data'),
           KGC_SUPPORT_ADMIN_SOCKET: join(root, 'admin.sock'),
         },
+        smallWritesMayCommit: true,
       });
     } finally {
       disk.unmount();

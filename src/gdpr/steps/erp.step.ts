@@ -12,6 +12,7 @@
  * the booking replies kept for Idempotency-Key replays that name the customer go.
  * "Already gone" is done: an ERP that erased the customer itself leaves counts of 0.
  */
+import { forgetCustomer } from '../../cache/erasure.js';
 import type { Queryable } from '../../context/db.js';
 import type { Counts } from '../gdpr.schema.js';
 import * as sql from '../gdpr.queries.js';
@@ -147,6 +148,8 @@ export const erpStep: ErasureStep = {
     counts.booking_replies = (
       await sc.ctx.db.query(sql.DELETE_BOOKING_REPLIES, [sc.request.customerId])
     ).rowCount;
+    // The Pull API's answers about the customer, held in daemons' memory, go now too.
+    await forgetCustomer(sc.ctx, sc.request.customerId);
     const nonZero = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
     const total = Object.values(nonZero).reduce((a, b) => a + b, 0);
     const detail =
