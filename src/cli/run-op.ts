@@ -104,12 +104,15 @@ const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 function unreachable(t: FranchiseTarget, why: string): KgcError {
-  const access = /EACCES|EPERM/.test(why)
-    ? " (the socket is owner-only: run this as root or as the daemon's user)"
-    : '';
+  // One next step, never back to a command that already said all is well: a socket this
+  // user may not open is a permission matter; otherwise status says whether the daemon
+  // runs, and if it does, why it is not serving yet (its store, the ERP's database).
+  const next = /EACCES|EPERM/.test(why)
+    ? "the socket is owner-only: run this as root (sudo) or as the daemon's user"
+    : `see why: kgc-support status --franchise ${t.id}`;
   return new KgcError(
     'daemon_unreachable',
-    `franchise ${t.id}'s daemon does not answer on ${t.socket}: ${why}${access}. Start it with: kgc-support up --franchise ${t.id}`,
+    `franchise ${t.id}'s daemon does not answer on ${t.socket}: ${why}; ${next}`,
     { extras: { franchise: t.id, socket: t.socket } },
   );
 }

@@ -19,7 +19,7 @@ import {
   listFranchiseIds,
 } from '../franchise/franchise.store.js';
 import { FRANCHISE_ID_PATTERN } from '../franchise/franchise.schema.js';
-import { franchiseIdFrom } from './franchise-id.js';
+import { franchiseIdFrom, namesLocalStore, refuseUnnamedTarget } from './franchise-id.js';
 import type { GlobalOptions } from './globals.js';
 import type { CliIO } from './io.js';
 
@@ -43,9 +43,6 @@ export type Target = FranchiseTarget | LocalTarget;
 export type DaemonRef =
   | { franchise: string; socket: string; pid: number | null; store: string | null }
   | { local: string; socket?: string; pid?: number | null; store?: string | null };
-
-const set = (v: string | undefined): string | undefined =>
-  v === undefined || v.trim() === '' ? undefined : v;
 
 /** The franchise named by --franchise or KGC_SUPPORT_FRANCHISE, if any. */
 export function franchiseIdOf(io: CliIO, g: GlobalOptions): string | undefined {
@@ -81,11 +78,7 @@ export function franchiseTarget(root: string, id: string): FranchiseTarget {
 
 /** Whether the command line or the environment names a local store. */
 export function hasLocalTarget(io: CliIO, g: GlobalOptions): boolean {
-  return (
-    set(g.dataDir) !== undefined ||
-    set(io.env.KGC_SUPPORT_DATA_DIR) !== undefined ||
-    set(io.env.DATABASE_URL) !== undefined
-  );
+  return namesLocalStore(g.dataDir, io.env);
 }
 
 /** The one answer to "which daemon?" for every state command. */
@@ -94,17 +87,7 @@ export function resolveTarget(io: CliIO, g: GlobalOptions): Target {
   const root = franchisesRootOf(io, g, config);
   const id = franchiseIdOf(io, g);
   if (id !== undefined) return franchiseTarget(root, id);
-  if (!hasLocalTarget(io, g)) {
-    const ids = listFranchiseIds(root);
-    if (ids.length > 0) {
-      throw new KgcError(
-        'franchise_ambiguous',
-        `${ids.length === 1 ? 'a franchise is' : `${ids.length} franchises are`} installed in ${root} (${ids.join(', ')}) and no target was named: ` +
-          'pass --franchise <id> (or --data-dir for a local store)',
-        { extras: { franchises: ids } },
-      );
-    }
-  }
+  if (!hasLocalTarget(io, g)) refuseUnnamedTarget(root);
   return { kind: 'local', config };
 }
 

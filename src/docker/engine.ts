@@ -19,6 +19,8 @@ export interface ServiceContainer {
   readonly startedAt: string | undefined;
   readonly exitCode: number | undefined;
   readonly restartCount: number;
+  /** The kernel's OOM killer ended its last run. */
+  readonly oomKilled: boolean;
   readonly image: string;
   /** The last health check's output, when it failed. */
   readonly healthOutput: string | undefined;
@@ -110,6 +112,7 @@ export async function projectContainers(
             // A restarting container keeps its last exit code: the crash loop's reason.
             exitCode: info.State.Status === 'running' ? undefined : info.State.ExitCode,
             restartCount: info.RestartCount ?? 0,
+            oomKilled: info.State.OOMKilled === true,
             image: c.Image,
             healthOutput: output,
           };
@@ -142,11 +145,21 @@ export function demuxLogs(buf: Buffer): string {
   return parts.join('');
 }
 
-export async function lastLogLines(docker: Docker, id: string, lines: number): Promise<string> {
+/** The last `lines` log lines of a container (since `sinceSeconds`, a Unix time, when given). */
+export async function lastLogLines(
+  docker: Docker,
+  id: string,
+  lines: number,
+  sinceSeconds?: number,
+): Promise<string> {
   try {
-    const buf = await docker
-      .getContainer(id)
-      .logs({ stdout: true, stderr: true, tail: lines, follow: false });
+    const buf = await docker.getContainer(id).logs({
+      stdout: true,
+      stderr: true,
+      tail: lines,
+      follow: false,
+      ...(sinceSeconds !== undefined ? { since: sinceSeconds } : {}),
+    });
     return demuxLogs(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)));
   } catch (err) {
     return `(no logs: ${(err as Error).message})`;

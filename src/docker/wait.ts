@@ -1,8 +1,10 @@
 /**
- * Waiting for a service to be healthy: a pure verdict on one look at its container, and
- * a loop that looks until the verdict is final, the time is up, or the caller stops it.
- * A crash loop is final at once: a container that is restarting, or that runs again
- * after restarts without being healthy, will not get healthy by waiting longer.
+ * Waiting for health: a pure verdict on one look at its container, and a loop that
+ * looks until the verdict is final, the time is up, or the caller stops it.
+ * A crash loop is final: a container that has been restarted CRASH_LOOP_RESTARTS times
+ * without getting healthy will not get healthy by waiting longer. `up` counts only the
+ * restarts since it began (restartsBefore): a loop that an admin has since fixed is not
+ * held against the container, and one restart (a kill, an OOM) is waited through.
  */
 import type { ServiceContainer } from './engine.js';
 
@@ -11,30 +13,52 @@ export type Verdict =
   | { readonly kind: 'waiting'; readonly detail: string }
   | { readonly kind: 'failed'; readonly detail: string };
 
-export function verdictOf(c: ServiceContainer | undefined): Verdict {
+/** Restarts (by the restart policy) without getting healthy that make a crash loop. */
+export const CRASH_LOOP_RESTARTS = 3;
+
+/** Why the container last stopped: "killed: out of memory", "killed (SIGKILL, exit code 137)", "exit code 1". */
+export function stopCause(c: ServiceContainer): string {
+  if (c.oomKilled) return 'killed: out of memory';
+  if (c.exitCode === 137) return 'killed (SIGKILL, exit code 137)';
+  if (c.exitCode === 143) return 'stopped (SIGTERM, exit code 143)';
+  return `exit code ${c.exitCode ?? '?'}`;
+}
+
+/**
+ * One look at a container. `restartsBefore`: its restart count when the caller began
+ * watching (the same container id), so that only the restarts since then count.
+ */
+export function verdictOf(c: ServiceContainer | undefined, restartsBefore = 0): Verdict {
   if (!c) return { kind: 'waiting', detail: 'no container yet' };
+  const restarts = Math.max(0, c.restartCount - restartsBefore);
+  const since = restartsBefore > 0 ? ' since this up began' : '';
+  // Looping before, and restarted again since: still looping (compose leaves it as it is).
+  const loop =
+    restarts >= CRASH_LOOP_RESTARTS || (restartsBefore >= CRASH_LOOP_RESTARTS && restarts > 0);
+  const said = c.healthOutput ? `: ${c.healthOutput.split('\n')[0]}` : '';
   if (c.state === 'running') {
     if (c.health === 'healthy') return { kind: 'ready', detail: 'healthy' };
-    if (c.restartCount > 0)
+    if (loop)
       return {
         kind: 'failed',
-        detail: `crash loop: restarted ${c.restartCount} time(s) and not healthy${c.healthOutput ? `: ${c.healthOutput.split('\n')[0]}` : ''}`,
+        detail: `crash loop: restarted ${restarts} time(s)${since} and not healthy${said}`,
       };
     if (c.health === 'none') return { kind: 'ready', detail: 'running (no healthcheck)' };
-    if (c.health === 'unhealthy')
-      return {
-        kind: 'failed',
-        detail: `unhealthy${c.healthOutput ? `: ${c.healthOutput.split('\n')[0]}` : ''}`,
-      };
-    return { kind: 'waiting', detail: 'starting, health check pending' };
+    if (c.health === 'unhealthy') return { kind: 'failed', detail: `unhealthy${said}` };
+    return {
+      kind: 'waiting',
+      detail: `starting, health check pending${restarts > 0 ? ` (restarted ${restarts} time(s)${since})` : ''}`,
+    };
   }
   if (c.state === 'exited' || c.state === 'dead')
-    return { kind: 'failed', detail: `${c.state} with code ${c.exitCode ?? '?'}` };
+    return { kind: 'failed', detail: `${c.state}: ${stopCause(c)}` };
   if (c.state === 'restarting')
-    return {
-      kind: 'failed',
-      detail: `crash loop: restarting after exit code ${c.exitCode ?? '?'}`,
-    };
+    return loop
+      ? {
+          kind: 'failed',
+          detail: `crash loop: restarted ${restarts} time(s)${since}, last ${stopCause(c)}`,
+        }
+      : { kind: 'waiting', detail: `restarting after ${stopCause(c)}` };
   return { kind: 'waiting', detail: c.state };
 }
 
@@ -47,6 +71,8 @@ export interface WaitOptions {
   readonly onChange?: (v: Verdict) => void;
   /** Stops the wait (then: failed, with the signal's reason and what it saw last). */
   readonly signal?: AbortSignal;
+  /** Restart counts by container id when the caller began (see verdictOf). */
+  readonly restartsBefore?: ReadonlyMap<string, number>;
 }
 
 /** Looks at the service until it is ready, has failed, or the timeout passes (then: failed). */
@@ -59,7 +85,8 @@ export async function waitFor(
   const deadline = now() + opts.timeoutMs;
   let last = '';
   for (;;) {
-    const v = verdictOf(await look());
+    const c = await look();
+    const v = verdictOf(c, c ? (opts.restartsBefore?.get(c.id) ?? 0) : 0);
     if (v.detail !== last) {
       last = v.detail;
       opts.onChange?.(v);

@@ -33,6 +33,38 @@ export interface DoctorProbes extends Partial<ImageProbe> {
   daemonContainerRunning(ref: FranchiseRef): Promise<boolean>;
   /** A daemon on this host that holds the CLI's data directory: its pid and port. */
   localDaemon(): Promise<{ pid: number; port: number } | undefined>;
+  /** The franchise's support containers that crash-loop or are restarting, with why and their last log lines. */
+  crashLoops(ref: FranchiseRef): Promise<CrashLoop[]>;
+}
+
+export interface CrashLoop {
+  readonly service: string;
+  readonly container: string;
+  /** "crash loop: restarted 5 time(s), last exit code 1" */
+  readonly detail: string;
+  readonly lastLines: string;
+}
+
+/** A container that keeps restarting fails doctor, named, with its cause and its last log lines. */
+function crashLoopFindings(ref: FranchiseRef, loops: readonly CrashLoop[]): Finding[] {
+  if (loops.length === 0)
+    return [f(`containers ${ref.id}`, 'pass', 'no support container is restarting')];
+  return loops.map((l) =>
+    f(
+      `container ${ref.id} ${l.service}`,
+      'fail',
+      `${l.container}: ${l.detail}${
+        l.lastLines.trim() === ''
+          ? ''
+          : `\n  last log lines:\n${l.lastLines
+              .trimEnd()
+              .split('\n')
+              .map((x) => `  │ ${x}`)
+              .join('\n')}`
+      }`,
+      `Its log lines say why; the whole log: kgc-support logs --franchise ${ref.id} --service ${l.service}. Fix the cause (then kgc-support render --franchise ${ref.id} if franchise.yaml or secrets.env changed), and kgc-support up --franchise ${ref.id}.`,
+    ),
+  );
 }
 
 const GiB = 1024 ** 3;
@@ -321,7 +353,21 @@ export async function runDoctor(
     out.push(await ports(p, ref, all, base.engineUp));
     out.push(...files(p, ref));
     out.push(...renderedConfigChecks(p, ref));
-    if (base.engineUp) out.push(await daemon(p, ref));
+    if (base.engineUp) {
+      const loops = await p.crashLoops(ref);
+      out.push(...crashLoopFindings(ref, loops));
+      const daemonLoop = loops.find((l) => l.service === 'kgc-support');
+      out.push(
+        daemonLoop
+          ? f(
+              `daemon ${ref.id}`,
+              'fail',
+              `its container keeps restarting (${daemonLoop.detail})`,
+              'See the container finding above for its log lines.',
+            )
+          : await daemon(p, ref),
+      );
+    }
     if (base.engineUp && p.images) out.push(await imageCheck({ images: p.images }, ref));
   }
   return out;

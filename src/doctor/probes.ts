@@ -4,11 +4,13 @@ import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Random } from '../context/clock.js';
 import { detectCompose, type Exec } from '../docker/compose.js';
-import { connectDocker, engineVersion, projectContainers } from '../docker/engine.js';
+import { connectDocker, engineVersion, lastLogLines, projectContainers } from '../docker/engine.js';
+import { stopCause, verdictOf } from '../docker/wait.js';
 import { hostPorts } from '../docker/host-ports.js';
 import { checkImages, stackImages } from '../docker/images.js';
 import { erpProject, supportProject } from '../docker/stack.js';
 import { isKgcError } from '../errors/kgc-error.js';
+import { failingChecks } from '../health/daemon-ready.js';
 import { httpGet, jsonBody } from '../health/probes/http.js';
 import { driftOf, planRender } from '../render/render.service.js';
 import { SECRETS_FILE } from '../render/secrets.js';
@@ -82,7 +84,9 @@ export function realProbes(c: ProbeConfig): DoctorProbes {
       const ok = o.status >= 200 && o.status < 300;
       return {
         ok,
-        detail: ok ? `HTTP ${o.status}` : `HTTP ${o.status}${failingChecks(jsonBody(o))}`,
+        detail: ok
+          ? `HTTP ${o.status}`
+          : `HTTP ${o.status}${failingChecks(jsonBody(o)) ? `: ${failingChecks(jsonBody(o))}` : ''}`,
       };
     },
     async daemonContainerRunning(ref) {
@@ -93,21 +97,27 @@ export function realProbes(c: ProbeConfig): DoctorProbes {
       const rendered = stackImages(ref);
       return checkImages(docker, rendered.length > 0 ? rendered : modelImages(ref));
     },
+    async crashLoops(ref) {
+      const cs = await projectContainers(docker, supportProject(ref).project);
+      const loops = [];
+      for (const x of cs) {
+        const v = verdictOf(x);
+        const restarting = x.state === 'restarting';
+        if (!restarting && !v.detail.startsWith('crash loop')) continue;
+        loops.push({
+          service: x.service,
+          container: x.name,
+          detail: restarting
+            ? `restarting (${x.restartCount} restart(s) so far), last ${stopCause(x)}`
+            : v.detail,
+          lastLines: await lastLogLines(docker, x.id, 10),
+        });
+      }
+      return loops;
+    },
     async localDaemon() {
       const info = await lockHolder(c.dataDir);
       return info && info.command === 'serve' ? { pid: info.pid, port: c.daemonPort } : undefined;
     },
   };
-}
-
-/** The failing checks of an application/health+json body (the daemon's /ready), as ": name (detail); …". */
-function failingChecks(body: unknown): string {
-  const checks = (
-    body as { checks?: Record<string, { status?: string; detail?: string }> } | undefined
-  )?.checks;
-  if (!checks || typeof checks !== 'object') return '';
-  const failing = Object.entries(checks)
-    .filter(([, c]) => c?.status !== 'pass')
-    .map(([name, c]) => (c?.detail ? `${name} (${c.detail})` : name));
-  return failing.length > 0 ? `: ${failing.join('; ')}` : '';
 }

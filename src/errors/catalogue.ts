@@ -297,6 +297,24 @@ export const CATALOGUE = {
     'Docker Compose failed',
     'Its output above says why; kgc-support doctor checks the usual causes.',
   ),
+  rotation_unconfirmed: spec(
+    502,
+    1,
+    'New value not confirmed',
+    'The recreated container does not use the new value (or its probe was refused); the rotation rolls back.',
+  ),
+  rotation_rolled_back: spec(
+    503,
+    1,
+    'Rotation rolled back',
+    'The consumer did not come back with the new value: it runs with the old one again, valid as before. The reason is above; kgc-support logs --franchise <id> --service <name> shows more.',
+  ),
+  rotation_failed: spec(
+    500,
+    1,
+    'Rotation and its rollback failed',
+    'The old value stays valid for the grace period: fix the cause named above and run the command again before it ends.',
+  ),
   support_unhealthy: spec(
     503,
     1,

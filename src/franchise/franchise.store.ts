@@ -12,35 +12,22 @@
  * for root and $XDG_DATA_HOME/kgc-support/franchises for other users (the setting's
  * default in config/settings.ts), so cron, Nagios and systemd find them from any directory.
  */
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { parseDocument, stringify } from 'yaml';
+import { FRANCHISE_FILE, listFranchiseIds } from './franchise-dirs.js';
+
+// The light part, for the many callers that also need the store.
+export { FRANCHISE_FILE, franchisesRoot, listFranchiseIds } from './franchise-dirs.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { FranchiseSchema, type Franchise } from './franchise.schema.js';
-
-export const FRANCHISE_FILE = 'franchise.yaml';
 
 export interface FranchiseRef {
   readonly id: string;
   /** The franchise directory, absolute. */
   readonly dir: string;
   readonly franchise: Franchise;
-}
-
-export function franchisesRoot(
-  configured: string,
-  flag?: string,
-  cwd: string = process.cwd(),
-): string {
-  return resolve(cwd, flag ?? configured);
 }
 
 export function franchiseDir(root: string, id: string): string {
@@ -50,17 +37,6 @@ export function franchiseDir(root: string, id: string): string {
 /** Where the host CLI reaches a franchise's daemon: its admin socket in <franchise dir>/run. */
 export function franchiseAdminSocket(dir: string): string {
   return join(dir, 'run', 'admin.sock');
-}
-
-/** Ids of the franchises under root (directories holding a franchise.yaml), sorted. */
-export function listFranchiseIds(root: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(root);
-  } catch {
-    return [];
-  }
-  return entries.filter((e) => existsSync(join(root, e, FRANCHISE_FILE))).sort();
 }
 
 /** Validates a parsed document; every problem is reported at once, with its path. */

@@ -18,7 +18,7 @@ export interface HealthTargets {
   readonly redisUrl: string | undefined;
   /** PostgreSQL asked directly (when no daemon runs here); unset: the store as the daemon's /ready reports it. */
   readonly databaseUrl: string | undefined;
-  /** The daemon's store as people know it ("the embedded store (PGlite)", the daemon's label). */
+  /** The daemon's store as people know it (the daemon's label, or what was asked). */
   readonly storeLabel: string;
   /** The franchise whose containers are checked. */
   readonly franchise: string | undefined;
@@ -55,9 +55,13 @@ export function targetsFromConfig(config: Config, daemon: LockInfo | undefined):
     redisUrl: config.redisUrl,
     // A daemon running here checks its own database in /ready: asking it spares loading pg.
     databaseUrl: daemon ? undefined : config.databaseUrl,
+    // Only what was looked at: no daemon holds this data directory, so whichever daemon
+    // answers on the configured port is not known to keep its store here.
     storeLabel: daemon?.store
       ? `the daemon's store (${daemon.store})`
-      : 'the embedded store (PGlite)',
+      : config.databaseUrl
+        ? 'PostgreSQL (DATABASE_URL)'
+        : `the store of the daemon at ${reachableHost(config.host)}:${config.port}`,
     franchise: undefined,
   };
 }

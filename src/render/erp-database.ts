@@ -131,3 +131,18 @@ export function erpSql(franchiseId: string, erp: ErpDatabase): string {
   ];
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * The command the ERP's DBA runs to apply the franchise's SQL file (`sqlFile`, absolute),
+ * for `init`'s and `render`'s hints: as the owner of kgc_erp, on the ERP's database.
+ */
+export function applyErpSqlCommand(sqlFile: string, erpDatabaseUrl: string | undefined): string {
+  let target = '<the ERP database>';
+  try {
+    const u = new URL(erpDatabaseUrl ?? '');
+    target = `${u.host}/${decodeURIComponent(u.pathname.replace(/^\//, '')) || decodeURIComponent(u.username)}`;
+  } catch {
+    /* no URL yet: the placeholder */
+  }
+  return `psql "postgres://<ERP admin>@${target}" -v ON_ERROR_STOP=1 -f ${sqlFile}`;
+}

@@ -1,10 +1,22 @@
 /**
  * Rendered files on disk: how they differ from what render would write, and writing
  * them so that an unchanged file is not touched (same bytes, same mtime), a changed one
- * is replaced atomically, and secret files are never readable by others, not even for
- * a moment.
+ * is replaced atomically and durably (written beside, fsync'd, renamed, the directory
+ * fsync'd: a power cut leaves the old file or the new one, never a torn one), and secret
+ * files are never readable by others, not even for a moment.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RenderedFile } from './render.js';
 
@@ -52,11 +64,38 @@ export function writeFiles(
       chmodSync(target, f.mode);
       return { path: f.path, action: 'mode fixed' };
     }
-    mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
-    const tmp = `${target}.${process.pid}.tmp`;
-    writeFileSync(tmp, f.content, { mode: f.mode });
-    chmodSync(tmp, f.mode); // the umask may have taken bits away
-    renameSync(tmp, target);
+    writeFileDurably(target, f.content, f.mode);
     return { path: f.path, action: s.drift === 'missing' ? 'created' : 'updated' };
   });
+}
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Replaces `target` with `content` (mode `mode`) atomically and durably; a failure leaves the old file. */
+export function writeFileDurably(target: string, content: string, mode: number): void {
+  const dir = dirname(target);
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const tmp = `${target}.${process.pid}.tmp`;
+  try {
+    const fd = openSync(tmp, 'w', mode);
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(tmp, mode); // the umask may have taken bits away
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  fsyncPath(dir);
 }

@@ -3,7 +3,7 @@
  * the files, and say how they differ; writing is a separate step so that `--check` and
  * `--diff` never write. Validation by the compose tool is the caller's (docker/).
  */
-import { chmodSync, chownSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Random } from '../context/clock.js';
 import { KgcError } from '../errors/kgc-error.js';
@@ -12,13 +12,28 @@ import type { FranchiseRef } from '../franchise/franchise.store.js';
 import { describeClash, portClashes } from '../franchise/ports.js';
 import { daemonEnvFindings, daemonFilesOf, describeFinding } from './daemon-env.js';
 import { redactedDiff } from './diff.js';
-import { compareFiles, writeFiles, type FileStatus, type WriteAction } from './files.js';
+import {
+  compareFiles,
+  writeFileDurably,
+  writeFiles,
+  type FileStatus,
+  type WriteAction,
+} from './files.js';
 import { writeStarterFiles, type StarterAction } from './knowledge-base.js';
 import { DAEMON_UID, RUN_DIR } from './model.js';
 import { secretsOnDisk } from './secrets-on-disk.js';
 import { renderFranchise, type RenderedFile } from './render.js';
 import { parseEnv } from './env-format.js';
-import { completeSecrets, isSecretName, type SecretName, type Secrets } from './secrets.js';
+import {
+  completeSecrets,
+  isSecretName,
+  knownSecrets,
+  SECRET_NAMES,
+  SECRETS_FILE,
+  secretsFileText,
+  type SecretName,
+  type Secrets,
+} from './secrets.js';
 import type { TemplateSet } from './template.js';
 
 export interface RenderPlan {
@@ -123,6 +138,31 @@ export function assertOptionalFiles(ref: FranchiseRef): void {
       'invalid_config',
       `franchise.yaml support.google_calendar.credentials_file: ${path} is not a file; put the Google service account's JSON key there, or remove support.google_calendar`,
     );
+}
+
+/**
+ * Puts `value` into secrets.env as `name`, durably (fsync, rename), every other secret
+ * kept: the one step of a rotation on disk; a render afterwards carries it into the
+ * .env files. Refuses a franchise whose secrets.env is missing (nothing to keep).
+ */
+export function replaceSecret(ref: FranchiseRef, name: SecretName, value: string): void {
+  const file = join(ref.dir, SECRETS_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new KgcError(
+      'render_stale',
+      `franchise ${ref.id}: cannot read ${file} (${(err as Error).message}): run kgc-support render --franchise ${ref.id}`,
+    );
+  }
+  const known = knownSecrets([text]);
+  known.set(name, value);
+  const secrets = Object.fromEntries(SECRET_NAMES.map((n) => [n, known.get(n) ?? ''])) as Record<
+    SecretName,
+    string
+  >;
+  writeFileDurably(file, secretsFileText(secrets), 0o600);
 }
 
 /**

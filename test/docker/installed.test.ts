@@ -11,7 +11,9 @@
  * Pull API answers the seed 4.2 example → events publish reaches the chatbot as a webhook
  * the seed's own validator (seed 8.1, in Python) accepts → disable → 503 → enable →
  * backup → support-bundle (every service's log, no secret) → down (the ERP untouched) →
- * up again, the key still valid.
+ * up again, the key still valid → keys rotate chatbot and keys rotate erp, one command each:
+ * only the consumer recreated, no Pull API call refused, the old key dead → keys rotate
+ * context with a consumer that does not come back: rolled back.
  *
  * Each step is its own test, in order; a step that fails says which README command did
  * and with what output, and the steps after it fail for that reason.
@@ -42,6 +44,7 @@ import {
   dockerUnavailable,
   pollFor,
   removeProject,
+  RESOLVING_WGET,
   TEST_HEALTHCHECK,
   type TestImages,
 } from '../helpers/docker.js';
@@ -65,6 +68,19 @@ const READER_PW = randomBytes(12).toString('hex');
 const ERP_URL = `postgres://kgc_reader:${READER_PW}@erp-db:5432/kgc`;
 const DAEMON_IMAGE = `kgc-support:e2e-${run}`;
 const CHATBOT_IMAGE = `kgc-test/chatbot-receiver:e2e-${run}`;
+const CONTEXT_PINNED = { image: 'kgc-test/context-pinned', tag: `e2e-${run}` };
+
+/**
+ * A context manager stand-in that serves only with the key it was built for, and exits
+ * otherwise (a consumer that does not come back with a new key): the rotation rolls back.
+ */
+const PINNED = `#!/bin/sh
+case "$KGC_API_KEY" in
+  "$KGC_KEY_PIN"?*) exec serve "$1" ;;
+esac
+echo "stand-in: KGC_API_KEY is not the key this image was built for"
+exit 1
+`;
 
 /** The README's "Try it" answer for M-2025-0123: the seed 4.2 example, as the README shows it. */
 function readmeWorklogAnswer(): unknown {
@@ -93,6 +109,18 @@ const server = createServer((req, res) => {
   res.writeHead(404).end();
 });
 server.listen(Number(process.env.PORT || 5001), '0.0.0.0', () => console.log('chatbot stand-in listening'));
+// Like the real chatbot, it calls the daemon's Pull API with its KGC_API_KEY (every 500 ms here):
+// the daemon's audit log shows which key it used and whether any call was refused.
+const call = async () => {
+  try {
+    await fetch(process.env.KGC_API_URL + '/api/service/worklogs/M-2025-0123/status', {
+      headers: { 'x-api-key': process.env.KGC_API_KEY || '' },
+      signal: AbortSignal.timeout(5000),
+    });
+  } catch {}
+  setTimeout(call, 500).unref();
+};
+if (process.env.KGC_API_URL) void call();
 for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => { server.close(); process.exit(0); });
 `;
 
@@ -170,6 +198,27 @@ describe.skipIf(skip !== undefined)(
       return { code: r.exitCode ?? -1, out, err, json: <T>() => JSON.parse(out) as T };
     }
     const why = (r: Cli) => `exit ${r.code}\nstdout: ${r.out}\nstderr: ${r.err}`;
+    const secret = (name: string) =>
+      parseEnv(readFileSync(join(dir, 'secrets.env'), 'utf8')).get(name) ?? '';
+    /** The daemon's audit rows since `since` (ISO), through the CLI. */
+    const auditSince = async (since: string) => {
+      const r = await kgc([
+        'audit',
+        '--franchise',
+        ID,
+        '--since',
+        since,
+        '--limit',
+        '100000',
+        '--json',
+      ]);
+      expect(r.code, why(r)).toBe(0);
+      return r.json<
+        { key_id: string | null; route: string; status: number; kind: string; request_id: string }[]
+      >();
+    };
+    const ids = async () =>
+      new Map([...(await containersOf(PROJECT))].map(([service, c]) => [service, c.Id]));
     const pullApi = (key = apiKey) =>
       fetch(`http://127.0.0.1:${ports.daemon}/api/service/worklogs/M-2025-0123/status`, {
         headers: { authorization: `Bearer ${key}` },
@@ -185,9 +234,11 @@ describe.skipIf(skip !== undefined)(
       const ctx = mkdtempSync(join(tmpdir(), 'kgc-e2e-chatbot-'));
       try {
         writeFileSync(join(ctx, 'receiver.mjs'), RECEIVER);
+        // A wget that reaches the daemon by its name (the rotation's probe runs it in here).
+        writeFileSync(join(ctx, 'wget'), RESOLVING_WGET, { mode: 0o755 });
         writeFileSync(
           join(ctx, 'Dockerfile'),
-          `FROM ${DAEMON_IMAGE}\nCOPY receiver.mjs /app/receiver.mjs\nENTRYPOINT ["/usr/local/bin/node", "/app/receiver.mjs"]\nCMD []\n`,
+          `FROM ${DAEMON_IMAGE}\nCOPY receiver.mjs /app/receiver.mjs\nCOPY wget /usr/local/bin/wget\nENTRYPOINT ["/usr/local/bin/node", "/app/receiver.mjs"]\nCMD []\n`,
         );
         await execa('docker', ['build', '-q', '-t', CHATBOT_IMAGE, ctx], {
           env: { DOCKER_BUILDKIT: '0' },
@@ -232,6 +283,9 @@ describe.skipIf(skip !== undefined)(
       await execa('docker', ['rm', '-f', '-v', ERP_DB], { reject: false });
       await removeProject(PROJECT);
       await execa('docker', ['rmi', CHATBOT_IMAGE], { reject: false });
+      await execa('docker', ['rmi', `${CONTEXT_PINNED.image}:${CONTEXT_PINNED.tag}`], {
+        reject: false,
+      });
       await execa('docker', ['rmi', DAEMON_IMAGE], { reject: false });
       await images?.remove();
       await postgres?.remove();
@@ -287,6 +341,27 @@ describe.skipIf(skip !== undefined)(
       // over 120 s to listen. A check that passes ends the start period at once, so it costs nothing.
       editFranchise(dir, (d) => {
         d.healthcheck = { ...TEST_HEALTHCHECK, start_period: '300s' };
+      });
+      // The context manager: pinned to the key init generated for it (step 17 rotates it).
+      const ctxDir = mkdtempSync(join(tmpdir(), 'kgc-e2e-context-'));
+      try {
+        writeFileSync(join(ctxDir, 'pinned'), PINNED, { mode: 0o755 });
+        const pin = secret('KGC_CONTEXT_API_KEY').slice(0, 24);
+        expect(pin).toMatch(/^kgc_/);
+        writeFileSync(
+          join(ctxDir, 'Dockerfile'),
+          `FROM ${o['koko-context']?.image}:${o['koko-context']?.tag}\nCOPY pinned /bin/pinned\nENV KGC_KEY_PIN=${pin}\nCMD ["/bin/pinned", "5004"]\n`,
+        );
+        await execa(
+          'docker',
+          ['build', '-q', '-t', `${CONTEXT_PINNED.image}:${CONTEXT_PINNED.tag}`, ctxDir],
+          { env: { DOCKER_BUILDKIT: '0' } },
+        );
+      } finally {
+        rmSync(ctxDir, { recursive: true, force: true });
+      }
+      editFranchise(dir, (d) => {
+        (d.images as Record<string, unknown>)['koko-context'] = CONTEXT_PINNED;
       });
     });
 
@@ -554,6 +629,192 @@ describe.skipIf(skip !== undefined)(
       const body = await res.text();
       expect(res.status, body).toBe(200);
       expect(JSON.parse(body)).toEqual(readmeWorklogAnswer());
+    });
+
+    it("14. the README's cron line rotates nothing while no installer key is due; --dry-run says what it would do", async () => {
+      const before = await ids();
+      const secrets = readFileSync(join(dir, 'secrets.env'), 'utf8');
+      const cron = await kgc([
+        'keys',
+        'rotate',
+        '--franchise',
+        ID,
+        '--expiring-within',
+        '14d',
+        '--json',
+      ]);
+      expect(cron.code, why(cron)).toBe(0);
+      expect(cron.json<{ keys: { variable: string; outcome: string }[] }>().keys).toEqual([
+        expect.objectContaining({ variable: 'KGC_API_KEY', outcome: 'skipped' }),
+        expect.objectContaining({ variable: 'KGC_CONTEXT_API_KEY', outcome: 'skipped' }),
+        expect.objectContaining({ variable: 'KGC_SUPPORT_PUBLISH_KEY', outcome: 'skipped' }),
+      ]);
+      const dry = await kgc(['keys', 'rotate', 'erp', '--franchise', ID, '--dry-run', '--json']);
+      expect(dry.code, why(dry)).toBe(0);
+      expect(dry.json<{ keys: { outcome: string; detail: string }[] }>().keys[0]).toMatchObject({
+        outcome: 'planned',
+        detail: expect.stringMatching(/^would rotate key_\w+ .*recreate kgc-api/),
+      });
+      expect(readFileSync(join(dir, 'secrets.env'), 'utf8')).toBe(secrets);
+      expect(await ids()).toEqual(before);
+    });
+
+    it('15. keys rotate chatbot: one command; only the chatbot recreated, no Pull API call refused, the old key dead', async () => {
+      const old = secret('KGC_API_KEY');
+      const oldId = (
+        await kgc(['keys', 'list', '--franchise', ID, '--json']).then((r) =>
+          r.json<{ id: string; name: string; status: string }[]>(),
+        )
+      ).find((k) => k.name.includes('(KGC_API_KEY)') && k.status === 'active')?.id;
+      // The chatbot calls the Pull API with the old key before the rotation.
+      const t0 = new Date().toISOString();
+      await pollFor('the chatbot to call the Pull API with its key', 60_000, async () =>
+        (await auditSince(t0)).some((r) => r.key_id === oldId && r.status === 200)
+          ? true
+          : undefined,
+      );
+      const before = await ids();
+      const r = await kgc(['keys', 'rotate', 'chatbot', '--franchise', ID, '--json']);
+      expect(r.code, why(r)).toBe(0);
+      const [report] = r.json<{ keys: { outcome: string; recreated: string[] }[] }>().keys;
+      expect(report).toMatchObject({ outcome: 'rotated', recreated: ['support-chatbot'] });
+      const fresh = secret('KGC_API_KEY');
+      expect(fresh).toMatch(/^kgc_/);
+      expect(fresh).not.toBe(old);
+      expect(parseEnv(readFileSync(join(dir, '.env'), 'utf8')).get('KGC_API_KEY')).toBe(fresh);
+      const after = await ids();
+      for (const [service, id] of before)
+        if (service === 'support-chatbot') expect(after.get(service), service).not.toBe(id);
+        else expect(after.get(service), service).toBe(id);
+      // The old key is dead (this call, the one refusal expected, named by its request id);
+      // the new one serves; the recreated chatbot calls with it.
+      const dead = await fetch(
+        `http://127.0.0.1:${ports.daemon}/api/service/worklogs/M-2025-0123/status`,
+        {
+          headers: { authorization: `Bearer ${old}`, 'x-request-id': `old-chatbot-key-${run}` },
+          signal: AbortSignal.timeout(20_000),
+        },
+      );
+      expect([dead.status, ((await dead.json()) as { code: string }).code]).toEqual([
+        401,
+        'api_key_revoked',
+      ]);
+      expect((await pullApi(fresh)).status).toBe(200);
+      const newId = (
+        await kgc(['keys', 'list', '--franchise', ID, '--json']).then((x) =>
+          x.json<{ id: string; name: string; status: string }[]>(),
+        )
+      ).find((k) => k.name.includes('(KGC_API_KEY)') && k.status === 'active')?.id;
+      expect(newId).toBeDefined();
+      expect(newId).not.toBe(oldId);
+      const rows = await pollFor(
+        'the recreated chatbot to call with the new key',
+        60_000,
+        async () => {
+          const all = await auditSince(t0);
+          return all.some((x) => x.key_id === newId && x.route.startsWith('/api/service/'))
+            ? all
+            : undefined;
+        },
+      );
+      // Not one Pull API call refused while the key changed (but the test's own with the old key).
+      const refused = rows.filter(
+        (x) =>
+          x.kind === 'api' &&
+          (x.status === 401 || x.status === 403) &&
+          x.request_id !== `old-chatbot-key-${run}`,
+      );
+      expect(refused, JSON.stringify(refused.slice(0, 3))).toEqual([]);
+    });
+
+    it("16. keys rotate erp: the ERP's publish key in one command; only kgc-api recreated, the old key dead", async () => {
+      const old = secret('KGC_SUPPORT_PUBLISH_KEY');
+      const t0 = new Date().toISOString();
+      const before = await ids();
+      const r = await kgc(['keys', 'rotate', 'erp', '--franchise', ID, '--json']);
+      expect(r.code, why(r)).toBe(0);
+      expect(r.json<{ keys: { outcome: string; recreated: string[] }[] }>().keys[0]).toMatchObject({
+        outcome: 'rotated',
+        recreated: ['kgc-api'],
+      });
+      const fresh = secret('KGC_SUPPORT_PUBLISH_KEY');
+      expect(fresh).not.toBe(old);
+      const after = await ids();
+      for (const [service, id] of before)
+        if (service === 'kgc-api') expect(after.get(service), service).not.toBe(id);
+        else expect(after.get(service), service).toBe(id);
+      // The ERP's container holds the new key as KGC_SUPPORT_API_KEY (never printed).
+      const envOf = JSON.parse(
+        (
+          await execa('docker', [
+            'inspect',
+            '--format',
+            '{{json .Config.Env}}',
+            after.get('kgc-api') ?? '',
+          ])
+        ).stdout,
+      ) as string[];
+      expect(envOf.includes(`KGC_SUPPORT_API_KEY=${fresh}`)).toBe(true);
+      const event = (key: string) =>
+        fetch(`http://127.0.0.1:${ports.daemon}/api/events/${eventId}`, {
+          headers: { authorization: `Bearer ${key}`, 'x-request-id': `erp-key-${run}` },
+          signal: AbortSignal.timeout(20_000),
+        });
+      expect((await event(old)).status).toBe(401);
+      expect((await event(fresh)).status).toBe(200);
+      // The one refusal is the test's own call with the old key above.
+      const refused = (await auditSince(t0)).filter(
+        (x) => x.kind === 'api' && (x.status === 401 || x.status === 403),
+      );
+      expect(
+        refused.map((x) => [x.request_id, x.status]),
+        JSON.stringify(refused),
+      ).toEqual([[`erp-key-${run}`, 401]]);
+    });
+
+    it('17. keys rotate context, whose consumer does not come back with the new key: rolled back, the old key valid as before', async () => {
+      const old = secret('KGC_CONTEXT_API_KEY');
+      const keysBefore = (await kgc(['keys', 'list', '--franchise', ID, '--json'])).json<
+        { id: string; name: string; status: string; expires_at: string }[]
+      >();
+      const oldKey = keysBefore.find((k) => k.name.includes('(KGC_CONTEXT_API_KEY)'));
+      expect(oldKey?.status).toBe('active');
+      const envBefore = readFileSync(join(dir, '.env'), 'utf8');
+      const r = await kgc([
+        'keys',
+        'rotate',
+        'context',
+        '--franchise',
+        ID,
+        '--timeout',
+        '90s',
+        '--json',
+      ]);
+      expect(r.code, why(r)).toBe(1);
+      const err = JSON.parse(r.err.trim().split('\n').at(-1) ?? '{}') as {
+        error?: { code: string; message: string };
+      };
+      expect(err.error?.code, r.err).toBe('rotation_rolled_back');
+      expect(err.error?.message).toMatch(/support-context/);
+      // Everything as before: secrets.env, .env, the key (active, its expiry), a healthy context manager.
+      expect(secret('KGC_CONTEXT_API_KEY')).toBe(old);
+      expect(readFileSync(join(dir, '.env'), 'utf8')).toBe(envBefore);
+      const keysAfter = (await kgc(['keys', 'list', '--franchise', ID, '--json'])).json<
+        { id: string; name: string; status: string; expires_at: string }[]
+      >();
+      expect(keysAfter.find((k) => k.id === oldKey?.id)).toMatchObject({
+        status: 'active',
+        expires_at: oldKey?.expires_at,
+      });
+      expect(
+        keysAfter.filter((k) => k.name.includes('(KGC_CONTEXT_API_KEY)') && k.id !== oldKey?.id),
+      ).toEqual([]);
+      const context = (await containersOf(PROJECT)).get('support-context');
+      expect([context?.State.Status, context?.State.Health?.Status]).toEqual([
+        'running',
+        'healthy',
+      ]);
+      expect((await pullApi(old)).status).toBe(200);
     });
   },
 );

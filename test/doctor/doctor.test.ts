@@ -81,6 +81,7 @@ function healthyHost(over: Partial<DoctorProbes> = {}): DoctorProbes {
     httpOk: async () => ({ ok: true, detail: 'HTTP 200' }),
     daemonContainerRunning: async () => true,
     localDaemon: async () => undefined,
+    crashLoops: async () => [],
     ...over,
   };
 }
@@ -285,6 +286,35 @@ describe('doctor checks', () => {
     expect(d?.detail).toContain('kgc_erp.customers has no rows');
     expect(d?.hint).toContain('ERP_DATABASE_URL');
     expect(find(fs, 'daemon a')?.detail).not.toContain('answers ready');
+  });
+
+  it('fails a crash-looping container, naming it with its cause and last log lines, and sends nobody back to up', async () => {
+    const fs = await runDoctor(
+      healthyHost({
+        httpOk: async () => ({ ok: false, detail: 'connection refused' }),
+        daemonContainerRunning: async () => false,
+        crashLoops: async () => [
+          {
+            service: 'kgc-support',
+            container: 'kgc-a-kgc-support-1',
+            detail: 'restarting (7 restart(s) so far), last exit code 2',
+            lastLines: 'KGC_API_KEY: not a kgc_ key\n',
+          },
+        ],
+      }),
+      [a],
+      [],
+      '/srv',
+    );
+    const loop = find(fs, 'container a kgc-support');
+    expect(loop?.status).toBe('fail');
+    expect(loop?.detail).toContain(
+      'kgc-a-kgc-support-1: restarting (7 restart(s) so far), last exit code 2',
+    );
+    expect(loop?.detail).toContain('│ KGC_API_KEY: not a kgc_ key');
+    expect(find(fs, 'daemon a')?.status).toBe('fail');
+    expect(find(fs, 'daemon a')?.hint).not.toMatch(/kgc-support up/);
+    expect(overall(fs)).toBe('fail');
   });
 
   it('accepts a local daemon holding the data directory', async () => {

@@ -149,7 +149,11 @@ describe("--franchise: the host CLI reaches the franchise's daemon", () => {
     );
 
     const st = await runCli(['status', '--json'], env({ KGC_SUPPORT_FRANCHISE: ID }));
-    expect(st.code, st.err).toBe(0);
+    // No container of it runs here (its daemon is a host process): status says so, exit 1.
+    expect(st.code, st.err).toBe(1);
+    expect(st.json<{ problems: string[] }>().problems).toContain(
+      'kgc-support: not created (start it: kgc-support up)',
+    );
     expect(st.json<{ franchise: string; support_module: { daemon: unknown } }>()).toMatchObject({
       franchise: ID,
       support_module: { daemon: { franchise: ID, socket, pid: daemon.proc.pid } },
@@ -188,7 +192,8 @@ describe("--franchise: the host CLI reaches the franchise's daemon", () => {
     const p = JSON.parse(r.err) as Problem;
     expect(p.error.code).toBe('daemon_unreachable');
     expect(p.error.message).toContain(`franchise ${OTHER}'s daemon`);
-    expect(p.error.message).toContain(`kgc-support up --franchise ${OTHER}`);
+    // One next step that finds out why, never straight back to up (it may have said all is well).
+    expect(p.error.message).toContain(`see why: kgc-support status --franchise ${OTHER}`);
     expect(readdirSync(home)).toEqual([]);
     expect(existsSync(join(root, OTHER, 'run'))).toBe(false);
   });

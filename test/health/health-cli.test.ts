@@ -16,7 +16,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { publishEvent } from '../../src/events/events.service.js';
 import { createKey } from '../../src/keys/keys.service.js';
-import { runCli, type CliRun } from '../helpers/cli.js';
+import { ERP_FLAGS, errorOf, runCli, type CliRun } from '../helpers/cli.js';
 import {
   chatwootBody,
   HEALTHY,
@@ -275,6 +275,10 @@ describe('kgc-support health against stand-ins', () => {
         /^unknown: no daemon holds .*embedded PGlite, which health does not open/,
       );
       expect(j.checks['database:responseTime']?.[0]?.status).toBe('pass');
+      // It looked at whatever daemon answers on that port, not at a store of its own: it says so.
+      expect(j.checks['database:responseTime']?.[0]?.output).toMatch(
+        new RegExp(`^the store of the daemon at 127\\.0\\.0\\.1:${port} answers`),
+      );
       const n = await health(['--format', 'nagios'], {
         KGC_SUPPORT_DATA_DIR: elsewhere,
         KGC_SUPPORT_PORT: port,
@@ -379,5 +383,35 @@ describe('kgc-support health with PostgreSQL and no daemon', () => {
     expect(j.checks['support-module:state']?.[0]?.output).toBe(
       'unknown: module on; no daemon is running to watch Support',
     );
+  });
+});
+
+describe('kgc-support health picks its daemon as every state command does', () => {
+  const root = mkdtempSync(join(tmpdir(), 'kgc-health-target-'));
+  const env = { KGC_SUPPORT_FRANCHISES_DIR: root, DATABASE_URL: '', KGC_SUPPORT_DATA_DIR: '' };
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('with a franchise installed and no target named: franchise_ambiguous, never a guess', async () => {
+    const init = await runCli(
+      ['init', '--franchise', 'one', '--name', 'Egy', ...ERP_FLAGS, '--yes'],
+      env,
+    );
+    expect(init.code, init.err).toBe(0);
+    const r = await runCli(['health', '--json'], env);
+    expect(r.code, r.out).toBe(2);
+    expect(errorOf(r.err)).toMatchObject({ code: 'franchise_ambiguous' });
+    expect(errorOf(r.err).message).toContain('(one)');
+    // A monitoring plugin that cannot run is UNKNOWN, naming why.
+    const n = await runCli(['health', '--format', 'nagios'], env);
+    expect(n.code).toBe(3);
+    expect(n.out).toMatch(
+      /^KGC-SUPPORT UNKNOWN - a franchise is installed .* pass --franchise <id>/,
+    );
+    // KGC_SUPPORT_FRANCHISE names it, as for every other state command.
+    const named = await runCli(['health', '--json', '--timeout', '2s'], {
+      ...env,
+      KGC_SUPPORT_FRANCHISE: 'one',
+    });
+    expect(named.out).toContain('franchise one');
   });
 });

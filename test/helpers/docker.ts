@@ -3,7 +3,7 @@
  * pulled): one busybox root file system, imported under several names, each with the
  * command its real image would run. They honour the templates' healthchecks as the
  * real images do: the chatbot, the context manager, the daemon and Chatwoot's web
- * serve /health or /api over HTTP (busybox httpd, checked with wget), the worker's
+ * serve /health (the daemon also /ready) or /api over HTTP (busybox httpd, checked with wget), the worker's
  * process is called sidekiq (pgrep -f), pg_isready and redis-cli answer. Every
  * long-running process traps SIGTERM, so that `docker stop` takes no 10 s grace.
  */
@@ -36,7 +36,40 @@ export async function dockerUnavailable(): Promise<string | undefined> {
   return undefined;
 }
 
+/**
+ * busybox-static's wget cannot resolve a name (a static glibc has no NSS: it crashes, and so
+ * does its -T), so a stand-in's wget resolves the URL's host with busybox's own DNS client
+ * first and calls the address, the name kept as the Host header, as a real image's wget
+ * would reach it. Every applet is called through busybox, so that it also works in an image
+ * that links only sh and wget (the daemon's).
+ */
+export const RESOLVING_WGET = `#!/bin/sh
+# busybox-static's wget cannot resolve a name (a static glibc has no NSS; it crashes), so
+# this stand-in's wget asks busybox's own DNS client first and calls the address, the name
+# kept as the Host header. An address or localhost is called as it is.
+url=''
+for a in "$@"; do case "$a" in http://*) url=$a ;; esac; done
+[ -n "$url" ] || exec busybox wget "$@"
+rest=\${url#http://}
+hostport=\${rest%%/*}
+path=\${rest#"$hostport"}
+host=\${hostport%%:*}
+case "$host" in
+  '' | localhost | *[!0-9.]*) ;;
+  *) exec busybox wget "$@" ;;
+esac
+[ "$host" = localhost ] && exec busybox wget "$@"
+ip=$(busybox nslookup "$host" 2>/dev/null | busybox sed -n 's/^Address:[[:space:]]*//p' | busybox grep -v ':53$' | busybox head -n 1)
+[ -n "$ip" ] || { echo "wget: bad address '$host'" >&2; exit 1; }
+for a in "$@"; do
+  shift
+  if [ "$a" = "$url" ]; then set -- "$@" "http://$ip\${hostport#"$host"}$path"; else set -- "$@" "$a"; fi
+done
+exec busybox wget --header "Host: $hostport" "$@"
+`;
+
 const SCRIPTS: Record<string, string> = {
+  wget: RESOLVING_WGET,
   // serve <port>: busybox httpd on /www, stopping at once on SIGTERM.
   serve:
     '#!/bin/sh\necho "stand-in serving /www on port $1"\nhttpd -f -p "$1" -h /www & pid=$!\ntrap \'kill $pid; exit 0\' TERM INT\nwait $pid\n',
@@ -56,7 +89,6 @@ const APPLETS = [
   'sh',
   'httpd',
   'sleep',
-  'wget',
   'grep',
   'cat',
   'env',
@@ -87,6 +119,8 @@ function rootfs(): string {
   }
   mkdirSync(join(dir, 'www'));
   writeFileSync(join(dir, 'www', 'health'), '{"status":"pass"}\n');
+  // The daemon stand-in is ready too: `up` and `status` ask the daemon's /ready.
+  writeFileSync(join(dir, 'www', 'ready'), '{"status":"pass","checks":{}}\n');
   writeFileSync(
     join(dir, 'www', 'api'),
     '{"version":"stand-in","queue_services":"ok","data_services":"ok"}\n',

@@ -77,8 +77,14 @@ describe('init with flags', () => {
       next: string[];
     }>();
     expect(res.file).toBe(join(root, 'one', 'franchise.yaml'));
+    // The ERP's DBA applies the SQL render writes before up: the daemon logs in with its role.
     expect(res.next).toEqual([
       'kgc-support render --franchise one',
+      expect.stringMatching(
+        new RegExp(
+          `^psql ".*" -v ON_ERROR_STOP=1 -f ${join(root, 'one', 'erp', 'kgc-support-erp.sql')}$`,
+        ),
+      ),
       'kgc-support up --franchise one',
     ]);
     const secrets = parseEnv(readFileSync(join(root, 'one', 'secrets.env'), 'utf8'));
@@ -175,6 +181,39 @@ describe('init with flags', () => {
     expect(after.get('ERP_DATABASE_URL')).toBe(moved);
     for (const [k, v] of parseEnv(before))
       if (k !== 'ERP_DATABASE_URL') expect(after.get(k), k).toBe(v);
+  });
+
+  it("render says when the ERP's DBA must apply erp/kgc-support-erp.sql again, and only then", async () => {
+    const sqlFile = join(root, 'sql', 'erp', 'kgc-support-erp.sql');
+    type Rendered = { erp_sql_to_apply: { file: string; command: string } | null }[];
+    expect((await cli('init', '--franchise', 'sql', '--name', 'SQL')).code).toBe(0);
+    const first = await cli('render', '--franchise', 'sql', '--no-validate', '--json');
+    expect(first.code, first.err).toBe(0);
+    expect(first.json<Rendered>()[0]?.erp_sql_to_apply?.file).toBe(sqlFile);
+    const same = await cli('render', '--franchise', 'sql', '--no-validate');
+    expect(same.code, same.err).toBe(0);
+    expect(same.out).not.toContain('DBA');
+    // A new password for the daemon's ERP role: the ERP's database still has the old one.
+    const moved = 'postgres://kgc_reader:changed@erp-db:5432/kgc';
+    const init = await cli(
+      'init',
+      '--franchise',
+      'sql',
+      '--name',
+      'SQL',
+      '--erp-database-url',
+      moved,
+      '--force',
+    );
+    expect(init.code, init.err).toBe(0);
+    const again = await cli('render', '--franchise', 'sql', '--no-validate');
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toContain(
+      "erp/kgc-support-erp.sql is changed: the ERP's DBA must apply it (again)",
+    );
+    expect(again.out).toContain(
+      `psql "postgres://<ERP admin>@erp-db:5432/kgc" -v ON_ERROR_STOP=1 -f ${sqlFile}`,
+    );
   });
 
   it('refuses an image override for an unknown image', async () => {

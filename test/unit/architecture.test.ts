@@ -41,6 +41,7 @@ const LAYER_ORDER: readonly string[] = [
   'retention',
   'render',
   'docker',
+  'rotation',
   'health',
   'doctor',
   'backup',

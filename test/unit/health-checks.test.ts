@@ -146,6 +146,7 @@ describe('service checks', () => {
       startedAt: undefined,
       exitCode: state === 'exited' ? 1 : undefined,
       restartCount: 0,
+      oomKilled: false,
       image: 'i',
       healthOutput:
         health === 'unhealthy' ? 'wget: server returned error: HTTP/1.0 404 Not Found' : undefined,

@@ -13,6 +13,7 @@ const c = (over: Partial<ServiceContainer>): ServiceContainer => ({
   startedAt: undefined,
   exitCode: undefined,
   restartCount: 0,
+  oomKilled: false,
   image: 'x',
   healthOutput: undefined,
   ...over,
@@ -29,20 +30,49 @@ describe('health verdicts', () => {
     );
     expect(verdictOf(c({ state: 'exited', exitCode: 3 }))).toEqual({
       kind: 'failed',
-      detail: 'exited with code 3',
+      detail: 'exited: exit code 3',
     });
   });
 
-  it('calls a crash loop final at once: restarting, or running again after restarts without being healthy', () => {
-    expect(verdictOf(c({ state: 'restarting', restartCount: 2, exitCode: 1 }))).toEqual({
+  it('waits through a restart or two (a kill, an OOM), names the cause', () => {
+    expect(verdictOf(c({ state: 'restarting', restartCount: 1, exitCode: 137 }))).toEqual({
+      kind: 'waiting',
+      detail: 'restarting after killed (SIGKILL, exit code 137)',
+    });
+    expect(
+      verdictOf(c({ state: 'restarting', restartCount: 2, exitCode: 137, oomKilled: true })),
+    ).toEqual({ kind: 'waiting', detail: 'restarting after killed: out of memory' });
+    expect(verdictOf(c({ restartCount: 2, health: 'starting' }))).toEqual({
+      kind: 'waiting',
+      detail: 'starting, health check pending (restarted 2 time(s))',
+    });
+  });
+
+  it('calls a crash loop final: restarted 3 times without getting healthy', () => {
+    expect(verdictOf(c({ state: 'restarting', restartCount: 3, exitCode: 1 }))).toEqual({
       kind: 'failed',
-      detail: 'crash loop: restarting after exit code 1',
+      detail: 'crash loop: restarted 3 time(s), last exit code 1',
     });
     expect(verdictOf(c({ restartCount: 3, health: 'starting' }))).toEqual({
       kind: 'failed',
       detail: 'crash loop: restarted 3 time(s) and not healthy',
     });
     expect(verdictOf(c({ restartCount: 3, health: 'healthy' })).kind).toBe('ready');
+  });
+
+  it('counts only the restarts since this up began: an old loop, since fixed, is not held against it', () => {
+    expect(verdictOf(c({ restartCount: 14, health: 'starting' }), 14)).toEqual({
+      kind: 'waiting',
+      detail: 'starting, health check pending',
+    });
+    expect(verdictOf(c({ state: 'restarting', restartCount: 1, exitCode: 1 }), 0).kind).toBe(
+      'waiting',
+    );
+    // Still looping: it had looped before this up, and restarted again since.
+    expect(verdictOf(c({ state: 'restarting', restartCount: 15, exitCode: 1 }), 14)).toEqual({
+      kind: 'failed',
+      detail: 'crash loop: restarted 1 time(s) since this up began, last exit code 1',
+    });
   });
 
   it('stops when told to, with the reason and what it saw last', async () => {

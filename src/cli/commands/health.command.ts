@@ -11,7 +11,7 @@ export function registerHealthCommand(program: Command, io: CliIO): void {
     )
     .option(
       '--franchise <id>',
-      "check this franchise: its daemon (admin socket in the franchise directory, else its published port) and its containers (env KGC_SUPPORT_FRANCHISE; default: the environment's settings)",
+      "check this franchise: its daemon (admin socket in the franchise directory, else its published port) and its containers (env KGC_SUPPORT_FRANCHISE). Without it: the local daemon of --data-dir / KGC_SUPPORT_DATA_DIR / DATABASE_URL and the environment's settings; refused when franchises are installed and none of those is given",
     )
     .option(
       '--dir <dir>',

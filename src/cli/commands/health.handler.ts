@@ -22,7 +22,8 @@ import { runRound } from '../../health/run.js';
 import { targetsFromConfig, type HealthTargets } from '../../health/targets.js';
 import { lockHolder, type LockInfo } from '../../store/lock.js';
 import { EXIT } from '../exit-codes.js';
-import { franchiseIdFrom } from '../franchise-id.js';
+import { franchiseIdFrom, namesLocalStore, refuseUnnamedTarget } from '../franchise-id.js';
+import { franchisesRoot } from '../../franchise/franchise-dirs.js';
 import { outputFor, type GlobalOptions } from '../globals.js';
 import type { CliIO } from '../io.js';
 import { VERSION } from '../../version.js';
@@ -91,6 +92,10 @@ async function planOf(io: CliIO, g: GlobalOptions, o: HealthFlags): Promise<Plan
   const base = { config, env: io.env, timeoutMs, keyExpiryWithin: within };
   const franchise = franchiseIdFrom(o.franchise, io.env);
   if (franchise === undefined) {
+    // The one targeting rule of every daemon-state command (target.ts): with franchises
+    // installed and no local store named, which daemon is meant is not known: refused.
+    if (!namesLocalStore(g.dataDir, io.env))
+      refuseUnnamedTarget(franchisesRoot(config.franchisesDir, o.dir ?? g.dir));
     const daemon = await localDaemon(config);
     return {
       targets: targetsFromConfig(config, daemon),
@@ -101,7 +106,7 @@ async function planOf(io: CliIO, g: GlobalOptions, o: HealthFlags): Promise<Plan
   }
   // Only with --franchise: yaml, the franchise schema and its secrets file (not the renderer, compose or execa).
   const [
-    { franchiseAdminSocket, franchisesRoot, resolveFranchise },
+    { franchiseAdminSocket, resolveFranchise },
     { targetsFromFranchise },
     { supportProjectOf },
   ] = await Promise.all([

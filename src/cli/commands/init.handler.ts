@@ -25,7 +25,8 @@ import {
 } from '../../franchise/new-franchise.js';
 import { choosePorts, isPortFree } from '../../franchise/ports.js';
 import { encodeEnvValue } from '../../render/env-format.js';
-import { erpDatabaseProblem } from '../../render/erp-database.js';
+import { applyErpSqlCommand, erpDatabaseProblem } from '../../render/erp-database.js';
+import { ERP_SQL_FILE } from '../../render/model.js';
 import { writeFiles } from '../../render/files.js';
 import { renderFranchise } from '../../render/render.js';
 import { assertDaemonAccepts, assertNoPortClash } from '../../render/render.service.js';
@@ -254,7 +255,12 @@ export async function init(io: CliIO, g: GlobalOptions, o: InitFlags): Promise<v
     secrets_missing: Object.entries(secrets)
       .filter(([k, v]) => v === '' && !(OPTIONAL_SECRETS as string[]).includes(k))
       .map(([k]) => k),
-    next: [`kgc-support render --franchise ${id}`, `kgc-support up --franchise ${id}`],
+    // The DBA's step sits between render (which writes the file) and up (whose daemon logs in with it).
+    next: [
+      `kgc-support render --franchise ${id}`,
+      applyErpSqlCommand(join(dir, ERP_SQL_FILE), erpUrl),
+      `kgc-support up --franchise ${id}`,
+    ],
   };
   out.result(result, () =>
     [
@@ -274,7 +280,9 @@ export async function init(io: CliIO, g: GlobalOptions, o: InitFlags): Promise<v
         : []),
       '',
       'Next:',
-      ...result.next.map((c) => `  $ ${c}`),
+      ...result.next.map((c) =>
+        c.startsWith('psql ') ? `  $ ${c}   (the ERP's DBA, after render)` : `  $ ${c}`,
+      ),
     ].join('\n'),
   );
 }

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { SCOPES } from '../../keys/scopes.js';
 import type { CliIO } from '../io.js';
+import type { InstallerRotateFlags } from './keys-rotate.handler.js';
 import { addTargetOptions, globalsOf } from '../globals.js';
 
 const collect = (value: string, prev: string[] = []) => [...prev, value];
@@ -70,23 +71,44 @@ Examples:
     });
 
   keys
-    .command('rotate <id>')
-    .description('issue a successor; the old key keeps working for a grace period')
+    .command('rotate [key]')
+    .description(
+      "issue a successor for a key (by id); the old key keeps working for a grace period. With --franchise and chatbot, context or erp (none named: all three), one of the installer's keys end to end: the new key goes into secrets.env, render, only its consumer's container is recreated and confirmed to use it, then the old key is revoked; rolled back when the consumer does not come back",
+    )
     .option(
       '--grace <duration>',
-      'how long the old key stays valid (capped at its own expiry)',
+      'how long the old key stays valid (capped at its own expiry); an installer key is revoked as soon as its consumer is confirmed',
       '24h',
     )
+    .option(
+      '--timeout <duration>',
+      'installer keys: how long the recreated consumer may take to be healthy and confirmed before the rotation rolls back',
+      '3m',
+    )
+    .option(
+      '--expiring-within <duration>',
+      'installer keys: only those that expire within this window or are no longer active (for cron)',
+    )
+    .option('--dry-run', 'installer keys: say what would be done, change nothing')
     .addHelpText(
       'after',
       `
 Examples:
   $ kgc-support keys rotate key_3hT9aZk2Qp --grace 24h
-  $ NEW=$(kgc-support keys rotate key_3hT9aZk2Qp --json | jq -r .api_key)`,
+  $ NEW=$(kgc-support keys rotate key_3hT9aZk2Qp --json | jq -r .api_key)
+  $ kgc-support keys rotate chatbot --franchise budapest-1            (KGC_API_KEY, support-chatbot)
+  $ kgc-support keys rotate erp --franchise budapest-1 --dry-run      (KGC_SUPPORT_PUBLISH_KEY, kgc-api)
+  $ kgc-support keys rotate --franchise budapest-1 --expiring-within 14d --json   (cron: the due ones)`,
     )
-    .action(async (id: string, opts: { grace: string }, cmd: Command) => {
+    .action(async (key: string | undefined, opts: InstallerRotateFlags, cmd: Command) => {
+      const g = globalsOf(cmd);
+      if (key === undefined || !key.startsWith('key_')) {
+        const h = await import('./keys-rotate.handler.js');
+        await h.rotateInstalled(io, g, key, opts);
+        return;
+      }
       const h = await import('./keys.handler.js');
-      await h.keysRotate(io, globalsOf(cmd), id, opts);
+      await h.keysRotate(io, g, key, opts);
     });
 
   keys

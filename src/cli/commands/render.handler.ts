@@ -1,4 +1,8 @@
+import { join } from 'node:path';
 import { cryptoRandom } from '../../context/clock.js';
+import { applyErpSqlCommand } from '../../render/erp-database.js';
+import { ERP_SQL_FILE } from '../../render/model.js';
+import { secretsOnDisk } from '../../render/secrets-on-disk.js';
 import { execaExec, detectCompose } from '../../docker/compose.js';
 import { validateRendered } from '../../docker/validate.js';
 import { KgcError } from '../../errors/kgc-error.js';
@@ -94,6 +98,7 @@ export async function render(io: CliIO, g: GlobalOptions, o: RenderFlags): Promi
   }
   const results = plans.map((p) => {
     const applied = applyRender(p, templates);
+    const sql = applied.files.find((f) => f.path === ERP_SQL_FILE);
     return {
       franchise: p.ref.id,
       dir: p.ref.dir,
@@ -102,6 +107,17 @@ export async function render(io: CliIO, g: GlobalOptions, o: RenderFlags): Promi
       knowledge_base: applied.knowledgeBase,
       secrets_generated: [...p.generated],
       validated_by: validatedBy ?? null,
+      // New or changed (a new role password, an upgrade): the ERP's database has the old one until its DBA applies it.
+      erp_sql_to_apply:
+        sql !== undefined && (sql.action === 'created' || sql.action === 'updated')
+          ? {
+              file: join(p.ref.dir, ERP_SQL_FILE),
+              command: applyErpSqlCommand(
+                join(p.ref.dir, ERP_SQL_FILE),
+                secretsOnDisk(p.ref).get('ERP_DATABASE_URL'),
+              ),
+            }
+          : null,
     };
   });
   out.result(results, () =>
@@ -123,6 +139,12 @@ export async function render(io: CliIO, g: GlobalOptions, o: RenderFlags): Promi
             ? [`  new secrets: ${r.secrets_generated.join(', ')} (in secrets.env, 0600)`]
             : []),
           `  ${r.validated_by ? `validated by ${r.validated_by}` : out.style.yellow('not validated by a compose tool')}`,
+          ...(r.erp_sql_to_apply
+            ? [
+                `  ${out.style.yellow('!')} ${ERP_SQL_FILE} is ${r.files.find((f) => f.path === ERP_SQL_FILE)?.action === 'created' ? 'new' : 'changed'}: the ERP's DBA must apply it (again) before the daemon can log in:`,
+                `      ${r.erp_sql_to_apply.command}`,
+              ]
+            : []),
         ].join('\n'),
       )
       .join('\n'),

@@ -14,6 +14,8 @@ import {
   type StackDeps,
 } from '../../docker/stack.js';
 import { waitFor, type Verdict } from '../../docker/wait.js';
+import { daemonReadiness, type Readiness } from '../../health/daemon-ready.js';
+import { targetsFromFranchise } from '../../health/franchise-targets.js';
 import { KgcError } from '../../errors/kgc-error.js';
 import { loadAllFranchises, type FranchiseRef } from '../../franchise/franchise.store.js';
 import { assertNoPortClash, driftOf, planRender } from '../../render/render.service.js';
@@ -34,6 +36,28 @@ export interface UpFlags extends StackFlags {
 }
 
 const LOG_LINES = 20;
+const DAEMON = 'kgc-support';
+
+/**
+ * Asks the daemon's /ready until it is ready, the deadline passes, or it fails for a
+ * reason waiting will not mend (a wrong password): then at once, with the words.
+ */
+async function waitReady(
+  url: string,
+  deadline: number,
+  onChange: (r: Readiness) => void,
+): Promise<Readiness> {
+  let last = '';
+  for (;;) {
+    const r = await daemonReadiness(url, 5_000);
+    if (r.detail !== last) {
+      last = r.detail;
+      if (!r.ready) onChange(r);
+    }
+    if (r.ready || r.permanent || Date.now() >= deadline) return r;
+    await new Promise((res) => setTimeout(res, 1_000));
+  }
+}
 
 /** Refuses to start on files that are missing or differ from what render would write. */
 function assertRendered(ref: FranchiseRef): void {
@@ -61,6 +85,7 @@ async function reportFailures(
   out: Output,
   deps: StackDeps,
   failed: readonly { service: string; verdict: Verdict; container: ServiceContainer | undefined }[],
+  sinceSeconds: number,
 ): Promise<void> {
   for (const f of failed) {
     io.writeErr(`\n${out.style.red('✖')} ${out.style.bold(f.service)}: ${f.verdict.detail}\n`);
@@ -70,7 +95,10 @@ async function reportFailures(
         `  last health check said: ${f.container.healthOutput.split('\n').slice(0, 5).join('\n  ')}\n`,
       );
     if (!f.container) continue;
-    const lines = (await lastLogLines(deps.docker, f.container.id, LOG_LINES)).trimEnd();
+    // Only what this up saw: an old run's lines would tell a cause that may be gone.
+    const lines = (
+      await lastLogLines(deps.docker, f.container.id, LOG_LINES, sinceSeconds)
+    ).trimEnd();
     io.writeErr(
       `  last ${LOG_LINES} log lines of ${f.container.name}:\n${
         lines === ''
@@ -123,7 +151,14 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
   }
 
   const started = Date.now();
+  const sinceSeconds = Math.floor(started / 1000) - 1;
+  // Restart counts as this up finds them: its crash-loop verdict counts only the restarts since.
+  const restartsBefore = new Map(
+    (await projectContainers(deps.docker, project)).map((c) => [c.id, c.restartCount]),
+  );
   const verdicts = new Map<string, Verdict>();
+  let readiness: Readiness | undefined;
+  const daemonUrl = targetsFromFranchise(ref, undefined).daemonUrl;
   // A step's own error is reported once, after the progress display, not inside it as well.
   let fatal: KgcError | undefined;
   const step = (fn: () => Promise<void>) => async () => {
@@ -169,6 +204,7 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
                     {
                       timeoutMs,
                       signal: giveUp.signal,
+                      restartsBefore,
                       onChange: (x) => {
                         t.title = `${service}: ${x.detail}`;
                       },
@@ -188,6 +224,21 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
           if (bad.length > 0) throw new Error(`not healthy: ${bad.join(', ')}`);
         },
       },
+      ...(services.includes(DAEMON)
+        ? [
+            {
+              title: `Wait until the daemon is ready (${daemonUrl}/ready)`,
+              // Alive is not ready: its store, the ERP's database and the contract must answer.
+              task: async (_c: unknown, t: { title: string }) => {
+                readiness = await waitReady(daemonUrl, started + timeoutMs, (r) => {
+                  t.title = `kgc-support: not ready yet: ${r.detail}`;
+                });
+                if (!readiness.ready) throw new Error(`not ready: ${readiness.detail}`);
+                t.title = `kgc-support ready (${daemonUrl}/ready)`;
+              },
+            },
+          ]
+        : []),
     ],
     {},
   );
@@ -209,6 +260,7 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
         verdict: verdicts.get(service) ?? { kind: 'failed', detail: 'not checked' },
         container: containers.find((c) => c.service === service),
       })),
+      sinceSeconds,
     );
     throw new KgcError(
       'support_unhealthy',
@@ -216,10 +268,22 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
       { extras: { failed_services: failed } },
     );
   }
+  if (services.includes(DAEMON) && readiness?.ready !== true) {
+    const why = readiness?.detail ?? 'not asked';
+    io.writeErr(
+      `\n${out.style.red('✖')} ${out.style.bold(DAEMON)}: running but not ready: ${why}\n`,
+    );
+    throw new KgcError(
+      'support_unhealthy',
+      `franchise ${ref.id}: the daemon is not ready: ${why}`,
+      { extras: { failed_services: [DAEMON], ready: false } },
+    );
+  }
   const result = {
     franchise: ref.id,
     project,
     elapsed_ms: Date.now() - started,
+    ...(readiness ? { daemon_ready: readiness.ready } : {}),
     services: services.map((service) => ({
       service,
       status: verdicts.get(service)?.detail ?? 'healthy',
@@ -228,7 +292,7 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
   out.result(
     result,
     () =>
-      `${out.style.green('✔')} franchise ${ref.id}: ${services.length} support service(s) healthy in ${(result.elapsed_ms / 1000).toFixed(1)}s\n${table(
+      `${out.style.green('✔')} franchise ${ref.id}: ${services.length} support service(s) healthy${readiness?.ready ? ', the daemon ready' : ''} in ${(result.elapsed_ms / 1000).toFixed(1)}s\n${table(
         ['SERVICE', 'STATUS'],
         result.services.map((s) => [s.service, s.status]),
         out.style,

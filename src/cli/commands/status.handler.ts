@@ -6,7 +6,9 @@ import {
   lastLogLines,
   projectContainers,
 } from '../../docker/engine.js';
+import { verdictOf } from '../../docker/wait.js';
 import { KgcError } from '../../errors/kgc-error.js';
+import { daemonReadiness, type Readiness } from '../../health/daemon-ready.js';
 import { targetsFromFranchise } from '../../health/franchise-targets.js';
 import type { LifecycleView } from '../../health/health.schema.js';
 import { humanDuration } from '../../health/report.js';
@@ -185,27 +187,49 @@ function moduleLine(m: SupportModuleStatus, style: Style, now: number): string {
   );
 }
 
-/** What `status --json` prints: the franchise, the module's lifecycle, each service (also for support-bundle). */
+/** What keeps the support services from serving, one line each (empty: nothing). */
+function problemsOf(
+  states: readonly ServiceState[],
+  wanted: ReadonlySet<string> | undefined,
+  daemon: Readiness | undefined,
+): string[] {
+  const problems: string[] = [];
+  for (const s of states) {
+    if (s.role !== 'support' || (wanted && !wanted.has(s.service))) continue;
+    const v = verdictOf(s.container);
+    if (!s.container) problems.push(`${s.service}: not created (start it: kgc-support up)`);
+    else if (v.kind !== 'ready') problems.push(`${s.service}: ${v.detail}`);
+  }
+  if (daemon && !daemon.ready) problems.push(`the daemon is not ready: ${daemon.detail}`);
+  return problems;
+}
+
+/** What `status --json` prints: the franchise, the module's lifecycle, each service, what does not serve (also for support-bundle). */
 export async function statusReport(io: CliIO, o: StackFlags, ref: FranchiseRef) {
   const docker = connectDocker(io.env);
   const moduleState = supportModuleOf(ref, 3_000);
-  await engineVersion(docker);
   const wanted = o.service === undefined ? undefined : new Set(chosenServices(o.service));
+  // Readiness, not liveness: "healthy" means the daemon answers the Pull API.
+  const askDaemon = ref.franchise.support.enabled && (!wanted || wanted.has('kgc-support'));
+  const readiness = askDaemon
+    ? daemonReadiness(targetsFromFranchise(ref, undefined).daemonUrl, 3_000)
+    : undefined;
+  await engineVersion(docker);
   const now = Date.now();
-  const services = (await stackState(ref, docker))
+  const states = await stackState(ref, docker);
+  const services = states
     .filter((s) => !wanted || wanted.has(s.service))
     .map((s) => serviceStatus(s, now));
-  const support = services.filter((s) => s.role === 'support');
+  const daemon = await readiness;
+  const problems = ref.franchise.support.enabled ? problemsOf(states, wanted, daemon) : [];
   const supportModule = await moduleState;
   const result = {
     franchise: ref.id,
     layout: ref.franchise.layout,
     support_enabled: ref.franchise.support.enabled,
-    support_healthy:
-      support.length > 0 &&
-      support.every(
-        (s) => s.state === 'running' && (s.health === 'healthy' || s.health === 'none'),
-      ),
+    support_healthy: ref.franchise.support.enabled && problems.length === 0,
+    daemon_ready: daemon ? daemon.ready : null,
+    problems,
     support_module: supportModule,
     services,
   };
@@ -217,7 +241,9 @@ export async function status(io: CliIO, g: GlobalOptions, o: StackFlags): Promis
   const ref = franchiseOf(io, g, o);
   const result = await statusReport(io, o, ref);
   const now = Date.now();
-  const { services, support_module: supportModule } = result;
+  const { services, support_module: supportModule, problems } = result;
+  // Non-zero when something of the Support module does not serve: scripts and cron can tell.
+  if (problems.length > 0) io.exitCode = 1;
   out.result(result, () =>
     [
       `${out.style.bold(`franchise ${ref.id}`)} (${ref.franchise.layout}; Support ${ref.franchise.support.enabled ? 'enabled' : 'disabled'} in franchise.yaml)`,
@@ -234,6 +260,17 @@ export async function status(io: CliIO, g: GlobalOptions, o: StackFlags): Promis
         ]),
         out.style,
       ),
+      ...(!ref.franchise.support.enabled
+        ? []
+        : problems.length === 0
+          ? [`${out.style.green('✔')} every support service runs, the daemon is ready`]
+          : [
+              `${out.style.red('✖')} not healthy:`,
+              ...problems.map((p) => `  - ${p}`),
+              out.style.dim(
+                `  more: kgc-support logs --franchise ${ref.id} --service <name>; kgc-support doctor --franchise ${ref.id}`,
+              ),
+            ]),
     ].join('\n'),
   );
 }
