@@ -207,6 +207,11 @@ column kgc_support.plugin_state.changed_by text NOT NULL
 column kgc_support.plugin_state.enabled boolean NOT NULL
 column kgc_support.plugin_state.env_seen text
 column kgc_support.plugin_state.singleton boolean NOT NULL DEFAULT true
+column kgc_support.retention_runs.deleted bigint NOT NULL DEFAULT 0
+column kgc_support.retention_runs.error text
+column kgc_support.retention_runs.kind text NOT NULL
+column kgc_support.retention_runs.ok boolean NOT NULL
+column kgc_support.retention_runs.ran_at timestamp with time zone NOT NULL
 column kgc_support.webhook_secrets.created_at timestamp with time zone NOT NULL
 column kgc_support.webhook_secrets.created_by text NOT NULL
 column kgc_support.webhook_secrets.expires_at timestamp with time zone
@@ -282,6 +287,7 @@ constraint kgc_support.idempotency idempotency_pkey PRIMARY KEY (key_id, idem_ke
 constraint kgc_support.migrations migrations_pkey PRIMARY KEY (set_name, version)
 constraint kgc_support.plugin_state plugin_state_pkey PRIMARY KEY (singleton)
 constraint kgc_support.plugin_state plugin_state_singleton_check CHECK (singleton)
+constraint kgc_support.retention_runs retention_runs_pkey PRIMARY KEY (kind)
 constraint kgc_support.webhook_secrets webhook_secrets_fingerprint_key UNIQUE (fingerprint)
 constraint kgc_support.webhook_secrets webhook_secrets_pkey PRIMARY KEY (id)
 
@@ -290,11 +296,13 @@ index CREATE INDEX audit_log_at_idx ON kgc_support.audit_log USING btree (at)
 index CREATE INDEX audit_log_key_at_idx ON kgc_support.audit_log USING btree (key_id, at)
 index CREATE INDEX audit_log_resource_at_idx ON kgc_support.audit_log USING btree (resource_id, at) WHERE (resource_id IS NOT NULL)
 index CREATE INDEX events_customer_deleted_idx ON kgc_support.events USING btree (seq) WHERE (type = 'customer.deleted'::text)
+index CREATE INDEX events_dead_at_idx ON kgc_support.events USING btree (dead_at) WHERE (status = ANY (ARRAY['dead'::text, 'rejected'::text]))
 index CREATE INDEX events_dlq_idx ON kgc_support.events USING btree (created_at) WHERE (status = ANY (ARRAY['dead'::text, 'rejected'::text]))
 index CREATE INDEX events_queue_idx ON kgc_support.events USING btree (run_at, seq) WHERE (status = 'pending'::text)
 index CREATE INDEX events_seq_idx ON kgc_support.events USING btree (seq)
 index CREATE INDEX gdpr_requests_created_idx ON kgc_support.gdpr_requests USING btree (created_at)
 index CREATE INDEX gdpr_requests_due_idx ON kgc_support.gdpr_requests USING btree (next_attempt_at) WHERE (state = 'partial'::text)
+index CREATE INDEX gdpr_requests_finished_idx ON kgc_support.gdpr_requests USING btree (finished_at) WHERE (state = 'completed'::text)
 index CREATE INDEX gdpr_requests_hash_idx ON kgc_support.gdpr_requests USING btree (customer_hash)
 index CREATE INDEX gdpr_requests_running_idx ON kgc_support.gdpr_requests USING btree (lease_until) WHERE (state = 'running'::text)
 index CREATE INDEX idempotency_created_idx ON kgc_support.idempotency USING btree (created_at)
@@ -329,6 +337,7 @@ index CREATE UNIQUE INDEX orders_pkey ON kgc_erp.orders USING btree (id)
 index CREATE UNIQUE INDEX plugin_state_pkey ON kgc_support.plugin_state USING btree (singleton)
 index CREATE UNIQUE INDEX products_pkey ON kgc_erp.products USING btree (sku)
 index CREATE UNIQUE INDEX rentals_pkey ON kgc_erp.rentals USING btree (id)
+index CREATE UNIQUE INDEX retention_runs_pkey ON kgc_support.retention_runs USING btree (kind)
 index CREATE UNIQUE INDEX support_outbox_pkey ON kgc_erp.support_outbox USING btree (seq)
 index CREATE UNIQUE INDEX webhook_secrets_fingerprint_key ON kgc_support.webhook_secrets USING btree (fingerprint)
 index CREATE UNIQUE INDEX webhook_secrets_pkey ON kgc_support.webhook_secrets USING btree (id)

@@ -9,6 +9,7 @@ import { HEALTH_OPS } from '../health/health.ops.js';
 import { KEYS_OPS } from '../keys/keys.ops.js';
 import type { AnyOp } from '../ops/op.js';
 import { PLUGIN_OPS } from '../plugin/plugin.ops.js';
+import { RETENTION_OPS } from '../retention/retention.ops.js';
 import { WEBHOOKS_OPS } from '../webhooks/webhooks.ops.js';
 
 export const ALL_OPS: readonly AnyOp[] = [
@@ -22,4 +23,5 @@ export const ALL_OPS: readonly AnyOp[] = [
   ...WEBHOOKS_OPS,
   ...HEALTH_OPS,
   ...ADMIN_UI_OPS,
+  ...RETENTION_OPS,
 ];

@@ -22,6 +22,7 @@ import { registerEventsCommands } from './commands/events.command.js';
 import { registerKeysCommands } from './commands/keys.command.js';
 import { registerModuleCommands } from './commands/module.command.js';
 import { registerRenderCommand } from './commands/render.command.js';
+import { registerRetentionCommands } from './commands/retention.command.js';
 import { registerServeCommand } from './commands/serve.command.js';
 import { registerStackCommands } from './commands/stack.command.js';
 import { registerWebhookCommands } from './commands/webhook.command.js';
@@ -42,6 +43,7 @@ const COMMANDS: readonly Register[] = [
   registerModuleCommands,
   registerDemoCommands,
   registerGdprCommands,
+  registerRetentionCommands,
   registerConfigCommand,
   registerInitCommand,
   registerRenderCommand,

@@ -142,6 +142,12 @@ const bytes = (env: string, doc: string, dflt: number): Setting<number> => ({
   },
 });
 
+/** A retention period: at least an hour (a typo such as 30s would empty the history). */
+const retention = (env: string, doc: string, dflt: string): Setting<number> => ({
+  ...durationMin(env, doc, dflt, 3_600_000),
+  show: formatDuration,
+});
+
 /** A token-bucket rate: 100/s, 6000/min, 100/s,burst=300. */
 const rate = (env: string, doc: string, dflt: string): Setting<Rate> => ({
   env,
@@ -550,10 +556,43 @@ export const SETTINGS = {
     ),
     show: formatDuration,
   },
-  eventRetentionMs: duration(
+  // Retention (storage limitation, GDPR art. 5(1)(e), and a small disk): how long each kind of
+  // record is kept; the daemon's retention job deletes what is older (src/retention).
+  eventRetentionMs: retention(
     'KGC_SUPPORT_EVENT_RETENTION',
-    'Delivered and skipped events are deleted after this long (dead ones stay until purged)',
+    'Delivered and skipped events (payloads included) are deleted after this long, with their attempts',
     '30d',
+  ),
+  dlqRetentionMs: retention(
+    'KGC_SUPPORT_DLQ_RETENTION',
+    'Dead and rejected events (the DLQ) are deleted this long after they died, with their attempts',
+    '30d',
+  ),
+  attemptRetentionMs: retention(
+    'KGC_SUPPORT_ATTEMPT_RETENTION',
+    "Delivery attempts (with Support's stored answers) are deleted after this long, whatever their event",
+    '7d',
+  ),
+  auditRetentionMs: retention(
+    'KGC_SUPPORT_AUDIT_RETENTION',
+    'Audit log rows are deleted after this long',
+    '180d',
+  ),
+  receiptRetentionMs: retention(
+    'KGC_GDPR_RECEIPT_RETENTION',
+    'Completed erasure requests and their receipts are deleted this long after they completed (open or failed ones stay)',
+    '1825d',
+  ),
+  replyRetentionMs: retention(
+    'KGC_SUPPORT_REPLY_RETENTION',
+    'Booking replies kept for Idempotency-Key replays are deleted after this long',
+    '24h',
+  ),
+  retentionIntervalMs: durationMin(
+    'KGC_SUPPORT_RETENTION_INTERVAL',
+    'How often the daemon deletes what is past its retention',
+    '1h',
+    1_000,
   ),
   // Health (seed 3.2, 13): the daemon's periodic check of Support, and what `kgc-support health` calls a warning.
   healthIntervalMs: durationMin(

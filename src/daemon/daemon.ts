@@ -10,6 +10,7 @@
  * and shutdown.ts closes them in one order on SIGTERM or on a failed start: stop
  * accepting, finish in-flight requests, stop the work, flush the audit, release the lock.
  */
+import { retentionJob, type RetentionJob } from '../retention/job.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { AuditWriter } from '../audit/audit-writer.js';
@@ -31,7 +32,6 @@ import { createWebhookMetrics, type WebhookMetrics } from '../webhooks/webhooks.
 import { openAdminDoor } from './admin-door.js';
 import type { OpReactions } from './op-reactions.js';
 import { composeApi } from './compose-app.js';
-import { startHousekeeping } from './housekeeping.js';
 import { daemonLoggers } from './logger.js';
 import { ModuleSwitch } from './module-switch.js';
 import { readinessOf } from './readiness.js';
@@ -127,6 +127,7 @@ interface Core {
   readonly webhookMetrics: WebhookMetrics;
   readonly support: SupportMonitor;
   readonly erasures: ErasureWorker;
+  readonly retention: RetentionJob;
 }
 
 /** The context, the start data, the module switch, the metrics, Support's watch and the erasures. */
@@ -141,7 +142,9 @@ async function startCore(opts: DaemonOptions, parts: DaemonParts): Promise<Core>
   const support = (parts.support = watchSupport(ctx, module, metrics, () => parts.dispatcher));
   // Partial erasure requests are resumed when due; requests a killed runner left are taken over.
   const erasures = (parts.erasures = startErasureWorker(ctx));
-  return { ctx, module, metrics, webhookMetrics, support, erasures };
+  // Started with the work (startWork); /ready reports it from the start.
+  const retention = retentionJob(ctx);
+  return { ctx, module, metrics, webhookMetrics, support, erasures, retention };
 }
 
 /** The Pull API (every route: compose-app.ts) and the change feed that keeps its caches current. */
@@ -150,7 +153,13 @@ async function startApi(core: Core, parts: DaemonParts, live: () => boolean, pin
   const composed = await composeApi({
     ctx,
     metrics: core.metrics,
-    readiness: readinessOf(ctx.config, parts.store, support, () => module.state),
+    readiness: readinessOf(
+      ctx.config,
+      parts.store,
+      support,
+      () => module.state,
+      () => core.retention.check(),
+    ),
     moduleEnabled: () => module.on,
     capabilityEnabled: (c) => module.capabilityOn(c),
     logger: pino,
@@ -175,7 +184,7 @@ async function startApi(core: Core, parts: DaemonParts, live: () => boolean, pin
   return { ...composed, feed };
 }
 
-/** The dispatcher, the admin socket and the housekeeping: once the Pull API listens at `url`. */
+/** The dispatcher, the admin socket and the retention job: once the Pull API listens at `url`. */
 async function startWork(
   core: Core,
   parts: DaemonParts,
@@ -211,7 +220,8 @@ async function startWork(
   const admin = await openAdminDoor(ctx, reactions, info, !memory);
   parts.admin = admin.app;
   if (admin.socketPath) parts.store.lock?.update({ adminSocket: admin.socketPath, url });
-  parts.stopHousekeeping = startHousekeeping(ctx);
+  // What is past its retention period goes (src/retention), every KGC_SUPPORT_RETENTION_INTERVAL.
+  parts.stopHousekeeping = core.retention.start();
   ctx.logger.info(
     { url, store: parts.store.db.label, adminSocket: admin.socketPath, moduleEnabled: module.on },
     'kgc-support daemon listening',

@@ -1,7 +1,8 @@
 /**
  * GET /ready: whether the daemon can do its work now. The store and the ERP contract
  * must answer; Support and Redis away only warn (the daemon is degraded, serves the
- * ERP and retries), and so does SUPPORT_MODULE_ENABLED disagreeing with the stored switch.
+ * ERP and retries), and so do SUPPORT_MODULE_ENABLED disagreeing with the stored switch
+ * and a retention job that failed or stopped running.
  */
 import type { ReadinessCheck, ReadinessReport } from '../api/routes/health.js';
 import type { Config } from '../config/settings.js';
@@ -10,6 +11,7 @@ import { contractCheck } from '../erp/contract.js';
 import type { SupportMonitor } from '../health/monitor.js';
 import { cachedRedisCheck, supportCheck, switchCheck } from '../health/readiness.js';
 import type { PluginState } from '../plugin/plugin.schema.js';
+import type { RetentionCheck } from '../retention/job.js';
 import type { Store } from '../store/open.js';
 
 type Ping = { status: 'pass' | 'fail'; latency_ms: number; detail?: string };
@@ -39,6 +41,7 @@ export function readinessOf(
   store: Store,
   support: Pick<SupportMonitor, 'view'>,
   switches: () => PluginState,
+  retention?: () => RetentionCheck,
 ): ReadinessCheck {
   const redisReady = config.redisUrl ? cachedRedisCheck(config.redisUrl) : undefined;
   return async () => {
@@ -53,6 +56,7 @@ export function readinessOf(
       module_switch: switchCheck(switches()),
     };
     if (redisReady) checks.redis = await redisReady();
+    if (retention) checks.retention = retention();
     const status = Object.values(checks).some((c) => c.status === 'fail') ? 'fail' : 'pass';
     return { status, checks };
   };

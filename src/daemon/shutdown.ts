@@ -30,7 +30,8 @@ export interface DaemonParts {
   feed?: ChangeFeed;
   dispatcher?: Dispatcher;
   admin?: FastifyInstance;
-  stopHousekeeping?: () => void;
+  /** Stops the retention job (and waits for a run under way). */
+  stopHousekeeping?: () => Promise<void>;
 }
 
 /** Closes the Pull API: in-flight requests finish, until `graceMs`; then their connections are cut. */

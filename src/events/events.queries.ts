@@ -58,17 +58,6 @@ export const STATS = `
     (SELECT count(*) FROM kgc_support.events WHERE status = 'rejected') AS rejected,
     (SELECT min(created_at) FROM kgc_support.events WHERE status = 'pending') AS oldest_pending_at`;
 
-/** Retention: the finished history goes after a while; the DLQ stays until purged. */
-export const DELETE_FINISHED_BEFORE = `
-  WITH gone AS (
-    DELETE FROM kgc_support.events WHERE id IN (
-      SELECT id FROM kgc_support.events WHERE status IN ('delivered', 'skipped') AND created_at < $1 LIMIT 5000)
-    RETURNING id
-  ), attempts AS (
-    DELETE FROM kgc_support.delivery_attempts WHERE event_id IN (SELECT id FROM gone)
-  )
-  SELECT count(*)::int AS n FROM gone`;
-
 /** Uses events_customer_deleted_idx (the literal type matches its predicate). $1 after seq, $2 limit. */
 export const CUSTOMER_DELETED_AFTER = `
   SELECT id, seq, source, status, data FROM kgc_support.events

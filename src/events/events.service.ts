@@ -313,22 +313,6 @@ export async function eventStats(ctx: Pick<Ctx, 'db' | 'clock'>): Promise<EventS
   };
 }
 
-/** Deletes delivered and skipped events older than the retention (in chunks); returns how many. */
-export async function sweepFinishedEvents(
-  ctx: Pick<Ctx, 'db' | 'clock'>,
-  retentionMs: number,
-): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const { rows } = await ctx.db.query<{ n: number }>(sql.DELETE_FINISHED_BEFORE, [
-      new Date(ctx.clock.now() - retentionMs),
-    ]);
-    const n = rows[0]?.n ?? 0;
-    total += n;
-    if (n < 5000) return total;
-  }
-}
-
 export interface CustomerDeletedRecord {
   id: string;
   seq: number;

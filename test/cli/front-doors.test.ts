@@ -85,6 +85,8 @@ const STEPS: Step[] = [
   ['gdpr.status', () => ({})],
   ['admin.password', () => ({})],
   ['audit.query', () => ({ since: '1h' })],
+  ['retention.show', () => ({})],
+  ['retention.prune', () => ({})],
 ];
 
 type Exec = (op: AnyOp, input: Record<string, unknown>) => Promise<unknown>;

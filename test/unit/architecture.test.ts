@@ -38,6 +38,7 @@ const LAYER_ORDER: readonly string[] = [
   'webhooks',
   'cache',
   'gdpr',
+  'retention',
   'render',
   'docker',
   'rotation',

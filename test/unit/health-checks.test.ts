@@ -284,6 +284,11 @@ describe('facts checks', () => {
     expect(soon).toMatchObject({ status: 'warn', observedValue: 1 });
     expect(soon?.output).toContain('key_a (koko-chatbot), in 10 d');
     expect(soon?.hint).toContain('kgc-support keys rotate key_a');
+    // An installer's key (secrets.env): the hint is the one command that also updates its consumer.
+    const installer = byKey(
+      facts({ keys_expiring: [{ ...key(10), name: 'erp (KGC_SUPPORT_PUBLISH_KEY)' }] }),
+    )['api-keys:expiring'];
+    expect(installer?.hint).toContain('kgc-support keys rotate erp --franchise <id>');
     expect(byKey(facts({ keys_expiring: [key(2), key(9)] }))['api-keys:expiring']).toMatchObject({
       status: 'fail',
       observedValue: 2,
