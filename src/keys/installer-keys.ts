@@ -4,7 +4,7 @@
  * rotated alone (`kgc-support keys rotate <consumer> --franchise <id>`). They follow the
  * seed's 90-day rotation (8.1), like every key.
  */
-import { DEFAULT_KEY_LIFETIME } from './keys.schema.js';
+import { DEFAULT_KEY_LIFETIME } from './lifetime.js';
 import type { Scope } from './scopes.js';
 
 export interface InstallerKey {

@@ -9,7 +9,8 @@ import { notifyChange } from '../store/changes.js';
 import { checkKeyShape, hashKey } from '../formats/api-key.js';
 import { parseKeyRate } from './key-rate.js';
 import * as sql from './keys.queries.js';
-import { DEFAULT_KEY_LIFETIME, type KeyInfo } from './keys.schema.js';
+import type { KeyInfo } from './keys.schema.js';
+import { DEFAULT_KEY_LIFETIME } from './lifetime.js';
 import { insertKey, toKeyInfo, validateName, validateScopes, type KeyRow } from './keys.service.js';
 
 export interface ImportKeyInput {

@@ -1,8 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-/** The seed's rotation period (8.1): a key's lifetime unless it is given one. */
-export const DEFAULT_KEY_LIFETIME = '90d';
-
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 export const KeyStatus = Type.Union([

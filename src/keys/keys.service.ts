@@ -8,8 +8,8 @@ import { displayPrefix, hashKey } from '../formats/api-key.js';
 import { parseKeyRate } from './key-rate.js';
 import { generateKey, newKeyId } from './key-format.js';
 import * as sql from './keys.queries.js';
+import { DEFAULT_KEY_LIFETIME } from './lifetime.js';
 import {
-  DEFAULT_KEY_LIFETIME,
   type CreateKeyInput,
   type IssuedKey,
   type KeyInfo,
