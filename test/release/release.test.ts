@@ -53,9 +53,7 @@ describe('npm run release', () => {
 
   it('writes the package, the image archive, INSTALL and SHA256SUMS, which check', () => {
     const files = readdirSync(out).sort();
-    expect(files).toEqual(
-      ['INSTALL', 'SHA256SUMS', TGZ, ...(noDocker ? [] : [IMAGE_TAR])].sort(),
-    );
+    expect(files).toEqual(['INSTALL', 'SHA256SUMS', TGZ, ...(noDocker ? [] : [IMAGE_TAR])].sort());
     const check = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: out, encoding: 'utf8' });
     expect(check.status, check.stdout + check.stderr).toBe(0);
     expect(check.stdout.trim().split('\n')).toHaveLength(files.length - 1);
