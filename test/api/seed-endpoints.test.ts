@@ -139,6 +139,7 @@ describe.each(STORE_KINDS)("the seed's endpoints in the daemon on %s", (kind) =>
       memory: 'done',
       chatwoot: 'done',
       redis: 'skipped',
+      store: 'done',
     });
     // Everything of C-502 is gone; the neighbour C-505 is untouched.
     expect(

@@ -45,14 +45,17 @@ describe('events, dlq, secrets and webhook commands', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  // The events here are rental.ended, not customer.deleted: publishing customer.deleted
+  // starts an erasure of that customer (the GDPR intake), which then erases every event
+  // about them, this one included, and blanks and skips later ones (docs/privacy.md).
   it('events publish goes through the daemon and is delivered; events show lists the attempt', async () => {
     const r = await cli(
       'events',
       'publish',
       '--type',
-      'customer.deleted',
+      'rental.ended',
       '--data',
-      JSON.stringify(SAMPLES['customer.deleted']),
+      JSON.stringify(SAMPLES['rental.ended']),
       '--id',
       'cli-1',
       '--json',
@@ -63,7 +66,7 @@ describe('events, dlq, secrets and webhook commands', () => {
       event: { id: 'cli-1', status: 'pending', source: 'cli' },
     });
     await rx.waitFor(1, 20_000);
-    expect(rx.deliveries[0]?.path).toBe('/webhook/kgc/customer-deleted');
+    expect(rx.deliveries[0]?.path).toBe('/webhook/kgc/rental-ended');
     await until(
       async () =>
         ((await cli('events', 'show', 'cli-1', '--json')).json() as { event: { status: string } })
@@ -113,9 +116,9 @@ describe('events, dlq, secrets and webhook commands', () => {
     expect(skipped.length).toBeGreaterThan(0);
     expect(skipped.every((e) => e.status === 'skipped')).toBe(true);
     const byType = (
-      await cli('events', 'list', '--type', 'customer.deleted', '--limit', '1', '--json')
+      await cli('events', 'list', '--type', 'rental.ended', '--limit', '1', '--json')
     ).json() as { event: string }[];
-    expect(byType.map((e) => e.event)).toEqual(['customer.deleted']);
+    expect(byType.map((e) => e.event)).toEqual(['rental.ended']);
     const human = await cli('events', 'list', '--limit', '2');
     expect(human.out).toMatch(/ID\s+EVENT\s+STATUS/);
     expect(human.out).toContain('order.arrived');
@@ -195,9 +198,9 @@ describe('events, dlq, secrets and webhook commands', () => {
       'events',
       'publish',
       '--type',
-      'customer.deleted',
+      'rental.ended',
       '--data',
-      JSON.stringify(SAMPLES['customer.deleted']),
+      JSON.stringify(SAMPLES['rental.ended']),
     );
     await rx.waitFor(n + 1, 20_000);
     const d = rx.deliveries[n];
@@ -225,7 +228,7 @@ describe('events, dlq, secrets and webhook commands', () => {
     expect(text).toMatch(/^kgc_support_webhook_attempts_total\{outcome="delivered"\} [1-9]/m);
     expect(text).toMatch(/^kgc_support_webhook_attempts_total\{outcome="dead"\} 3$/m);
     expect(text).toMatch(
-      /^kgc_support_events_published_total\{event="customer.deleted",source="cli",status="pending"\} [1-9]/m,
+      /^kgc_support_events_published_total\{event="rental.ended",source="cli",status="pending"\} [1-9]/m,
     );
     expect(text).toMatch(
       /^kgc_support_events_published_total\{event="order.arrived",source="cli",status="skipped"\} 1$/m,
