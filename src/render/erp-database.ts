@@ -118,7 +118,7 @@ export function erpSql(franchiseId: string, erp: ErpDatabase): string {
     '-- The event outbox (the ERP inserts into it in its own transactions; the daemon moves and deletes).',
     outboxDdl().trimEnd(),
     '',
-    '-- The read contract (README: "Read the ERP\'s own database").',
+    '-- The read contract (docs/installation.md: "Read the ERP\'s own database").',
     `GRANT USAGE ON SCHEMA kgc_erp TO ${r};`,
     `GRANT SELECT ON ${CONTRACT_TABLES.map((t) => `kgc_erp.${t}`).join(', ')} TO ${r};`,
     `GRANT INSERT ON kgc_erp.appointments TO ${r};`,

@@ -4,8 +4,8 @@
  * writes from the sources today (the settings table, the catalogue, the command tree and
  * the OpenAPI document the daemon serves).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
@@ -26,6 +26,28 @@ const read = (path: string) => readFileSync(resolve(ROOT, path), 'utf8');
 const DOCS = readdirSync(resolve(ROOT, 'docs'))
   .filter((f) => f.endsWith('.md'))
   .map((f) => `docs/${f}`);
+/** Every page that links into the manual. */
+const PAGES = ['README.md', 'RELIABILITY.md', 'BENCHMARKS.md', 'CONTRIBUTING.md', ...DOCS];
+
+/** GitHub's anchors of a page's headings (code blocks skipped). */
+function anchors(page: string): Set<string> {
+  const out = new Set<string>();
+  let fence = false;
+  for (const line of read(page).split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) fence = !fence;
+    const m = fence ? null : /^#{1,6} (.*)$/.exec(line);
+    if (m)
+      out.add(
+        (m[1] as string)
+          .trim()
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}_ -]/gu, '')
+          .replace(/ /g, '-'),
+      );
+  }
+  return out;
+}
+
 /** What people wrote: the README and docs/*.md without their generated parts. */
 const WRITTEN = ['README.md', ...DOCS]
   .map((p) => {
@@ -95,17 +117,16 @@ describe('the manual', () => {
     expect(missing).toEqual([]);
   });
 
-  it('every link between the pages points at a file that exists', () => {
-    const broken = ['README.md', ...DOCS].flatMap((page) =>
-      [...read(page).matchAll(/\]\(((?:\.\.\/|docs\/)?[A-Za-z0-9_./-]+\.md)(#[^)]*)?\)/g)].flatMap(
+  it('every link between the pages points at a page and a heading that exist', () => {
+    const broken = PAGES.flatMap((page) =>
+      [...read(page).matchAll(/\]\(([A-Za-z0-9_./-]*\.(?:md|png))?(?:#([^)\s]*))?\)/g)].flatMap(
         (m) => {
-          const target = resolve(ROOT, page.startsWith('docs/') ? 'docs' : '.', m[1] as string);
-          try {
-            readFileSync(target);
-            return [];
-          } catch {
-            return [`${page} → ${m[1]}`];
-          }
+          const [, file, anchor] = m;
+          if (file === undefined && anchor === undefined) return [];
+          const target = file === undefined ? page : join(dirname(page), file);
+          if (!existsSync(resolve(ROOT, target))) return [`${page} → ${target}: no such page`];
+          if (anchor === undefined || anchors(target).has(anchor)) return [];
+          return [`${page} → ${target}#${anchor}: no such heading`];
         },
       ),
     );
