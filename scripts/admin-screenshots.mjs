@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Screenshots of the admin page in Hungarian and English for the README:
+ * Screenshots of the admin page in Hungarian and English for the manual (docs/operations.md, "Admin page"):
  * docs/admin-hu.png and docs/admin-en.png. Runs the built binary (`npm run build`
  * first) as `serve --demo` on a throw-away data directory, with a stand-in Support
  * that accepts every webhook but one (so the DLQ has a row), issues a few keys and

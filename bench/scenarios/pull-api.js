@@ -26,7 +26,7 @@ async function ensureDatabase(name) {
     await c.end();
   }
   // The daemon reaches a PostgreSQL on the same host through its Unix socket when it
-  // exists (as the README recommends): a loopback TCP write costs far more here.
+  // exists (as docs/installation.md recommends): a loopback TCP write costs far more here.
   if (existsSync(`${SOCKET_DIR}/.s.PGSQL.5432`) && !process.env.KGC_BENCH_PG_TCP)
     return `postgres://postgres@${encodeURIComponent(SOCKET_DIR)}/${name}`;
   const u = new URL(ADMIN_URL);

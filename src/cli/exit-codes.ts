@@ -1,4 +1,4 @@
-/** The CLI's exit codes (README "Exit codes"). Health's --format nagios uses 0-3 its own way. */
+/** The CLI's exit codes (docs/errors.md). Health's --format nagios uses 0-3 its own way. */
 export const EXIT = {
   OK: 0,
   FAILURE: 1,

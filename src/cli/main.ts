@@ -85,7 +85,7 @@ Examples:
   $ kgc-support audit --since 1h --json
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 unknown (health), 130 interrupted.
-Documentation: README.md`,
+Documentation: man kgc-support; README.md and docs/ in the source (docs/cli.md: every command)`,
   );
   for (const register of COMMANDS) register(program, io);
   // Every subcommand reports usage errors the same way.
@@ -137,12 +137,10 @@ export function nagiosRequested(program: Command, argv: readonly string[]): bool
 
 export function reportError(err: unknown, io: CliIO, g: GlobalOptions): number {
   if (err instanceof CommanderError) {
-    if (
-      err.code === 'commander.helpDisplayed' ||
-      err.code === 'commander.version' ||
-      err.code === 'commander.help'
-    )
-      return EXIT.OK;
+    // Help asked for (--help, help <command>) is a success. Help shown because no command
+    // was given (bare `kgc-support`, or `kgc-support keys`) goes to stderr with commander's
+    // non-zero code: a usage error, so that a script calling it without a command fails.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
     return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
   const out = createOutput(io, {

@@ -1,7 +1,7 @@
 /**
  * The daemon's and the CLI's settings: one row each, with its environment variable,
  * its parser (which is also its validation) and its default. The `Config` type is
- * derived from this table, and `kgc-support config` and the README list it.
+ * derived from this table, and `kgc-support config` and docs/configuration.md (npm run docs) list it.
  */
 import { KgcError } from '../errors/kgc-error.js';
 import { formatDuration, parseDuration, parseRate, type Rate } from './duration.js';
@@ -11,7 +11,7 @@ import { parseThreshold, type Threshold, type ThresholdKind } from './threshold.
 export interface Setting<T> {
   /** Environment variable that sets it. */
   readonly env: string;
-  /** One line for --help and the README. */
+  /** One line for --help, the manual page and docs/configuration.md. */
   readonly doc: string;
   /** Whether its value is a secret (never printed). */
   readonly secret?: boolean;

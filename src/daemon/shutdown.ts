@@ -13,7 +13,7 @@ import type { ErasureWorker } from '../gdpr/worker.js';
 import type { SupportMonitor } from '../health/monitor.js';
 import type { ChangeFeed } from '../store/changes.js';
 import type { Store } from '../store/open.js';
-import type { Dispatcher } from '../webhooks/dispatcher.js';
+import type { Dispatcher } from '../webhooks/dispatcher.types.js';
 import type { ModuleSwitch } from './module-switch.js';
 
 export interface DaemonParts {

@@ -7,7 +7,7 @@ import type { Ctx } from '../context/context.js';
 import { registerLifecycleMetrics } from '../health/lifecycle.metrics.js';
 import { createSupportMonitor, type SupportMonitor } from '../health/monitor.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { Dispatcher } from '../webhooks/dispatcher.js';
+import type { Dispatcher } from '../webhooks/dispatcher.types.js';
 import type { ModuleSwitch } from './module-switch.js';
 
 export function watchSupport(

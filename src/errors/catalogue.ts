@@ -66,7 +66,7 @@ export const CATALOGUE = {
     400,
     2,
     'Invalid event payload',
-    'Each event type has a closed schema: see "Publishing events" in the README.',
+    'Each event type has a closed schema: see "Publishing" in docs/webhooks.md.',
   ),
   invalid_webhook_secret: spec(
     400,

@@ -63,7 +63,7 @@ export function overallOf(checks: readonly Pick<CheckResult, 'status'>[]): Healt
 
 /**
  * Exit codes. Nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Otherwise the CLI's own
- * codes (README "Exit codes"): 0 when everything works (warnings are printed, as in
+ * codes (docs/operations.md, "Exit codes" of health): 0 when everything works (warnings are printed, as in
  * `doctor`), 1 when a check fails, 3 when nothing failed but something could not be
  * found out.
  */

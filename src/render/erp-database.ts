@@ -125,7 +125,7 @@ export function erpSql(franchiseId: string, erp: ErpDatabase, mode: EraseMode): 
     '-- The event outbox (the ERP inserts into it in its own transactions; the daemon moves and deletes).',
     outboxDdl().trimEnd(),
     '',
-    '-- The read contract (README: "Read the ERP\'s own database").',
+    '-- The read contract (docs/installation.md: "Read the ERP\'s own database").',
     `GRANT USAGE ON SCHEMA kgc_erp TO ${r};`,
     `GRANT SELECT ON ${contract} TO ${r};`,
     `GRANT INSERT ON kgc_erp.appointments TO ${r};`,

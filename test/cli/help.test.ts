@@ -75,3 +75,26 @@ describe('an unknown command', () => {
     expect((await run('gdpr', 'delete', 'C-123', '--help')).code).toBe(0);
   });
 });
+
+describe('no command', () => {
+  // Commander's own reading (help on stderr, a non-zero code), with the code this tool
+  // gives every usage error: a script that forgot the command fails instead of passing.
+  it.each([[[]], [['--json']], [['keys']], [['gdpr']]])(
+    'prints the help on stderr and is a usage error (exit 2): %j',
+    async (args) => {
+      const r = await run(...args);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(/^Usage: kgc-support/);
+      expect(r.err).toContain('Commands:');
+    },
+  );
+
+  it('--help and help still print it on stdout with exit 0', async () => {
+    for (const args of [['--help'], ['help'], ['keys', '--help'], ['help', 'keys']]) {
+      const r = await run(...args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.out).toMatch(/^Usage: kgc-support/);
+    }
+  });
+});

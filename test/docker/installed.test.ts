@@ -1,5 +1,5 @@
 /**
- * The installed Support module end to end, as a franchise admin runs it from the README's
+ * The installed Support module end to end, as a franchise admin runs it from docs/installation.md's
  * walk-through, on the real engine: the real binary (bin/kgc-support.js) as a child
  * process, the daemon's real image built offline (scripts/build-image.sh), a real
  * PostgreSQL image (test/helpers/pg-image.ts) for the daemon's kgc-support-db, for
@@ -15,7 +15,7 @@
  * only the consumer recreated, no Pull API call refused, the old key dead → keys rotate
  * context with a consumer that does not come back: rolled back.
  *
- * Each step is its own test, in order; a step that fails says which README command did
+ * Each step is its own test, in order; a step that fails says which documented command did
  * and with what output, and the steps after it fail for that reason.
  */
 import { spawn } from 'node:child_process';
@@ -631,7 +631,7 @@ describe.skipIf(skip !== undefined)(
       expect(JSON.parse(body)).toEqual(readmeWorklogAnswer());
     });
 
-    it("14. the README's cron line rotates nothing while no installer key is due; --dry-run says what it would do", async () => {
+    it("14. the manual's cron line rotates nothing while no installer key is due; --dry-run says what it would do", async () => {
       const before = await ids();
       const secrets = readFileSync(join(dir, 'secrets.env'), 'utf8');
       const cron = await kgc([

@@ -1,5 +1,5 @@
 /**
- * The shipped systemd unit: the sections and settings the README promises, and what
+ * The shipped systemd unit: the sections and settings docs/installation.md promises, and what
  * systemd itself says of it: `systemd-analyze verify` finds nothing (it prints problems
  * and still exits 0, so its output must be empty) and `systemd-analyze security` rates
  * the hardening. The unit names /usr/bin/node and /usr/lib/node_modules; the copy

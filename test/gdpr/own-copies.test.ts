@@ -14,7 +14,8 @@ import { requestErasure, resumeErasure } from '../../src/gdpr/gdpr.service.js';
 import type { RequestView } from '../../src/gdpr/gdpr.schema.js';
 import { publishEvents } from '../../src/events/events.service.js';
 import { drainOutbox } from '../../src/events/outbox.js';
-import { startDispatcher, type Dispatcher } from '../../src/webhooks/dispatcher.js';
+import { startDispatcher } from '../../src/webhooks/dispatcher.js';
+import type { Dispatcher } from '../../src/webhooks/dispatcher.types.js';
 import {
   createGdprWorld,
   NEIGHBOUR,

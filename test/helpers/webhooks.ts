@@ -5,7 +5,8 @@
 import type { Ctx } from '../../src/context/context.js';
 import type { EventType } from '../../src/events/catalogue.js';
 import { insertEvents, newEventId } from '../../src/events/events.service.js';
-import { startDispatcher, type Dispatcher } from '../../src/webhooks/dispatcher.js';
+import { startDispatcher } from '../../src/webhooks/dispatcher.js';
+import type { Dispatcher } from '../../src/webhooks/dispatcher.types.js';
 import { createTestStore, type StoreKind, type TestStore } from './store.js';
 
 const customer = { id: 'C-123', name: 'Kovács János', phone: '+36301234567' };

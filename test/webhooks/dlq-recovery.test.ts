@@ -16,7 +16,8 @@ import {
   getEventDetail,
   publishEvent,
 } from '../../src/events/events.service.js';
-import { startDispatcher, type Dispatcher } from '../../src/webhooks/dispatcher.js';
+import { startDispatcher } from '../../src/webhooks/dispatcher.js';
+import type { Dispatcher } from '../../src/webhooks/dispatcher.types.js';
 import { listDlq, replayDlq } from '../../src/webhooks/dlq.service.js';
 import { createWebhookMetrics } from '../../src/webhooks/webhooks.metrics.js';
 import { dlqPurge, dlqReplay } from '../../src/webhooks/webhooks.ops.js';

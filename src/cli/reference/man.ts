@@ -148,7 +148,7 @@ export function manPage(tree: CommandSpec, facts: ManFacts): string {
       "An installed franchise (run as root; otherwise ~/.local/share/kgc-support/franchises): franchise.yaml, secrets.env (0600), the rendered compose and .env files, run/admin.sock (its daemon's admin socket).",
     ),
     '.SH SEE ALSO',
-    `${bold('docker-compose')}(1), ${bold('systemd.service')}(5), ${bold('systemd.exec')}(5); the README of the package.`,
+    `${bold('docker-compose')}(1), ${bold('systemd.service')}(5), ${bold('systemd.exec')}(5); the README of the package, and the manual in its source's docs/ (installation, operations with the runbook, webhooks, privacy, the API).`,
   ];
   return `${lines.join('\n')}\n`;
 }
