@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // kgc-support: the compiled CLI lives in dist/ (npm ci builds it).
-import { main } from '../dist/cli/main.js';
+import { builtHelpPages, fastHelp } from '../dist/cli/help-fast.js';
 
 // `kgc-support … | head`: the reader went away; stop quietly, as Unix tools do.
 for (const stream of [process.stdout, process.stderr]) {
@@ -10,4 +10,10 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await main(process.argv);
+// `[command…] --help`: the page written at build time, without loading the command tree.
+const help = fastHelp(process.argv.slice(2), process.stdout, builtHelpPages);
+if (help !== undefined) process.stdout.write(help);
+else {
+  const { main } = await import('../dist/cli/main.js');
+  process.exitCode = await main(process.argv);
+}

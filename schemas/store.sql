@@ -79,6 +79,7 @@ column kgc_erp.support_outbox.event text NOT NULL
 column kgc_erp.support_outbox.id text NOT NULL DEFAULT ('evt_'::text || replace((gen_random_uuid())::text, '-'::text, ''::text))
 column kgc_erp.support_outbox.occurred_at timestamp with time zone NOT NULL DEFAULT now()
 column kgc_erp.support_outbox.seq bigint NOT NULL DEFAULT nextval('kgc_erp.support_outbox_seq_seq'::regclass)
+column kgc_erp.support_outbox.traceparent text
 column kgc_erp.worklogs.created_at timestamp with time zone NOT NULL DEFAULT now()
 column kgc_erp.worklogs.customer_id text NOT NULL
 column kgc_erp.worklogs.estimated_completion timestamp with time zone
@@ -149,10 +150,12 @@ column kgc_support.events.last_status integer
 column kgc_support.events.locked_by text
 column kgc_support.events.occurred_at timestamp with time zone NOT NULL
 column kgc_support.events.replays integer NOT NULL DEFAULT 0
+column kgc_support.events.request_id text
 column kgc_support.events.run_at timestamp with time zone
 column kgc_support.events.seq bigint NOT NULL DEFAULT nextval('kgc_support.events_seq_seq'::regclass)
 column kgc_support.events.source text NOT NULL
 column kgc_support.events.status text NOT NULL
+column kgc_support.events.traceparent text
 column kgc_support.events.type text NOT NULL
 column kgc_support.gdpr_receipt_key.created_at timestamp with time zone NOT NULL
 column kgc_support.gdpr_receipt_key.secret text NOT NULL
@@ -207,15 +210,20 @@ column kgc_support.plugin_state.changed_by text NOT NULL
 column kgc_support.plugin_state.enabled boolean NOT NULL
 column kgc_support.plugin_state.env_seen text
 column kgc_support.plugin_state.singleton boolean NOT NULL DEFAULT true
+column kgc_support.plugin_state.webhooks_paused_at timestamp with time zone
+column kgc_support.plugin_state.webhooks_paused_by text
+column kgc_support.plugin_state.webhooks_resumed_at timestamp with time zone
 column kgc_support.retention_runs.deleted bigint NOT NULL DEFAULT 0
 column kgc_support.retention_runs.error text
 column kgc_support.retention_runs.kind text NOT NULL
 column kgc_support.retention_runs.ok boolean NOT NULL
 column kgc_support.retention_runs.ran_at timestamp with time zone NOT NULL
+column kgc_support.webhook_secrets.activates_at timestamp with time zone
 column kgc_support.webhook_secrets.created_at timestamp with time zone NOT NULL
 column kgc_support.webhook_secrets.created_by text NOT NULL
 column kgc_support.webhook_secrets.expires_at timestamp with time zone
 column kgc_support.webhook_secrets.fingerprint text NOT NULL
+column kgc_support.webhook_secrets.grace_ms bigint NOT NULL DEFAULT 0
 column kgc_support.webhook_secrets.id text NOT NULL
 column kgc_support.webhook_secrets.secret text NOT NULL
 column kgc_support.webhook_secrets.seq bigint NOT NULL DEFAULT nextval('kgc_support.webhook_secrets_seq_seq'::regclass)
@@ -270,7 +278,7 @@ constraint kgc_support.capability_switches capability_switches_pkey PRIMARY KEY 
 constraint kgc_support.delivery_attempts delivery_attempts_outcome_check CHECK ((outcome = ANY (ARRAY['delivered'::text, 'retry'::text, 'dead'::text, 'held'::text])))
 constraint kgc_support.delivery_attempts delivery_attempts_pkey PRIMARY KEY (event_id, attempt)
 constraint kgc_support.events events_pkey PRIMARY KEY (id)
-constraint kgc_support.events events_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'delivered'::text, 'dead'::text, 'skipped'::text, 'rejected'::text])))
+constraint kgc_support.events events_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'delivered'::text, 'dead'::text, 'skipped'::text, 'rejected'::text, 'filtered'::text])))
 constraint kgc_support.gdpr_receipt_key gdpr_receipt_key_pkey PRIMARY KEY (singleton)
 constraint kgc_support.gdpr_receipt_key gdpr_receipt_key_singleton_check CHECK (singleton)
 constraint kgc_support.gdpr_requests gdpr_requests_erase_mode_check CHECK ((erase_mode = ANY (ARRAY['delete'::text, 'anonymise'::text])))

@@ -4,6 +4,8 @@ export interface CliIO {
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
   readonly stdinIsTTY: boolean;
+  /** The terminal's width when stdout is one (help wraps to it; 80 otherwise). */
+  readonly stdoutColumns?: number | undefined;
   /** Set by a command that ends without an error but must not exit 0 (health). */
   exitCode: number | undefined;
   writeOut(text: string): void;
@@ -20,6 +22,7 @@ export function processIO(): CliIO {
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
     stdinIsTTY: process.stdin.isTTY === true,
+    stdoutColumns: process.stdout.columns,
     exitCode: undefined,
     writeOut: (t) => {
       process.stdout.write(t);
@@ -48,11 +51,13 @@ export function processIO(): CliIO {
 export function recordingIO(
   env: NodeJS.ProcessEnv = {},
   tty = false,
+  columns?: number,
 ): CliIO & { out: string; err: string; interrupt(): void } {
   const handlers = new Set<() => void>();
   const io = {
     env,
     stdoutIsTTY: tty,
+    stdoutColumns: columns,
     stderrIsTTY: tty,
     stdinIsTTY: tty,
     out: '',

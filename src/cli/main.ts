@@ -3,7 +3,7 @@
  * *.command.ts files, which only describe flags: the work lives in lazily
  * imported handlers, so `--help` loads no database, no HTTP server.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { CATALOGUE } from '../errors/catalogue.js';
 import { isKgcError } from '../errors/kgc-error.js';
 import { registerAdminCommands } from './commands/admin.command.js';
@@ -59,6 +59,16 @@ const COMMANDS: readonly Register[] = [
   registerCompletionCommand,
 ];
 
+/**
+ * Where commander writes, and the width its help wraps to: the terminal's when stdout is
+ * one, as commander does for process.stdout (the help fast path in bin relies on it).
+ */
+const output = (io: CliIO): OutputConfiguration => ({
+  writeOut: (s) => io.writeOut(s),
+  writeErr: (s) => io.writeErr(s),
+  getOutHelpWidth: () => (io.stdoutIsTTY ? (io.stdoutColumns ?? 80) : 80),
+});
+
 export function buildProgram(io: CliIO): Command {
   const program = new Command('kgc-support')
     .description(
@@ -66,7 +76,7 @@ export function buildProgram(io: CliIO): Command {
     )
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)
-    .configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) })
+    .configureOutput(output(io))
     .exitOverride();
   addGlobalOptions(program);
   program.addHelpText(
@@ -91,7 +101,7 @@ Documentation: man kgc-support; README.md and docs/ in the source (docs/cli.md: 
   // Every subcommand reports usage errors the same way.
   const walk = (cmd: Command) => {
     cmd.exitOverride();
-    cmd.configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) });
+    cmd.configureOutput(output(io));
     cmd.commands.forEach(walk);
   };
   program.commands.forEach(walk);

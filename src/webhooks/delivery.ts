@@ -52,7 +52,7 @@ export async function deliverOnce(d: DeliveryDeps, row: Claimed): Promise<Outcom
     outcome = { ...base, status: 'pending', runAt: at, failed: 0, outcome: 'held' };
   } else {
     if (res.status !== null) breaker.reachable();
-    const decision = decide(res.status, res.retryAfterMs, row.failures, d.policy);
+    const decision = decide(res.status, res.retryAfterMs, row.failures, d.policy, s.switching);
     if (decision.outcome === 'delivered') {
       outcome = { ...base, status: 'delivered', runAt: null, failed: 0, outcome: 'delivered' };
       m?.deliveryLatency.observe((at.getTime() - row.created_ms) / 1000);

@@ -27,19 +27,34 @@ export function withJitter(ms: number, pct: number, random: Pick<Random, 'int'>)
   return Math.max(0, Math.round(ms * (1 + (u * pct) / 100)));
 }
 
-/** `failures` is how many attempts had failed before this one. */
+/** Support refused the signature (401, 403): during a secret rotation, a receiver still switching. */
+export const refusedSignature = (status: number | null): boolean =>
+  status === 401 || status === 403;
+
+/**
+ * `failures` is how many attempts had failed before this one. `switching`: a webhook
+ * secret rotation is under way (a secret pending or in its grace); a signature refused
+ * then is retried (at the schedule's last delay once it is exhausted), never
+ * dead-lettered, since the receiver is expected to catch up with the rotation.
+ */
 export function decide(
   status: number | null,
   retryAfterMs: number | null,
   failures: number,
   policy: RetryPolicy,
+  switching = false,
 ): Decision {
   if (status !== null && status >= 200 && status < 300) return { outcome: 'delivered' };
   if (status === 410) return { outcome: 'dead', reason: 'Support answered 410 Gone: no retries' };
   const failed = failures + 1;
-  if (failed >= policy.schedule.length)
+  const last = policy.schedule.length - 1;
+  if (failed > last && !(switching && refusedSignature(status) && last > 0))
     return { outcome: 'dead', reason: `failed ${failed} attempt(s): retries exhausted` };
-  let delayMs = withJitter(policy.schedule[failed] ?? 0, policy.jitterPct, policy.random);
+  let delayMs = withJitter(
+    policy.schedule[Math.min(failed, last)] ?? 0,
+    policy.jitterPct,
+    policy.random,
+  );
   if (
     (status === 429 || status === 503) &&
     retryAfterMs !== null &&

@@ -3,7 +3,8 @@
  * - the seed's (8.1): `X-KGC-Timestamp: <unix seconds>` and
  *   `X-KGC-Signature: sha256=<hex HMAC-SHA256(secret, "<ts>.<body>")>`, the key being
  *   the secret's UTF-8 bytes exactly as the seed's Python receiver uses it; signed
- *   with the newest secret;
+ *   with the active secret only (a rotated one once it is activated: the seed's receiver
+ *   knows one secret);
  * - Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature:
  *   v1,<base64 HMAC-SHA256(key, "<id>.<ts>.<body>")>` with one `v1,` entry per valid
  *   secret during a rotation; the key is the base64 after `whsec_`, or the UTF-8
@@ -20,15 +21,18 @@ export const TOLERANCE_SECONDS = 5 * 60;
 export interface Signer {
   /** Headers for one attempt at `timestampSec`. */
   headers(id: string, body: string, timestampSec: number): Record<string, string>;
+  /** More than one secret is valid: a rotation is pending or in its grace period. */
+  readonly switching: boolean;
 }
 
-/** A signer over the valid secrets, newest first (the first signs X-KGC-Signature). */
+/** A signer over the valid secrets, the active one first (it alone signs X-KGC-Signature). */
 export function createSigner(secrets: readonly string[]): Signer {
   if (secrets.length === 0)
     throw new KgcError('invalid_webhook_secret', 'no webhook secret to sign with');
   const kgcKey = Buffer.from(secrets[0] as string, 'utf8');
   const keys = secrets.map(standardKey);
   return {
+    switching: secrets.length > 1,
     headers(id, body, ts) {
       const kgc = createHmac('sha256', kgcKey).update(`${ts}.${body}`).digest('hex');
       const signed = `${id}.${ts}.${body}`;

@@ -1,6 +1,7 @@
 /**
  * The signer every delivery attempt uses, built from the valid webhook secrets and kept
- * until one of them expires (a rotation's grace period ends) or the secrets change (the
+ * until one of them expires (a rotation's grace period ends), a scheduled activation comes
+ * (`--activate-at`: X-KGC-Signature switches) or the secrets change (the
  * `webhook_secrets` change notification, whoever rotated). Concurrent loads share one
  * query. docs/webhooks.md tells the rotation as Support sees it.
  */

@@ -3,8 +3,18 @@ import { defineOp } from '../ops/op.js';
 import { DlqList, DlqListInput, DlqSelector, PurgeResult, ReplayResult } from './dlq.schema.js';
 import { listDlq, purgeDlq, replayDlq } from './dlq.service.js';
 import { PingInput, PingResult, sendPing } from './ping.js';
-import { RotatedSecret, RotateSecretInput, SecretInfo } from './secrets.schema.js';
-import { listWebhookSecrets, rotateWebhookSecret } from './secrets.service.js';
+import {
+  ActivatedSecret,
+  ActivateSecretInput,
+  RotatedSecret,
+  RotateSecretInput,
+  SecretInfo,
+} from './secrets.schema.js';
+import {
+  activateWebhookSecret,
+  listWebhookSecrets,
+  rotateWebhookSecret,
+} from './secrets.service.js';
 
 /** The audit row's resource: the one event, else the type or "all". */
 const selected = (i: DlqSelector, done: readonly string[] | undefined): string | undefined =>
@@ -47,13 +57,26 @@ export const dlqPurge = defineOp({
 
 export const secretsRotateWebhook = defineOp({
   name: 'secrets.rotate-webhook',
-  summary: 'New webhook secret (shown once); the old ones sign on for a grace period',
+  summary:
+    'New webhook secret (shown once): signs webhook-signature now, X-KGC-Signature once activated',
   mutates: true,
   changes: ['webhook_secrets'],
   input: RotateSecretInput,
   output: RotatedSecret,
   resourceOf: (_i, o) => o.current?.id,
   run: rotateWebhookSecret,
+});
+
+export const secretsActivateWebhook = defineOp({
+  name: 'secrets.activate-webhook',
+  summary:
+    'The rotated webhook secret signs X-KGC-Signature from now; the old ones get their grace',
+  mutates: true,
+  changes: ['webhook_secrets'],
+  input: ActivateSecretInput,
+  output: ActivatedSecret,
+  resourceOf: (i, o) => o.current?.id ?? i.id,
+  run: activateWebhookSecret,
 });
 
 export const secretsList = defineOp({
@@ -79,6 +102,7 @@ export const WEBHOOKS_OPS = [
   dlqReplay,
   dlqPurge,
   secretsRotateWebhook,
+  secretsActivateWebhook,
   secretsList,
   webhookTest,
 ];

@@ -184,31 +184,47 @@ describe('events, dlq, secrets and webhook commands', () => {
     );
   });
 
-  it('secrets rotate-webhook: shown once; during the grace both secrets sign webhook-signature, X-KGC-Signature the new one', async () => {
+  it('secrets rotate-webhook, then activate-webhook: X-KGC-Signature switches only at the activation; webhook-signature carries both', async () => {
     const r = await cli('secrets', 'rotate-webhook', '--grace', '1h', '--json');
     const fresh = (r.json() as { secret: string }).secret;
     expect(fresh).toMatch(/^whsec_/);
     const list = await cli('secrets', 'list');
     expect(list.out).not.toContain(fresh);
     expect(list.out).not.toContain(SECRET);
-    expect(list.out).toMatch(/current\s+rotation/);
-    expect(list.out).toMatch(/grace\s+env/);
-    const n = rx.deliveries.length;
-    await cli(
-      'events',
-      'publish',
-      '--type',
-      'rental.ended',
-      '--data',
-      JSON.stringify(SAMPLES['rental.ended']),
-    );
-    await rx.waitFor(n + 1, 20_000);
-    const d = rx.deliveries[n];
-    if (!d) throw new Error('no delivery');
-    expect(String(d.headers['webhook-signature']).split(' ')).toHaveLength(2);
-    expect(new Webhook(SECRET).verify(d.body, d.headers as Record<string, string>)).toBeTruthy();
-    expect(new Webhook(fresh).verify(d.body, d.headers as Record<string, string>)).toBeTruthy();
-    expect(verifyWebhook(d.headers, d.body, fresh, { scheme: 'kgc' }).ok).toBe(true);
+    expect(list.out).toMatch(/pending\s+rotation/);
+    expect(list.out).toMatch(/current\s+env/);
+    const deliver = async () => {
+      const n = rx.deliveries.length;
+      await cli(
+        'events',
+        'publish',
+        '--type',
+        'rental.ended',
+        '--data',
+        JSON.stringify(SAMPLES['rental.ended']),
+      );
+      await rx.waitFor(n + 1, 20_000);
+      const d = rx.deliveries[n];
+      if (!d) throw new Error('no delivery');
+      expect(String(d.headers['webhook-signature']).split(' ')).toHaveLength(2);
+      expect(new Webhook(SECRET).verify(d.body, d.headers as Record<string, string>)).toBeTruthy();
+      expect(new Webhook(fresh).verify(d.body, d.headers as Record<string, string>)).toBeTruthy();
+      return {
+        old: verifyWebhook(d.headers, d.body, SECRET, { scheme: 'kgc' }).ok,
+        new: verifyWebhook(d.headers, d.body, fresh, { scheme: 'kgc' }).ok,
+      };
+    };
+    expect(await deliver()).toEqual({ old: true, new: false });
+    const activated = await cli('secrets', 'activate-webhook');
+    expect(activated.code).toBe(0);
+    expect(activated.out).toMatch(/signs X-KGC-Signature from now on/);
+    const after = await cli('secrets', 'list');
+    expect(after.out).toMatch(/current\s+rotation/);
+    expect(after.out).toMatch(/grace\s+env/);
+    expect(await deliver()).toEqual({ old: false, new: true });
+    const again = await cli('secrets', 'activate-webhook', '--json');
+    expect(again.code).not.toBe(0);
+    expect(again.err).toMatch(/no webhook secret is waiting for activation/);
   });
 
   it('webhook test sends a signed ping and says what Support answered', async () => {

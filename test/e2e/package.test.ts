@@ -119,7 +119,7 @@ describe('npm pack', () => {
     const pkg = join(scratch, 'package');
     if (!existsSync(pkg)) execFileSync('tar', ['-xzf', tarball, '-C', scratch]);
     const fresh = referenceFiles(buildProgram(recordingIO()), VERSION);
-    expect(Object.keys(fresh).length).toBe(4);
+    expect(Object.keys(fresh).length).toBe(5);
     for (const [path, text] of Object.entries(fresh)) {
       expect(files, path).toContain(`dist/${path}`);
       expect(

@@ -100,6 +100,12 @@ describe('the generated references', () => {
 });
 
 describe('the manual', () => {
+  it('the README is a landing page: under 300 lines, linking every page of docs/', () => {
+    const readme = read('README.md');
+    expect(readme.split('\n').length).toBeLessThan(300);
+    expect(DOCS.filter((page) => !readme.includes(`](${page})`))).toEqual([]);
+  });
+
   it('documents every environment variable in docs/configuration.md', () => {
     const config = read('docs/configuration.md');
     const missing = Object.values(SETTINGS)

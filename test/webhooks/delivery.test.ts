@@ -4,9 +4,6 @@
  * receiver that fails then succeeds, one that always fails (dead, then replayed),
  * one that goes away and comes back, and a disabled module.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/events/catalogue.js';
@@ -16,6 +13,7 @@ import { replayDlq } from '../../src/webhooks/dlq.service.js';
 import { createSigner } from '../../src/webhooks/signature.js';
 import { startDispatcher } from '../../src/webhooks/dispatcher.js';
 import { startReceiver, until, type TestReceiver } from '../helpers/receiver.js';
+import { startSeedReceiver } from '../helpers/seed-receiver.js';
 import { createTestStore, STORE_KINDS, type TestStore } from '../helpers/store.js';
 import {
   fastEnv,
@@ -24,20 +22,6 @@ import {
   startTestDispatch,
   type TestDispatch,
 } from '../helpers/webhooks.js';
-
-async function startSeedReceiver(
-  secret: string,
-): Promise<{ url: string; lines: string[]; proc: ChildProcess }> {
-  const proc = spawn('python3', [join(import.meta.dirname, '..', 'fixtures', 'seed_receiver.py')], {
-    env: { ...process.env, WEBHOOK_SECRET: secret },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const rl = createInterface({ input: proc.stdout as NodeJS.ReadableStream });
-  const lines: string[] = [];
-  const port = await new Promise<string>((resolve) => rl.once('line', resolve));
-  rl.on('line', (l) => lines.push(l));
-  return { url: `http://127.0.0.1:${port}`, lines, proc };
-}
 
 describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
   let ts: TestStore;

@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/context/clock.js';
 import { decide, withJitter } from '../../src/webhooks/schedule.js';
+import { verifyWebhook, createSigner } from '../../src/webhooks/signature.js';
 import {
+  activateWebhookSecret,
   ensureWebhookSecret,
   listWebhookSecrets,
   rotateWebhookSecret,
@@ -53,6 +55,17 @@ describe('the retry decision', () => {
     );
   });
 
+  it('a signature refused during a secret rotation is retried past the schedule, nothing else is', () => {
+    for (const status of [401, 403]) {
+      const d = decide(status, null, 3, policy, true);
+      if (d.outcome !== 'retry') throw new Error(`expected ${status} to be retried`);
+      expect(d.delayMs).toBeGreaterThanOrEqual(1_800_000 * 0.8);
+      expect(decide(status, null, 3, policy, false).outcome).toBe('dead');
+    }
+    expect(decide(500, null, 3, policy, true).outcome).toBe('dead');
+    expect(decide(410, null, 0, policy, true).outcome).toBe('dead');
+  });
+
   it('spreads delays by at most the jitter either way', () => {
     expect(withJitter(1000, 20, { int: () => 0 })).toBe(800);
     expect(withJitter(1000, 20, { int: (max) => max - 1 })).toBe(1200);
@@ -77,7 +90,7 @@ describe.each(STORE_KINDS)('the webhook secret on %s', (kind) => {
     expect(await ensureWebhookSecret(ts.ctx, envA)).toBe('imported');
     expect(await ensureWebhookSecret(ts.ctx, envA)).toBe('kept');
     expect((await validWebhookSecrets(ts.ctx)).secrets).toEqual([envA]);
-    const rotated = await rotateWebhookSecret(ts.ctx, { grace: '1h' });
+    const rotated = await rotateWebhookSecret(ts.ctx, { grace: '1h', activate_at: 'now' });
     expect(rotated.previous.map((p) => p.source)).toEqual(['env']);
     expect(await ensureWebhookSecret(ts.ctx, envA)).toBe('kept');
     expect((await validWebhookSecrets(ts.ctx)).secrets).toEqual([rotated.secret, envA]);
@@ -96,6 +109,61 @@ describe.each(STORE_KINDS)('the webhook secret on %s', (kind) => {
     expect(JSON.stringify(listed)).not.toContain(envB);
     await expect(ensureWebhookSecret(ts.ctx, 'too-short')).rejects.toMatchObject({
       code: 'invalid_webhook_secret',
+    });
+  });
+
+  it('rotates in two phases: X-KGC-Signature keeps the old secret until activation, webhook-signature carries both throughout', async () => {
+    const old = (await validWebhookSecrets(ts.ctx)).secrets[0] as string;
+    const rotated = await rotateWebhookSecret(ts.ctx, { grace: '1h' });
+    expect(rotated.current).toMatchObject({ status: 'pending', activates_at: null });
+    const body = '{"id":"evt_r","event":"order.arrived"}';
+    const signedNow = async () => {
+      const h = createSigner((await validWebhookSecrets(ts.ctx)).secrets).headers(
+        'evt_r',
+        body,
+        Math.floor(clock.now() / 1000),
+      );
+      const opts = { now: () => clock.now() };
+      return {
+        kgcOld: verifyWebhook(h, body, old, { ...opts, scheme: 'kgc' }).ok,
+        kgcNew: verifyWebhook(h, body, rotated.secret, { ...opts, scheme: 'kgc' }).ok,
+        stdOld: verifyWebhook(h, body, old, { ...opts, scheme: 'standard' }).ok,
+        stdNew: verifyWebhook(h, body, rotated.secret, { ...opts, scheme: 'standard' }).ok,
+      };
+    };
+    expect(await signedNow()).toEqual({ kgcOld: true, kgcNew: false, stdOld: true, stdNew: true });
+    // Pending holds however long the operator takes: no grace runs out before the activation.
+    clock.advance(48 * 3_600_000);
+    expect(await signedNow()).toEqual({ kgcOld: true, kgcNew: false, stdOld: true, stdNew: true });
+    expect((await listWebhookSecrets(ts.ctx)).slice(0, 2).map((s) => s.status)).toEqual([
+      'pending',
+      'current',
+    ]);
+
+    const activated = await activateWebhookSecret(ts.ctx, {});
+    expect(activated.current).toMatchObject({ id: rotated.current.id, status: 'current' });
+    expect(activated.previous.map((p) => p.status)).toEqual(['grace']);
+    expect(await signedNow()).toEqual({ kgcOld: false, kgcNew: true, stdOld: true, stdNew: true });
+    clock.advance(3_600_001);
+    expect(await signedNow()).toEqual({ kgcOld: false, kgcNew: true, stdOld: false, stdNew: true });
+    await expect(activateWebhookSecret(ts.ctx, {})).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('--activate-at switches X-KGC-Signature at that time, and the old secret ends its grace after it', async () => {
+    const old = (await validWebhookSecrets(ts.ctx)).secrets[0] as string;
+    const rotated = await rotateWebhookSecret(ts.ctx, { grace: '30m', activate_at: '2h' });
+    const at = clock.now() + 2 * 3_600_000;
+    expect(rotated.current.activates_at).toBe(new Date(at).toISOString());
+    const before = await validWebhookSecrets(ts.ctx);
+    expect(before.secrets).toEqual([old, rotated.secret]);
+    // The signer cache reloads at the activation.
+    expect(before.nextExpiry).toBe(at);
+    clock.advance(2 * 3_600_000);
+    expect((await validWebhookSecrets(ts.ctx)).secrets).toEqual([rotated.secret, old]);
+    clock.advance(30 * 60_000 + 1);
+    expect((await validWebhookSecrets(ts.ctx)).secrets).toEqual([rotated.secret]);
+    await expect(rotateWebhookSecret(ts.ctx, { activate_at: 'tomorrow' })).rejects.toMatchObject({
+      code: 'bad_request',
     });
   });
 

@@ -1,12 +1,13 @@
 /**
  * The files the package ships beside the code, written from the command tree at build
- * time (scripts/cli-reference.mjs writes them under dist/): the manual page and the
- * completion scripts. A test compares the packed files with a fresh generation.
+ * time (scripts/cli-reference.mjs writes them under dist/): the manual page, the
+ * completion scripts and the help pages of bin's --help fast path. A test compares the packed files with a fresh generation.
  */
 import type { Command } from 'commander';
 import { SETTINGS } from '../../config/settings.js';
 import { EXIT, EXIT_MEANING } from '../exit-codes.js';
 import { completionScript } from './completion.js';
+import { helpPages } from './help-pages.js';
 import { manPage } from './man.js';
 import { commandTree } from './tree.js';
 
@@ -22,5 +23,6 @@ export function referenceFiles(program: Command, version: string): Record<string
     'completion/kgc-support.bash': completionScript('bash', program, version),
     'completion/_kgc-support': completionScript('zsh', program, version),
     'completion/kgc-support.fish': completionScript('fish', program, version),
+    'cli/help-pages.json': `${JSON.stringify(helpPages(program))}\n`,
   };
 }
