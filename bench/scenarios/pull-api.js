@@ -125,19 +125,25 @@ export async function pullApiScenarios(opts, log) {
           requests: ep.ids.map((i) => ({ path: ep.full(i) })),
         });
         const errors = ours.errors + ours.non2xx;
-        log(`[pull-api] ${kind} ${ep.name}: at a fixed ${ep.target} req/s`);
+        // The fixed rate is a share of what the bare route did just now on this machine: a
+        // rate above the machine's capacity measures only the queue (p99 of seconds on both
+        // sides). The open-loop generator times each request from when it was due.
+        const rate = Math.max(1, Math.round(base.rps * opts.fixedFraction));
+        log(
+          `[pull-api] ${kind} ${ep.name}: at a fixed ${rate} req/s (${Math.round(opts.fixedFraction * 100)} % of the bare route's ${Math.round(base.rps)} req/s)`,
+        );
         // The same open-loop generator against the bare route: what this machine and this
         // generator allow at that rate, so the p99 below can be read against it.
         const fixedBase = await paced({
           url: bare.url,
-          rate: ep.target,
+          rate,
           duration: opts.duration,
           warmup: 1,
           paths: ep.ids.map((i) => ep.bare(i)),
         });
         const fixed = await paced({
           url: daemon.url,
-          rate: ep.target,
+          rate,
           duration: opts.duration,
           warmup: 1,
           headers: auth,
@@ -145,8 +151,8 @@ export async function pullApiScenarios(opts, log) {
         });
         // The target is a throughput with its p99: the closed-loop run gives both at once.
         const okMax = ours.rps >= ep.target && (kind !== 'postgres' || ours.latency_ms.p99 < 10);
-        const okP99 = fixed.latency_ms.p99 < 10 && fixed.rps >= ep.target * 0.97;
-        const okRatio = kind !== 'postgres' || ep.name !== 'by-phone' || ours.rps / base.rps >= 0.8;
+        const okP99 = fixed.latency_ms.p99 < 10 && fixed.rps >= rate * 0.97;
+        const okRatio = kind !== 'postgres' || ours.rps / base.rps >= 0.9;
         rows.push(
           row({
             scenario: `${ep.name} (max)`,
@@ -155,14 +161,14 @@ export async function pullApiScenarios(opts, log) {
             p50: ours.latency_ms.p50,
             p99: ours.latency_ms.p99,
             baseline: { rps: base.rps, p99: base.latency_ms.p99 },
-            target: `≥ ${ep.target}/s${kind === 'postgres' ? ', p99 < 10 ms' : ''}${kind === 'postgres' && ep.name === 'by-phone' ? ', ≥ 0.8 × baseline' : ''}`,
+            target: `≥ ${ep.target}/s${kind === 'postgres' ? ', p99 < 10 ms' : ''}${kind === 'postgres' ? ', ≥ 0.9 × baseline' : ''}`,
             verdict: okMax && okRatio ? 'PASS' : 'MISS',
             note: errors ? `${errors} errors or non-2xx` : '',
           }),
         );
         rows.push(
           row({
-            scenario: `${ep.name} @ ${ep.target}/s`,
+            scenario: `${ep.name} @ ${rate}/s`,
             store: kind,
             rps: fixed.rps,
             p50: fixed.latency_ms.p50,
@@ -170,6 +176,7 @@ export async function pullApiScenarios(opts, log) {
             baseline: { rps: fixedBase.rps, p99: fixedBase.latency_ms.p99 },
             target: 'p99 < 10 ms',
             verdict: okP99 ? 'PASS' : 'MISS',
+            note: `open loop at ${Math.round(opts.fixedFraction * 100)} % of the bare route's max (${Math.round(base.rps)}/s); latency from when each request was due`,
           }),
         );
       }

@@ -489,6 +489,10 @@ export const SETTINGS = {
     'SUPPORT_WEBHOOK_SECRET',
     'Webhook signing secret shared with Support (.env); imported into the store when new, see `kgc-support secrets`',
   ),
+  supportApiKey: secretText(
+    'SUPPORT_API_KEY',
+    "The ERP's key for calling Support (seed 3.1): when set, every webhook delivery carries it as X-API-Key",
+  ),
   webhookSchedule: durationList(
     'KGC_SUPPORT_WEBHOOK_SCHEDULE',
     'Delay before each delivery attempt (first included); after the last failure the event is dead-lettered',

@@ -22,6 +22,14 @@ const DateTime = Type.String({ pattern: DATE_TIME_PATTERN, examples: ['2025-12-3
 const Phone = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', examples: ['+36301234567'] });
 const Text = (max: number) => Type.String({ maxLength: max });
 const closed = { additionalProperties: false } as const;
+/** The ERP's own status of the rental or worklog, passed on as the ERP said it (seed 2.1, 2.2). */
+const ErpStatus = Type.Optional(
+  Type.String({
+    maxLength: 40,
+    description: "The ERP's status of the rental or worklog, as the ERP gave it",
+    examples: ['diagnosztika'],
+  }),
+);
 
 /**
  * Who the event is about: enough for Support to find the conversation, no more. The
@@ -50,6 +58,7 @@ export const PAYLOADS = {
       rental_start: DateOnly,
       rental_end: DateOnly,
       location_id: Type.Optional(Id('BP-01')),
+      status: ErpStatus,
     },
     closed,
   ),
@@ -63,6 +72,7 @@ export const PAYLOADS = {
       satisfaction_survey: Type.Boolean({
         description: 'Whether Support should send the satisfaction survey',
       }),
+      status: ErpStatus,
     },
     closed,
   ),
@@ -80,6 +90,7 @@ export const PAYLOADS = {
           description: 'When the repair should be done: a date-time, or only the day',
         }),
       ),
+      status: ErpStatus,
     },
     closed,
   ),
@@ -99,6 +110,7 @@ export const PAYLOADS = {
         },
         closed,
       ),
+      status: ErpStatus,
     },
     closed,
   ),

@@ -8,23 +8,17 @@
  *
  * `customer_phone` becomes `customer.phone` (E.164, by the Hungarian normaliser) and
  * `customer.id` when exactly one ERP customer has that phone; the caller looks the
- * phones up (seedFormPhones) and hands the answer in, so this stays pure. The
- * fields that only restate the event (`status: "active"` of a started rental, `kész`
- * of a finished repair, `late_days: 0` of a rental that just began) and ERP
- * bookkeeping (`notification_sent`) are dropped. Anything else is left for the
+ * phones up (seedFormPhones) and hands the answer in, so this stays pure. A field
+ * that only restates the event (`late_days: 0` of a rental that just began) and ERP
+ * bookkeeping (`notification_sent`) are dropped. `status` is not rewritten: it is the
+ * ERP's own status of the rental or worklog (`diagnosztika` in the 2.2 quote-ready
+ * example), kept as the ERP said it (catalogue.ts). Anything else is left for the
  * closed schema to refuse: data minimisation is unchanged.
  */
 import { KgcError } from '../errors/kgc-error.js';
 import { normalizePhone } from '../erp/phone.js';
 
 type Data = Record<string, unknown>;
-
-/** Per event type: the documented `status` values that only restate the event. */
-const RESTATING_STATUS: Readonly<Record<string, readonly string[]>> = {
-  'rental.started': ['active'],
-  'service.quote_ready': ['árajánlat'],
-  'service.repair_done': ['kész'],
-};
 
 const HAS_CUSTOMER = new Set([
   'rental.started',
@@ -115,15 +109,6 @@ export function normaliseSeedForm(
     out.machine = take('machine_type');
   }
 
-  const restating = RESTATING_STATUS[type];
-  if (restating && has(out, 'status')) {
-    const status = take('status');
-    if (typeof status !== 'string' || !restating.includes(status)) {
-      return {
-        problem: `${type}: data.status ${JSON.stringify(status)} contradicts the event (a ${type} event has status ${restating.map((s) => JSON.stringify(s)).join(' or ')})`,
-      };
-    }
-  }
   if (type === 'rental.started' && has(out, 'late_days')) {
     const late = take('late_days');
     if (late !== 0)

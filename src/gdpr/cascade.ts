@@ -9,11 +9,13 @@
  * database refuses to restart it. A step left `running` by a killed process is not
  * finished, so it runs again: every step is idempotent ("already gone" is done).
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { recordAdminAction } from '../audit/audit.service.js';
 import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
+import { storeFaultOf } from '../store/store-errors.js';
 import type { ErasureDeps } from './deps.js';
 import * as sql from './gdpr.queries.js';
 import type { Counts, RequestState, RequestView, StepState } from './gdpr.schema.js';
@@ -64,20 +66,31 @@ const RUN_STATUS: Record<RequestState, number> = {
   received: 201,
 };
 
-/** "<pid>@<host>#<random>": the pid and host tell whether the owner is alive; the suffix tells runs apart. */
+/** Tells this process's runs from those of an earlier process with the same pid (a restarted container is pid 1 again). */
+const PROCESS_TOKEN = randomBytes(4).toString('hex');
+/** The owners of the runs this process has going now. */
+const liveOwners = new Set<string>();
+
+/**
+ * "<pid>@<host>#<process>.<run>": the pid and host tell whether the owner's process is
+ * alive, the process token whether it is this one, the run part tells runs apart.
+ */
 function newOwner(ctx: Pick<Ctx, 'random'>): string {
-  return `${process.pid}@${hostname()}#${ctx.random.bytes(4).toString('hex')}`;
+  return `${process.pid}@${hostname()}#${PROCESS_TOKEN}.${ctx.random.bytes(4).toString('hex')}`;
 }
 
 /**
  * Whether the runner that wrote `owner` is known to be gone, so that its request is taken
- * over before its lease runs out. Only a hint: on another host, or with our own pid (a
- * restarted container is pid 1 again), nothing is known and the lease decides.
+ * over before its lease runs out. A run of this process is gone when it is no longer going
+ * (it ended while the store could not record it, as in a database stall). Of another
+ * process, only a hint: on another host, or with our own pid from an earlier process,
+ * nothing is known and the lease decides.
  */
 export function ownerIsDead(owner: string | null): boolean {
-  const m = owner ? /^(\d+)@([^#]+)#/.exec(owner) : null;
+  const m = owner ? /^(\d+)@([^#]+)#([^.]*)/.exec(owner) : null;
   if (!m || m[2] !== hostname()) return false;
   const pid = Number(m[1]);
+  if (pid === process.pid && m[3] === PROCESS_TOKEN) return !liveOwners.has(owner as string);
   if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
@@ -114,20 +127,26 @@ function backoffMs(ctx: Ctx, attempt: number): number {
   return Math.round(base * jitter);
 }
 
+/** How a step's run ended; `storeFault`: its last failure was a database that could not answer. */
+interface StepOutcome {
+  state: StepState;
+  storeFault: boolean;
+}
+
 async function runStep(
   ctx: Ctx,
   deps: ErasureDeps,
   req: ErasureRequest,
   step: ErasureStep,
   row: StepRow,
-): Promise<StepState> {
+): Promise<StepOutcome> {
   const started = performance.now();
   const { rows } = await ctx.db.query(sql.STEP_START, [
     req.id,
     step.name,
     new Date(ctx.clock.now()),
   ]);
-  if (!rows[0]) return 'done'; // finished meanwhile: never run twice
+  if (!rows[0]) return { state: 'done', storeFault: false }; // finished meanwhile: never run twice
   const sc: StepContext = {
     ctx,
     deps,
@@ -142,6 +161,7 @@ async function runStep(
   let counts: Counts = row.counts ?? {};
   let state: StepState = 'retry';
   let detail = '';
+  let storeFault = false;
   for (let attempt = 1; ; attempt++) {
     await ctx.db.query(sql.STEP_ATTEMPT, [req.id, step.name]);
     try {
@@ -155,6 +175,7 @@ async function runStep(
       break;
     } catch (err) {
       const failure = asFailure(ctx, err, `gdpr.${step.name}`);
+      storeFault = storeFaultOf(err) !== undefined;
       counts = addCounts(counts, failure.counts);
       detail = failure.message;
       if (failure.permanent) {
@@ -180,7 +201,7 @@ async function runStep(
     latencyMs: performance.now() - started,
   });
   ctx.logger.info({ request: req.id, step: step.name, state }, 'erasure step finished');
-  return state;
+  return { state, storeFault };
 }
 
 /** Takes the request for this runner, or explains why not. */
@@ -224,6 +245,7 @@ export async function runErasure(
     );
   }
   const started = performance.now();
+  liveOwners.add(owner);
   const heartbeat = setInterval(() => {
     void ctx.db
       .query(sql.HEARTBEAT, [requestId, owner, new Date(ctx.clock.now() + LEASE_MS)])
@@ -231,44 +253,57 @@ export async function runErasure(
   }, HEARTBEAT_MS);
   heartbeat.unref();
   let state: RequestState;
+  let storeFault = false;
   try {
     const req = toErasureRequest(claimed);
     const rows = await stepRows(ctx, [requestId]);
     const states: StepState[] = [];
     for (const step of STEPS) {
       const stepRow = rows.find((r) => r.step === step.name) as StepRow;
-      states.push(
-        isFinal(stepRow.state) ? stepRow.state : await runStep(ctx, deps, req, step, stepRow),
-      );
+      if (isFinal(stepRow.state)) {
+        states.push(stepRow.state);
+        continue;
+      }
+      const outcome = await runStep(ctx, deps, req, step, stepRow);
+      states.push(outcome.state);
+      storeFault ||= outcome.storeFault && !isFinal(outcome.state);
     }
     state = finalState(states);
   } catch (err) {
     // The store failed under us: hand the request back (partial) rather than leave it leased.
+    // The database, not the request, failed: it is due again as soon as the store answers
+    // (the worker's next sweep), not after the retry interval. If even this cannot be
+    // recorded, the run is no longer live, so this process takes it over (ownerIsDead).
+    const now = ctx.clock.now();
+    const due = storeFaultOf(err) ? now : now + ctx.config.gdprRetryEveryMs;
     await ctx.db
-      .query(sql.FINISH_RUN, [
-        requestId,
-        owner,
-        'partial',
-        new Date(ctx.clock.now()),
-        new Date(ctx.clock.now() + ctx.config.gdprRetryEveryMs),
-      ])
+      .query(sql.FINISH_RUN, [requestId, owner, 'partial', new Date(now), new Date(due)])
       .catch(() => {});
+    liveOwners.delete(owner);
     throw err;
   } finally {
     clearInterval(heartbeat);
   }
   const now = ctx.clock.now();
-  const retryIn = Math.min(
-    ctx.config.gdprRetryEveryMs * 2 ** Math.max(0, claimed.runs - 1),
-    MAX_RETRY_DELAY_MS,
-  );
-  await ctx.db.query(sql.FINISH_RUN, [
-    requestId,
-    owner,
-    state,
-    new Date(now),
-    state === 'partial' ? new Date(now + retryIn) : null,
-  ]);
+  // A step left for later only because a database could not answer is due again at once:
+  // the worker's next sweep, once the store answers, resumes it.
+  const retryIn = storeFault
+    ? 0
+    : Math.min(
+        ctx.config.gdprRetryEveryMs * 2 ** Math.max(0, claimed.runs - 1),
+        MAX_RETRY_DELAY_MS,
+      );
+  try {
+    await ctx.db.query(sql.FINISH_RUN, [
+      requestId,
+      owner,
+      state,
+      new Date(now),
+      state === 'partial' ? new Date(now + retryIn) : null,
+    ]);
+  } finally {
+    liveOwners.delete(owner);
+  }
   await recordAdminAction(ctx, {
     action: `gdpr.run.${state}`,
     resourceId: requestId,

@@ -86,11 +86,17 @@ export const FINISH_RUN = `
       lookup_email = CASE WHEN $3 = 'completed' THEN NULL ELSE lookup_email END
   WHERE id = $1 AND owner = $2`;
 
-/** For the daemon's sweep: uses gdpr_requests_due_idx and gdpr_requests_running_idx. */
+/**
+ * For the daemon's sweep: partial requests that are due, running ones whose lease ran out
+ * (gdpr_requests_due_idx, gdpr_requests_running_idx), and received ones never taken since
+ * $3 (their first run failed before it could take them: the store stalled or went away).
+ */
 export const DUE_REQUESTS = `
   SELECT id FROM kgc_support.gdpr_requests WHERE state = 'partial' AND next_attempt_at <= $1
   UNION
   SELECT id FROM kgc_support.gdpr_requests WHERE state = 'running' AND lease_until < $1
+  UNION
+  SELECT id FROM kgc_support.gdpr_requests WHERE state = 'received' AND created_at < $3
   LIMIT $2`;
 
 /** Running requests still under lease: taken over at once when their owner process is dead (a killed daemon). */

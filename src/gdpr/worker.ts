@@ -8,10 +8,11 @@ import type { Ctx } from '../context/context.js';
 import { customerDeletedEventsAfter } from '../events/events.service.js';
 import { REDACTED } from '../privacy/needles.js';
 import { onChange } from '../store/changes.js';
+import { storeFaultOf } from '../store/store-errors.js';
 import { ownerIsDead, runErasure } from './cascade.js';
 import { createErasureDeps, type ErasureDeps } from './deps.js';
 import { exportCustomer } from './export.js';
-import type { SubjectAccess } from './gdpr.schema.js';
+import type { RequestView, SubjectAccess } from './gdpr.schema.js';
 import * as sql from './gdpr.queries.js';
 import {
   requestErasureFromApi,
@@ -19,6 +20,9 @@ import {
   type ApiErasure,
   type EventErasure,
 } from './gdpr.service.js';
+
+/** How long a received request is left to the run its recorder started before a sweep takes it. */
+const RECEIVED_GRACE_MS = 10_000;
 
 export interface ErasureWorker {
   /** The ERP published customer.deleted: record (once per event id) and run the cascade in the background. */
@@ -97,7 +101,7 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
               customerId,
               reason,
             });
-            if (res.done) void track(res.done); // runs on; close() waits for it
+            if (res.done) void trackRun(res.done); // runs on; close() waits for it
             if (res.created) {
               started++;
               ctx.logger.info(
@@ -124,13 +128,47 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
     return intaking;
   };
 
-  const sweepOnce = async (): Promise<number> => {
-    await intake().catch((err) =>
-      ctx.logger.warn({ err: (err as Error).message }, 'erasure intake failed'),
+  // A database that could not answer (a failed sweep, a run cut short by it, or a step
+  // left for later by it) brings the next sweep forward: 1 s, doubling up to the poll
+  // interval while the trouble lasts, so a request an outage or a stall interrupted runs
+  // on within seconds of the store's return instead of a poll interval (or a lease) later.
+  const pollMs = opts.pollMs ?? Math.min(ctx.config.gdprRetryEveryMs, 30_000);
+  let soonMs = 0;
+  let soon: NodeJS.Timeout | undefined;
+  let trouble = false;
+  const sweepSoon = (): void => {
+    trouble = true;
+    if (closed || soon) return;
+    soonMs = Math.min(pollMs, soonMs === 0 ? 1_000 : soonMs * 2);
+    soon = setTimeout(() => {
+      soon = undefined;
+      void sweep().catch(() => {});
+    }, soonMs);
+    soon.unref();
+  };
+  /** A run, remembered for close(); one the store interrupted brings the next sweep forward. */
+  const trackRun = (p: Promise<RequestView>): Promise<RequestView> => {
+    void track(p).then(
+      (v) => {
+        const due = v.next_attempt_at === null ? NaN : Date.parse(v.next_attempt_at);
+        if (v.state === 'partial' && due <= ctx.clock.now()) sweepSoon();
+      },
+      (err: unknown) => {
+        if (storeFaultOf(err)) sweepSoon();
+      },
     );
+    return p;
+  };
+  const sweepOnce = async (): Promise<number> => {
+    await intake().catch((err) => {
+      if (storeFaultOf(err)) sweepSoon();
+      ctx.logger.warn({ err: (err as Error).message }, 'erasure intake failed');
+    });
+    // A received request is left to the run its recorder started for a while (no race with it).
     const { rows } = await ctx.db.query<{ id: string }>(sql.DUE_REQUESTS, [
       new Date(ctx.clock.now()),
       20,
+      new Date(ctx.clock.now() - RECEIVED_GRACE_MS),
     ]);
     // A killed runner's request is not left for its lease to run out (a minute): its owner is dead.
     const leased = await ctx.db.query<{ id: string; owner: string | null }>(sql.LEASED_REQUESTS, [
@@ -142,7 +180,7 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
     for (const { id } of rows) {
       if (closed) break;
       try {
-        const view = await track(runErasure(ctx, deps, id));
+        const view = await trackRun(runErasure(ctx, deps, id));
         ran++;
         ctx.logger.info(
           { request: id, state: view.state },
@@ -159,20 +197,26 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
     return ran;
   };
   const sweep = (): Promise<number> => {
-    sweeping ??= sweepOnce().finally(() => {
-      sweeping = undefined;
-    });
+    sweeping ??= (async () => {
+      trouble = false;
+      try {
+        return await sweepOnce();
+      } catch (err) {
+        if (storeFaultOf(err)) sweepSoon();
+        throw err;
+      } finally {
+        sweeping = undefined;
+        if (!trouble) soonMs = 0;
+      }
+    })();
     return sweeping;
   };
 
-  const timer = setInterval(
-    () => {
-      void sweep().catch((err) =>
-        ctx.logger.warn({ err: (err as Error).message }, 'erasure sweep failed'),
-      );
-    },
-    opts.pollMs ?? Math.min(ctx.config.gdprRetryEveryMs, 30_000),
-  );
+  const timer = setInterval(() => {
+    void sweep().catch((err) =>
+      ctx.logger.warn({ err: (err as Error).message }, 'erasure sweep failed'),
+    );
+  }, pollMs);
   timer.unref();
   // Soon after boot: what a killed runner left behind, what fell due while the daemon was down.
   const first = setTimeout(() => {
@@ -200,13 +244,13 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
     intake,
     async fromApi(input) {
       const started = await requestErasureFromApi(ctx, deps, input);
-      if (started.done) void track(started.done); // runs on; close() waits for it
+      if (started.done) void trackRun(started.done); // runs on; close() waits for it
       return started;
     },
     exportCustomer: (input) => exportCustomer(ctx, deps, input),
     async fromEvent(e) {
       const started = await startErasureFromEvent(ctx, deps, e);
-      if (started.done) void track(started.done); // runs on; close() waits for it
+      if (started.done) void trackRun(started.done); // runs on; close() waits for it
       return started;
     },
     sweep,
@@ -216,6 +260,7 @@ export function startErasureWorker(ctx: Ctx, opts: ErasureWorkerOptions = {}): E
       await unlisten?.();
       clearInterval(timer);
       clearTimeout(first);
+      clearTimeout(soon);
       await Promise.allSettled([...inFlight]);
       if (!opts.deps) await deps.close();
     },

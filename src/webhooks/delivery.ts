@@ -13,6 +13,7 @@ import { decide, type RetryPolicy } from './schedule.js';
 import type { Sender } from './sender.js';
 import type { Outcome } from './settler.js';
 import type { Signer } from './signature.js';
+import { deliveryHeaders } from './headers.js';
 import type { WebhookMetrics } from './webhooks.metrics.js';
 
 export interface DeliveryDeps {
@@ -32,7 +33,13 @@ export async function deliverOnce(d: DeliveryDeps, row: Claimed): Promise<Outcom
   const s = await d.signer();
   const res = await d.sender.post(
     url,
-    s.headers(row.id, row.body, Math.floor(ctx.clock.now() / 1000)),
+    deliveryHeaders(
+      ctx.config.supportApiKey,
+      s,
+      row.id,
+      row.body,
+      Math.floor(ctx.clock.now() / 1000),
+    ),
     row.body,
   );
   m?.attemptDuration.observe(res.durationMs / 1000);

@@ -11,6 +11,7 @@ import { envelopeBody, webhookUrl } from '../events/catalogue.js';
 import { ensureWebhookSecret, validWebhookSecrets } from './secrets.service.js';
 import { createSender } from './sender.js';
 import { createSigner } from './signature.js';
+import { deliveryHeaders } from './headers.js';
 
 export const PingInput = Type.Object({}, { additionalProperties: false });
 
@@ -52,7 +53,13 @@ export async function sendPing(ctx: Ctx, _input: Static<typeof PingInput>): Prom
   try {
     const res = await sender.post(
       url,
-      createSigner(secrets).headers(id, body, Math.floor(now / 1000)),
+      deliveryHeaders(
+        ctx.config.supportApiKey,
+        createSigner(secrets),
+        id,
+        body,
+        Math.floor(now / 1000),
+      ),
       body,
     );
     const ok = res.status !== null && res.status >= 200 && res.status < 300;

@@ -192,14 +192,29 @@ suite('health --franchise on a real Docker engine', { timeout: 300_000 }, () => 
       20_000,
       'the daemon to see the chatbot degraded',
     );
+    // status exits 1 while a support service does not serve (the unhealthy chatbot; the
+    // services this test never started), and still shows the module as the daemon sees it.
     const st = await cli('status', '--franchise', ID, '--json');
-    expect(st.code, st.err).toBe(0);
-    expect(
-      st.json<{ support_module: { state: string; deliveries_held: boolean } }>().support_module,
-    ).toMatchObject({ state: 'DEGRADED', deliveries_held: false });
+    expect(st.code, st.err).toBe(1);
+    const sj = st.json<{
+      support_healthy: boolean;
+      daemon_ready: boolean | null;
+      problems: string[];
+      support_module: { state: string; deliveries_held: boolean };
+    }>();
+    expect(sj.support_module).toMatchObject({ state: 'DEGRADED', deliveries_held: false });
+    expect(sj.support_healthy).toBe(false);
+    expect(sj.daemon_ready).toBe(true);
+    expect(sj.problems).toContainEqual(expect.stringMatching(/^support-chatbot: unhealthy: .*404/));
+    expect(sj.problems).toContain('kgc-support: not created (start it: kgc-support up)');
+    expect(sj.problems.filter((p) => p.startsWith('the daemon'))).toEqual([]);
     const text = await cli('status', '--franchise', ID);
+    expect(text.code).toBe(1);
     expect(text.out).toMatch(
       /^Support module: DEGRADED since .*, checked .* ago; webhook deliveries flowing$/m,
+    );
+    expect(text.out).toMatch(
+      /^✖ not healthy:\n( {2}- .*\n)* {2}- support-chatbot: unhealthy: .*404/m,
     );
   });
 });

@@ -125,6 +125,8 @@ describe.each(STORE_KINDS)('webhook delivery on %s', (kind) => {
         occurred_at: string;
       };
       expect(r.headers['webhook-id']).toBe(parsed.id);
+      // No SUPPORT_API_KEY here: no X-API-Key (test/events/seed-forms.test.ts sends one).
+      expect(r.headers['x-api-key']).toBeUndefined();
       expect(Number(r.headers['x-kgc-timestamp'])).toBeGreaterThan(Date.now() / 1000 - 60); // seconds, not milliseconds
       expect(Number(r.headers['x-kgc-timestamp'])).toBeLessThan(Date.now() / 1000 + 60);
       expect(Object.keys(parsed)).toEqual(['id', 'event', 'occurred_at', 'data']);
