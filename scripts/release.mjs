@@ -144,7 +144,9 @@ versions it was tested with, and the daemon's image is in the archive beside it.
 3. Load the daemon's image into the engine:
 ${args['no-image'] ? '     (this release was made without the image: build it with scripts/build-image.sh)\n' : `     docker load -i ${imageFile}        # Loaded image: ${IMAGE}\n`}
 4. A new franchise:   kgc-support init, then render, then up --erp (see docs/installation.md)
-   An upgrade:        see docs/installation.md
+   An upgrade:        kgc-support upgrade --franchise <id>${args['no-image'] ? '' : ` --image-archive ${imageFile}`}
+                      (a backup first; rolls back when the new daemon is not ready;
+                      docs/installation.md)
 `,
   );
   files.push('INSTALL');

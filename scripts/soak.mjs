@@ -31,6 +31,7 @@ const SCHEDULE = '0,100ms,300ms';
 const ATTEMPTS = SCHEDULE.split(',').length;
 
 const { generateKey } = await import(join(ROOT, 'dist', 'keys', 'key-format.js'));
+const { memoryParts } = await import(join(ROOT, 'bench', 'lib', 'memory-parts.js'));
 const { cryptoRandom } = await import(join(ROOT, 'dist', 'context', 'clock.js'));
 const log = (m) => process.stderr.write(`[soak] ${m}\n`);
 
@@ -233,6 +234,8 @@ for (;;) {
 const drainedMs = Date.now() - endAt;
 clearInterval(sampler);
 sample();
+// Where the memory is at the end (bench/scenarios/memory.js prints it beside the RSS).
+const memoryAtEnd = memoryParts(await (await fetch(`${url}/metrics`)).text());
 // With the clients' connections closed, the daemon's descriptors are back to what they were before the load.
 await clients.close();
 let after = fdCount();
@@ -302,6 +305,7 @@ function newFds() {
 const report = {
   engine: ENGINE,
   seconds: SECONDS,
+  memory_mb_at_end: memoryAtEnd,
   api: {
     sent: api.sent,
     ok: api.ok,

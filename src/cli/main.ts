@@ -10,6 +10,7 @@ import { registerAdminCommands } from './commands/admin.command.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerBackupCommands } from './commands/backup.command.js';
 import { registerBundleCommand } from './commands/bundle.command.js';
+import { registerUpgradeCommands } from './commands/upgrade.command.js';
 import { registerCompletionCommand } from './commands/completion.command.js';
 import { registerConfigCommand } from './commands/config.command.js';
 import { registerDemoCommands } from './commands/demo.command.js';
@@ -54,6 +55,7 @@ const COMMANDS: readonly Register[] = [
   registerDlqCommands,
   registerWebhookCommands,
   registerBackupCommands,
+  registerUpgradeCommands,
   registerAdminCommands,
   registerBundleCommand,
   registerCompletionCommand,

@@ -339,6 +339,24 @@ export const CATALOGUE = {
     'Target is running',
     'Stop what uses the state first (kgc-support down --franchise <id> --service kgc-support, or stop the local daemon), then restore.',
   ),
+  upgrade_backwards: spec(
+    409,
+    1,
+    'Upgrade would go backwards',
+    'The image franchise.yaml names is older than the one the daemon runs: nothing was changed. Install the newer release, or return to an older version by restoring a backup (docs/installation.md).',
+  ),
+  upgrade_rolled_back: spec(
+    503,
+    1,
+    'Upgrade rolled back',
+    'The new version did not become ready: the previous one runs again with the state of the backup taken first. The reason is above; kgc-support logs --franchise <id> --service kgc-support shows more.',
+  ),
+  upgrade_failed: spec(
+    500,
+    1,
+    'Upgrade and its rollback failed',
+    'Restore the backup named above by hand: kgc-support down --service kgc-support, kgc-support restore <file> --yes, then put the previous image back in franchise.yaml, render and up (docs/installation.md).',
+  ),
   support_disabled: spec(
     409,
     1,

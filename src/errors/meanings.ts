@@ -98,6 +98,12 @@ export const MEANINGS: Partial<Record<ErrorCode, string>> = {
     'a rotation and its rollback both failed; the old key stays valid for the grace period: fix the cause and run the command again',
   image_missing: 'an image is neither on the engine nor pullable',
   target_running: 'restore while the daemon (or its container) uses the state',
+  upgrade_backwards:
+    '`upgrade` to an image older than the one the daemon runs (semver of the version label); nothing changed',
+  upgrade_rolled_back:
+    '`upgrade`: the new version failed (render, health or readiness); the previous one runs again on the backup taken first',
+  upgrade_failed:
+    '`upgrade`: the new version failed and so did the rollback; the message names the backup to restore by hand',
   support_disabled: '`up` for a franchise whose franchise.yaml has `support.enabled: false`',
   interrupted: 'Ctrl-C; nothing is written',
   support_url_missing: '`SUPPORT_API_URL` is not set, so there is no Support to send to or test',

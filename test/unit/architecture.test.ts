@@ -46,6 +46,7 @@ const LAYER_ORDER: readonly string[] = [
   'doctor',
   'backup',
   'bundle',
+  'upgrade',
   'admin-ui',
   // top: the front doors and what runs them
   'api',

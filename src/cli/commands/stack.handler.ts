@@ -112,8 +112,27 @@ async function reportFailures(
   }
 }
 
-export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void> {
-  const out = outputFor(io, g);
+export interface UpResult {
+  readonly franchise: string;
+  readonly project: string;
+  readonly elapsed_ms: number;
+  readonly daemon_ready?: boolean;
+  readonly services: readonly { service: string; status: string }[];
+}
+
+/**
+ * `up` without its last word: starts the support services, waits until they are healthy
+ * and the daemon ready (progress on stderr), throws a KgcError saying what failed. Also
+ * what `upgrade` brings the new version up with.
+ */
+export async function bringUp(
+  io: CliIO,
+  g: GlobalOptions,
+  o: UpFlags,
+  out: Output,
+  /** false: the files are put back by upgrade's rollback, not as render would write them now. */
+  checkRendered = true,
+): Promise<UpResult> {
   const ref = franchiseOf(io, g, o);
   const services = chosenServices(o.service);
   const timeoutMs = parseDuration(o.timeout, '--timeout');
@@ -123,7 +142,7 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
     ref.franchise,
     loadAllFranchises(rootOf(io, g, o)).map((r) => r.franchise),
   );
-  assertRendered(ref);
+  if (checkRendered) assertRendered(ref);
   const deps = await stackDeps(io, g);
   const project = supportProject(ref).project;
   const projects = [project, erpProject(ref).project];
@@ -279,7 +298,7 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
       { extras: { failed_services: [DAEMON], ready: false } },
     );
   }
-  const result = {
+  return {
     franchise: ref.id,
     project,
     elapsed_ms: Date.now() - started,
@@ -289,10 +308,15 @@ export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void>
       status: verdicts.get(service)?.detail ?? 'healthy',
     })),
   };
+}
+
+export async function up(io: CliIO, g: GlobalOptions, o: UpFlags): Promise<void> {
+  const out = outputFor(io, g);
+  const result = await bringUp(io, g, o, out);
   out.result(
     result,
     () =>
-      `${out.style.green('✔')} franchise ${ref.id}: ${services.length} support service(s) healthy${readiness?.ready ? ', the daemon ready' : ''} in ${(result.elapsed_ms / 1000).toFixed(1)}s\n${table(
+      `${out.style.green('✔')} franchise ${result.franchise}: ${result.services.length} support service(s) healthy${result.daemon_ready === true ? ', the daemon ready' : ''} in ${(result.elapsed_ms / 1000).toFixed(1)}s\n${table(
         ['SERVICE', 'STATUS'],
         result.services.map((s) => [s.service, s.status]),
         out.style,
