@@ -2,6 +2,7 @@
  * Opens the store a process works on: PostgreSQL when DATABASE_URL is set, else
  * the embedded PGlite in the data directory (under its lock). Applies migrations.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/settings.js';
 import { packageRoot } from '../config/paths.js';
@@ -116,12 +117,26 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   let erp: Db | undefined;
   try {
     if (embedded) {
-      db = guardDb(
-        await openEmbedded(dir, opts).catch((err: unknown) => {
-          throw translateStoreError(err);
-        }),
-        condition,
-      );
+      const open = async (): Promise<Db> =>
+        guardDb(
+          await openEmbedded(dir, opts).catch((err: unknown) => {
+            throw translateStoreError(err);
+          }),
+          condition,
+        );
+      // A cluster created in this process leaves its engine thread holding the memory
+      // initdb and the first migrations touched (about 450 MB more once the demo data is
+      // loaded, BENCHMARKS.md "Where the embedded store's memory goes"): the daemon opens
+      // a new cluster, migrates it, and starts a fresh engine thread on it.
+      const fresh =
+        opts.thread !== undefined && dir !== undefined && !existsSync(join(dir, 'PG_VERSION'));
+      db = await open();
+      if (fresh && opts.migrate !== false) {
+        await migrate(db, storeMigrations(), logger);
+        await db.close();
+        db = undefined;
+        db = await open();
+      }
     } else {
       db = guardDb(
         await connectPostgres(config.databaseUrl, config, logger, 'kgc-support', opts.signal),
