@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench [-- --scenario by-phone,worklog-status,by-phone-cache,ingest,dispatch,cli,memory] [--store postgres,pglite]
 //                  [--duration 10] [--connections 16] [--customers 1000000] [--generator auto|wrk|autocannon]
-//                  [--fixed-fraction 0.5] [--json]
+//                  [--fixed-fraction 0.5] [--soak-seconds 180] [--json]
 // The closed-loop GET scenarios use wrk when it is installed (apt-get install wrk): it
 // leaves more of a 2-core machine to the server than autocannon does.
 // Every scenario runs beside its baseline, in the same run, on this machine.
@@ -33,13 +33,15 @@ const { values } = parseArgs({
     generator: { type: 'string', default: 'auto' },
     // The fixed-rate rows run at this share of the bare route's max in the same run.
     'fixed-fraction': { type: 'string', default: '0.5' },
+    // The memory scenario's soak (scripts/soak.mjs) on each store; 0 leaves it out.
+    'soak-seconds': { type: 'string', default: '180' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
   process.stdout.write(
-    'Usage: npm run bench -- [--scenario by-phone,worklog-status,by-phone-cache,ingest,dispatch,cli,memory] [--store postgres,pglite] [--duration 10] [--warmup 3] [--connections 16] [--customers 1000000] [--events 20000] [--latency-events 1000] [--cli-runs 20] [--generator auto|wrk|autocannon] [--fixed-fraction 0.5] [--json]\n',
+    'Usage: npm run bench -- [--scenario by-phone,worklog-status,by-phone-cache,ingest,dispatch,cli,memory] [--store postgres,pglite] [--duration 10] [--warmup 3] [--connections 16] [--customers 1000000] [--events 20000] [--latency-events 1000] [--cli-runs 20] [--generator auto|wrk|autocannon] [--fixed-fraction 0.5] [--soak-seconds 180] [--json]\n',
   );
   process.exit(0);
 }
@@ -54,6 +56,7 @@ const opts = {
   events: Number(values.events),
   latencyEvents: Number(values['latency-events']),
   fixedFraction: Number(values['fixed-fraction']),
+  soakSeconds: Number(values['soak-seconds']),
   only: scenarios,
 };
 const log = (m) => process.stderr.write(`${m}\n`);

@@ -8,7 +8,9 @@
  * descriptors do not leak. Not part of `npm test`; all traffic stays on this machine.
  *
  * Settings (environment): SOAK_SECONDS (180), SOAK_API_RPS (30), SOAK_EVENTS_RPS (10),
- * SOAK_FAIL_RATE (0.2), SOAK_ENGINE (pglite | postgres, with SOAK_DATABASE_URL).
+ * SOAK_FAIL_RATE (0.2), SOAK_ENGINE (pglite | postgres, with SOAK_DATABASE_URL);
+ * SOAK_NODE_OPTIONS and SOAK_MALLOC_ARENA_MAX become the daemon's NODE_OPTIONS and
+ * MALLOC_ARENA_MAX, to compare runtime settings' effect on its memory.
  * Exits 1 when an event is unaccounted for, RSS grew, or descriptors leaked.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -31,6 +33,7 @@ const SCHEDULE = '0,100ms,300ms';
 const ATTEMPTS = SCHEDULE.split(',').length;
 
 const { generateKey } = await import(join(ROOT, 'dist', 'keys', 'key-format.js'));
+const { memoryParts } = await import(join(ROOT, 'bench', 'lib', 'memory-parts.js'));
 const { cryptoRandom } = await import(join(ROOT, 'dist', 'context', 'clock.js'));
 const log = (m) => process.stderr.write(`[soak] ${m}\n`);
 
@@ -71,6 +74,11 @@ const env = {
   KGC_SUPPORT_WEBHOOK_TIMEOUT: '2s',
   KGC_SUPPORT_WEBHOOK_POLL: '200ms',
   ...(ENGINE === 'postgres' ? { DATABASE_URL: process.env.SOAK_DATABASE_URL ?? '' } : {}),
+  // Runtime settings to compare (e.g. NODE_OPTIONS=--max-semi-space-size=2, MALLOC_ARENA_MAX=2).
+  ...(process.env.SOAK_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SOAK_NODE_OPTIONS } : {}),
+  ...(process.env.SOAK_MALLOC_ARENA_MAX
+    ? { MALLOC_ARENA_MAX: process.env.SOAK_MALLOC_ARENA_MAX }
+    : {}),
 };
 const seeded = spawnSync(process.execPath, [BIN, 'demo', 'seed'], { env, encoding: 'utf8' });
 if (seeded.status !== 0) throw new Error(`demo seed failed: ${seeded.stderr}`);
@@ -233,6 +241,8 @@ for (;;) {
 const drainedMs = Date.now() - endAt;
 clearInterval(sampler);
 sample();
+// Where the memory is at the end (bench/scenarios/memory.js prints it beside the RSS).
+const memoryAtEnd = memoryParts(await (await fetch(`${url}/metrics`)).text());
 // With the clients' connections closed, the daemon's descriptors are back to what they were before the load.
 await clients.close();
 let after = fdCount();
@@ -302,6 +312,7 @@ function newFds() {
 const report = {
   engine: ENGINE,
   seconds: SECONDS,
+  memory_mb_at_end: memoryAtEnd,
   api: {
     sent: api.sent,
     ok: api.ok,

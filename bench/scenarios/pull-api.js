@@ -16,10 +16,12 @@ import { row } from '../lib/report.js';
 const ADMIN_URL = process.env.KGC_BENCH_PG_ADMIN ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SOCKET_DIR = process.env.KGC_BENCH_PG_SOCKET_DIR ?? '/var/run/postgresql';
 
-async function ensureDatabase(name) {
+/** The URL of database `name`, created when missing (or dropped first when `fresh`). */
+export async function ensureDatabase(name, { fresh = false } = {}) {
   const c = new pg.Client({ connectionString: ADMIN_URL });
   await c.connect();
   try {
+    if (fresh) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     const { rows } = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rows.length === 0) await c.query(`CREATE DATABASE ${name}`);
   } finally {
@@ -62,7 +64,7 @@ export async function startBenchDaemon(kind, log, extraEnv = {}) {
   return { daemon, key, log };
 }
 
-async function bareApp(erp) {
+export async function bareApp(erp) {
   const app = Fastify();
   app.get(
     '/bare/by-phone/:phone',

@@ -13,7 +13,7 @@ import { recordAdminAction } from '../audit/audit.service.js';
 import type { Ctx } from '../context/context.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { ADMIN_CSS } from './assets/style.js';
-import { ADMIN_JS } from './assets/script.js';
+import { ADMIN_JS } from './assets/admin-js.generated.js';
 import { I18N_JS } from './assets/i18n.js';
 import { ADMIN_HTML } from './assets/page.js';
 import { ADMIN_USER_PATTERN, credentialVersion, verifyPassword } from './credentials.js';

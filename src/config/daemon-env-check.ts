@@ -23,11 +23,12 @@ const KEY_SETTINGS = [
   ['inboundApiKey', 'KGC_API_KEY'],
   ['contextApiKey', 'KGC_CONTEXT_API_KEY'],
   ['publishApiKey', 'KGC_SUPPORT_PUBLISH_KEY'],
+  ['gdprApiKey', 'KGC_SUPPORT_GDPR_KEY'],
 ] as const;
 
 type Imported = Pick<
   Config,
-  'supportWebhookSecret' | 'inboundApiKey' | 'contextApiKey' | 'publishApiKey'
+  'supportWebhookSecret' | 'inboundApiKey' | 'contextApiKey' | 'publishApiKey' | 'gdprApiKey'
 >;
 
 /** The start-time checks of the imported values (the daemon runs them over its parsed configuration). */
@@ -73,6 +74,7 @@ export function checkDaemonEnv(
     inboundApiKey: SETTINGS.inboundApiKey.parse(env.KGC_API_KEY, {}),
     contextApiKey: SETTINGS.contextApiKey.parse(env.KGC_CONTEXT_API_KEY, {}),
     publishApiKey: SETTINGS.publishApiKey.parse(env.KGC_SUPPORT_PUBLISH_KEY, {}),
+    gdprApiKey: SETTINGS.gdprApiKey.parse(env.KGC_SUPPORT_GDPR_KEY, {}),
   };
   return [...problems, ...checkDaemonConfig(imported)];
 }

@@ -315,6 +315,10 @@ export const SETTINGS = {
     'KGC_SUPPORT_PUBLISH_KEY',
     "The ERP's key for POST /api/events (the installer generates it and gives it to the ERP as KGC_SUPPORT_API_KEY); imported at start for 90 days, hash only, scope erp:publish",
   ),
+  gdprApiKey: secretText(
+    'KGC_SUPPORT_GDPR_KEY',
+    "The ERP's key for DELETE /api/customers/{id} and the access requests (the installer generates it and gives it to the ERP as KGC_SUPPORT_GDPR_API_KEY); imported at start for 90 days, hash only, scope erp:gdpr",
+  ),
   bodyLimit: bytes('KGC_SUPPORT_BODY_LIMIT', 'Largest accepted request body', 64 * 1024),
   // Per-key rate limits (seed 10.1): a key's own rate (`keys create|update|import --rate-limit`)
   // wins; a key without one gets the most generous default of its scopes.

@@ -38,4 +38,5 @@ export async function loadStartData(
   await importInstallerKey(ctx, 'chatbot', ctx.config.inboundApiKey);
   await importInstallerKey(ctx, 'context', ctx.config.contextApiKey);
   await importInstallerKey(ctx, 'erp', ctx.config.publishApiKey);
+  await importInstallerKey(ctx, 'gdpr', ctx.config.gdprApiKey);
 }

@@ -6,6 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { VERSION } from '../version.js';
+import { DaemonSectionSchema } from './daemon-settings.js';
 
 export const FRANCHISE_FILE_VERSION = 1;
 
@@ -169,6 +170,13 @@ export const FranchiseSchema = Type.Object(
             },
           ),
         ),
+        erase_mode: Type.Optional(
+          Type.Union([Type.Literal('delete'), Type.Literal('anonymise')], {
+            default: 'delete',
+            description:
+              "KGC_GDPR_ERASE_MODE: what an erasure (DELETE /api/customers/{id}, gdpr delete) does to the customer's ERP record: delete it with its rentals, worklogs, orders and appointments, or anonymise it (the rows stay for invoice retention, name, phone and e-mail go). erp/kgc-support-erp.sql grants the daemon's role exactly what the mode needs",
+          }),
+        ),
         sms: Type.Optional(
           Type.Object(
             {
@@ -234,6 +242,7 @@ export const FranchiseSchema = Type.Object(
         },
       ),
     ),
+    daemon: Type.Optional(DaemonSectionSchema),
     healthcheck: Type.Optional(
       Type.Object(
         {
@@ -284,6 +293,12 @@ export const DEFAULT_TIMEZONE = 'Europe/Budapest';
 export const DEFAULT_BIND_ADDRESS = '127.0.0.1';
 export const DEFAULT_KNOWLEDGE_BASE_DIR = 'knowledge-base';
 export const DEFAULT_CHATWOOT_ACCOUNT_NUMBER = 1;
+export const DEFAULT_ERASE_MODE = 'delete';
+export type EraseMode = NonNullable<Franchise['support']['erase_mode']>;
+
+export function eraseModeOf(f: Franchise): EraseMode {
+  return f.support.erase_mode ?? DEFAULT_ERASE_MODE;
+}
 /** Where the chatbot finds the Google credentials file (GOOGLE_APPLICATION_CREDENTIALS). */
 export const GOOGLE_CREDENTIALS_IN_CONTAINER = '/run/secrets/google-calendar-credentials.json';
 

@@ -22,6 +22,7 @@ import { FRANCHISE_FILE, listFranchiseIds } from './franchise-dirs.js';
 // The light part, for the many callers that also need the store.
 export { FRANCHISE_FILE, franchisesRoot, listFranchiseIds } from './franchise-dirs.js';
 import { KgcError } from '../errors/kgc-error.js';
+import { daemonSectionProblems, type DaemonSection } from './daemon-settings.js';
 import { FranchiseSchema, type Franchise } from './franchise.schema.js';
 
 export interface FranchiseRef {
@@ -42,10 +43,16 @@ export function franchiseAdminSocket(dir: string): string {
 
 /** Validates a parsed document; every problem is reported at once, with its path. */
 export function validateFranchise(doc: unknown, source: string): Franchise {
-  if (Value.Check(FranchiseSchema, doc)) return doc;
-  const problems = [...Value.Errors(FranchiseSchema, doc)].map(
-    (e) => `${e.path === '' ? '(top)' : e.path.slice(1).replaceAll('/', '.')}: ${e.message}`,
-  );
+  const section = (doc as { daemon?: unknown } | null)?.daemon;
+  const sectionIsMap = section !== null && typeof section === 'object' && !Array.isArray(section);
+  // `daemon:` is checked as the daemon checks it, with a message that says where a value belongs.
+  const daemon = sectionIsMap ? daemonSectionProblems(section as DaemonSection) : [];
+  if (daemon.length === 0 && Value.Check(FranchiseSchema, doc)) return doc;
+  const said = new Set(daemon.map((p) => `/${p.slice(0, p.indexOf(':')).replace('.', '/')}`));
+  const problems = [...Value.Errors(FranchiseSchema, doc)]
+    .filter((e) => !said.has(e.path))
+    .map((e) => `${e.path === '' ? '(top)' : e.path.slice(1).replaceAll('/', '.')}: ${e.message}`)
+    .concat(daemon);
   const unique = [...new Set(problems)].slice(0, 12);
   throw new KgcError('invalid_config', `${source} is not valid:\n  ${unique.join('\n  ')}`);
 }

@@ -36,6 +36,12 @@ export const INSTALLER_KEYS = {
     scopes: ['erp:publish'],
     holder: "the ERP's backend (kgc-api)",
   },
+  gdpr: {
+    variable: 'KGC_SUPPORT_GDPR_KEY',
+    name: 'erp-gdpr (KGC_SUPPORT_GDPR_KEY)',
+    scopes: ['erp:gdpr'],
+    holder: "the ERP's backend (kgc-api), for erasure and access requests",
+  },
 } as const satisfies Record<string, InstallerKey>;
 
 export type InstallerKeyName = keyof typeof INSTALLER_KEYS;

@@ -119,7 +119,12 @@ function sourceOf(f: Franchise, raw: string | undefined): { source: string; fix:
         : `correct the ${ref} line of ${SECRETS_FILE}, then ${render}`,
     };
   }
-  const field = ref === undefined ? undefined : ENV_SOURCES[ref];
+  const field =
+    ref === undefined
+      ? undefined
+      : f.daemon !== undefined && Object.prototype.hasOwnProperty.call(f.daemon, ref)
+        ? `franchise.yaml daemon.${ref}`
+        : ENV_SOURCES[ref];
   if (field !== undefined)
     return {
       source: field,

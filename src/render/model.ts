@@ -8,6 +8,7 @@ import {
   DEFAULT_CHATWOOT_ACCOUNT_NUMBER,
   DEFAULT_KNOWLEDGE_BASE_DIR,
   DEFAULT_TIMEZONE,
+  eraseModeOf,
   GOOGLE_CREDENTIALS_IN_CONTAINER,
   healthOf,
   imageOf,
@@ -115,6 +116,9 @@ export function googleCredentialsMount(f: Franchise, composeFile: string): strin
  * bind-mounted at /run/kgc-support, where the daemon listens on admin.sock.
  */
 export const RUN_DIR = 'run';
+/** The daemon's Redis service (compose/kgc-support.yml). */
+export const REDIS_SERVICE = 'kgc-support-redis';
+
 /** The daemon image's user, which must own run/ so that it can create its socket there. */
 export const DAEMON_UID = 10001;
 
@@ -146,6 +150,7 @@ export const ENV_SOURCES: Readonly<Record<string, string>> = {
   GOOGLE_APPLICATION_CREDENTIALS: 'franchise.yaml support.google_calendar.credentials_file',
   SMS_PROVIDER: 'franchise.yaml support.sms.provider',
   SMS_SENDER_ID: 'franchise.yaml support.sms.sender_id',
+  KGC_GDPR_ERASE_MODE: 'franchise.yaml support.erase_mode',
   ...Object.fromEntries(
     Object.entries(IMAGE_VARS).map(([k, v]) => [v, `franchise.yaml images.${k}`]),
   ),
@@ -199,6 +204,9 @@ export function envValues(
       : '',
     SMS_PROVIDER: f.support.sms?.provider ?? '',
     SMS_SENDER_ID: f.support.sms?.sender_id ?? '',
+    KGC_GDPR_ERASE_MODE: eraseModeOf(f),
+    // The stack's own Redis; the password is hex, safe inside a URL.
+    KGC_SUPPORT_REDIS_URL: `redis://:${secrets.KGC_SUPPORT_REDIS_PASSWORD}@${REDIS_SERVICE}:6379/0`,
   };
 }
 

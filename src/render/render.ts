@@ -3,7 +3,13 @@
  * bytes (no timestamps, fixed key order). Writing them is files.ts.
  */
 import { stringify } from 'yaml';
-import { GOOGLE_CREDENTIALS_IN_CONTAINER, type Franchise } from '../franchise/franchise.schema.js';
+import { daemonSectionEnv } from '../franchise/daemon-settings.js';
+import {
+  eraseModeOf,
+  GOOGLE_CREDENTIALS_IN_CONTAINER,
+  type Franchise,
+} from '../franchise/franchise.schema.js';
+import { DAEMON_SERVICE } from './daemon-env.js';
 import { envLine } from './env-format.js';
 import { assertErpDatabase, erpSql } from './erp-database.js';
 import {
@@ -135,6 +141,26 @@ function withOptionalMounts(f: Franchise, doc: Record<string, unknown>): void {
   ];
 }
 
+/**
+ * franchise.yaml `daemon:` (checked when the file was read): each setting reaches the
+ * daemon's container as ${VAR} of the support project's .env, like every other value.
+ */
+function withDaemonSettings(f: Franchise, doc: Record<string, unknown>): EnvEntry[] {
+  const daemon = (doc.services as Record<string, { environment?: Record<string, unknown> }>)?.[
+    DAEMON_SERVICE
+  ];
+  const names = Object.keys(daemonSectionEnv(f.daemon));
+  if (daemon === undefined || names.length === 0) return [];
+  daemon.environment = {
+    ...daemon.environment,
+    ...Object.fromEntries(names.map((k) => [k, `\${${k}}`])),
+  };
+  return names.map((key, i) => ({
+    comments: i === 0 ? ["# The daemon's own settings, from franchise.yaml daemon:."] : [],
+    key,
+  }));
+}
+
 export function renderFranchise(f: Franchise, secrets: Secrets, t: TemplateSet): RenderedFile[] {
   const blocks = parseBlocks(t.blocks);
   const values = templateValues(f);
@@ -144,8 +170,9 @@ export function renderFranchise(f: Franchise, secrets: Secrets, t: TemplateSet):
     if (skeleton === undefined) throw new Error(`no template ${p.skeleton}`);
     const doc = composeDocument(skeleton, p.skeleton, blocks, values);
     withOptionalMounts(f, doc);
+    const extra = withDaemonSettings(f, doc);
     const compose = `${composeHeader(f, p)}${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`;
-    const entries = envEntries(t, p.envSections);
+    const entries = [...envEntries(t, p.envSections), ...extra];
     const known = new Set(entries.map((e) => e.key));
     const missing = [...composeReferences(compose)].filter((v) => !known.has(v));
     if (missing.length > 0)
@@ -155,7 +182,10 @@ export function renderFranchise(f: Franchise, secrets: Secrets, t: TemplateSet):
     files.push({ path: p.composeFile, content: compose, mode: PUBLIC_MODE, secret: false });
     files.push({
       path: p.envFile,
-      content: envText(f, p, entries, envValues(f, secrets, p)),
+      content: envText(f, p, entries, {
+        ...envValues(f, secrets, p),
+        ...daemonSectionEnv(f.daemon),
+      }),
       mode: SECRET_MODE,
       secret: true,
     });
@@ -163,7 +193,7 @@ export function renderFranchise(f: Franchise, secrets: Secrets, t: TemplateSet):
   // Holds the daemon's ERP role password, like ERP_DATABASE_URL itself.
   files.push({
     path: ERP_SQL_FILE,
-    content: erpSql(f.id, assertErpDatabase(secrets.ERP_DATABASE_URL)),
+    content: erpSql(f.id, assertErpDatabase(secrets.ERP_DATABASE_URL), eraseModeOf(f)),
     mode: SECRET_MODE,
     secret: true,
   });

@@ -60,6 +60,14 @@ export const SECRET_SPECS = {
     doc: "The ERP's erp:publish key for the daemon (a kgc_ key): kgc-api gets it as KGC_SUPPORT_API_KEY; rotate it with kgc-support keys rotate erp --franchise <id>",
     generate: (r) => generateKey(r),
   },
+  KGC_SUPPORT_GDPR_KEY: {
+    doc: "The ERP's erp:gdpr key for the daemon (a kgc_ key; DELETE /api/customers/{id}, access requests): kgc-api gets it as KGC_SUPPORT_GDPR_API_KEY; rotate it with kgc-support keys rotate gdpr --franchise <id>",
+    generate: (r) => generateKey(r),
+  },
+  KGC_SUPPORT_REDIS_PASSWORD: {
+    doc: "Password of the daemon's Redis (service kgc-support-redis: the read cache, the erasure's Redis step, the bullmq queue): hex, safe inside REDIS_URL",
+    generate: (r) => r.bytes(24).toString('hex'),
+  },
   OPENAI_API_KEY: {
     doc: "OpenAI API key for Whisper, the chatbot's speech-to-text of voice messages (seed 11.1); optional: empty leaves voice messages untranscribed",
     optional: true,

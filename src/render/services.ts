@@ -9,6 +9,7 @@ export const SUPPORT_SERVICES = [
   'chatwoot-postgres',
   'chatwoot-redis',
   'kgc-support-db',
+  'kgc-support-redis',
   'kgc-support',
   'support-context',
   'support-chatbot',

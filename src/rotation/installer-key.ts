@@ -59,6 +59,12 @@ export const KEY_CONSUMERS: Readonly<
     keyVar: 'KGC_SUPPORT_API_KEY',
     urlVar: 'KGC_SUPPORT_URL',
   },
+  gdpr: {
+    service: 'kgc-api',
+    role: 'erp',
+    keyVar: 'KGC_SUPPORT_GDPR_API_KEY',
+    urlVar: 'KGC_SUPPORT_URL',
+  },
 };
 
 /** A route any valid key may call, not closed by the module switch, cheap: the probe's target. */

@@ -84,6 +84,21 @@ describe('the daemon in the rendered stack', () => {
       };
       expect(doc.services['kgc-support']?.depends_on).toEqual({
         'kgc-support-db': { condition: 'service_healthy' },
+        'kgc-support-redis': { condition: 'service_started' },
+      });
+      // The stack's Redis, with this franchise's key prefixes; the erp:gdpr key; the erase mode.
+      expect(d.REDIS_URL).toBe(
+        `redis://:${s.get('KGC_SUPPORT_REDIS_PASSWORD')}@kgc-support-redis:6379/0`,
+      );
+      expect(s.get('KGC_SUPPORT_REDIS_PASSWORD')).toMatch(/^[0-9a-f]{48}$/);
+      expect(d.KGC_SUPPORT_CACHE_PREFIX).toBe(`kgc-support:${id}:cache`);
+      expect(d.KGC_SUPPORT_QUEUE_PREFIX).toBe(`kgc-support:${id}:queue`);
+      expect(d.KGC_GDPR_ERASE_MODE).toBe('delete');
+      expect(checkKeyShape(d.KGC_SUPPORT_GDPR_KEY ?? '')).toBe('ok');
+      expect(d.KGC_SUPPORT_GDPR_KEY).toBe(s.get('KGC_SUPPORT_GDPR_KEY'));
+      expect(d.KGC_SUPPORT_GDPR_KEY).not.toBe(d.KGC_SUPPORT_PUBLISH_KEY);
+      expect(doc.services['kgc-support-redis']?.environment).toEqual({
+        REDIS_PASSWORD: '${KGC_SUPPORT_REDIS_PASSWORD}',
       });
       expect(doc.services['kgc-support-db']?.environment).toEqual({
         POSTGRES_USER: 'kgc_support',
@@ -98,14 +113,78 @@ describe('the daemon in the rendered stack', () => {
     }
   });
 
-  it('gives kgc-api the publish key as KGC_SUPPORT_API_KEY, beside KGC_SUPPORT_URL', () => {
+  it('gives kgc-api the publish key as KGC_SUPPORT_API_KEY and the erp:gdpr key as KGC_SUPPORT_GDPR_API_KEY, beside KGC_SUPPORT_URL', () => {
     const doc = parse(read('s', 'docker-compose.yml')) as { services: Record<string, Service> };
     expect(doc.services['kgc-api']?.environment).toMatchObject({
       KGC_SUPPORT_API_KEY: '${KGC_SUPPORT_PUBLISH_KEY}',
+      KGC_SUPPORT_GDPR_API_KEY: '${KGC_SUPPORT_GDPR_KEY}',
       KGC_SUPPORT_URL: '${KGC_SUPPORT_URL}',
     });
-    expect(parseEnv(read('s', '.env')).get('KGC_SUPPORT_PUBLISH_KEY')).toBe(
-      secretsOf('s').get('KGC_SUPPORT_PUBLISH_KEY'),
+    for (const k of ['KGC_SUPPORT_PUBLISH_KEY', 'KGC_SUPPORT_GDPR_KEY'])
+      expect(parseEnv(read('s', '.env')).get(k)).toBe(secretsOf('s').get(k));
+    // The ERP's project holds neither the daemon's Redis password nor its URL.
+    expect(parseEnv(read('s', '.env')).has('KGC_SUPPORT_REDIS_PASSWORD')).toBe(false);
+  });
+
+  it("franchise.yaml's erase mode and daemon: settings reach the daemon and the ERP grants; a value the daemon would refuse is refused where it is written", async () => {
+    const dir = join(root, 'p');
+    const renderP = () => cli('render', '--franchise', 'p', '--no-validate');
+    try {
+      editFranchise(dir, (doc) => {
+        (doc.support as Record<string, unknown>).erase_mode = 'anonymise';
+        doc.daemon = {
+          KGC_SUPPORT_RATE_LIMIT_PUBLISH: '1000/s,burst=2000',
+          KGC_SUPPORT_WEBHOOK_CONCURRENCY: 32,
+        };
+      });
+      const r = await renderP();
+      expect(r.code, r.err).toBe(0);
+      const d = daemonEnvironment({
+        composeText: read('p', 'docker-compose.yml'),
+        envText: read('p', '.env'),
+      });
+      expect(d).toMatchObject({
+        KGC_GDPR_ERASE_MODE: 'anonymise',
+        KGC_SUPPORT_RATE_LIMIT_PUBLISH: '1000/s,burst=2000',
+        KGC_SUPPORT_WEBHOOK_CONCURRENCY: '32',
+      });
+      const sql = read('p', 'erp/kgc-support-erp.sql');
+      expect(sql).toMatch(
+        /^GRANT UPDATE \(name, phone, email, id_card_number, company, tax_number\) ON kgc_erp\.customers TO /m,
+      );
+      expect(sql).not.toMatch(/^GRANT DELETE ON kgc_erp\.customers/m);
+      expect(sql).toMatch(/^REVOKE DELETE, UPDATE ON kgc_erp\.customers, /m);
+
+      for (const [value, said] of [
+        [
+          { KGC_SUPPORT_WEBHOOK_CONCURRENCY: 0 },
+          /daemon\.KGC_SUPPORT_WEBHOOK_CONCURRENCY: 0 is outside 1\.\.1024/,
+        ],
+        [{ KGC_SUPPORT_RATE_LIMIT_PUBLISH: 'fast' }, /daemon\.KGC_SUPPORT_RATE_LIMIT_PUBLISH: /],
+        [{ KGC_SUPPORT_PORT: 4000 }, /daemon\.KGC_SUPPORT_PORT: set by the stack/],
+        [
+          { KGC_GDPR_ERASE_MODE: 'delete' },
+          /daemon\.KGC_GDPR_ERASE_MODE: set by support\.erase_mode/,
+        ],
+        [{ REDIS_URL: 'redis://x' }, /daemon\.REDIS_URL: a secret/],
+        [{ KGC_SUPPORT_NOPE: '1' }, /daemon\.KGC_SUPPORT_NOPE: not a setting of the daemon/],
+      ] as const) {
+        editFranchise(dir, (doc) => {
+          doc.daemon = value;
+        });
+        const bad = await renderP();
+        expect(bad.code, JSON.stringify(value)).toBe(2);
+        expect(bad.err).toMatch(said);
+      }
+    } finally {
+      editFranchise(dir, (doc) => {
+        delete doc.daemon;
+        delete (doc.support as Record<string, unknown>).erase_mode;
+      });
+      expect((await renderP()).code).toBe(0);
+    }
+    expect(read('p', 'erp/kgc-support-erp.sql')).toMatch(
+      /^GRANT DELETE ON kgc_erp\.customers TO /m,
     );
   });
 

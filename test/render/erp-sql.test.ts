@@ -12,7 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/context/clock.js';
 import { missingContractTables } from '../../src/erp/contract.js';
 import { drainOutbox } from '../../src/events/outbox.js';
-import { assertErpDatabase, erpDatabaseProblem, erpSql } from '../../src/render/erp-database.js';
+import * as q from '../../src/gdpr/gdpr.queries.js';
+import {
+  assertErpDatabase,
+  erpDatabaseProblem,
+  erpSql,
+  type ErpDatabase,
+} from '../../src/render/erp-database.js';
 import { migrationsDir } from '../../src/store/open.js';
 import { adminUrl, createDatabase } from '../helpers/pg.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
@@ -25,6 +31,7 @@ describe("the ERP DBA's SQL", () => {
   let reader: pg.Client;
   let readerUrl: string;
   let ts: TestStore | undefined;
+  let erp: ErpDatabase;
 
   beforeAll(async () => {
     erpDb = await createDatabase('kgc_erpsql');
@@ -38,7 +45,8 @@ describe("the ERP DBA's SQL", () => {
     // As the daemon's container names the server; this test reaches the same one at its own address.
     const seen = new URL(readerUrl);
     seen.hostname = 'erp-db';
-    const sql = erpSql('t', assertErpDatabase(seen.toString()));
+    erp = assertErpDatabase(seen.toString());
+    const sql = erpSql('t', erp, 'delete');
     await owner.query(sql);
     await owner.query(sql); // again, as after an upgrade
     reader = new pg.Client({ connectionString: readerUrl });
@@ -86,9 +94,7 @@ describe("the ERP DBA's SQL", () => {
     await expect(reader.query(`UPDATE kgc_erp.customers SET name = 'y'`)).rejects.toThrow(
       /permission denied/,
     );
-    await expect(reader.query(`DELETE FROM kgc_erp.appointments`)).rejects.toThrow(
-      /permission denied/,
-    );
+    await expect(reader.query(`DELETE FROM kgc_erp.machines`)).rejects.toThrow(/permission denied/);
     await expect(reader.query(`UPDATE kgc_erp.appointments SET status = 'x'`)).rejects.toThrow(
       /permission denied/,
     );
@@ -103,6 +109,47 @@ describe("the ERP DBA's SQL", () => {
     await expect(reader.query(`CREATE TABLE kgc_erp.mine (x int)`)).rejects.toThrow(
       /permission denied/,
     );
+  });
+
+  it("grants what the erase mode's erp step writes, and takes the other mode's back when it changes", async () => {
+    const id = 'C-none';
+    const deletes = [
+      q.DELETE_APPOINTMENTS,
+      q.DELETE_ORDER_ITEMS,
+      q.DELETE_ORDERS,
+      q.DELETE_WORKLOGS,
+      q.DELETE_RENTALS,
+      q.DELETE_CUSTOMER,
+    ];
+    const anonymise = async () => {
+      await reader.query(q.ANONYMISE_CUSTOMER, [id, 'Törölt ügyfél']);
+      await reader.query(q.ANONYMISE_APPOINTMENTS, [id]);
+    };
+    // Both modes blank the copies in bookings never linked to a customer.
+    const unlinked = () => reader.query(q.ANONYMISE_UNLINKED_APPOINTMENTS, ['+36301234567']);
+    const denied = /permission denied/;
+
+    // Applied for delete (beforeAll): every delete of the cascade, no update of the customer.
+    for (const sql of deletes) await expect(reader.query(sql, [id]), sql).resolves.toBeDefined();
+    await expect(unlinked()).resolves.toBeDefined();
+    await expect(anonymise()).rejects.toThrow(denied);
+
+    // Rendered again for anonymise: the deletes are taken back, the anonymisation allowed.
+    await owner.query(erpSql('t', erp, 'anonymise'));
+    for (const sql of deletes) await expect(reader.query(sql, [id]), sql).rejects.toThrow(denied);
+    await expect(anonymise()).resolves.toBeUndefined();
+    await expect(unlinked()).resolves.toBeDefined();
+    await expect(reader.query(`UPDATE kgc_erp.customers SET is_business = true`)).rejects.toThrow(
+      denied,
+    );
+    // The outbox and the booking grants stay whatever the mode.
+    await expect(
+      reader.query(`DELETE FROM kgc_erp.support_outbox WHERE id = 'none'`),
+    ).resolves.toBeDefined();
+
+    await owner.query(erpSql('t', erp, 'delete'));
+    for (const sql of deletes) await expect(reader.query(sql, [id]), sql).resolves.toBeDefined();
+    await expect(anonymise()).rejects.toThrow(denied);
   });
 
   it('the daemon, as that role, finds the contract and drains the outbox the ERP wrote', async () => {

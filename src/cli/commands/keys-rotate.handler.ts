@@ -1,5 +1,5 @@
 /**
- * `keys rotate chatbot|context|erp --franchise <id>` (none named: all three): the
+ * `keys rotate chatbot|context|erp|gdpr --franchise <id>` (none named: all four): the
  * installer's keys rotated end to end on an installed franchise, each through the
  * rotation chain (src/rotation/chain.ts) with listr2 progress; `--dry-run` says what
  * would happen, `--expiring-within` keeps only the keys that are due (cron).

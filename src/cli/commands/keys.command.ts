@@ -73,7 +73,7 @@ Examples:
   keys
     .command('rotate [key]')
     .description(
-      "issue a successor for a key (by id); the old key keeps working for a grace period. With --franchise and chatbot, context or erp (none named: all three), one of the installer's keys end to end: the new key goes into secrets.env, render, only its consumer's container is recreated and confirmed to use it, then the old key is revoked; rolled back when the consumer does not come back",
+      "issue a successor for a key (by id); the old key keeps working for a grace period. With --franchise and chatbot, context, erp or gdpr (none named: all four), one of the installer's keys end to end: the new key goes into secrets.env, render, only its consumer's container is recreated and confirmed to use it, then the old key is revoked; rolled back when the consumer does not come back",
     )
     .option(
       '--grace <duration>',
@@ -98,6 +98,7 @@ Examples:
   $ NEW=$(kgc-support keys rotate key_3hT9aZk2Qp --json | jq -r .api_key)
   $ kgc-support keys rotate chatbot --franchise budapest-1            (KGC_API_KEY, support-chatbot)
   $ kgc-support keys rotate erp --franchise budapest-1 --dry-run      (KGC_SUPPORT_PUBLISH_KEY, kgc-api)
+  $ kgc-support keys rotate gdpr --franchise budapest-1               (KGC_SUPPORT_GDPR_KEY, kgc-api)
   $ kgc-support keys rotate --franchise budapest-1 --expiring-within 14d --json   (cron: the due ones)`,
     )
     .action(async (key: string | undefined, opts: InstallerRotateFlags, cmd: Command) => {
