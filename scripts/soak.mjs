@@ -8,7 +8,9 @@
  * descriptors do not leak. Not part of `npm test`; all traffic stays on this machine.
  *
  * Settings (environment): SOAK_SECONDS (180), SOAK_API_RPS (30), SOAK_EVENTS_RPS (10),
- * SOAK_FAIL_RATE (0.2), SOAK_ENGINE (pglite | postgres, with SOAK_DATABASE_URL).
+ * SOAK_FAIL_RATE (0.2), SOAK_ENGINE (pglite | postgres, with SOAK_DATABASE_URL);
+ * SOAK_NODE_OPTIONS and SOAK_MALLOC_ARENA_MAX become the daemon's NODE_OPTIONS and
+ * MALLOC_ARENA_MAX, to compare runtime settings' effect on its memory.
  * Exits 1 when an event is unaccounted for, RSS grew, or descriptors leaked.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -72,6 +74,11 @@ const env = {
   KGC_SUPPORT_WEBHOOK_TIMEOUT: '2s',
   KGC_SUPPORT_WEBHOOK_POLL: '200ms',
   ...(ENGINE === 'postgres' ? { DATABASE_URL: process.env.SOAK_DATABASE_URL ?? '' } : {}),
+  // Runtime settings to compare (e.g. NODE_OPTIONS=--max-semi-space-size=2, MALLOC_ARENA_MAX=2).
+  ...(process.env.SOAK_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SOAK_NODE_OPTIONS } : {}),
+  ...(process.env.SOAK_MALLOC_ARENA_MAX
+    ? { MALLOC_ARENA_MAX: process.env.SOAK_MALLOC_ARENA_MAX }
+    : {}),
 };
 const seeded = spawnSync(process.execPath, [BIN, 'demo', 'seed'], { env, encoding: 'utf8' });
 if (seeded.status !== 0) throw new Error(`demo seed failed: ${seeded.stderr}`);

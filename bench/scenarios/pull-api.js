@@ -64,7 +64,7 @@ export async function startBenchDaemon(kind, log, extraEnv = {}) {
   return { daemon, key, log };
 }
 
-async function bareApp(erp) {
+export async function bareApp(erp) {
   const app = Fastify();
   app.get(
     '/bare/by-phone/:phone',
