@@ -2,7 +2,19 @@
 import { request } from 'node:http';
 import { errorFromProblem, KgcError } from '../errors/kgc-error.js';
 
-export class DaemonUnreachable extends Error {}
+/** Why no daemon answered when none listens on the socket (refused, or no socket file). */
+const NOBODY_LISTENS = new Set(['ECONNREFUSED', 'ENOENT']);
+
+/**
+ * Whether `err` says that no daemon listens on the admin socket at all (the caller may then
+ * open the store itself), as opposed to a daemon that listens but cannot be used (a
+ * timeout, a socket this user may not open). Either is the catalogue's daemon_unreachable.
+ */
+export function nobodyListens(err: unknown): boolean {
+  if (!(err instanceof KgcError) || err.code !== 'daemon_unreachable') return false;
+  const cause = err.cause as NodeJS.ErrnoException | undefined;
+  return cause?.code !== undefined && NOBODY_LISTENS.has(cause.code);
+}
 
 function adminRequest(
   socketPath: string,
@@ -50,8 +62,8 @@ function adminRequest(
     );
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (err instanceof KgcError) reject(err);
-      else if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT')
-        reject(new DaemonUnreachable(err.message));
+      else if (err.code !== undefined && NOBODY_LISTENS.has(err.code))
+        reject(new KgcError('daemon_unreachable', err.message, { cause: err }));
       else if (err.code === 'EACCES')
         reject(
           new KgcError(

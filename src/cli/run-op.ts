@@ -14,7 +14,7 @@ import type { Ctx } from '../context/context.js';
 import { cryptoRandom, systemClock } from '../context/clock.js';
 import { KgcError } from '../errors/kgc-error.js';
 import { describeHolder, lockHolder, type LockInfo } from '../store/lock.js';
-import { adminInfo, callAdmin, DaemonUnreachable } from '../admin/client.js';
+import { adminInfo, callAdmin, nobodyListens } from '../admin/client.js';
 import { cliLogger } from './cli-logger.js';
 import { cliActor, type GlobalOptions } from './globals.js';
 import type { CliIO } from './io.js';
@@ -129,7 +129,6 @@ export async function franchiseDaemon(
     const info = await adminInfo(t.socket, timeoutMs);
     return { franchise: t.id, socket: t.socket, pid: num(info.pid), store: text(info.store) };
   } catch (err) {
-    if (err instanceof DaemonUnreachable) throw unreachable(t, err.message);
     if (err instanceof KgcError && err.code === 'daemon_unreachable')
       throw unreachable(t, err.message);
     throw err;
@@ -152,7 +151,7 @@ export async function runTargetedOp<I extends TSchema, O extends TSchema>(
     try {
       return { result: (await callAdmin(target.socket, op.name, input, cliActor())) as T, daemon };
     } catch (err) {
-      if (err instanceof DaemonUnreachable) throw unreachable(target, err.message);
+      if (nobodyListens(err)) throw unreachable(target, (err as Error).message);
       throw err;
     }
   }
@@ -172,7 +171,7 @@ export async function runTargetedOp<I extends TSchema, O extends TSchema>(
           },
         };
       } catch (err) {
-        if (!(err instanceof DaemonUnreachable)) throw err;
+        if (!nobodyListens(err)) throw err;
         // The daemon is gone: fall through and open the store ourselves.
       }
     }

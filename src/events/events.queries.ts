@@ -20,13 +20,17 @@ import { EVENT_COLUMNS as COLUMNS } from './event-row.js';
  */
 export const INSERT_BATCH = `
   WITH ins AS (
-    INSERT INTO kgc_support.events (id, type, occurred_at, data, body, source, status, run_at, created_at, dead_at, last_error)
+    INSERT INTO kgc_support.events (id, type, occurred_at, data, body, source, status, run_at, created_at, dead_at, last_error, traceparent, request_id)
     SELECT u.id, u.type, u.occurred_at, u.data::jsonb, u.body, $7,
       CASE WHEN u.erased IS NOT NULL THEN 'skipped' WHEN u.error IS NOT NULL THEN 'rejected'
            WHEN sw.enabled THEN 'pending' ELSE 'skipped' END,
-      $8, $8, CASE WHEN u.error IS NOT NULL AND u.erased IS NULL THEN $8::timestamptz END, COALESCE(u.erased, u.error)
-    FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $9::text[])
-      AS u(id, type, occurred_at, data, body, error, erased)
+      $8, $8, CASE WHEN u.error IS NOT NULL AND u.erased IS NULL THEN $8::timestamptz END, COALESCE(u.erased, u.error),
+      -- No traceparent from its origin: the event starts a trace (src/events/trace.ts).
+      COALESCE(u.traceparent,
+        '00-' || md5(gen_random_uuid()::text) || '-' || substr(md5(gen_random_uuid()::text), 1, 16) || '-01'),
+      u.request_id
+    FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $9::text[], $11::text[], $12::text[])
+      AS u(id, type, occurred_at, data, body, error, erased, traceparent, request_id)
     CROSS JOIN (SELECT COALESCE((SELECT enabled FROM kgc_support.plugin_state WHERE singleton), true) AS enabled) AS sw
     ON CONFLICT (id) DO NOTHING
     RETURNING ${COLUMNS}

@@ -4,6 +4,7 @@
  * the ERP. The same event id twice is one event. While the module is disabled an
  * event is stored as `skipped` and never sent, not later either.
  */
+import { validTraceparent, type EventOrigin } from './trace.js';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import { ValueErrorType } from '@sinclair/typebox/errors';
@@ -95,6 +96,10 @@ export interface PreparedEvent {
   error: string | null;
   /** About an erased customer (src/privacy/late-events.ts): blanked, stored as skipped with this note. */
   erased?: string | null;
+  /** Its origin's W3C traceparent (validated); none: the store starts a trace. */
+  traceparent?: string | null;
+  /** The request id of the HTTP call that published it. */
+  requestId?: string | null;
 }
 
 /** Inserts events in one statement that also wakes the dispatchers; returns the rows actually inserted. */
@@ -115,7 +120,9 @@ export async function insertEvents(
     string[],
     (string | null)[],
     (string | null)[],
-  ] = [[], [], [], [], [], [], []];
+    (string | null)[],
+    (string | null)[],
+  ] = [[], [], [], [], [], [], [], [], []];
   for (const e of events) {
     const data = e.data;
     cols[0].push(e.id);
@@ -129,8 +136,10 @@ export async function insertEvents(
     );
     cols[5].push(e.error);
     cols[6].push(e.erased ?? null);
+    cols[7].push(e.traceparent ?? null);
+    cols[8].push(e.requestId ?? null);
   }
-  const [ids, types, times, data, bodies, errors, erased] = cols;
+  const [ids, types, times, data, bodies, errors, erased, traces, requests] = cols;
   const { rows } = await q.query<EventRow>(sql.INSERT_BATCH, [
     ids,
     types,
@@ -142,6 +151,8 @@ export async function insertEvents(
     now,
     erased,
     cacheNotice ?? null,
+    traces,
+    requests,
   ]);
   return rows;
 }
@@ -149,7 +160,7 @@ export async function insertEvents(
 /** Validates one publish request into the row to insert; throws the request's own error. */
 export function preparePublish(
   ctx: Pick<Ctx, 'random' | 'clock'>,
-  input: PublishInput,
+  input: PublishInput & { origin?: EventOrigin },
 ): PreparedEvent {
   const problem = payloadProblem(input.event, input.data);
   if (problem) throw new KgcError(problem.code, problem.message);
@@ -162,6 +173,8 @@ export function preparePublish(
     occurredAt,
     data: input.data,
     error: null,
+    traceparent: validTraceparent(input.origin?.traceparent),
+    requestId: input.origin?.requestId ?? null,
   };
 }
 
@@ -188,7 +201,7 @@ async function replayOrConflict(
 
 export async function publishEvent(
   ctx: Ctx,
-  input: PublishInput,
+  input: PublishInput & { origin?: EventOrigin },
   source: EventSource = 'cli',
 ): Promise<PublishResult> {
   const [result] = await publishEvents(ctx, [input], source);
@@ -204,7 +217,7 @@ export async function publishEvent(
  */
 export async function publishEvents(
   ctx: Ctx,
-  inputs: readonly PublishInput[],
+  inputs: readonly (PublishInput & { origin?: EventOrigin })[],
   source: EventSource,
 ): Promise<PromiseSettledResult<PublishResult>[]> {
   const results = new Array<PromiseSettledResult<PublishResult>>(inputs.length);

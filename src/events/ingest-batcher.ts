@@ -8,9 +8,10 @@
 import type { Ctx } from '../context/context.js';
 import type { EventSource, PublishInput, PublishResult } from './events.schema.js';
 import { publishEvents } from './events.service.js';
+import type { EventOrigin } from './trace.js';
 
 interface Waiting {
-  input: PublishInput;
+  input: PublishInput & { origin?: EventOrigin };
   resolve(r: PublishResult): void;
   reject(e: unknown): void;
 }
@@ -25,7 +26,7 @@ export class IngestBatcher {
     private readonly maxBatch = 500,
   ) {}
 
-  publish(input: PublishInput): Promise<PublishResult> {
+  publish(input: PublishInput & { origin?: EventOrigin }): Promise<PublishResult> {
     return new Promise<PublishResult>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
       if (!this.writing) {

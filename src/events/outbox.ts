@@ -27,13 +27,18 @@ import { receiptKey, type ReceiptKey } from '../privacy/customer-hash.js';
 import { markErased } from './erased.js';
 import type { SeedFormResult } from './seed-forms.js';
 import * as sql from './outbox.queries.js';
+import { validTraceparent } from './trace.js';
 
-/** The outbox DDL: the marked block of migration 003, idempotent, for the ERP's DBA. */
+/** The outbox DDL: the marked blocks of migrations 003 and 011, idempotent, for the ERP's DBA. */
 export function outboxDdl(): string {
-  const text = readFileSync(join(migrationsDir(), '003_webhooks.sql'), 'utf8');
-  const m = /-- BEGIN erp-outbox\n([\s\S]*?)-- END erp-outbox/.exec(text);
-  if (!m?.[1]) throw new Error('migration 003 lost its erp-outbox block');
-  return m[1];
+  return ['003_webhooks.sql', '011_webhooks.sql']
+    .map((file) => {
+      const text = readFileSync(join(migrationsDir(), file), 'utf8');
+      const m = /-- BEGIN erp-outbox\n([\s\S]*?)-- END erp-outbox/.exec(text);
+      if (!m?.[1]) throw new Error(`migration ${file} lost its erp-outbox block`);
+      return m[1];
+    })
+    .join('');
 }
 
 interface OutboxRow {
@@ -42,6 +47,7 @@ interface OutboxRow {
   event: string;
   data: unknown;
   occurred_at: Date;
+  traceparent: string | null;
 }
 
 async function moveBatch(
@@ -73,7 +79,14 @@ async function moveBatch(
         data: r.data,
         error: `rejected: ${problem.message}`,
       };
-    return { id: r.id, type: r.event, occurredAt: r.occurred_at, data: n.data, error: null };
+    return {
+      id: r.id,
+      type: r.event,
+      occurredAt: r.occurred_at,
+      data: n.data,
+      error: null,
+      traceparent: validTraceparent(r.traceparent),
+    };
   });
   // Events about an erased customer are stored blanked, never sent (src/privacy/late-events.ts).
   const notice = cache?.peerNotice(prepared.filter((e) => e.error === null));

@@ -3,6 +3,7 @@
  * checked, because two stacks publishing one port means the second fails to start.
  */
 import { createServer } from 'node:net';
+import { KgcError } from '../errors/kgc-error.js';
 import { PORT_KEYS, type Franchise, type PortKey, type Ports } from './franchise.schema.js';
 
 /** The first franchise's ports; the k-th adds k * PORT_STEP (the families never meet). */
@@ -68,7 +69,10 @@ export async function choosePorts(
     const free = await Promise.all(list.map(isFree));
     if (free.every(Boolean)) return ports;
   }
-  throw new Error('no free set of ports found; give them with --*-port');
+  throw new KgcError(
+    'port_clash',
+    `no free set of ports: the ${MAX_SLOTS} slots are taken by other franchises or busy on this host; give them with the init --*-port flags`,
+  );
 }
 
 /** Whether nothing listens on host:port (we can bind it ourselves). */

@@ -7,6 +7,7 @@
 import type { Ctx } from '../context/context.js';
 import type { Logger } from '../context/logger.js';
 import { webhookUrl } from '../events/catalogue.js';
+import { childTraceparent, traceIdOf } from '../events/trace.js';
 import type { Breaker } from './breaker.js';
 import type { Claimed } from './queue/queue.js';
 import { decide, type RetryPolicy } from './schedule.js';
@@ -31,15 +32,18 @@ export async function deliverOnce(d: DeliveryDeps, row: Claimed): Promise<Outcom
   const { ctx, breaker, metrics: m } = d;
   const url = webhookUrl(d.baseUrl, ctx.config.webhookPath, row.type);
   const s = await d.signer();
+  const traceparent = childTraceparent(row.traceparent, ctx.random);
   const res = await d.sender.post(
     url,
-    deliveryHeaders(
-      ctx.config.supportApiKey,
-      s,
-      row.id,
-      row.body,
-      Math.floor(ctx.clock.now() / 1000),
-    ),
+    deliveryHeaders({
+      supportApiKey: ctx.config.supportApiKey,
+      signer: s,
+      id: row.id,
+      body: row.body,
+      timestampSec: Math.floor(ctx.clock.now() / 1000),
+      traceparent,
+      requestId: row.request_id,
+    }),
     row.body,
   );
   m?.attemptDuration.observe(res.durationMs / 1000);
@@ -76,12 +80,30 @@ export async function deliverOnce(d: DeliveryDeps, row: Claimed): Promise<Outcom
         error: res.error ?? decision.reason,
       };
       d.log.warn(
-        { eventId: row.id, event: row.type, status: res.status },
+        {
+          eventId: row.id,
+          event: row.type,
+          status: res.status,
+          traceId: traceIdOf(traceparent),
+          requestId: row.request_id,
+        },
         `webhook dead-lettered: ${decision.reason}`,
       );
       m?.deadLettered.inc({ event: row.type, reason: 'failed' });
     }
   }
+  d.log.debug(
+    {
+      eventId: row.id,
+      event: row.type,
+      attempt: row.attempts,
+      outcome: outcome.outcome,
+      status: res.status,
+      traceId: traceIdOf(traceparent),
+      requestId: row.request_id,
+    },
+    'webhook attempt',
+  );
   m?.deliveries.inc({ outcome: outcome.outcome });
   return outcome;
 }

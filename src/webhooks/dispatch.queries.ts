@@ -22,7 +22,8 @@ export const CLAIM = `
     FOR UPDATE SKIP LOCKED
   ) AS due
   WHERE e.id = due.id
-  RETURNING e.id, e.type, e.body, e.attempts, e.failures, (extract(epoch FROM e.created_at) * 1000)::float8 AS created_ms`;
+  RETURNING e.id, e.type, e.body, e.attempts, e.failures, (extract(epoch FROM e.created_at) * 1000)::float8 AS created_ms,
+    e.traceparent, e.request_id`;
 
 /**
  * Events too old to be delivered as if new (occurred before $2, the max age back
@@ -112,7 +113,8 @@ export const CLAIM_IDS = `
     FOR UPDATE
   ) AS c
   WHERE e.id = c.id
-  RETURNING e.id, e.type, e.body, e.attempts, e.failures, (extract(epoch FROM e.created_at) * 1000)::float8 AS created_ms`;
+  RETURNING e.id, e.type, e.body, e.attempts, e.failures, (extract(epoch FROM e.created_at) * 1000)::float8 AS created_ms,
+    e.traceparent, e.request_id`;
 
 /** A job found nothing to claim: is its event waiting for a retry (due at run_at, no lease)? */
 export const RETRY_AT = `

@@ -53,13 +53,13 @@ export async function sendPing(ctx: Ctx, _input: Static<typeof PingInput>): Prom
   try {
     const res = await sender.post(
       url,
-      deliveryHeaders(
-        ctx.config.supportApiKey,
-        createSigner(secrets),
+      deliveryHeaders({
+        supportApiKey: ctx.config.supportApiKey,
+        signer: createSigner(secrets),
         id,
         body,
-        Math.floor(now / 1000),
-      ),
+        timestampSec: Math.floor(now / 1000),
+      }),
       body,
     );
     const ok = res.status !== null && res.status >= 200 && res.status < 300;

@@ -14,19 +14,22 @@ import {
   type PublishResult,
 } from '../../events/events.schema.js';
 import { getEvent, publishEvent } from '../../events/events.service.js';
+import type { EventOrigin } from '../../events/trace.js';
 import { problemResponses } from '../problem.js';
 
 export interface EventRouteHooks {
   /** After a new event is stored: metrics, and a nudge for the local dispatcher. */
   onPublished?: (e: EventInfo) => void;
   /** How to store one request's event; the daemon batches concurrent requests (IngestBatcher). */
-  publish?: (input: PublishInput) => Promise<PublishResult>;
+  publish?: (input: PublishInput & { origin?: EventOrigin }) => Promise<PublishResult>;
 }
 
 export const eventRoutes =
   (hooks: EventRouteHooks = {}): FastifyPluginAsyncTypebox<{ ctx: Ctx }> =>
   async (app, { ctx }) => {
-    const publish = hooks.publish ?? ((input: PublishInput) => publishEvent(ctx, input, 'api'));
+    const publish =
+      hooks.publish ??
+      ((input: PublishInput & { origin?: EventOrigin }) => publishEvent(ctx, input, 'api'));
     app.post(
       '/api/events',
       {
@@ -38,7 +41,15 @@ export const eventRoutes =
         },
       },
       async (req, reply) => {
-        const { event, replayed } = await publish(req.body);
+        // The ERP's trace and this call's request id go with the event to every delivery.
+        const traceparent = req.headers.traceparent;
+        const { event, replayed } = await publish({
+          ...req.body,
+          origin: {
+            traceparent: typeof traceparent === 'string' ? traceparent : null,
+            requestId: String(req.id),
+          },
+        });
         req.auditResource = event.id;
         reply.header('location', `/api/events/${encodeURIComponent(event.id)}`);
         if (replayed) return reply.code(200).header('idempotent-replayed', 'true').send(event);

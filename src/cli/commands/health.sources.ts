@@ -24,7 +24,7 @@ import type { HealthTargets } from '../../health/targets.js';
 import type { Db } from '../../context/db.js';
 import type { LockInfo } from '../../store/lock.js';
 import { existsSync } from 'node:fs';
-import { adminInfo, callAdmin, DaemonUnreachable } from '../../admin/client.js';
+import { adminInfo, callAdmin } from '../../admin/client.js';
 import { KgcError } from '../../errors/kgc-error.js';
 import { cliActor } from '../globals.js';
 
@@ -148,8 +148,7 @@ async function socketFacts(socket: string, who: string, o: SourceOptions): Promi
 
 /** No daemon listens on the socket (or this user may not use it): another way may still reach it. */
 const socketMissed = (err: unknown): boolean =>
-  err instanceof DaemonUnreachable ||
-  (err instanceof KgcError && err.code === 'daemon_unreachable');
+  err instanceof KgcError && err.code === 'daemon_unreachable';
 
 const httpJob = (
   url: string | undefined,

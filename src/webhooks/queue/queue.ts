@@ -19,6 +19,9 @@ export interface Claimed {
   attempts: number;
   failures: number;
   created_ms: number;
+  /** The event's origin (src/events/trace.ts): each attempt continues this trace. */
+  traceparent: string | null;
+  request_id: string | null;
 }
 
 /** What the dispatcher gives a queue. */
