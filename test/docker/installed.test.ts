@@ -49,12 +49,14 @@ import {
   type TestImages,
 } from '../helpers/docker.js';
 import { buildPostgresImage, pgImageUnavailable, type PostgresImage } from '../helpers/pg-image.js';
+import { buildRedisImage, redisImageUnavailable, type RedisImage } from '../helpers/redis-image.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/kgc-support.js');
 const skip =
   (await dockerUnavailable()) ??
   pgImageUnavailable() ??
+  redisImageUnavailable() ??
   (existsSync(join(ROOT, 'dist/cli/main.js')) ? undefined : 'dist/ is not built (npm run build)');
 if (skip) console.warn(`\n!!! SKIP installed-franchise end-to-end test: ${skip}\n`);
 
@@ -168,6 +170,7 @@ describe.skipIf(skip !== undefined)(
     let env: NodeJS.ProcessEnv = {};
     let images: TestImages | undefined;
     let postgres: PostgresImage | undefined;
+    let redis: RedisImage | undefined;
     let erpDbPort = '';
     let ports: Record<string, string> = {};
     let erpApiId = '';
@@ -230,6 +233,7 @@ describe.skipIf(skip !== undefined)(
       env = cliEnv(root);
       postgres = await buildPostgresImage();
       images = await buildTestImages();
+      redis = await buildRedisImage();
       await execa('bash', [join(ROOT, 'scripts/build-image.sh'), DAEMON_IMAGE], { cwd: ROOT });
       const ctx = mkdtempSync(join(tmpdir(), 'kgc-e2e-chatbot-'));
       try {
@@ -289,6 +293,7 @@ describe.skipIf(skip !== undefined)(
       await execa('docker', ['rmi', DAEMON_IMAGE], { reject: false });
       await images?.remove();
       await postgres?.remove();
+      await redis?.remove();
       if (root) rmSync(root, { recursive: true, force: true });
     }, 300_000);
 
@@ -303,7 +308,7 @@ describe.skipIf(skip !== undefined)(
     it('2. init, with defaults but the franchise, its name, the ERP database and the images', async () => {
       const o = images?.overrides ?? {};
       const imageFlags = [
-        ...['kgc-api', 'koko-context', 'chatwoot', 'redis'].flatMap((k) => [
+        ...['kgc-api', 'koko-context', 'chatwoot'].flatMap((k) => [
           '--image',
           `${k}=${o[k]?.image}:${o[k]?.tag}`,
         ]),
@@ -313,6 +318,9 @@ describe.skipIf(skip !== undefined)(
         `koko-chatbot=${CHATBOT_IMAGE}`,
         '--image',
         `postgres=${postgres?.ref}`,
+        // A real Redis: the daemon's kgc-support-redis (and Chatwoot's) run it.
+        '--image',
+        `redis=${redis?.image}:${redis?.tag}`,
       ];
       // Ports: init's defaults would be free now, but other Docker tests on this host may take them before up.
       const portFlags = await freePortFlags();
@@ -553,6 +561,91 @@ describe.skipIf(skip !== undefined)(
       );
     });
 
+    it("10b. the read cache is on in Redis, and DELETE /api/customers/{id} with the installer's erp:gdpr key completes in the ERP's database with the rendered grants, the Redis step run", async () => {
+      const redisId = (await containersOf(PROJECT)).get('kgc-support-redis')?.Id ?? '';
+      expect(redisId, 'the kgc-support-redis container').not.toBe('');
+      const redisCli = (...args: string[]) =>
+        execa(
+          'docker',
+          [
+            'exec',
+            redisId,
+            'redis-cli',
+            '-a',
+            secret('KGC_SUPPORT_REDIS_PASSWORD'),
+            '--no-auth-warning',
+            ...args,
+          ],
+          { reject: false },
+        );
+      const ready = (await (await fetch(`http://127.0.0.1:${ports.daemon}/ready`)).json()) as {
+        checks: Record<string, { status: string }>;
+      };
+      expect(ready.checks.redis?.status, JSON.stringify(ready)).toBe('pass');
+      // A Pull API read about C-501 is cached in Redis under this franchise's prefix.
+      const read = await fetch(
+        `http://127.0.0.1:${ports.daemon}/api/customers/by-phone/${encodeURIComponent('+36205551234')}`,
+        { headers: { authorization: `Bearer ${apiKey}` } },
+      );
+      expect([200, 404]).toContain(read.status);
+      const cached = await pollFor('a read cache key in kgc-support-redis', 20_000, async () => {
+        const r = await redisCli('--scan', '--pattern', `kgc-support:${ID}:cache*`);
+        return r.stdout.trim() === '' ? undefined : r.stdout.trim().split('\n');
+      });
+      expect(cached.length).toBeGreaterThan(0);
+      // Support's cache of the customer (the erasure's Redis step removes it).
+      expect((await redisCli('SET', 'support:customer:C-501', 'Kiss Anna')).stdout).toBe('OK');
+
+      const gdprKey = secret('KGC_SUPPORT_GDPR_KEY');
+      expect(gdprKey).toMatch(/^kgc_/);
+      const del = await fetch(`http://127.0.0.1:${ports.daemon}/api/customers/C-501`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${gdprKey}` },
+      });
+      const accepted = (await del.json()) as { status_url: string };
+      expect(del.status, JSON.stringify(accepted)).toBe(202);
+      type View = { state: string; steps: { step: string; state: string; detail: string }[] };
+      const view = await pollFor('the erasure to finish', 120_000, async () => {
+        const r = await fetch(`http://127.0.0.1:${ports.daemon}${accepted.status_url}`, {
+          headers: { authorization: `Bearer ${gdprKey}` },
+        });
+        const v = (await r.json()) as View;
+        return v.state === 'completed' || v.state === 'partial' || v.state === 'failed'
+          ? v
+          : undefined;
+      });
+      const steps = Object.fromEntries(view.steps.map((s) => [s.step, s.state]));
+      expect(steps, JSON.stringify(view.steps)).toMatchObject({
+        erp: 'done',
+        webhook: 'done',
+        memory: 'done',
+        redis: 'done',
+        store: 'done',
+      });
+      // The one step left: this walk-through never pastes Chatwoot's agent-bot token into
+      // secrets.env (CHATWOOT_API_ACCESS_TOKEN), so the request waits for a person there.
+      expect(view.steps.find((s) => s.step === 'chatwoot')?.detail).toMatch(/CHATWOOT_API_TOKEN/);
+      // In the ERP's own database, as its admin sees it: the customer and their rows are gone.
+      const c = new pg.Client({
+        connectionString: `postgres://erp_admin:${ERP_ADMIN_PW}@127.0.0.1:${erpDbPort}/kgc`,
+      });
+      await c.connect();
+      try {
+        const left = await c.query<{ n: number }>(
+          `SELECT (SELECT count(*) FROM kgc_erp.customers WHERE id = 'C-501')
+                + (SELECT count(*) FROM kgc_erp.rentals WHERE customer_id = 'C-501')
+                + (SELECT count(*) FROM kgc_erp.worklogs WHERE customer_id = 'C-501') AS n`,
+        );
+        expect(Number(left.rows[0]?.n)).toBe(0);
+        expect(
+          Number((await c.query('SELECT count(*) AS n FROM kgc_erp.customers')).rows[0]?.n),
+        ).toBeGreaterThan(0);
+      } finally {
+        await c.end();
+      }
+      expect((await redisCli('EXISTS', 'support:customer:C-501')).stdout).toBe('0');
+    });
+
     it("11. backup --franchise writes the daemon's state to a file", async () => {
       const r = await kgc(['backup', '--franchise', ID, '--json']);
       expect(r.code, why(r)).toBe(0);
@@ -648,6 +741,7 @@ describe.skipIf(skip !== undefined)(
         expect.objectContaining({ variable: 'KGC_API_KEY', outcome: 'skipped' }),
         expect.objectContaining({ variable: 'KGC_CONTEXT_API_KEY', outcome: 'skipped' }),
         expect.objectContaining({ variable: 'KGC_SUPPORT_PUBLISH_KEY', outcome: 'skipped' }),
+        expect.objectContaining({ variable: 'KGC_SUPPORT_GDPR_KEY', outcome: 'skipped' }),
       ]);
       const dry = await kgc(['keys', 'rotate', 'erp', '--franchise', ID, '--dry-run', '--json']);
       expect(dry.code, why(dry)).toBe(0);

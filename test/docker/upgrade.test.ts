@@ -295,6 +295,14 @@ describe.skipIf(skip !== undefined)(
       );
       expect((await daemonContainer())?.image).toBe(`${V2.image}:${V2.tag}`);
       expect((await pullApi()).status).toBe(200);
+      // The retention view shows the pre-upgrade backups and their keep rule.
+      const view = await cli('retention', 'show', '--franchise', ID, '--json');
+      expect(view.code, view.err).toBe(0);
+      const ub = view.json<{
+        upgrade_backups: { held: number; files: string[]; keep_rule: string };
+      }>().upgrade_backups;
+      expect(ub.files).toEqual([file.slice(file.lastIndexOf('/') + 1)]);
+      expect(ub.keep_rule).toContain('--keep');
     });
 
     it('refuses to go back to v1, and changes nothing', async () => {

@@ -19,7 +19,8 @@ export function registerRetentionCommands(program: Command, io: CliIO): void {
       `
 The periods are settings (KGC_SUPPORT_EVENT_RETENTION, KGC_SUPPORT_DLQ_RETENTION, …: see
 kgc-support config); a running daemon deletes what is past them every
-KGC_SUPPORT_RETENTION_INTERVAL.
+KGC_SUPPORT_RETENTION_INTERVAL. For an installed franchise it also shows the pre-upgrade
+backups on the host (<franchise dir>/backups/upgrade-*.dump) and their keep rule.
 
 Examples:
   $ kgc-support retention show
