@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --scenario by-phone,worklog-status,by-phone-cache,ingest,dispatch,cli,memory] [--store postgres,pglite]
+// npm run bench [-- --scenario by-phone,worklog-status,by-phone-cache,ingest,dispatch,seed-publish,cli,memory] [--store postgres,pglite]
 //                  [--duration 10] [--connections 16] [--customers 1000000] [--generator auto|wrk|autocannon]
 //                  [--fixed-fraction 0.5] [--soak-seconds 180] [--json]
 // The closed-loop GET scenarios use wrk when it is installed (apt-get install wrk): it
@@ -11,7 +11,7 @@ import { describeMachine } from './lib/machine.js';
 import { chooseGenerator } from './lib/load.js';
 import { printTable, saveResults } from './lib/report.js';
 import { cliScenarios } from './scenarios/cli.js';
-import { dispatchScenario, ingestScenario } from './scenarios/events.js';
+import { dispatchScenario, ingestScenario, seedPublishScenario } from './scenarios/events.js';
 import { memoryScenario } from './scenarios/memory.js';
 import { pullApiScenarios } from './scenarios/pull-api.js';
 import { cacheScenario } from './scenarios/cache.js';
@@ -20,7 +20,7 @@ const { values } = parseArgs({
   options: {
     scenario: {
       type: 'string',
-      default: 'by-phone,worklog-status,by-phone-cache,ingest,dispatch,cli,memory',
+      default: 'by-phone,worklog-status,by-phone-cache,ingest,dispatch,seed-publish,cli,memory',
     },
     store: { type: 'string', default: 'postgres,pglite' },
     duration: { type: 'string', default: '10' },
@@ -41,7 +41,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'Usage: npm run bench -- [--scenario by-phone,worklog-status,by-phone-cache,ingest,dispatch,cli,memory] [--store postgres,pglite] [--duration 10] [--warmup 3] [--connections 16] [--customers 1000000] [--events 20000] [--latency-events 1000] [--cli-runs 20] [--generator auto|wrk|autocannon] [--fixed-fraction 0.5] [--soak-seconds 180] [--json]\n',
+    'Usage: npm run bench -- [--scenario by-phone,worklog-status,by-phone-cache,ingest,dispatch,seed-publish,cli,memory] [--store postgres,pglite] [--duration 10] [--warmup 3] [--connections 16] [--customers 1000000] [--events 20000] [--latency-events 1000] [--cli-runs 20] [--generator auto|wrk|autocannon] [--fixed-fraction 0.5] [--soak-seconds 180] [--json]\n',
   );
   process.exit(0);
 }
@@ -71,6 +71,7 @@ if (scenarios.some((s) => s === 'by-phone' || s === 'worklog-status'))
 if (scenarios.includes('by-phone-cache')) rows.push(...(await cacheScenario(opts, log)));
 if (scenarios.includes('ingest')) rows.push(...(await ingestScenario(opts, log)));
 if (scenarios.includes('dispatch')) rows.push(...(await dispatchScenario(opts, log)));
+if (scenarios.includes('seed-publish')) rows.push(...(await seedPublishScenario(opts, log)));
 if (scenarios.includes('cli')) {
   // `health --json` against a running daemon on a fresh embedded store, as cron would run it.
   const { startHealthTarget } = await import('./scenarios/health-target.js');

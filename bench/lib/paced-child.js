@@ -17,6 +17,7 @@ async function phase(seconds, record) {
   let done = 0;
   let errors = 0;
   let non2xx = 0;
+  let tooMany = 0;
   const total = Math.round(o.rate * seconds);
   const intervalMs = 1000 / o.rate;
   const start = performance.now();
@@ -31,6 +32,7 @@ async function phase(seconds, record) {
         async (res) => {
           await res.body.dump();
           if (res.statusCode < 200 || res.statusCode >= 300) non2xx++;
+          if (res.statusCode === 429) tooMany++;
           if (record) lat.push(performance.now() - dueAt);
           if (record && process.env.PACED_TRACE && performance.now() - dueAt > 8)
             process.stderr.write(
@@ -68,6 +70,7 @@ async function phase(seconds, record) {
     latency_ms: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: lat[lat.length - 1] ?? 0 },
     errors,
     non2xx,
+    status429: tooMany,
   };
 }
 

@@ -454,3 +454,55 @@ export async function ingestScenario(opts, log) {
   }
   return rows;
 }
+
+/**
+ * The seed's notifications (issue 19): 2,000 events published at 200/s with the key the
+ * installer renders (KGC_SUPPORT_PUBLISH_KEY, imported at start with no rate of its own, so
+ * the erp:publish default applies): no 429, and the ack latency.
+ */
+export async function seedPublishScenario(opts, log) {
+  const rows = [];
+  const { generateKey } = await import('../../dist/keys/key-format.js');
+  const { cryptoRandom } = await import('../../dist/context/clock.js');
+  for (const kind of opts.stores) {
+    log(`\n[seed-publish] ${kind}: 2,000 events at 200/s with the installer's publish key`);
+    const receiver = await startReceiver();
+    const store = await freshStore(kind);
+    await withStore(store.env, async () => {});
+    const key = generateKey(cryptoRandom);
+    const daemon = startDaemon({
+      ...store.env,
+      SUPPORT_API_URL: receiver.url,
+      KGC_SUPPORT_PUBLISH_KEY: key,
+    });
+    try {
+      const url = await daemon.url;
+      const r = await paced({
+        url: `${url}/api/events`,
+        method: 'POST',
+        body: JSON.stringify({ id: 'seed-[<id>]', event: 'order.arrived', data: DATA }),
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        rate: 200,
+        duration: 10,
+        warmup: 0,
+      });
+      rows.push(
+        row({
+          scenario: "seed publish 2,000 @ 200/s (installer's key)",
+          store: kind,
+          rps: r.rps,
+          p50: r.latency_ms.p50,
+          p99: r.latency_ms.p99,
+          target: '0 × 429',
+          verdict: r.requests === 2000 && r.status429 === 0 && r.errors === 0 ? 'PASS' : 'MISS',
+          note: `${r.requests} sent, ${r.status429} × 429, ${r.non2xx} non-2xx, ${r.errors} errors`,
+        }),
+      );
+    } finally {
+      await daemon.stop();
+      receiver.child.kill();
+      await store.drop();
+    }
+  }
+  return rows;
+}

@@ -154,7 +154,7 @@ export function pgImageUnavailable(): string | undefined {
   return undefined;
 }
 
-async function sharedLibraries(files: string[]): Promise<Set<string>> {
+export async function sharedLibraries(files: string[]): Promise<Set<string>> {
   const libs = new Set<string>();
   for (const f of files) {
     const r = await execa('ldd', [f], { reject: false });
