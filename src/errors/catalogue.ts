@@ -222,6 +222,18 @@ export const CATALOGUE = {
     'Database disk full',
     'Nothing was stored. Free space on the disk of the data directory (or of PostgreSQL); the daemon resumes by itself, then retry.',
   ),
+  store_too_new: spec(
+    500,
+    1,
+    'Database written by a newer version',
+    'Run the kgc-support version that migrated this database, or restore the backup taken before the upgrade (kgc-support backup list); migrations never run backwards.',
+  ),
+  migration_changed: spec(
+    500,
+    1,
+    "Database schema differs from this version's migrations",
+    "Reinstall this version's package unmodified; if the database was migrated by a build of another version, run that version or restore a backup it took.",
+  ),
   daemon_unreachable: spec(503, 1, 'Daemon not reachable'),
   support_module_disabled: spec(
     503,

@@ -70,6 +70,10 @@ export const MEANINGS: Partial<Record<ErrorCode, string>> = {
     'the database cannot be reached (an outage, a dropped connection, a daemon still waiting for it at start); `Retry-After` says when to try again, the daemon reconnects by itself',
   storage_full:
     "the database's disk is full (PGlite ENOSPC, PostgreSQL `53100`): nothing was stored; `/ready` fails until space returns, then the daemon resumes by itself",
+  store_too_new:
+    'the database holds migrations this version does not know (a newer kgc-support migrated it): the daemon refuses to start rather than run an older code on a newer schema',
+  migration_changed:
+    "an applied migration differs from this version's file of the same number: the daemon refuses to start on a schema it was not written for",
   daemon_unreachable: 'a daemon holds the data directory but does not answer on its admin socket',
   support_module_disabled: 'the Support module is switched off (`kgc-support enable`)',
   capability_disabled:

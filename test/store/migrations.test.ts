@@ -1,5 +1,6 @@
 /** Migrations: applied once, recorded, safe when two processes start together. */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/context/db.js';
 import { silentLogger } from '../../src/context/logger.js';
 import { loadMigrations, migrate } from '../../src/store/migrate.js';
 import { migrationsDir, storeMigrations } from '../../src/store/open.js';
@@ -7,6 +8,7 @@ import { openPostgres } from '../../src/store/postgres.js';
 import { openPglite } from '../../src/store/pglite.js';
 import pg from 'pg';
 import { adminUrl, createDatabase } from '../helpers/pg.js';
+import { pgliteImage } from '../helpers/pglite-image.js';
 
 const set = storeMigrations();
 
@@ -89,5 +91,58 @@ describe('migrations', () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe.each(['pglite', 'postgres'] as const)('the migration guards on %s', (kind) => {
+  const all = loadMigrations(migrationsDir());
+  const last = all.at(-1) as (typeof all)[0];
+  let db: Db;
+  let drop: (() => Promise<void>) | undefined;
+  beforeEach(async () => {
+    if (kind === 'pglite') {
+      db = await openPglite(undefined, await pgliteImage());
+    } else {
+      const created = await createDatabase('kgc_t', { migrated: true });
+      drop = created.drop;
+      db = await openPostgres({ url: created.url, poolMax: 2, logger: silentLogger });
+    }
+  });
+  afterEach(async () => {
+    await db.close();
+    await drop?.();
+    drop = undefined;
+  });
+  const codeOf = async (p: Promise<unknown>): Promise<{ code?: string; message: string }> =>
+    p.then(
+      () => ({ message: 'migrated without complaint' }),
+      (err: unknown) => err as { code?: string; message: string },
+    );
+  const rowCount = async (): Promise<number> =>
+    (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM kgc_support.migrations')).rows[0]
+      ?.n ?? -1;
+
+  it('refuses a database a newer version migrated, naming both versions, and changes nothing', async () => {
+    const future = last.version + 1;
+    await db.query(
+      `INSERT INTO kgc_support.migrations (set_name, version, name, checksum) VALUES ($1, $2, 'from_the_future', 'x')`,
+      [set.name, future],
+    );
+    const before = await rowCount();
+    const err = await codeOf(migrate(db, set, silentLogger));
+    expect(err.code).toBe('store_too_new');
+    expect(err.message).toContain(`migration ${String(future).padStart(3, '0')} (from_the_future)`);
+    expect(err.message).toContain(`knows up to ${String(last.version).padStart(3, '0')}`);
+    expect(await rowCount()).toBe(before);
+  });
+
+  it("refuses a database whose applied migration differs from this version's file", async () => {
+    await db.query(
+      `UPDATE kgc_support.migrations SET checksum = 'changed' WHERE set_name = $1 AND version = 1`,
+      [set.name],
+    );
+    const err = await codeOf(migrate(db, set, silentLogger));
+    expect(err.code).toBe('migration_changed');
+    expect(err.message).toContain(`001_${all[0]?.name}`);
   });
 });
