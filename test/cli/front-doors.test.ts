@@ -79,6 +79,7 @@ const STEPS: Step[] = [
   ['dlq.replay', () => ({ ids: ['schema-1'] })],
   ['dlq.purge', () => ({ ids: ['no-such-event'] })],
   ['secrets.rotate-webhook', () => ({ grace: '1h' })],
+  ['secrets.activate-webhook', () => ({})],
   ['secrets.list', () => ({})],
   ['webhook.test', () => ({})],
   ['health.facts', () => ({})],
