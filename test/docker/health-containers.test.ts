@@ -141,6 +141,7 @@ suite('health --franchise on a real Docker engine', { timeout: 300_000 }, () => 
       'chatwoot-postgres': 'fail',
       'chatwoot-redis': 'fail',
       'kgc-support-db': 'fail',
+      'kgc-support-redis': 'fail',
       'kgc-support': 'fail',
       'support-context': 'pass',
       'support-chatbot': 'pass',
