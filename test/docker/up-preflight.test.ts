@@ -108,7 +108,7 @@ suite('up before and while starting, on a real Docker engine', { timeout: 300_00
     expect(Date.now() - t0).toBeLessThan(60_000);
     const err = errorOf(up.err);
     expect(err.code).toBe('image_missing');
-    expect(err.message).toContain('kgc-test/absent:nope (for chatwoot-redis)');
+    expect(err.message).toContain('kgc-test/absent:nope (for chatwoot-redis, kgc-support-redis)');
     expect(err.message).toContain(
       'localhost:1/kgc-test/absent-chatwoot:v1 (for chatwoot-web, chatwoot-worker)',
     );
